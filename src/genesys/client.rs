@@ -1,0 +1,675 @@
+//! The Genesys Cloud API client: OAuth client credentials, typed calls, one retry policy.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::auth::{AccessToken, Credentials, OAuthErrorBody, TokenResponse};
+use super::error::{ApiError, ErrorBody, GenesysError, OAuthError, Result};
+use super::models::{
+    CreateUser, Division, EntityListing, SearchCriterion, StateFilter, User, UserPatch,
+    UserSearchRequest, UsersSearchResponse,
+};
+use super::ratelimit::{self, RateLimit};
+use super::regions::Endpoint;
+use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
+
+/// Timeouts and retries of a client.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Time allowed to open a connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Time allowed for one whole request, answer included.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What a response said besides its body: for pacing and for support.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseMeta {
+    pub status: u16,
+    pub correlation_id: Option<String>,
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl ResponseMeta {
+    fn from_headers(status: u16, headers: &HeaderMap) -> Self {
+        ResponseMeta {
+            status,
+            correlation_id: headers
+                .get("inin-correlation-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            rate_limit: RateLimit::from_headers(headers),
+        }
+    }
+}
+
+/// A successful answer: the value and the response's metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    pub value: T,
+    pub meta: ResponseMeta,
+}
+
+/// Whether a call may be sent again when its answer is lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// Reads, searches, and PATCHes guarded by `version`: repeating them is harmless.
+    Safe,
+    /// Creates and invitations: once sent, the outcome must be settled, not guessed.
+    Settle,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    credentials: Credentials,
+    config: ClientConfig,
+    generations: AtomicU64,
+}
+
+#[derive(Default)]
+struct TokenSlot {
+    current: tokio::sync::Mutex<Option<AccessToken>>,
+    last_rate_limit: Mutex<Option<RateLimit>>,
+}
+
+/// A Genesys Cloud API client holding one access token.
+///
+/// Cloning shares the token; [`GenesysClient::with_own_token`] makes a client that shares the
+/// connection pool and credentials but gets a token of its own — Genesys limits requests per
+/// token, so a pool of such clients multiplies the allowance.
+#[derive(Clone)]
+pub struct GenesysClient {
+    shared: Arc<Shared>,
+    token: Arc<TokenSlot>,
+    observer: Option<RetryObserver>,
+}
+
+impl std::fmt::Debug for GenesysClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenesysClient")
+            .field("endpoint", &self.shared.endpoint.describe())
+            .field("client_id", &self.shared.credentials.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GenesysClient {
+    pub fn new(endpoint: Endpoint, credentials: Credentials, config: ClientConfig) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("Rollcall/", env!("CARGO_PKG_VERSION")))
+            .https_only(false)
+            .build()
+            .map_err(|e| GenesysError::InvalidEndpoint(format!("cannot set up HTTPS: {e}")))?;
+        Ok(GenesysClient {
+            shared: Arc::new(Shared {
+                http,
+                endpoint,
+                credentials,
+                config,
+                generations: AtomicU64::new(0),
+            }),
+            token: Arc::default(),
+            observer: None,
+        })
+    }
+
+    /// Report every retry to `observer` before its wait.
+    pub fn with_retry_observer(mut self, observer: RetryObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// A client with the same connection pool and credentials, and a token of its own.
+    pub fn with_own_token(&self) -> Self {
+        GenesysClient {
+            shared: self.shared.clone(),
+            token: Arc::default(),
+            observer: self.observer.clone(),
+        }
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.shared.endpoint
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.shared.credentials.client_id
+    }
+
+    /// The rate-limit headers of the last response this client's token received.
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self.token.last_rate_limit.lock().expect("rate limit lock")
+    }
+
+    /// Get a token now (the "Test connection" of the app and `profiles test`).
+    pub async fn authenticate(&self) -> Result<()> {
+        self.token().await.map(|_| ())
+    }
+
+    /// `POST /api/v2/users`. A lost answer gives [`GenesysError::OutcomeUnknown`]: look the
+    /// e-mail up before sending it again.
+    pub async fn create_user(&self, user: &CreateUser) -> Result<Reply<User>> {
+        let body = encode(user)?;
+        self.call_json("create user", Repeat::Settle, Method::POST, "/api/v2/users", &[], Some(body))
+            .await
+    }
+
+    /// `GET /api/v2/users/{id}`.
+    pub async fn get_user(&self, user_id: &str) -> Result<Reply<User>> {
+        let path = format!("/api/v2/users/{}", segment(user_id));
+        self.call_json("get user", Repeat::Safe, Method::GET, &path, &[], None)
+            .await
+    }
+
+    /// `PATCH /api/v2/users/{id}` with the user's current `version`.
+    pub async fn patch_user(&self, user_id: &str, patch: &UserPatch) -> Result<Reply<User>> {
+        let path = format!("/api/v2/users/{}", segment(user_id));
+        let body = encode(patch)?;
+        self.call_json("update user", Repeat::Safe, Method::PATCH, &path, &[], Some(body))
+            .await
+    }
+
+    /// `POST /api/v2/users/search` for one e-mail (exact match). With `include_deleted`, the
+    /// search also covers soft-deleted users, whose e-mails stay reserved.
+    pub async fn search_users_by_email(
+        &self,
+        email: &str,
+        include_deleted: bool,
+    ) -> Result<Reply<Vec<User>>> {
+        let mut query = vec![SearchCriterion {
+            kind: "EXACT".to_owned(),
+            fields: vec!["email".to_owned()],
+            value: Some(email.trim().to_owned()),
+            values: vec![],
+        }];
+        if include_deleted {
+            query.push(SearchCriterion {
+                kind: "EXACT".to_owned(),
+                fields: vec!["state".to_owned()],
+                value: None,
+                values: ["active", "inactive", "deleted"].map(str::to_owned).to_vec(),
+            });
+        }
+        let request = UserSearchRequest {
+            query,
+            page_size: Some(25),
+            page_number: Some(1),
+        };
+        let body = encode(&request)?;
+        let reply: Reply<UsersSearchResponse> = self
+            .call_json("search users", Repeat::Safe, Method::POST, "/api/v2/users/search", &[], Some(body))
+            .await?;
+        Ok(Reply {
+            value: reply.value.results,
+            meta: reply.meta,
+        })
+    }
+
+    /// One page of `GET /api/v2/users` (`pageNumber` from 1, `pageSize` up to 500).
+    pub async fn list_users_page(
+        &self,
+        page_number: u32,
+        page_size: u32,
+        state: StateFilter,
+    ) -> Result<Reply<EntityListing<User>>> {
+        let query = [
+            ("pageSize", page_size.to_string()),
+            ("pageNumber", page_number.to_string()),
+            ("state", state.as_str().to_owned()),
+        ];
+        self.call_json("list users", Repeat::Safe, Method::GET, "/api/v2/users", &query, None)
+            .await
+    }
+
+    /// Every division of the org (`GET /api/v2/authorization/divisions`, all pages).
+    pub async fn list_divisions(&self) -> Result<Reply<Vec<Division>>> {
+        let mut divisions = Vec::new();
+        let mut page_number = 1;
+        loop {
+            let query = [
+                ("pageSize", "100".to_owned()),
+                ("pageNumber", page_number.to_string()),
+            ];
+            let page: Reply<EntityListing<Division>> = self
+                .call_json(
+                    "list divisions",
+                    Repeat::Safe,
+                    Method::GET,
+                    "/api/v2/authorization/divisions",
+                    &query,
+                    None,
+                )
+                .await?;
+            let got = page.value.entities.len();
+            divisions.extend(page.value.entities);
+            if got == 0 || page_number >= page.value.page_count {
+                return Ok(Reply {
+                    value: divisions,
+                    meta: page.meta,
+                });
+            }
+            page_number += 1;
+        }
+    }
+
+    /// `GET /api/v2/authorization/divisions/home`.
+    pub async fn home_division(&self) -> Result<Reply<Division>> {
+        self.call_json(
+            "get home division",
+            Repeat::Safe,
+            Method::GET,
+            "/api/v2/authorization/divisions/home",
+            &[],
+            None,
+        )
+        .await
+    }
+
+    /// `POST /api/v2/users/{id}/invite`: Genesys e-mails the user an invitation.
+    pub async fn invite_user(&self, user_id: &str) -> Result<Reply<()>> {
+        let path = format!("/api/v2/users/{}/invite", segment(user_id));
+        let (meta, _) = self
+            .call("invite user", Repeat::Settle, Method::POST, &path, &[], None)
+            .await?;
+        Ok(Reply { value: (), meta })
+    }
+
+    async fn call_json<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        repeat: Repeat,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Bytes>,
+    ) -> Result<Reply<T>> {
+        let (meta, bytes) = self.call(what, repeat, method, path, query, body).await?;
+        let value = serde_json::from_slice(&bytes).map_err(|e| GenesysError::UnexpectedResponse {
+            what: what.to_owned(),
+            status: meta.status,
+            reason: format!("the body is not the expected JSON ({e})"),
+            correlation_id: meta.correlation_id.clone(),
+        })?;
+        Ok(Reply { value, meta })
+    }
+
+    /// Send one call through the retry policy.
+    async fn call(
+        &self,
+        what: &str,
+        repeat: Repeat,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Bytes>,
+    ) -> Result<(ResponseMeta, Bytes)> {
+        let url = self.shared.endpoint.api_url(path);
+        let started = Instant::now();
+        let mut attempt = 0;
+        let mut renewed_after_401 = false;
+        loop {
+            attempt += 1;
+            let token = self.token().await?;
+            let mut request = self
+                .shared
+                .http
+                .request(method.clone(), &url)
+                .bearer_auth(token.value.expose())
+                .header(ACCEPT, "application/json")
+                .query(query);
+            if let Some(body) = &body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let failure = match request.send().await {
+                Err(e) => {
+                    if !e.is_connect() && repeat == Repeat::Settle {
+                        return Err(GenesysError::OutcomeUnknown {
+                            what: what.to_owned(),
+                            reason: describe_transport(&e),
+                            correlation_id: None,
+                        });
+                    }
+                    self.transport_failure(what, &e)
+                }
+                Ok(response) => match self.read_answer(what, repeat, response).await {
+                    Answer::Done(meta, bytes) => return Ok((meta, bytes)),
+                    Answer::Fail(error) => return Err(error),
+                    Answer::Unauthorized(_) if !renewed_after_401 => {
+                        // The token expired or was revoked: renew it once and resend. Nothing
+                        // was done with a request that failed authentication.
+                        renewed_after_401 = true;
+                        self.invalidate(token.generation).await;
+                        attempt -= 1;
+                        continue;
+                    }
+                    Answer::Unauthorized(error) => return Err(error),
+                    Answer::Retry(failure) => failure,
+                },
+            };
+            self.wait_or_give_up(what, attempt, started, failure).await?;
+        }
+    }
+
+    /// Sort one HTTP answer into done, retry, renew the token, or fail.
+    async fn read_answer(&self, what: &str, repeat: Repeat, response: reqwest::Response) -> Answer {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let meta = ResponseMeta::from_headers(status, &headers);
+        if let Some(limit) = meta.rate_limit {
+            *self.token.last_rate_limit.lock().expect("rate limit lock") = Some(limit);
+        }
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if repeat == Repeat::Settle => {
+                return Answer::Fail(GenesysError::OutcomeUnknown {
+                    what: what.to_owned(),
+                    reason: describe_transport(&e),
+                    correlation_id: meta.correlation_id,
+                })
+            }
+            Err(e) => return Answer::Retry(self.transport_failure(what, &e)),
+        };
+        if (200..300).contains(&status) {
+            return Answer::Done(meta, bytes);
+        }
+        let error = api_error(status, &headers, &bytes, &meta);
+        let retry_after = error.retry_after;
+        match status {
+            401 => Answer::Unauthorized(GenesysError::from(error)),
+            429 => Answer::Retry((RetryReason::RateLimited, GenesysError::from(error), retry_after)),
+            502 | 504 | 500 if repeat == Repeat::Settle => {
+                // A gateway error may have passed the request on; a 500 may have failed
+                // half-way. Either way the write may have happened.
+                Answer::Fail(GenesysError::OutcomeUnknown {
+                    what: what.to_owned(),
+                    reason: format!("Genesys answered {status}: {}", error.message),
+                    correlation_id: error.correlation_id,
+                })
+            }
+            502..=504 => Answer::Retry((
+                RetryReason::ServerError { status },
+                GenesysError::from(error),
+                None,
+            )),
+            _ => Answer::Fail(GenesysError::from(error)),
+        }
+    }
+
+    /// After a retryable failure: report and sleep, or return the error when the policy says
+    /// stop.
+    async fn wait_or_give_up(
+        &self,
+        what: &str,
+        attempt: u32,
+        started: Instant,
+        (reason, failure, retry_after): Failure,
+    ) -> Result<()> {
+        let policy = &self.shared.config.retry;
+        let wait = match reason {
+            RetryReason::RateLimited => match policy.rate_limit_wait(retry_after) {
+                Some(wait) => wait,
+                None => return Err(failure),
+            },
+            _ => policy.backoff(attempt),
+        };
+        if attempt >= policy.max_attempts || started.elapsed() + wait > policy.total_budget {
+            return Err(GenesysError::GaveUp {
+                attempts: attempt,
+                elapsed: started.elapsed(),
+                last: Box::new(failure),
+            });
+        }
+        if let Some(observer) = &self.observer {
+            observer(&RetryNotice {
+                operation: what.to_owned(),
+                attempt,
+                reason,
+                wait,
+                correlation_id: failure.correlation_id().map(str::to_owned),
+            });
+        }
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    fn transport_failure(&self, what: &str, e: &reqwest::Error) -> Failure {
+        if e.is_timeout() {
+            let error = GenesysError::Timeout {
+                what: what.to_owned(),
+                reason: describe_transport(e),
+            };
+            (RetryReason::Timeout, error, None)
+        } else {
+            let error = GenesysError::Unreachable {
+                host: host_of(&self.shared.endpoint.api_base()),
+                reason: describe_transport(e),
+            };
+            (RetryReason::Connection, error, None)
+        }
+    }
+
+    /// The current token, fetched or renewed when needed. Concurrent callers wait for one
+    /// fetch rather than each minting a token.
+    async fn token(&self) -> Result<AccessToken> {
+        let mut slot = self.token.current.lock().await;
+        if let Some(token) = slot.as_ref().filter(|t| t.is_fresh()) {
+            return Ok(token.clone());
+        }
+        let token = self.fetch_token().await?;
+        *slot = Some(token.clone());
+        Ok(token)
+    }
+
+    async fn invalidate(&self, generation: u64) {
+        let mut slot = self.token.current.lock().await;
+        if slot.as_ref().is_some_and(|t| t.generation == generation) {
+            *slot = None;
+        }
+    }
+
+    async fn fetch_token(&self) -> Result<AccessToken> {
+        let shared = &self.shared;
+        let url = shared.endpoint.token_url();
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = shared
+                .http
+                .post(&url)
+                .basic_auth(
+                    &shared.credentials.client_id,
+                    Some(shared.credentials.client_secret.expose()),
+                )
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(ACCEPT, "application/json")
+                .body("grant_type=client_credentials")
+                .send()
+                .await;
+            let failure = match sent {
+                Err(e) => {
+                    let err = if e.is_timeout() {
+                        GenesysError::Timeout {
+                            what: "login".to_owned(),
+                            reason: describe_transport(&e),
+                        }
+                    } else {
+                        GenesysError::Unreachable {
+                            host: host_of(&shared.endpoint.login_base()),
+                            reason: describe_transport(&e),
+                        }
+                    };
+                    (RetryReason::TokenEndpoint { status: None }, err, None)
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let headers = response.headers().clone();
+                    let meta = ResponseMeta::from_headers(status, &headers);
+                    let bytes = response.bytes().await.unwrap_or_default();
+                    if status == 200 {
+                        let body: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
+                            GenesysError::UnexpectedResponse {
+                                what: "login".to_owned(),
+                                status,
+                                reason: format!("no access token in the answer ({e})"),
+                                correlation_id: meta.correlation_id.clone(),
+                            }
+                        })?;
+                        let generation = shared.generations.fetch_add(1, Ordering::Relaxed) + 1;
+                        return Ok(AccessToken::new(body.access_token, body.expires_in, generation));
+                    }
+                    let parsed: Option<OAuthErrorBody> = serde_json::from_slice(&bytes).ok();
+                    let oauth = parsed.filter(|b| b.error.is_some()).map(|b| OAuthError {
+                        status,
+                        error: b.error.unwrap_or_default(),
+                        description: b
+                            .error_description
+                            .or(b.description)
+                            .unwrap_or_default(),
+                        endpoint: shared.endpoint.describe(),
+                        correlation_id: meta.correlation_id.clone(),
+                    });
+                    let throttled = status == 429
+                        || oauth.as_ref().is_some_and(|o| {
+                            o.error == "invalid_request" && o.description.contains("rate limit")
+                        });
+                    let err = match oauth {
+                        Some(oauth) => GenesysError::Auth(oauth),
+                        None => GenesysError::UnexpectedResponse {
+                            what: "login".to_owned(),
+                            status,
+                            reason: format!(
+                                "{} is not a Genesys Cloud login service",
+                                shared.endpoint.token_url()
+                            ),
+                            correlation_id: meta.correlation_id.clone(),
+                        },
+                    };
+                    if !(throttled || status >= 500) {
+                        return Err(err);
+                    }
+                    let retry_after = ratelimit::retry_after(&headers);
+                    let reason = if status == 429 {
+                        RetryReason::RateLimited
+                    } else {
+                        RetryReason::TokenEndpoint { status: Some(status) }
+                    };
+                    (reason, err, retry_after)
+                }
+            };
+            self.wait_or_give_up("login", attempt, started, failure).await?;
+        }
+    }
+}
+
+/// A retryable failure: why, what it was, and the `Retry-After` it came with.
+type Failure = (RetryReason, GenesysError, Option<Duration>);
+
+/// What one HTTP answer means for the call.
+enum Answer {
+    Done(ResponseMeta, Bytes),
+    Retry(Failure),
+    Unauthorized(GenesysError),
+    Fail(GenesysError),
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Bytes> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| GenesysError::InvalidEndpoint(format!("cannot encode request: {e}")))
+}
+
+fn api_error(status: u16, headers: &HeaderMap, bytes: &[u8], meta: &ResponseMeta) -> ApiError {
+    let body: ErrorBody = serde_json::from_slice(bytes).unwrap_or_default();
+    let message = body.message.clone().unwrap_or_else(|| {
+        let reason = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("error");
+        format!("HTTP {status} {reason}")
+    });
+    ApiError {
+        status,
+        code: body.code.clone(),
+        message,
+        message_with_params: body.message_with_params.clone(),
+        details: body.details.clone(),
+        correlation_id: body
+            .context_id
+            .clone()
+            .or_else(|| meta.correlation_id.clone()),
+        retry_after: ratelimit::retry_after(headers),
+        rate_limit: meta.rate_limit,
+        body,
+    }
+}
+
+fn describe_transport(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let mut text = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "connection failed".to_owned()
+    } else {
+        "connection lost".to_owned()
+    };
+    let mut source = e.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned())
+}
+
+/// A path segment: ids are UUIDs, but nothing from a file may change the path.
+fn segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_cannot_escape_the_path() {
+        assert_eq!(segment("0a1b-2c"), "0a1b-2c");
+        assert_eq!(segment("../admin?x=1"), "..%2Fadmin%3Fx%3D1");
+    }
+}

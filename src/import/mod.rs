@@ -1,0 +1,1 @@
+//! Reading, mapping and validating user files (CSV and XLSX).

@@ -1,0 +1,9 @@
+//! Rollcall's engine, with no window in sight: the Genesys Cloud client, the sandbox org, CSV
+//! import and validation, planning and the bulk run. The desktop app and the `rollcall` CLI are
+//! thin faces on this crate.
+
+pub mod genesys;
+
+pub mod paths;
+pub mod sandbox;
+pub mod secrets;

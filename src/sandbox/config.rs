@@ -1,0 +1,199 @@
+//! How a sandbox org is set up: its OAuth clients, limits, latency, faults and seed data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::secrets::Secret;
+
+/// The public demo client of the sandbox org. It is not a secret: the sandbox is local.
+pub const DEMO_CLIENT_ID: &str = "rollcall-sandbox";
+/// The demo client's secret (public, see [`DEMO_CLIENT_ID`]).
+pub const DEMO_CLIENT_SECRET: &str = "rollcall-sandbox-secret";
+
+/// Everything that shapes a sandbox org.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Where to listen; port 0 picks a free one. Only loopback addresses are accepted.
+    pub bind: SocketAddr,
+    pub clients: Vec<SandboxClient>,
+    /// `expires_in` of the tokens it issues.
+    pub token_lifetime: Duration,
+    pub rate_limit: RateLimitConfig,
+    pub latency: Latency,
+    pub faults: Faults,
+    pub variants: Variants,
+    pub seed: Seed,
+    /// Keep the org (divisions and users) in this JSON file, so it survives a restart.
+    pub state_file: Option<PathBuf>,
+    /// Seed of the random numbers behind latency jitter and faults, for repeatable tests.
+    pub rng_seed: Option<u64>,
+}
+
+impl Default for SandboxConfig {
+    /// The demo org: one client with every permission, Genesys's real limits, no latency.
+    fn default() -> Self {
+        SandboxConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            clients: vec![SandboxClient::demo()],
+            token_lifetime: Duration::from_secs(86_399),
+            rate_limit: RateLimitConfig::default(),
+            latency: Latency::default(),
+            faults: Faults::default(),
+            variants: Variants::default(),
+            seed: Seed::demo(),
+            state_file: None,
+            rng_seed: None,
+        }
+    }
+}
+
+/// An OAuth client the sandbox accepts.
+#[derive(Debug, Clone)]
+pub struct SandboxClient {
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Permissions its roles grant (`directory:user:add`, …); `*` grants all.
+    pub permissions: Vec<String>,
+    /// Whether the client may use the Client Credentials grant.
+    pub client_credentials_grant: bool,
+}
+
+impl SandboxClient {
+    /// The demo client: every permission.
+    pub fn demo() -> Self {
+        SandboxClient {
+            client_id: DEMO_CLIENT_ID.to_owned(),
+            client_secret: Secret::new(DEMO_CLIENT_SECRET),
+            permissions: vec!["*".to_owned()],
+            client_credentials_grant: true,
+        }
+    }
+
+    /// A client with only these permissions.
+    pub fn with_permissions(id: &str, secret: &str, permissions: &[&str]) -> Self {
+        SandboxClient {
+            client_id: id.to_owned(),
+            client_secret: Secret::new(secret),
+            permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+            client_credentials_grant: true,
+        }
+    }
+
+    pub(crate) fn has_permission(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == "*" || p == permission)
+    }
+}
+
+/// Requests allowed per token per window (Genesys: 300 per 60 s).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitConfig {
+    pub requests: u32,
+    pub window: Duration,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            requests: 300,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Time added to every answer: `base` ± up to `jitter`, uniformly.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Latency {
+    pub base: Duration,
+    pub jitter: Duration,
+}
+
+/// Failures the sandbox injects into API calls (shares from 0.0 to 1.0).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    pub bad_gateway: f64,
+    pub service_unavailable: f64,
+    pub gateway_timeout: f64,
+    /// Of the 502s and 504s, the share whose request still reached the service and was
+    /// carried out — as happens behind a real gateway.
+    pub gateway_passes_through: f64,
+    /// Share of successful creates whose connection is dropped before the answer, after the
+    /// user was created: the nastiest case for a tool that must not create twice.
+    pub drop_after_create: f64,
+    /// Revoke every token issued so far once this many API requests have been served.
+    pub revoke_tokens_after: Option<u64>,
+}
+
+/// Behaviours API.md marks UNCONFIRMED; each variant can be chosen, so the client is tested
+/// against all of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Variants {
+    /// Status of a duplicate e-mail of an active or inactive user: 409 (default) or 400.
+    pub duplicate_email_status: u16,
+    /// Status of `invalid_client` at `/oauth/token`: 400 (default) or 401.
+    pub invalid_client_status: u16,
+    /// A new user shows up in `POST /api/v2/users/search` only after this delay.
+    pub search_lag: Duration,
+}
+
+impl Default for Variants {
+    fn default() -> Self {
+        Variants {
+            duplicate_email_status: 409,
+            invalid_client_status: 400,
+            search_lag: Duration::ZERO,
+        }
+    }
+}
+
+/// The org a sandbox starts with (when no state file exists yet).
+#[derive(Debug, Clone, Default)]
+pub struct Seed {
+    /// Division names; the first is the home division.
+    pub divisions: Vec<String>,
+    pub users: Vec<SeedUser>,
+}
+
+/// A user that exists before any run.
+#[derive(Debug, Clone)]
+pub struct SeedUser {
+    pub name: String,
+    pub email: String,
+    /// `active`, `inactive` or `deleted`.
+    pub state: crate::genesys::UserState,
+    /// A division name from [`Seed::divisions`]; the home division when `None`.
+    pub division: Option<String>,
+}
+
+impl Seed {
+    /// A small org that shows every case: divisions to map to, an active, an inactive and a
+    /// soft-deleted user.
+    pub fn demo() -> Self {
+        use crate::genesys::UserState::*;
+        let user = |name: &str, email: &str, state, division: Option<&str>| SeedUser {
+            name: name.to_owned(),
+            email: email.to_owned(),
+            state,
+            division: division.map(str::to_owned),
+        };
+        Seed {
+            divisions: ["Home", "Sales", "Support", "Operations", "Finance"]
+                .map(str::to_owned)
+                .to_vec(),
+            users: vec![
+                user("Avery Admin", "avery.admin@example.com", Active, None),
+                user("Jordan Lee", "jordan.lee@example.com", Active, Some("Sales")),
+                user("Sam Patel", "sam.patel@example.com", Inactive, Some("Support")),
+                user("Riley Morgan", "riley.morgan@example.com", Deleted, Some("Support")),
+            ],
+        }
+    }
+
+    /// Only a home division and no users.
+    pub fn empty() -> Self {
+        Seed {
+            divisions: vec!["Home".to_owned()],
+            users: vec![],
+        }
+    }
+}

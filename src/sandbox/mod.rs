@@ -1,0 +1,231 @@
+//! The sandbox org: a local, faithful simulation of the Genesys Cloud API.
+//!
+//! It speaks the same wire protocol as Genesys Cloud for every call Rollcall makes — OAuth
+//! client credentials, users, search, divisions, invitations — with Genesys's error bodies,
+//! correlation ids, per-token rate limits and `Retry-After`, plus configurable latency and
+//! faults (5xx, connections dropped after a create, revoked tokens). The app and the CLI start
+//! it so anyone can try Rollcall with no Genesys account, and the tests run against it.
+
+mod config;
+mod org;
+mod server;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+use rand::SeedableRng;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+pub use config::{
+    Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, SeedUser, Variants,
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+};
+pub use org::{SandboxDivision, SandboxStats, SandboxUser};
+
+use org::Org;
+use server::{Knobs, Shared};
+
+/// How often a changed org is written to its state file.
+const SAVE_EVERY: Duration = Duration::from_millis(250);
+
+/// A running sandbox org. Dropping it stops the server (and saves the org, when it has a file).
+pub struct Sandbox {
+    url: String,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("url", &self.url).finish()
+    }
+}
+
+impl Sandbox {
+    /// Start a sandbox on `config.bind` (a free loopback port by default).
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        if !config.bind.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the sandbox org only listens on a loopback address (127.0.0.1 or ::1)",
+            ));
+        }
+        let org = match &config.state_file {
+            Some(path) => match Org::load(path)? {
+                Some(org) => org,
+                None => {
+                    let mut org = Org::from_seed(&config.seed);
+                    org.dirty = true;
+                    org
+                }
+            },
+            None => Org::from_seed(&config.seed),
+        };
+        let listener = TcpListener::bind(config.bind).await?;
+        let address = listener.local_addr()?;
+        let rng = match config.rng_seed {
+            Some(seed) => rand::rngs::StdRng::seed_from_u64(seed),
+            None => rand::rngs::StdRng::from_os_rng(),
+        };
+        let shared = Arc::new(Shared {
+            knobs: Mutex::new(Knobs {
+                latency: config.latency,
+                faults: config.faults.clone(),
+            }),
+            config,
+            org: Mutex::new(org),
+            rng: Mutex::new(rng),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let server = tokio::spawn(serve(listener, shared.clone(), stopped));
+        Ok(Sandbox {
+            url: format!("http://{address}"),
+            shared,
+            stop,
+            server: Some(server),
+        })
+    }
+
+    /// The API base URL (`http://127.0.0.1:PORT`); the login host is the same.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("own address")
+    }
+
+    /// Every user of the org, deleted ones included, in creation order.
+    pub fn users(&self) -> Vec<SandboxUser> {
+        self.shared.org.lock().expect("org").users.clone()
+    }
+
+    /// The org's divisions; the home division is marked.
+    pub fn divisions(&self) -> Vec<SandboxDivision> {
+        self.shared.org.lock().expect("org").divisions.clone()
+    }
+
+    /// Counters of what the sandbox served.
+    pub fn stats(&self) -> SandboxStats {
+        self.shared.org.lock().expect("org").stats
+    }
+
+    /// Revoke every token issued so far (as an admin deleting the OAuth client's tokens would).
+    pub fn revoke_tokens(&self) {
+        for info in self.shared.org.lock().expect("org").tokens.values_mut() {
+            info.revoked = true;
+        }
+    }
+
+    /// Change the injected faults while running.
+    pub fn set_faults(&self, faults: Faults) {
+        self.shared.knobs.lock().expect("knobs").faults = faults;
+    }
+
+    /// Change the latency while running.
+    pub fn set_latency(&self, latency: Latency) {
+        self.shared.knobs.lock().expect("knobs").latency = latency;
+    }
+
+    /// Empty the org back to its seed (the app's "Reset sandbox").
+    pub fn reset(&self) -> std::io::Result<()> {
+        let mut org = self.shared.org.lock().expect("org");
+        let fresh = Org::from_seed(&self.shared.config.seed);
+        org.divisions = fresh.divisions;
+        org.users = fresh.users;
+        org.by_id = fresh.by_id;
+        org.by_email = fresh.by_email;
+        org.dirty = true;
+        drop(org);
+        self.save()
+    }
+
+    /// Write the org to its state file now (it is also saved shortly after every change).
+    pub fn save(&self) -> std::io::Result<()> {
+        save(&self.shared)
+    }
+
+    /// The state file, when the org has one.
+    pub fn state_file(&self) -> Option<PathBuf> {
+        self.shared.config.state_file.clone()
+    }
+
+    /// Stop serving and save the org.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        let _ = save(&self.shared);
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        let _ = save(&self.shared);
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    let mut save_tick = tokio::time::interval(SAVE_EVERY);
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            _ = save_tick.tick() => {
+                let _ = save(&shared);
+            }
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                connections.spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        server::handle(shared.clone(), request)
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.abort_all();
+}
+
+/// Write the org to its file when it changed (atomically: a temporary file, then a rename).
+fn save(shared: &Shared) -> std::io::Result<()> {
+    let Some(path) = &shared.config.state_file else {
+        return Ok(());
+    };
+    let bytes = {
+        let mut org = shared.org.lock().expect("org");
+        if !org.dirty {
+            return Ok(());
+        }
+        org.dirty = false;
+        org.snapshot()
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}

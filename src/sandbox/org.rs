@@ -1,0 +1,277 @@
+//! The sandbox org's state: divisions, users, issued tokens and per-token rate windows, and
+//! its optional file on disk.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::config::Seed;
+use crate::genesys::{Contact, UserState};
+
+/// A division of the sandbox org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxDivision {
+    pub id: String,
+    pub name: String,
+    pub home: bool,
+}
+
+/// A user of the sandbox org, as tests read it back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub state: UserState,
+    pub division_id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub addresses: Vec<Contact>,
+    #[serde(default)]
+    pub manager_id: Option<String>,
+    pub version: i64,
+    /// Invitations sent to this user.
+    #[serde(default)]
+    pub invitations: u32,
+    /// When the user becomes visible to search (search lags a fresh create).
+    #[serde(skip)]
+    pub searchable_at: Option<Instant>,
+}
+
+/// What is kept in the state file.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct OrgFile {
+    pub divisions: Vec<SandboxDivision>,
+    pub users: Vec<SandboxUser>,
+}
+
+pub(crate) struct TokenInfo {
+    pub client_id: String,
+    pub expires_at: Instant,
+    pub revoked: bool,
+}
+
+pub(crate) struct RateWindow {
+    pub started: Instant,
+    pub count: u32,
+}
+
+/// Counters for tests and the `sandbox` command's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxStats {
+    /// API requests received (token requests excluded).
+    pub requests: u64,
+    pub tokens_issued: u64,
+    pub users_created: u64,
+    pub rate_limited: u64,
+    pub server_errors: u64,
+    pub dropped_connections: u64,
+}
+
+/// The whole mutable state, behind one lock (never held across an `.await`).
+pub(crate) struct Org {
+    pub divisions: Vec<SandboxDivision>,
+    pub users: Vec<SandboxUser>,
+    pub by_id: HashMap<String, usize>,
+    pub by_email: HashMap<String, usize>,
+    pub tokens: HashMap<String, TokenInfo>,
+    pub windows: HashMap<String, RateWindow>,
+    pub stats: SandboxStats,
+    pub dirty: bool,
+}
+
+impl Org {
+    pub fn from_seed(seed: &Seed) -> Org {
+        let mut divisions: Vec<SandboxDivision> = seed
+            .divisions
+            .iter()
+            .enumerate()
+            .map(|(i, name)| SandboxDivision {
+                id: uuid::Uuid::new_v4().to_string(),
+                name: name.clone(),
+                home: i == 0,
+            })
+            .collect();
+        if divisions.is_empty() {
+            divisions.push(SandboxDivision {
+                id: uuid::Uuid::new_v4().to_string(),
+                name: "Home".to_owned(),
+                home: true,
+            });
+        }
+        let home = divisions[0].id.clone();
+        let users = seed
+            .users
+            .iter()
+            .map(|u| SandboxUser {
+                id: uuid::Uuid::new_v4().to_string(),
+                name: u.name.clone(),
+                email: u.email.clone(),
+                state: u.state,
+                division_id: u
+                    .division
+                    .as_ref()
+                    .and_then(|name| divisions.iter().find(|d| &d.name == name))
+                    .map(|d| d.id.clone())
+                    .unwrap_or_else(|| home.clone()),
+                title: None,
+                department: None,
+                addresses: vec![],
+                manager_id: None,
+                version: 1,
+                invitations: 0,
+                searchable_at: None,
+            })
+            .collect();
+        Org::from_parts(divisions, users)
+    }
+
+    pub fn from_parts(divisions: Vec<SandboxDivision>, users: Vec<SandboxUser>) -> Org {
+        let mut org = Org {
+            divisions,
+            users: Vec::new(),
+            by_id: HashMap::new(),
+            by_email: HashMap::new(),
+            tokens: HashMap::new(),
+            windows: HashMap::new(),
+            stats: SandboxStats::default(),
+            dirty: false,
+        };
+        for user in users {
+            org.insert(user);
+        }
+        org
+    }
+
+    /// Load the org from `path`, or `None` when there is no such file yet.
+    pub fn load(path: &Path) -> std::io::Result<Option<Org>> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let file: OrgFile = serde_json::from_slice(&bytes).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("sandbox state file {} is damaged: {e}", path.display()),
+                    )
+                })?;
+                Ok(Some(Org::from_parts(file.divisions, file.users)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The file's contents, for a save.
+    pub fn snapshot(&self) -> Vec<u8> {
+        let file = OrgFile {
+            divisions: self.divisions.clone(),
+            users: self.users.clone(),
+        };
+        serde_json::to_vec(&file).expect("org serialises")
+    }
+
+    pub fn insert(&mut self, user: SandboxUser) -> usize {
+        let index = self.users.len();
+        self.by_id.insert(user.id.clone(), index);
+        self.by_email.insert(user.email.to_lowercase(), index);
+        self.users.push(user);
+        self.dirty = true;
+        index
+    }
+
+    pub fn home(&self) -> &SandboxDivision {
+        self.divisions
+            .iter()
+            .find(|d| d.home)
+            .unwrap_or(&self.divisions[0])
+    }
+
+    pub fn division(&self, id: &str) -> Option<&SandboxDivision> {
+        self.divisions.iter().find(|d| d.id == id)
+    }
+
+    pub fn user_by_email(&self, email: &str) -> Option<&SandboxUser> {
+        self.by_email
+            .get(&email.trim().to_lowercase())
+            .map(|&i| &self.users[i])
+    }
+
+    /// Count one request against a token's window; returns (allowed?, count, seconds to reset).
+    pub fn count_request(
+        &mut self,
+        token: &str,
+        allowance: u32,
+        window: Duration,
+    ) -> (bool, u32, u64) {
+        let now = Instant::now();
+        let entry = self.windows.entry(token.to_owned()).or_insert(RateWindow {
+            started: now,
+            count: 0,
+        });
+        if now.duration_since(entry.started) >= window {
+            entry.started = now;
+            entry.count = 0;
+        }
+        entry.count += 1;
+        let left = window.saturating_sub(now.duration_since(entry.started));
+        let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        (entry.count <= allowance, entry.count, reset.max(1))
+    }
+
+    /// The JSON of a user, as `GET /api/v2/users/{id}` answers it.
+    pub fn user_json(&self, user: &SandboxUser) -> Value {
+        let division = self.division(&user.division_id);
+        let mut value = json!({
+            "id": user.id,
+            "name": user.name,
+            "division": {
+                "id": user.division_id,
+                "name": division.map(|d| d.name.as_str()).unwrap_or(""),
+                "selfUri": format!("/api/v2/authorization/divisions/{}", user.division_id),
+            },
+            "chat": { "jabberId": format!("{}@sandbox.rollcall.local", user.id.replace('-', "")) },
+            "email": user.email,
+            "primaryContactInfo": [
+                { "address": user.email, "mediaType": "EMAIL", "type": "PRIMARY" }
+            ],
+            "addresses": user.addresses,
+            "state": user.state,
+            "username": user.email,
+            "version": user.version,
+            "acdAutoAnswer": false,
+            "selfUri": format!("/api/v2/users/{}", user.id),
+        });
+        let object = value.as_object_mut().expect("object");
+        if let Some(title) = &user.title {
+            object.insert("title".into(), json!(title));
+        }
+        if let Some(department) = &user.department {
+            object.insert("department".into(), json!(department));
+        }
+        if let Some(manager) = &user.manager_id {
+            object.insert(
+                "manager".into(),
+                json!({ "id": manager, "selfUri": format!("/api/v2/users/{manager}") }),
+            );
+        }
+        value
+    }
+
+    pub fn division_json(division: &SandboxDivision) -> Value {
+        json!({
+            "id": division.id,
+            "name": division.name,
+            "description": if division.home { "The home division" } else { "" },
+            "homeDivision": division.home,
+            "selfUri": format!("/api/v2/authorization/divisions/{}", division.id),
+        })
+    }
+}

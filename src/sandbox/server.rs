@@ -1,0 +1,1153 @@
+//! The sandbox's HTTP side: Genesys Cloud's wire protocol for the calls Rollcall makes, with
+//! Genesys's error bodies, headers, rate limits, latency and injected faults.
+
+// An early answer (an error response) travels as the `Err` of small helpers; boxing every
+// response to please the size lint would only add allocations.
+#![allow(clippy::result_large_err)]
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use rand::rngs::StdRng;
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+use super::config::{Faults, Latency, SandboxConfig};
+use super::org::{Org, SandboxUser, TokenInfo};
+use crate::genesys::{Contact, UserState};
+
+/// The largest request body the sandbox reads.
+const MAX_BODY: usize = 1 << 20;
+
+/// The shared state of a running sandbox.
+pub(crate) struct Shared {
+    pub config: SandboxConfig,
+    pub org: Mutex<Org>,
+    pub knobs: Mutex<Knobs>,
+    pub rng: Mutex<StdRng>,
+}
+
+/// What can change while the sandbox runs.
+pub(crate) struct Knobs {
+    pub latency: Latency,
+    pub faults: Faults,
+}
+
+/// Returned by the service to make hyper close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose (fault injection)")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+type Reply = Response<Full<Bytes>>;
+
+/// The answer being built for one request, with its correlation id and rate-limit headers.
+struct Exchange {
+    correlation_id: String,
+    rate_headers: Option<(u32, u32, u64)>,
+}
+
+impl Exchange {
+    fn json(&self, status: StatusCode, body: &Value) -> Reply {
+        let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+        *response.status_mut() = status;
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.decorate(response)
+    }
+
+    fn empty(&self, status: StatusCode) -> Reply {
+        let mut response = Response::new(Full::new(Bytes::new()));
+        *response.status_mut() = status;
+        self.decorate(response)
+    }
+
+    fn decorate(&self, mut response: Reply) -> Reply {
+        let headers = response.headers_mut();
+        headers.insert(
+            "inin-correlation-id",
+            HeaderValue::from_str(&self.correlation_id).expect("uuid header"),
+        );
+        if let Some((allowed, count, reset)) = self.rate_headers {
+            headers.insert("inin-ratelimit-allowed", allowed.into());
+            headers.insert("inin-ratelimit-count", count.into());
+            headers.insert("inin-ratelimit-reset", reset.into());
+        }
+        response
+    }
+
+    /// A Genesys `ErrorBody`.
+    fn error(&self, status: StatusCode, code: &str, message: &str) -> Reply {
+        self.error_with(status, code, message, None, &[])
+    }
+
+    fn error_with(
+        &self,
+        status: StatusCode,
+        code: &str,
+        message: &str,
+        params: Option<(&str, BTreeMap<&str, String>)>,
+        fields: &[&str],
+    ) -> Reply {
+        let (with_params, params) = match params {
+            Some((template, params)) => (template.to_owned(), json!(params)),
+            None => (message.to_owned(), json!({})),
+        };
+        let details: Vec<Value> = fields
+            .iter()
+            .map(|f| json!({ "errorCode": code, "fieldName": f }))
+            .collect();
+        let body = json!({
+            "message": message,
+            "code": code,
+            "status": status.as_u16(),
+            "messageWithParams": with_params,
+            "messageParams": params,
+            "contextId": self.correlation_id,
+            "details": details,
+            "errors": [],
+        });
+        self.json(status, &body)
+    }
+
+    fn bad_request(&self, message: &str) -> Reply {
+        self.error(StatusCode::BAD_REQUEST, "bad.request", message)
+    }
+
+    fn invalid_value(&self, field: &str, message: &str) -> Reply {
+        self.error_with(StatusCode::BAD_REQUEST, "invalid.value", message, None, &[field])
+    }
+
+    fn not_found(&self) -> Reply {
+        self.error(
+            StatusCode::NOT_FOUND,
+            "not.found",
+            "The requested resource was not found.",
+        )
+    }
+
+    fn oauth_error(&self, status: StatusCode, error: &str, description: &str) -> Reply {
+        self.json(
+            status,
+            &json!({ "error": error, "description": description, "error_description": description }),
+        )
+    }
+}
+
+/// Serve one request.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Reply, DropConnection> {
+    let exchange = Exchange {
+        correlation_id: uuid::Uuid::new_v4().to_string(),
+        rate_headers: None,
+    };
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return Ok(exchange.error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request.entity.too.large",
+                "The request body is too large.",
+            ))
+        }
+    };
+    let latency = shared.knobs.lock().expect("knobs").latency;
+    sleep_latency(&shared, latency).await;
+
+    let path = parts.uri.path().trim_end_matches('/');
+    if path == "/oauth/token" {
+        return Ok(match parts.method {
+            Method::POST => token(&shared, &exchange, &parts.headers, &body),
+            _ => exchange.not_found(),
+        });
+    }
+    if !path.starts_with("/api/v2/") {
+        return Ok(exchange.not_found());
+    }
+    let query = parse_query(parts.uri.query().unwrap_or(""));
+    let call = Call {
+        method: parts.method,
+        path: path.to_owned(),
+        query,
+        headers: parts.headers,
+        body,
+    };
+    api(shared, exchange, call).await
+}
+
+struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: hyper::HeaderMap,
+    body: Bytes,
+}
+
+impl Call {
+    fn query_one(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn query_all(&self, name: &str) -> Vec<String> {
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(',').map(str::to_owned))
+            .collect()
+    }
+
+    fn is_json(&self) -> bool {
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/json"))
+    }
+}
+
+/// What a route needs before it runs.
+#[derive(Clone, Copy)]
+enum Route {
+    CreateUser,
+    ListUsers,
+    SearchUsers,
+    GetUser,
+    PatchUser,
+    InviteUser,
+    ListDivisions,
+    HomeDivision,
+}
+
+impl Route {
+    fn find(method: &Method, path: &str) -> Option<(Route, Option<String>)> {
+        let segments: Vec<&str> = path.trim_start_matches("/api/v2/").split('/').collect();
+        let route = match (method, segments.as_slice()) {
+            (&Method::POST, ["users"]) => (Route::CreateUser, None),
+            (&Method::GET, ["users"]) => (Route::ListUsers, None),
+            (&Method::POST, ["users", "search"]) => (Route::SearchUsers, None),
+            (&Method::GET, ["users", id]) => (Route::GetUser, Some(id.to_string())),
+            (&Method::PATCH, ["users", id]) => (Route::PatchUser, Some(id.to_string())),
+            (&Method::POST, ["users", id, "invite"]) => (Route::InviteUser, Some(id.to_string())),
+            (&Method::GET, ["authorization", "divisions"]) => (Route::ListDivisions, None),
+            (&Method::GET, ["authorization", "divisions", "home"]) => (Route::HomeDivision, None),
+            _ => return None,
+        };
+        Some(route)
+    }
+
+    /// The permissions the operation requires (any one of them), as Genesys's API lists them.
+    fn permissions(self) -> &'static [&'static str] {
+        match self {
+            Route::CreateUser => &["directory:user:add"],
+            Route::SearchUsers => &["directory:user:view"],
+            Route::PatchUser => &[
+                "admin",
+                "directory:user:edit",
+                "directory:organization:admin",
+            ],
+            Route::InviteUser => &[
+                "admin",
+                "directory:organization:admin",
+                "directory:user:setPassword",
+            ],
+            Route::ListUsers | Route::GetUser | Route::ListDivisions | Route::HomeDivision => &[],
+        }
+    }
+
+    fn needs_json_body(self) -> bool {
+        matches!(self, Route::CreateUser | Route::SearchUsers | Route::PatchUser)
+    }
+}
+
+async fn api(
+    shared: Arc<Shared>,
+    mut exchange: Exchange,
+    call: Call,
+) -> Result<Reply, DropConnection> {
+    // Authentication first, as Genesys's gateway does.
+    let token = match bearer(&call.headers) {
+        Some(token) => token,
+        None => {
+            return Ok(exchange.error(
+                StatusCode::UNAUTHORIZED,
+                "authentication.required",
+                "No authentication bearer token specified in authorization header.",
+            ))
+        }
+    };
+    let (client_id, served) = {
+        let mut org = shared.org.lock().expect("org");
+        org.stats.requests += 1;
+        let served = org.stats.requests;
+        let client_id = match org.tokens.get(&token) {
+            None => None,
+            Some(info) if info.revoked => None,
+            Some(info) if Instant::now() >= info.expires_at => {
+                return Ok(exchange.error(
+                    StatusCode::UNAUTHORIZED,
+                    "credentials.expired",
+                    "The supplied credentials are expired and cannot be used.",
+                ))
+            }
+            Some(info) => Some(info.client_id.clone()),
+        };
+        let Some(client_id) = client_id else {
+            return Ok(exchange.error(
+                StatusCode::UNAUTHORIZED,
+                "bad.credentials",
+                "Invalid login credentials.",
+            ));
+        };
+        let limit = shared.config.rate_limit;
+        let (allowed, count, reset) = org.count_request(&token, limit.requests, limit.window);
+        exchange.rate_headers = Some((limit.requests, count, reset));
+        if !allowed {
+            org.stats.rate_limited += 1;
+            drop(org);
+            let mut params = BTreeMap::new();
+            params.insert("limit", limit.requests.to_string());
+            params.insert("window", limit.window.as_secs().to_string());
+            let message = format!(
+                "Rate limit exceeded the maximum. [{}] requests for [{}] seconds",
+                limit.requests,
+                limit.window.as_secs()
+            );
+            let mut response = exchange.error_with(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too.many.requests",
+                &message,
+                Some(("Rate limit exceeded the maximum. [{limit}] requests for [{window}] seconds", params)),
+                &[],
+            );
+            response
+                .headers_mut()
+                .insert("retry-after", reset.into());
+            return Ok(response);
+        }
+        (client_id, served)
+    };
+
+    let faults = shared.knobs.lock().expect("knobs").faults.clone();
+    if faults.revoke_tokens_after == Some(served) {
+        let mut org = shared.org.lock().expect("org");
+        for info in org.tokens.values_mut() {
+            info.revoked = true;
+        }
+    }
+
+    let Some((route, id)) = Route::find(&call.method, &call.path) else {
+        return Ok(exchange.not_found());
+    };
+
+    // Faults are injected at the "gateway": a 503 never reaches the service; a 502 or 504 may
+    // have reached it, and then the work is done but its answer is lost.
+    let (status, passes) = {
+        let mut rng = shared.rng.lock().expect("rng");
+        let roll: f64 = rng.random();
+        let passes = rng.random_bool(faults.gateway_passes_through.clamp(0.0, 1.0));
+        let status = if roll < faults.bad_gateway {
+            Some(StatusCode::BAD_GATEWAY)
+        } else if roll < faults.bad_gateway + faults.service_unavailable {
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        } else if roll < faults.bad_gateway + faults.service_unavailable + faults.gateway_timeout
+        {
+            Some(StatusCode::GATEWAY_TIMEOUT)
+        } else {
+            None
+        };
+        (status, passes)
+    };
+    if let Some(status) = status {
+        if status != StatusCode::SERVICE_UNAVAILABLE && passes {
+            let _ = route_call(&shared, &exchange, &client_id, route, id, &call, 0.0);
+        }
+        shared.org.lock().expect("org").stats.server_errors += 1;
+        let (code, message) = match status {
+            StatusCode::BAD_GATEWAY => ("bad.gateway", "The gateway received an invalid response."),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "service.unavailable",
+                "Service is currently unavailable, please try again later.",
+            ),
+            _ => ("request.timeout", "The request timed out."),
+        };
+        return Ok(exchange.error(status, code, message));
+    }
+    route_call(
+        &shared,
+        &exchange,
+        &client_id,
+        route,
+        id,
+        &call,
+        faults.drop_after_create,
+    )
+}
+
+fn route_call(
+    shared: &Shared,
+    exchange: &Exchange,
+    client_id: &str,
+    route: Route,
+    id: Option<String>,
+    call: &Call,
+    drop_after_create: f64,
+) -> Result<Reply, DropConnection> {
+    let client = shared
+        .config
+        .clients
+        .iter()
+        .find(|c| c.client_id == client_id)
+        .expect("token of a configured client");
+    let required = route.permissions();
+    if !required.is_empty() && !required.iter().any(|p| client.has_permission(p)) {
+        let list = required.join(", ");
+        let code = if required.len() > 1 {
+            "missing.any.permissions"
+        } else {
+            "missing.permissions"
+        };
+        let message = format!(
+            "Unable to perform the requested action. You are missing the following permission(s): [{list}]"
+        );
+        let mut params = BTreeMap::new();
+        params.insert("permissions", list.clone());
+        return Ok(exchange.error_with(
+            StatusCode::FORBIDDEN,
+            code,
+            &message,
+            Some((
+                "Unable to perform the requested action. You are missing the following permission(s): [{permissions}]",
+                params,
+            )),
+            &[],
+        ));
+    }
+    let body = if route.needs_json_body() {
+        if !call.is_json() {
+            return Ok(exchange.error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported.media.type",
+                "Unsupported Media Type: the request body must be application/json.",
+            ));
+        }
+        match serde_json::from_slice::<Value>(&call.body) {
+            Ok(Value::Object(map)) => Some(Value::Object(map)),
+            Ok(_) if matches!(route, Route::SearchUsers | Route::CreateUser | Route::PatchUser) => {
+                return Ok(exchange.bad_request("The request body must be a JSON object."))
+            }
+            Ok(other) => Some(other),
+            Err(_) => {
+                return Ok(exchange.bad_request(
+                    "The request could not be understood by the server due to malformed syntax.",
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    let id = id.unwrap_or_default();
+    Ok(match route {
+        Route::CreateUser => {
+            let reply = create_user(shared, exchange, body.as_ref().expect("json body"));
+            if reply.status() == StatusCode::OK
+                && shared
+                    .rng
+                    .lock()
+                    .expect("rng")
+                    .random_bool(drop_after_create.clamp(0.0, 1.0))
+            {
+                shared.org.lock().expect("org").stats.dropped_connections += 1;
+                return Err(DropConnection);
+            }
+            reply
+        }
+        Route::ListUsers => list_users(shared, exchange, call),
+        Route::SearchUsers => search_users(shared, exchange, body.as_ref().expect("json body")),
+        Route::GetUser => get_user(shared, exchange, call, &id),
+        Route::PatchUser => patch_user(shared, exchange, &id, body.as_ref().expect("json body")),
+        Route::InviteUser => invite_user(shared, exchange, &id),
+        Route::ListDivisions => list_divisions(shared, exchange, call),
+        Route::HomeDivision => {
+            let org = shared.org.lock().expect("org");
+            exchange.json(StatusCode::OK, &Org::division_json(org.home()))
+        }
+    })
+}
+
+fn token(shared: &Shared, exchange: &Exchange, headers: &hyper::HeaderMap, body: &Bytes) -> Reply {
+    let invalid_client_status = StatusCode::from_u16(shared.config.variants.invalid_client_status)
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    let form_ok = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !form_ok {
+        return exchange.oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the token request must be application/x-www-form-urlencoded",
+        );
+    }
+    let form: Vec<(String, String)> = parse_query(&String::from_utf8_lossy(body));
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let (client_id, secret) = match basic_auth(headers) {
+        Some(pair) => pair,
+        None => match (field("client_id"), field("client_secret")) {
+            (Some(id), Some(secret)) => (id, secret),
+            _ => {
+                return exchange.oauth_error(
+                    invalid_client_status,
+                    "invalid_client",
+                    "client authentication is required",
+                )
+            }
+        },
+    };
+    match field("grant_type").as_deref() {
+        Some("client_credentials") => {}
+        Some(_) => {
+            return exchange.oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "unsupported grant type",
+            )
+        }
+        None => {
+            return exchange.oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            )
+        }
+    }
+    let Some(client) = shared.config.clients.iter().find(|c| c.client_id == client_id) else {
+        return exchange.oauth_error(invalid_client_status, "invalid_client", "client not found");
+    };
+    if client.client_secret.expose() != secret {
+        return exchange.oauth_error(
+            invalid_client_status,
+            "invalid_client",
+            "authentication failed",
+        );
+    }
+    if !client.client_credentials_grant {
+        return exchange.oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "client is not authorized to use the client_credentials grant",
+        );
+    }
+    let lifetime = shared.config.token_lifetime;
+    let access_token = {
+        let mut bytes = [0u8; 48];
+        shared.rng.lock().expect("rng").fill(&mut bytes[..]);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    };
+    let mut org = shared.org.lock().expect("org");
+    org.stats.tokens_issued += 1;
+    org.tokens.insert(
+        access_token.clone(),
+        TokenInfo {
+            client_id: client.client_id.clone(),
+            expires_at: Instant::now() + lifetime,
+            revoked: false,
+        },
+    );
+    exchange.json(
+        StatusCode::OK,
+        &json!({
+            "access_token": access_token,
+            "token_type": "bearer",
+            "expires_in": lifetime.as_secs(),
+        }),
+    )
+}
+
+fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
+    let body = body.as_object().expect("object");
+    let name = match string_field(body, "name") {
+        Ok(Some(name)) if !name.trim().is_empty() => name.trim().to_owned(),
+        Ok(_) => return exchange.invalid_value("name", "The user's name is required."),
+        Err(reply) => return reply(exchange),
+    };
+    let email = match string_field(body, "email") {
+        Ok(Some(email)) if !email.trim().is_empty() => email.trim().to_owned(),
+        Ok(_) => return exchange.invalid_value("email", "The user's email is required."),
+        Err(reply) => return reply(exchange),
+    };
+    if !plausible_email(&email) {
+        return exchange.invalid_value("email", &format!("'{email}' is not a valid email address."));
+    }
+    let state = match body.get("state") {
+        None | Some(Value::Null) => UserState::Inactive,
+        Some(Value::String(s)) if s == "active" => UserState::Active,
+        Some(Value::String(s)) if s == "inactive" => UserState::Inactive,
+        Some(other) => {
+            return exchange.invalid_value(
+                "state",
+                &format!("State {other} is not valid for a new user; use active or inactive."),
+            )
+        }
+    };
+    let mut optional = BTreeMap::new();
+    for field in ["title", "department", "divisionId", "password"] {
+        match string_field(body, field) {
+            Ok(value) => {
+                if let Some(value) = value {
+                    if value.chars().count() > 255 && field != "password" {
+                        return exchange.invalid_value(field, &format!("The {field} is too long."));
+                    }
+                    optional.insert(field, value.to_owned());
+                }
+            }
+            Err(reply) => return reply(exchange),
+        }
+    }
+    let addresses = match parse_addresses(body.get("addresses")) {
+        Ok(addresses) => addresses,
+        Err(message) => return exchange.invalid_value("addresses", &message),
+    };
+
+    let mut org = shared.org.lock().expect("org");
+    let division_id = match optional.get("divisionId") {
+        Some(id) => match org.division(id) {
+            Some(division) => division.id.clone(),
+            None => {
+                return exchange.error_with(
+                    StatusCode::BAD_REQUEST,
+                    "invalid.value",
+                    &format!("The division {id} does not exist."),
+                    None,
+                    &["divisionId"],
+                )
+            }
+        },
+        None => org.home().id.clone(),
+    };
+    if let Some(existing) = org.user_by_email(&email) {
+        let (status, message) = if existing.state == UserState::Deleted {
+            (
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "The email address {email} belongs to a deleted user. Restore that user \
+                     instead of creating a new one."
+                ),
+            )
+        } else {
+            (
+                StatusCode::from_u16(shared.config.variants.duplicate_email_status)
+                    .unwrap_or(StatusCode::CONFLICT),
+                format!("A user with the email address {email} already exists."),
+            )
+        };
+        return exchange.error_with(status, "general.conflict", &message, None, &["email"]);
+    }
+    let lag = shared.config.variants.search_lag;
+    let user = SandboxUser {
+        id: uuid::Uuid::new_v4().to_string(),
+        name,
+        email,
+        state,
+        division_id,
+        title: optional.remove("title"),
+        department: optional.remove("department"),
+        addresses,
+        manager_id: None,
+        version: 1,
+        invitations: 0,
+        searchable_at: (!lag.is_zero()).then(|| Instant::now() + lag),
+    };
+    let index = org.insert(user);
+    org.stats.users_created += 1;
+    let json = org.user_json(&org.users[index]);
+    exchange.json(StatusCode::OK, &json)
+}
+
+type ErrorReply = Box<dyn FnOnce(&Exchange) -> Reply>;
+
+fn string_field<'a>(body: &'a Map<String, Value>, field: &'static str) -> Result<Option<&'a str>, ErrorReply> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Box::new(move |e: &Exchange| {
+            e.invalid_value(field, &format!("The field {field} must be a string."))
+        })),
+    }
+}
+
+const MEDIA_TYPES: &[&str] = &["PHONE", "EMAIL", "SMS"];
+const CONTACT_TYPES: &[&str] = &[
+    "PRIMARY", "WORK", "WORK2", "WORK3", "WORK4", "HOME", "MOBILE", "MAIN", "OTHER",
+];
+
+fn parse_addresses(value: Option<&Value>) -> Result<Vec<Contact>, String> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Ok(vec![]);
+    };
+    let contacts: Vec<Contact> = serde_json::from_value(value.clone())
+        .map_err(|e| format!("addresses must be a list of contacts ({e})"))?;
+    let mut seen = HashSet::new();
+    for contact in &contacts {
+        if !MEDIA_TYPES.contains(&contact.media_type.as_str()) {
+            return Err(format!("mediaType {} is not one of PHONE, EMAIL, SMS", contact.media_type));
+        }
+        if !CONTACT_TYPES.contains(&contact.kind.as_str()) {
+            return Err(format!("type {} is not a valid contact type", contact.kind));
+        }
+        if !seen.insert((contact.media_type.clone(), contact.kind.clone())) {
+            return Err(format!(
+                "only one {} {} address is allowed",
+                contact.kind, contact.media_type
+            ));
+        }
+        match (&contact.address, &contact.extension) {
+            (None, None) => return Err("a contact needs an address or an extension".to_owned()),
+            (Some(address), _) if contact.media_type != "EMAIL" && !is_e164(address) => {
+                return Err(format!("{address} is not a phone number in E.164 format"))
+            }
+            (_, Some(extension))
+                if extension.is_empty() || !extension.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                return Err(format!("extension {extension} must be digits"))
+            }
+            _ => {}
+        }
+    }
+    Ok(contacts)
+}
+
+fn is_e164(number: &str) -> bool {
+    let Some(digits) = number.strip_prefix('+') else {
+        return false;
+    };
+    (8..=15).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+/// The sandbox's e-mail rule: one `@`, a non-empty local part without spaces, and a dotted
+/// domain of letters, digits and hyphens.
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && email.len() <= 254
+        && !local.contains(char::is_whitespace)
+        && !local.contains('@')
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+fn page_params(
+    exchange: &Exchange,
+    call: &Call,
+    default_size: u32,
+    max_size: u32,
+) -> Result<(u32, u32), Reply> {
+    let number = |name: &str, default: u32| -> Result<u32, Reply> {
+        match call.query_one(name) {
+            None => Ok(default),
+            Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                exchange.invalid_value(name, &format!("{name} must be a positive whole number"))
+            }),
+        }
+    };
+    let size = number("pageSize", default_size)?;
+    if size > max_size {
+        return Err(exchange.invalid_value(
+            "pageSize",
+            &format!("pageSize must be at most {max_size}"),
+        ));
+    }
+    Ok((size, number("pageNumber", 1)?))
+}
+
+fn listing(entities: Vec<Value>, total: usize, size: u32, number: u32, base: &str) -> Value {
+    let page_count = total.div_ceil(size as usize).max(1);
+    let mut value = json!({
+        "entities": entities,
+        "pageSize": size,
+        "pageNumber": number,
+        "total": total,
+        "pageCount": page_count,
+        "firstUri": format!("{base}?pageSize={size}&pageNumber=1"),
+        "selfUri": format!("{base}?pageSize={size}&pageNumber={number}"),
+        "lastUri": format!("{base}?pageSize={size}&pageNumber={page_count}"),
+    });
+    if (number as usize) < page_count {
+        value["nextUri"] = json!(format!("{base}?pageSize={size}&pageNumber={}", number + 1));
+    }
+    if number > 1 {
+        value["previousUri"] = json!(format!("{base}?pageSize={size}&pageNumber={}", number - 1));
+    }
+    value
+}
+
+fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let (size, number) = match page_params(exchange, call, 25, 500) {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
+    let states: &[UserState] = match call.query_one("state").unwrap_or("active") {
+        "active" => &[UserState::Active],
+        "inactive" => &[UserState::Inactive],
+        "deleted" => &[UserState::Deleted],
+        "any" => &[UserState::Active, UserState::Inactive, UserState::Deleted],
+        other => {
+            return exchange.invalid_value(
+                "state",
+                &format!("state {other} is not one of active, inactive, deleted, any"),
+            )
+        }
+    };
+    let ids = call.query_all("id");
+    let org = shared.org.lock().expect("org");
+    let matching: Vec<&SandboxUser> = org
+        .users
+        .iter()
+        .filter(|u| states.contains(&u.state))
+        .filter(|u| ids.is_empty() || ids.contains(&u.id))
+        .collect();
+    let entities = matching
+        .iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .map(|u| org.user_json(u))
+        .collect();
+    exchange.json(
+        StatusCode::OK,
+        &listing(entities, matching.len(), size, number, "/api/v2/users"),
+    )
+}
+
+fn get_user(shared: &Shared, exchange: &Exchange, call: &Call, id: &str) -> Reply {
+    let include_deleted = matches!(call.query_one("state"), Some("deleted") | Some("any"));
+    let org = shared.org.lock().expect("org");
+    match org.by_id.get(id).map(|&i| &org.users[i]) {
+        Some(user) if user.state != UserState::Deleted || include_deleted => {
+            exchange.json(StatusCode::OK, &org.user_json(user))
+        }
+        _ => exchange.not_found(),
+    }
+}
+
+fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> Reply {
+    let body = body.as_object().expect("object");
+    let Some(version) = body.get("version").and_then(Value::as_i64) else {
+        return exchange.invalid_value("version", "The version of the user is required.");
+    };
+    let new_state = match body.get("state") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "active" => Some(UserState::Active),
+        Some(Value::String(s)) if s == "inactive" => Some(UserState::Inactive),
+        Some(other) => {
+            return exchange.invalid_value("state", &format!("State {other} is not valid."))
+        }
+    };
+    let addresses = match body.get("addresses") {
+        None | Some(Value::Null) => None,
+        some => match parse_addresses(some) {
+            Ok(list) => Some(list),
+            Err(message) => return exchange.invalid_value("addresses", &message),
+        },
+    };
+    let mut texts = BTreeMap::new();
+    for field in ["name", "title", "department", "manager"] {
+        match string_field(body, field) {
+            Ok(Some(value)) => {
+                texts.insert(field, value.to_owned());
+            }
+            Ok(None) => {}
+            Err(reply) => return reply(exchange),
+        }
+    }
+    let mut org = shared.org.lock().expect("org");
+    let Some(&index) = org.by_id.get(id) else {
+        return exchange.not_found();
+    };
+    if org.users[index].state == UserState::Deleted && new_state.is_none() {
+        return exchange.not_found();
+    }
+    if org.users[index].version != version {
+        return exchange.error_with(
+            StatusCode::CONFLICT,
+            "general.conflict",
+            "The version supplied does not match the current version of the user.",
+            None,
+            &["version"],
+        );
+    }
+    if let Some(manager) = texts.get("manager") {
+        let valid = manager != id
+            && org
+                .by_id
+                .get(manager.as_str())
+                .is_some_and(|&m| org.users[m].state != UserState::Deleted);
+        if !valid {
+            return exchange.invalid_value(
+                "manager",
+                &format!("The manager {manager} is not a valid user."),
+            );
+        }
+    }
+    if texts.get("name").is_some_and(|n| n.trim().is_empty()) {
+        return exchange.invalid_value("name", "The user's name cannot be empty.");
+    }
+    let user = &mut org.users[index];
+    if let Some(state) = new_state {
+        user.state = state;
+    }
+    if let Some(addresses) = addresses {
+        user.addresses = addresses;
+    }
+    if let Some(name) = texts.remove("name") {
+        user.name = name;
+    }
+    if let Some(title) = texts.remove("title") {
+        user.title = Some(title);
+    }
+    if let Some(department) = texts.remove("department") {
+        user.department = Some(department);
+    }
+    if let Some(manager) = texts.remove("manager") {
+        user.manager_id = Some(manager);
+    }
+    user.version += 1;
+    org.dirty = true;
+    let json = org.user_json(&org.users[index]);
+    exchange.json(StatusCode::OK, &json)
+}
+
+fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
+    let Some(criteria) = body.get("query").and_then(Value::as_array).filter(|q| !q.is_empty())
+    else {
+        return exchange.bad_request("A search needs at least one query criterion.");
+    };
+    let page_size = body.get("pageSize").and_then(Value::as_u64).unwrap_or(25);
+    let page_number = body.get("pageNumber").and_then(Value::as_u64).unwrap_or(1);
+    if !(1..=100).contains(&page_size) || page_number < 1 {
+        return exchange.invalid_value("pageSize", "pageSize must be from 1 to 100.");
+    }
+    let mut states = vec![UserState::Active, UserState::Inactive];
+    let mut filters: Vec<(String, String, Vec<String>)> = Vec::new();
+    for criterion in criteria {
+        let kind = criterion.get("type").and_then(Value::as_str).unwrap_or("");
+        if !matches!(kind, "EXACT" | "CONTAINS" | "STARTS_WITH") {
+            return exchange.bad_request(&format!("Search type '{kind}' is not supported."));
+        }
+        let fields: Vec<String> = criterion
+            .get("fields")
+            .and_then(Value::as_array)
+            .map(|f| f.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let mut values: Vec<String> = criterion
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(Value::as_str).map(str::to_lowercase).collect())
+            .unwrap_or_default();
+        if let Some(value) = criterion.get("value").and_then(Value::as_str) {
+            values.push(value.to_lowercase());
+        }
+        if fields.is_empty() || values.is_empty() {
+            return exchange.bad_request("Each criterion needs fields and a value.");
+        }
+        if fields == ["state"] {
+            let mut chosen = Vec::new();
+            for value in &values {
+                match value.as_str() {
+                    "active" => chosen.push(UserState::Active),
+                    "inactive" => chosen.push(UserState::Inactive),
+                    "deleted" => chosen.push(UserState::Deleted),
+                    other => return exchange.bad_request(&format!("Unknown state '{other}'.")),
+                }
+            }
+            states = chosen;
+            continue;
+        }
+        for field in &fields {
+            if !matches!(field.as_str(), "email" | "name" | "id") {
+                return exchange.bad_request(&format!("Field '{field}' is not searchable."));
+            }
+        }
+        filters.push((kind.to_owned(), fields.join(","), values));
+    }
+    let now = Instant::now();
+    let org = shared.org.lock().expect("org");
+    let matches: Vec<&SandboxUser> = org
+        .users
+        .iter()
+        .filter(|u| states.contains(&u.state))
+        .filter(|u| u.searchable_at.is_none_or(|at| at <= now))
+        .filter(|u| {
+            filters.iter().all(|(kind, fields, values)| {
+                fields.split(',').any(|field| {
+                    let actual = match field {
+                        "email" => u.email.to_lowercase(),
+                        "name" => u.name.to_lowercase(),
+                        _ => u.id.to_lowercase(),
+                    };
+                    values.iter().any(|v| match kind.as_str() {
+                        "EXACT" => &actual == v,
+                        "CONTAINS" => actual.contains(v.as_str()),
+                        _ => actual.starts_with(v.as_str()),
+                    })
+                })
+            })
+        })
+        .collect();
+    let total = matches.len();
+    let results: Vec<Value> = matches
+        .iter()
+        .skip(((page_number - 1) * page_size) as usize)
+        .take(page_size as usize)
+        .map(|u| org.user_json(u))
+        .collect();
+    let mut answer = json!({
+        "total": total,
+        "pageCount": total.div_ceil(page_size as usize),
+        "pageSize": page_size,
+        "pageNumber": page_number,
+        "types": ["users"],
+    });
+    // Genesys leaves `results` out when nothing matched.
+    if !results.is_empty() {
+        answer["results"] = json!(results);
+    }
+    exchange.json(StatusCode::OK, &answer)
+}
+
+fn invite_user(shared: &Shared, exchange: &Exchange, id: &str) -> Reply {
+    let mut org = shared.org.lock().expect("org");
+    match org.by_id.get(id).copied() {
+        Some(index) if org.users[index].state != UserState::Deleted => {
+            org.users[index].invitations += 1;
+            org.dirty = true;
+            exchange.empty(StatusCode::NO_CONTENT)
+        }
+        _ => exchange.not_found(),
+    }
+}
+
+fn list_divisions(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let (size, number) = match page_params(exchange, call, 25, 100) {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
+    let name = call.query_one("name").map(str::to_lowercase);
+    let ids = call.query_all("id");
+    let org = shared.org.lock().expect("org");
+    let matching: Vec<_> = org
+        .divisions
+        .iter()
+        .filter(|d| name.as_ref().is_none_or(|n| &d.name.to_lowercase() == n))
+        .filter(|d| ids.is_empty() || ids.contains(&d.id))
+        .collect();
+    let entities = matching
+        .iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .map(|d| Org::division_json(d))
+        .collect();
+    exchange.json(
+        StatusCode::OK,
+        &listing(
+            entities,
+            matching.len(),
+            size,
+            number,
+            "/api/v2/authorization/divisions",
+        ),
+    )
+}
+
+fn bearer(headers: &hyper::HeaderMap) -> Option<String> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+fn basic_auth(headers: &hyper::HeaderMap) -> Option<(String, String)> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+async fn sleep_latency(shared: &Shared, latency: Latency) {
+    if latency.base.is_zero() && latency.jitter.is_zero() {
+        return;
+    }
+    let jitter = latency.jitter.as_secs_f64();
+    let offset = if jitter > 0.0 {
+        shared.rng.lock().expect("rng").random_range(-jitter..=jitter)
+    } else {
+        0.0
+    };
+    let wait = (latency.base.as_secs_f64() + offset).max(0.0);
+    tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e164_and_email_rules() {
+        assert!(is_e164("+14155550100"));
+        assert!(!is_e164("4155550100"));
+        assert!(!is_e164("+1 415 555"));
+        assert!(plausible_email("a.b@example.co.uk"));
+        assert!(!plausible_email("a..b@example.com"));
+        assert!(!plausible_email("ab@localhost"));
+        assert!(!plausible_email("a b@example.com"));
+    }
+}
