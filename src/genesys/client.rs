@@ -16,6 +16,7 @@ use super::models::{
     CreateUser, Division, EntityListing, SearchCriterion, StateFilter, User, UserPatch,
     UserSearchRequest, UsersSearchResponse,
 };
+use super::pacing::{Pacer, Permit};
 use super::ratelimit::{self, RateLimit};
 use super::regions::Endpoint;
 use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
@@ -90,6 +91,7 @@ struct Shared {
 struct TokenSlot {
     current: tokio::sync::Mutex<Option<AccessToken>>,
     last_rate_limit: Mutex<Option<RateLimit>>,
+    pacer: Pacer,
 }
 
 /// A Genesys Cloud API client holding one access token.
@@ -163,6 +165,11 @@ impl GenesysClient {
         *self.token.last_rate_limit.lock().expect("rate limit lock")
     }
 
+    /// How long this client's token held requests back to stay under Genesys's rate limit.
+    pub fn time_paced(&self) -> Duration {
+        self.token.pacer.held()
+    }
+
     /// Get a token now (the "Test connection" of the app and `profiles test`).
     pub async fn authenticate(&self) -> Result<()> {
         self.token().await.map(|_| ())
@@ -172,8 +179,15 @@ impl GenesysClient {
     /// e-mail up before sending it again.
     pub async fn create_user(&self, user: &CreateUser) -> Result<Reply<User>> {
         let body = encode(user)?;
-        self.call_json("create user", Repeat::Settle, Method::POST, "/api/v2/users", &[], Some(body))
-            .await
+        self.call_json(
+            "create user",
+            Repeat::Settle,
+            Method::POST,
+            "/api/v2/users",
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     /// `GET /api/v2/users/{id}`.
@@ -187,8 +201,15 @@ impl GenesysClient {
     pub async fn patch_user(&self, user_id: &str, patch: &UserPatch) -> Result<Reply<User>> {
         let path = format!("/api/v2/users/{}", segment(user_id));
         let body = encode(patch)?;
-        self.call_json("update user", Repeat::Safe, Method::PATCH, &path, &[], Some(body))
-            .await
+        self.call_json(
+            "update user",
+            Repeat::Safe,
+            Method::PATCH,
+            &path,
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     /// `POST /api/v2/users/search` for one e-mail (exact match). With `include_deleted`, the
@@ -209,7 +230,9 @@ impl GenesysClient {
                 kind: "EXACT".to_owned(),
                 fields: vec!["state".to_owned()],
                 value: None,
-                values: ["active", "inactive", "deleted"].map(str::to_owned).to_vec(),
+                values: ["active", "inactive", "deleted"]
+                    .map(str::to_owned)
+                    .to_vec(),
             });
         }
         let request = UserSearchRequest {
@@ -219,7 +242,14 @@ impl GenesysClient {
         };
         let body = encode(&request)?;
         let reply: Reply<UsersSearchResponse> = self
-            .call_json("search users", Repeat::Safe, Method::POST, "/api/v2/users/search", &[], Some(body))
+            .call_json(
+                "search users",
+                Repeat::Safe,
+                Method::POST,
+                "/api/v2/users/search",
+                &[],
+                Some(body),
+            )
             .await?;
         Ok(Reply {
             value: reply.value.results,
@@ -239,8 +269,15 @@ impl GenesysClient {
             ("pageNumber", page_number.to_string()),
             ("state", state.as_str().to_owned()),
         ];
-        self.call_json("list users", Repeat::Safe, Method::GET, "/api/v2/users", &query, None)
-            .await
+        self.call_json(
+            "list users",
+            Repeat::Safe,
+            Method::GET,
+            "/api/v2/users",
+            &query,
+            None,
+        )
+        .await
     }
 
     /// Every division of the org (`GET /api/v2/authorization/divisions`, all pages).
@@ -291,7 +328,14 @@ impl GenesysClient {
     pub async fn invite_user(&self, user_id: &str) -> Result<Reply<()>> {
         let path = format!("/api/v2/users/{}/invite", segment(user_id));
         let (meta, _) = self
-            .call("invite user", Repeat::Settle, Method::POST, &path, &[], None)
+            .call(
+                "invite user",
+                Repeat::Settle,
+                Method::POST,
+                &path,
+                &[],
+                None,
+            )
             .await?;
         Ok(Reply { value: (), meta })
     }
@@ -306,12 +350,13 @@ impl GenesysClient {
         body: Option<Bytes>,
     ) -> Result<Reply<T>> {
         let (meta, bytes) = self.call(what, repeat, method, path, query, body).await?;
-        let value = serde_json::from_slice(&bytes).map_err(|e| GenesysError::UnexpectedResponse {
-            what: what.to_owned(),
-            status: meta.status,
-            reason: format!("the body is not the expected JSON ({e})"),
-            correlation_id: meta.correlation_id.clone(),
-        })?;
+        let value =
+            serde_json::from_slice(&bytes).map_err(|e| GenesysError::UnexpectedResponse {
+                what: what.to_owned(),
+                status: meta.status,
+                reason: format!("the body is not the expected JSON ({e})"),
+                correlation_id: meta.correlation_id.clone(),
+            })?;
         Ok(Reply { value, meta })
     }
 
@@ -344,8 +389,10 @@ impl GenesysClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
+            let permit = self.token.pacer.acquire().await;
             let failure = match request.send().await {
                 Err(e) => {
+                    drop(permit);
                     if !e.is_connect() && repeat == Repeat::Settle {
                         return Err(GenesysError::OutcomeUnknown {
                             what: what.to_owned(),
@@ -355,7 +402,7 @@ impl GenesysClient {
                     }
                     self.transport_failure(what, &e)
                 }
-                Ok(response) => match self.read_answer(what, repeat, response).await {
+                Ok(response) => match self.read_answer(what, repeat, response, permit).await {
                     Answer::Done(meta, bytes) => return Ok((meta, bytes)),
                     Answer::Fail(error) => return Err(error),
                     Answer::Unauthorized(_) if !renewed_after_401 => {
@@ -370,15 +417,26 @@ impl GenesysClient {
                     Answer::Retry(failure) => failure,
                 },
             };
-            self.wait_or_give_up(what, attempt, started, failure).await?;
+            self.wait_or_give_up(what, attempt, started, failure)
+                .await?;
         }
     }
 
     /// Sort one HTTP answer into done, retry, renew the token, or fail.
-    async fn read_answer(&self, what: &str, repeat: Repeat, response: reqwest::Response) -> Answer {
+    async fn read_answer(
+        &self,
+        what: &str,
+        repeat: Repeat,
+        response: reqwest::Response,
+        permit: Permit<'_>,
+    ) -> Answer {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let meta = ResponseMeta::from_headers(status, &headers);
+        let retry_after = (status == 429).then(|| {
+            ratelimit::retry_after(&headers).unwrap_or(self.shared.config.retry.default_retry_after)
+        });
+        permit.observe(meta.rate_limit, retry_after);
         if let Some(limit) = meta.rate_limit {
             *self.token.last_rate_limit.lock().expect("rate limit lock") = Some(limit);
         }
@@ -400,7 +458,11 @@ impl GenesysClient {
         let retry_after = error.retry_after;
         match status {
             401 => Answer::Unauthorized(GenesysError::from(error)),
-            429 => Answer::Retry((RetryReason::RateLimited, GenesysError::from(error), retry_after)),
+            429 => Answer::Retry((
+                RetryReason::RateLimited,
+                GenesysError::from(error),
+                retry_after,
+            )),
             502 | 504 | 500 if repeat == Repeat::Settle => {
                 // A gateway error may have passed the request on; a 500 may have failed
                 // half-way. Either way the write may have happened.
@@ -540,16 +602,17 @@ impl GenesysClient {
                             }
                         })?;
                         let generation = shared.generations.fetch_add(1, Ordering::Relaxed) + 1;
-                        return Ok(AccessToken::new(body.access_token, body.expires_in, generation));
+                        return Ok(AccessToken::new(
+                            body.access_token,
+                            body.expires_in,
+                            generation,
+                        ));
                     }
                     let parsed: Option<OAuthErrorBody> = serde_json::from_slice(&bytes).ok();
                     let oauth = parsed.filter(|b| b.error.is_some()).map(|b| OAuthError {
                         status,
                         error: b.error.unwrap_or_default(),
-                        description: b
-                            .error_description
-                            .or(b.description)
-                            .unwrap_or_default(),
+                        description: b.error_description.or(b.description).unwrap_or_default(),
                         endpoint: shared.endpoint.describe(),
                         correlation_id: meta.correlation_id.clone(),
                     });
@@ -576,12 +639,15 @@ impl GenesysClient {
                     let reason = if status == 429 {
                         RetryReason::RateLimited
                     } else {
-                        RetryReason::TokenEndpoint { status: Some(status) }
+                        RetryReason::TokenEndpoint {
+                            status: Some(status),
+                        }
                     };
                     (reason, err, retry_after)
                 }
             };
-            self.wait_or_give_up("login", attempt, started, failure).await?;
+            self.wait_or_give_up("login", attempt, started, failure)
+                .await?;
         }
     }
 }

@@ -318,7 +318,10 @@ mod tests {
             "Unable to perform the requested action. You are missing the following permission(s): [directory:user:add]",
         ));
         let text = err.to_string();
-        assert!(text.contains("missing the permission directory:user:add"), "{text}");
+        assert!(
+            text.contains("missing the permission directory:user:add"),
+            "{text}"
+        );
         assert!(text.contains("corr-123"), "{text}");
     }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod pacing;
 pub mod ratelimit;
 pub mod regions;
 pub mod retry;

@@ -27,7 +27,11 @@ pub struct Region {
 /// Every region in API.md, in the order Genesys lists them.
 pub const REGIONS: &[Region] = &[
     region("us-east-1", "Americas (US East)", "api.mypurecloud.com"),
-    region("us-east-2", "Americas (US East 2, FedRAMP)", "api.use2.us-gov-pure.cloud"),
+    region(
+        "us-east-2",
+        "Americas (US East 2, FedRAMP)",
+        "api.use2.us-gov-pure.cloud",
+    ),
     region("us-west-2", "Americas (US West)", "api.usw2.pure.cloud"),
     region("ca-central-1", "Americas (Canada)", "api.cac1.pure.cloud"),
     region("sa-east-1", "Americas (São Paulo)", "api.sae1.pure.cloud"),
@@ -38,16 +42,44 @@ pub const REGIONS: &[Region] = &[
     region("eu-central-2", "EMEA (Zurich)", "api.euc2.pure.cloud"),
     region("me-central-1", "EMEA (UAE)", "api.mec1.pure.cloud"),
     region("ap-south-1", "Asia Pacific (Mumbai)", "api.aps1.pure.cloud"),
-    region("ap-southeast-1", "Asia Pacific (Singapore)", "api.apse1.pure.cloud"),
-    region("ap-southeast-2", "Asia Pacific (Sydney)", "api.mypurecloud.com.au"),
-    region("ap-northeast-1", "Asia Pacific (Tokyo)", "api.mypurecloud.jp"),
-    region("ap-northeast-2", "Asia Pacific (Seoul)", "api.apne2.pure.cloud"),
-    region("ap-northeast-3", "Asia Pacific (Osaka)", "api.apne3.pure.cloud"),
-    region("eusc-de-east-1", "EU Sovereign (Germany)", "api.edee1.eusc-pure.cloud"),
+    region(
+        "ap-southeast-1",
+        "Asia Pacific (Singapore)",
+        "api.apse1.pure.cloud",
+    ),
+    region(
+        "ap-southeast-2",
+        "Asia Pacific (Sydney)",
+        "api.mypurecloud.com.au",
+    ),
+    region(
+        "ap-northeast-1",
+        "Asia Pacific (Tokyo)",
+        "api.mypurecloud.jp",
+    ),
+    region(
+        "ap-northeast-2",
+        "Asia Pacific (Seoul)",
+        "api.apne2.pure.cloud",
+    ),
+    region(
+        "ap-northeast-3",
+        "Asia Pacific (Osaka)",
+        "api.apne3.pure.cloud",
+    ),
+    region(
+        "eusc-de-east-1",
+        "EU Sovereign (Germany)",
+        "api.edee1.eusc-pure.cloud",
+    ),
 ];
 
 const fn region(key: &'static str, name: &'static str, api_host: &'static str) -> Region {
-    Region { key, name, api_host }
+    Region {
+        key,
+        name,
+        api_host,
+    }
 }
 
 impl Region {
@@ -229,7 +261,10 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), REGIONS.len());
-        assert_eq!(Region::by_key(" EU-West-1 ").unwrap().api_host, "api.mypurecloud.ie");
+        assert_eq!(
+            Region::by_key(" EU-West-1 ").unwrap().api_host,
+            "api.mypurecloud.ie"
+        );
         assert!(Region::by_key("eu-west-9").is_none());
     }
 
@@ -255,7 +290,10 @@ mod tests {
             "https://user:pw@api.example.com",
         ] {
             let err = Endpoint::custom(refused).expect_err(refused);
-            assert!(matches!(err, GenesysError::InvalidEndpoint(_)), "{refused}: {err}");
+            assert!(
+                matches!(err, GenesysError::InvalidEndpoint(_)),
+                "{refused}: {err}"
+            );
         }
         let err = Endpoint::custom("http://api.mypurecloud.com").unwrap_err();
         assert!(err.to_string().contains("https://"), "{err}");
@@ -264,8 +302,14 @@ mod tests {
     #[test]
     fn custom_endpoint_derives_login_host_like_the_sdks() {
         let proxied = Endpoint::custom("https://api.example.com/prefix/").unwrap();
-        assert_eq!(proxied.api_url("/api/v2/users"), "https://api.example.com/prefix/api/v2/users");
-        assert_eq!(proxied.token_url(), "https://login.example.com/prefix/oauth/token");
+        assert_eq!(
+            proxied.api_url("/api/v2/users"),
+            "https://api.example.com/prefix/api/v2/users"
+        );
+        assert_eq!(
+            proxied.token_url(),
+            "https://login.example.com/prefix/oauth/token"
+        );
         let local = Endpoint::custom("http://127.0.0.1:4010").unwrap();
         assert_eq!(local.token_url(), "http://127.0.0.1:4010/oauth/token");
         assert_eq!(local.api_base(), "http://127.0.0.1:4010");

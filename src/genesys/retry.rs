@@ -141,7 +141,10 @@ mod tests {
         for attempt in 1..12 {
             let nominal = (policy.base_delay * (1 << (attempt - 1))).min(policy.max_delay);
             let wait = policy.backoff(attempt);
-            assert!(wait >= nominal / 2 && wait <= nominal, "attempt {attempt}: {wait:?}");
+            assert!(
+                wait >= nominal / 2 && wait <= nominal,
+                "attempt {attempt}: {wait:?}"
+            );
         }
         assert!(policy.backoff(30) <= policy.max_delay);
     }
@@ -149,7 +152,9 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_absurd_waits_are_refused() {
         let policy = RetryPolicy::default();
-        let wait = policy.rate_limit_wait(Some(Duration::from_secs(7))).unwrap();
+        let wait = policy
+            .rate_limit_wait(Some(Duration::from_secs(7)))
+            .unwrap();
         assert!(wait >= Duration::from_secs(7) && wait <= Duration::from_millis(7250));
         let default = policy.rate_limit_wait(None).unwrap();
         assert!(default >= Duration::from_secs(3));

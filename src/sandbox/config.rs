@@ -114,6 +114,11 @@ pub struct Faults {
     pub bad_gateway: f64,
     pub service_unavailable: f64,
     pub gateway_timeout: f64,
+    /// Share answered 429 with `Retry-After` whatever the token's count: the limits that the
+    /// headers do not announce (org-wide and per-endpoint limits).
+    pub too_many_requests: f64,
+    /// Seconds of `Retry-After` on those injected 429s.
+    pub retry_after_secs: u64,
     /// Of the 502s and 504s, the share whose request still reached the service and was
     /// carried out — as happens behind a real gateway.
     pub gateway_passes_through: f64,
@@ -182,9 +187,24 @@ impl Seed {
                 .to_vec(),
             users: vec![
                 user("Avery Admin", "avery.admin@example.com", Active, None),
-                user("Jordan Lee", "jordan.lee@example.com", Active, Some("Sales")),
-                user("Sam Patel", "sam.patel@example.com", Inactive, Some("Support")),
-                user("Riley Morgan", "riley.morgan@example.com", Deleted, Some("Support")),
+                user(
+                    "Jordan Lee",
+                    "jordan.lee@example.com",
+                    Active,
+                    Some("Sales"),
+                ),
+                user(
+                    "Sam Patel",
+                    "sam.patel@example.com",
+                    Inactive,
+                    Some("Support"),
+                ),
+                user(
+                    "Riley Morgan",
+                    "riley.morgan@example.com",
+                    Deleted,
+                    Some("Support"),
+                ),
             ],
         }
     }

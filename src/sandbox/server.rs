@@ -129,7 +129,13 @@ impl Exchange {
     }
 
     fn invalid_value(&self, field: &str, message: &str) -> Reply {
-        self.error_with(StatusCode::BAD_REQUEST, "invalid.value", message, None, &[field])
+        self.error_with(
+            StatusCode::BAD_REQUEST,
+            "invalid.value",
+            message,
+            None,
+            &[field],
+        )
     }
 
     fn not_found(&self) -> Reply {
@@ -220,7 +226,11 @@ impl Call {
         self.headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/json"))
+            .is_some_and(|v| {
+                v.trim()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            })
     }
 }
 
@@ -274,7 +284,10 @@ impl Route {
     }
 
     fn needs_json_body(self) -> bool {
-        matches!(self, Route::CreateUser | Route::SearchUsers | Route::PatchUser)
+        matches!(
+            self,
+            Route::CreateUser | Route::SearchUsers | Route::PatchUser
+        )
     }
 }
 
@@ -335,12 +348,13 @@ async fn api(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too.many.requests",
                 &message,
-                Some(("Rate limit exceeded the maximum. [{limit}] requests for [{window}] seconds", params)),
+                Some((
+                    "Rate limit exceeded the maximum. [{limit}] requests for [{window}] seconds",
+                    params,
+                )),
                 &[],
             );
-            response
-                .headers_mut()
-                .insert("retry-after", reset.into());
+            response.headers_mut().insert("retry-after", reset.into());
             return Ok(response);
         }
         (client_id, served)
@@ -360,6 +374,23 @@ async fn api(
 
     // Faults are injected at the "gateway": a 503 never reaches the service; a 502 or 504 may
     // have reached it, and then the work is done but its answer is lost.
+    let injected_429 = shared
+        .rng
+        .lock()
+        .expect("rng")
+        .random_bool(faults.too_many_requests.clamp(0.0, 1.0));
+    if injected_429 {
+        shared.org.lock().expect("org").stats.rate_limited += 1;
+        let mut response = exchange.error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too.many.requests.retry.after",
+            "Rate limit exceeded the maximum. Retry the request after the period given in the Retry-After header.",
+        );
+        response
+            .headers_mut()
+            .insert("retry-after", faults.retry_after_secs.max(1).into());
+        return Ok(response);
+    }
     let (status, passes) = {
         let mut rng = shared.rng.lock().expect("rng");
         let roll: f64 = rng.random();
@@ -368,8 +399,7 @@ async fn api(
             Some(StatusCode::BAD_GATEWAY)
         } else if roll < faults.bad_gateway + faults.service_unavailable {
             Some(StatusCode::SERVICE_UNAVAILABLE)
-        } else if roll < faults.bad_gateway + faults.service_unavailable + faults.gateway_timeout
-        {
+        } else if roll < faults.bad_gateway + faults.service_unavailable + faults.gateway_timeout {
             Some(StatusCode::GATEWAY_TIMEOUT)
         } else {
             None
@@ -441,29 +471,33 @@ fn route_call(
             &[],
         ));
     }
-    let body = if route.needs_json_body() {
-        if !call.is_json() {
-            return Ok(exchange.error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported.media.type",
-                "Unsupported Media Type: the request body must be application/json.",
-            ));
-        }
-        match serde_json::from_slice::<Value>(&call.body) {
-            Ok(Value::Object(map)) => Some(Value::Object(map)),
-            Ok(_) if matches!(route, Route::SearchUsers | Route::CreateUser | Route::PatchUser) => {
-                return Ok(exchange.bad_request("The request body must be a JSON object."))
+    let body =
+        if route.needs_json_body() {
+            if !call.is_json() {
+                return Ok(exchange.error(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported.media.type",
+                    "Unsupported Media Type: the request body must be application/json.",
+                ));
             }
-            Ok(other) => Some(other),
-            Err(_) => {
-                return Ok(exchange.bad_request(
+            match serde_json::from_slice::<Value>(&call.body) {
+                Ok(Value::Object(map)) => Some(Value::Object(map)),
+                Ok(_)
+                    if matches!(
+                        route,
+                        Route::SearchUsers | Route::CreateUser | Route::PatchUser
+                    ) =>
+                {
+                    return Ok(exchange.bad_request("The request body must be a JSON object."))
+                }
+                Ok(other) => Some(other),
+                Err(_) => return Ok(exchange.bad_request(
                     "The request could not be understood by the server due to malformed syntax.",
-                ))
+                )),
             }
-        }
-    } else {
-        None
-    };
+        } else {
+            None
+        };
     let id = id.unwrap_or_default();
     Ok(match route {
         Route::CreateUser => {
@@ -542,7 +576,12 @@ fn token(shared: &Shared, exchange: &Exchange, headers: &hyper::HeaderMap, body:
             )
         }
     }
-    let Some(client) = shared.config.clients.iter().find(|c| c.client_id == client_id) else {
+    let Some(client) = shared
+        .config
+        .clients
+        .iter()
+        .find(|c| c.client_id == client_id)
+    else {
         return exchange.oauth_error(invalid_client_status, "invalid_client", "client not found");
     };
     if client.client_secret.expose() != secret {
@@ -598,7 +637,8 @@ fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
         Err(reply) => return reply(exchange),
     };
     if !plausible_email(&email) {
-        return exchange.invalid_value("email", &format!("'{email}' is not a valid email address."));
+        return exchange
+            .invalid_value("email", &format!("'{email}' is not a valid email address."));
     }
     let state = match body.get("state") {
         None | Some(Value::Null) => UserState::Inactive,
@@ -687,7 +727,10 @@ fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
 
 type ErrorReply = Box<dyn FnOnce(&Exchange) -> Reply>;
 
-fn string_field<'a>(body: &'a Map<String, Value>, field: &'static str) -> Result<Option<&'a str>, ErrorReply> {
+fn string_field<'a>(
+    body: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<&'a str>, ErrorReply> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -711,7 +754,10 @@ fn parse_addresses(value: Option<&Value>) -> Result<Vec<Contact>, String> {
     let mut seen = HashSet::new();
     for contact in &contacts {
         if !MEDIA_TYPES.contains(&contact.media_type.as_str()) {
-            return Err(format!("mediaType {} is not one of PHONE, EMAIL, SMS", contact.media_type));
+            return Err(format!(
+                "mediaType {} is not one of PHONE, EMAIL, SMS",
+                contact.media_type
+            ));
         }
         if !CONTACT_TYPES.contains(&contact.kind.as_str()) {
             return Err(format!("type {} is not a valid contact type", contact.kind));
@@ -787,10 +833,9 @@ fn page_params(
     };
     let size = number("pageSize", default_size)?;
     if size > max_size {
-        return Err(exchange.invalid_value(
-            "pageSize",
-            &format!("pageSize must be at most {max_size}"),
-        ));
+        return Err(
+            exchange.invalid_value("pageSize", &format!("pageSize must be at most {max_size}"))
+        );
     }
     Ok((size, number("pageNumber", 1)?))
 }
@@ -952,7 +997,10 @@ fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> R
 }
 
 fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
-    let Some(criteria) = body.get("query").and_then(Value::as_array).filter(|q| !q.is_empty())
+    let Some(criteria) = body
+        .get("query")
+        .and_then(Value::as_array)
+        .filter(|q| !q.is_empty())
     else {
         return exchange.bad_request("A search needs at least one query criterion.");
     };
@@ -971,12 +1019,22 @@ fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
         let fields: Vec<String> = criterion
             .get("fields")
             .and_then(Value::as_array)
-            .map(|f| f.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|f| {
+                f.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let mut values: Vec<String> = criterion
             .get("values")
             .and_then(Value::as_array)
-            .map(|v| v.iter().filter_map(Value::as_str).map(str::to_lowercase).collect())
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_lowercase)
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(value) = criterion.get("value").and_then(Value::as_str) {
             values.push(value.to_lowercase());
@@ -1128,7 +1186,11 @@ async fn sleep_latency(shared: &Shared, latency: Latency) {
     }
     let jitter = latency.jitter.as_secs_f64();
     let offset = if jitter > 0.0 {
-        shared.rng.lock().expect("rng").random_range(-jitter..=jitter)
+        shared
+            .rng
+            .lock()
+            .expect("rng")
+            .random_range(-jitter..=jitter)
     } else {
         0.0
     };

@@ -1,0 +1,140 @@
+"""The sandbox org, checked by a client none of us wrote: Genesys's official Python SDK.
+
+Starts `rollcall sandbox --json` as its own process, then uses PureCloudPlatformClientV2 to get
+a token, create a user, read it back, search it, list divisions and the home division, page
+through users, and receive a duplicate e-mail as an ApiException. If the SDK rejects an
+answer, the sandbox is wrong.
+
+Usage: python sdk_compat.py PATH_TO_ROLLCALL_BINARY
+Prints one line per check and a closing "N passed, N failed" line; exits 1 on any failure.
+"""
+
+import json
+import subprocess
+import sys
+import uuid
+
+import PureCloudPlatformClientV2 as gc
+from PureCloudPlatformClientV2.rest import ApiException
+
+passed = 0
+failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def main(binary):
+    sandbox = subprocess.Popen(
+        [binary, "sandbox", "--json"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = sandbox.stdout.readline()
+        info = json.loads(line)
+        run_checks(info)
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+
+
+def run_checks(info):
+    gc.configuration.host = info["url"]
+    api_client = gc.api_client.ApiClient(host=info["url"]).get_client_credentials_token(
+        info["client_id"], info["client_secret"]
+    )
+    check("token from /oauth/token", bool(api_client.access_token))
+
+    authorization = gc.AuthorizationApi(api_client)
+    users = gc.UsersApi(api_client)
+
+    divisions = authorization.get_authorization_divisions(page_size=25, page_number=1)
+    names = [d.name for d in divisions.entities]
+    check("divisions listed", "Home" in names and "Sales" in names, names)
+    check("division listing total", divisions.total == len(names), divisions.total)
+    home = authorization.get_authorization_divisions_home()
+    check("home division", home.name == "Home" and home.home_division is True, home)
+    sales = next(d for d in divisions.entities if d.name == "Sales")
+
+    email = f"sdk.{uuid.uuid4().hex[:8]}@example.com"
+    body = gc.CreateUser()
+    body.name = "Sdk Person"
+    body.email = email
+    body.division_id = sales.id
+    body.title = "Tester"
+    body.state = "active"
+    phone = gc.Contact()
+    phone.address = "+14155550100"
+    phone.media_type = "PHONE"
+    phone.type = "WORK"
+    body.addresses = [phone]
+    created = users.post_users(body)
+    check("user created", created.id and created.email == email, created)
+    check("created in the division", created.division.id == sales.id, created.division)
+    check("created active", created.state == "active", created.state)
+    check("version 1", created.version == 1, created.version)
+
+    fetched = users.get_user(created.id)
+    check("user read back", fetched.name == "Sdk Person" and fetched.title == "Tester", fetched)
+    check("work phone kept", fetched.addresses[0].address == "+14155550100", fetched.addresses)
+
+    criterion = gc.UserSearchCriteria()
+    criterion.type = "EXACT"
+    criterion.fields = ["email"]
+    criterion.value = email
+    search = gc.UserSearchRequest()
+    search.query = [criterion]
+    found = users.post_users_search(search)
+    check(
+        "user found by e-mail",
+        found.total == 1 and found.results[0].id == created.id,
+        found,
+    )
+
+    criterion.value = "nobody.at.all@example.com"
+    empty = users.post_users_search(search)
+    check("empty search", empty.total == 0 and not empty.results, empty)
+
+    page = users.get_users(page_size=2, page_number=1, state="any")
+    check("users paged", len(page.entities) == 2 and page.page_count >= 3, page.page_count)
+
+    patch = gc.UpdateUser()
+    patch.version = fetched.version
+    patch.department = "Quality"
+    updated = users.patch_user(created.id, patch)
+    check("user patched", updated.department == "Quality" and updated.version == 2, updated)
+
+    duplicate = gc.CreateUser()
+    duplicate.name = "Sdk Twin"
+    duplicate.email = email.upper()
+    try:
+        users.post_users(duplicate)
+        check("duplicate e-mail refused", False, "no exception")
+    except ApiException as e:
+        error = json.loads(e.body)
+        check("duplicate e-mail refused with 409", e.status == 409, e.status)
+        check("duplicate e-mail code", error.get("code") == "general.conflict", error)
+        check(
+            "duplicate carries correlation id",
+            error.get("contextId") == e.headers.get("inin-correlation-id"),
+            (error.get("contextId"), dict(e.headers)),
+        )
+
+    try:
+        users.get_user(str(uuid.uuid4()))
+        check("unknown user is 404", False, "no exception")
+    except ApiException as e:
+        check("unknown user is 404", e.status == 404 and "not.found" in e.body, e.body)
+
+    print(f"sdk: {passed} passed, {failed} failed")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
+    sys.exit(1 if failed else 0)
