@@ -51,7 +51,11 @@ impl AppDirs {
 
 #[cfg(target_os = "macos")]
 fn log_dir() -> Option<PathBuf> {
-    Some(dirs::home_dir()?.join("Library/Logs").join(BUNDLE_IDENTIFIER))
+    Some(
+        dirs::home_dir()?
+            .join("Library/Logs")
+            .join(BUNDLE_IDENTIFIER),
+    )
 }
 
 #[cfg(not(target_os = "macos"))]
