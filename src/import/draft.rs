@@ -1,0 +1,219 @@
+//! The typed result of an import: validated user drafts and the problems found, line by line.
+//!
+//! Nothing downstream of the import reads a cell of the file again: it reads these types.
+
+use serde::{Serialize, Serializer};
+
+use crate::secrets::Secret;
+
+/// One user as the file describes them, every value checked and normalised.
+///
+/// Values are trimmed; optional cells that were empty are `None` (or an empty list).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDraft {
+    /// The user's display name (from `name`, or `First Name` + `Last Name`).
+    pub name: String,
+    /// The e-mail address as written (trimmed), kept in its original case for display.
+    pub email: String,
+    /// The e-mail address lowercased: the key for comparing users, in the file and in the org.
+    pub email_key: String,
+    /// The division to create the user in; `None` means the org's home division.
+    pub division: Option<DivisionRef>,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    /// The work phone in E.164 form (`+14155550100`).
+    pub phone_work: Option<String>,
+    pub state: Option<UserState>,
+    /// The initial password. Never serialized: a preview shows `"***"` when one is set.
+    #[serde(serialize_with = "mask_secret")]
+    pub password: Option<Secret>,
+    /// The manager's e-mail address (checked for form; lowercased).
+    pub manager_email: Option<String>,
+    /// Read and checked for form only; this release does not apply it.
+    pub extension: Option<String>,
+    /// Read only; this release does not apply it.
+    pub location: Option<String>,
+    /// Read and checked for form only; this release does not apply them.
+    pub roles: Vec<RoleGrant>,
+    /// Read and checked for form only; this release does not apply them.
+    pub queues: Vec<String>,
+    /// Read and checked for form only; this release does not apply them.
+    pub skills: Vec<SkillLevel>,
+}
+
+fn mask_secret<S: Serializer>(secret: &Option<Secret>, serializer: S) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(_) => serializer.serialize_some("***"),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// How a row names its division.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "camelCase")]
+pub enum DivisionRef {
+    /// A division id (a UUID, lowercased and in its dashed form).
+    Id(String),
+    /// A division name, resolved against the org when the run is planned.
+    Name(String),
+}
+
+/// The state a user is created in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UserState {
+    Active,
+    Inactive,
+}
+
+impl UserState {
+    /// The value Genesys Cloud expects (`active` / `inactive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserState::Active => "active",
+            UserState::Inactive => "inactive",
+        }
+    }
+}
+
+/// One role from the `roles_divisions` column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleGrant {
+    pub role: String,
+    pub divisions: RoleDivisions,
+}
+
+/// The divisions a role is granted in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "names", rename_all = "camelCase")]
+pub enum RoleDivisions {
+    /// `Role Name` alone: the home division.
+    Home,
+    /// `Role Name:*`: every division.
+    All,
+    /// `Role Name:Division A,Division B`.
+    Named(Vec<String>),
+}
+
+/// One routing skill from the `skills` column, `Skill Name:N`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkillLevel {
+    pub name: String,
+    /// Genesys proficiency, 0 to 5.
+    pub proficiency: f64,
+}
+
+/// How much a problem matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Severity {
+    /// The row (or, on the header line, the column) is still usable.
+    Warning,
+    /// The row is not imported until this is fixed.
+    Error,
+}
+
+/// A problem found in the file, at a line a user can find in a text editor (or a spreadsheet row).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowIssue {
+    /// 1-based line where the record starts, counting the header (for an `.xlsx`, the sheet's
+    /// row number). Problems with a column sit on the header's line.
+    pub line: usize,
+    /// The column's header as written in the file, when the problem is in one cell or column.
+    pub column: Option<String>,
+    pub kind: IssueKind,
+    pub severity: Severity,
+    /// What is wrong and what to do, in words an admin can act on.
+    pub message: String,
+}
+
+/// What kind of problem a [`RowIssue`] is. New kinds may be added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[non_exhaustive]
+pub enum IssueKind {
+    /// A required cell (name, e-mail) is empty. Error.
+    MissingValue,
+    /// The e-mail or manager e-mail is not a valid address. Error.
+    InvalidEmail,
+    /// The same e-mail address (ignoring case) is on another line too. Error on every such line.
+    DuplicateEmail {
+        /// The first other line with the same address.
+        other_line: usize,
+    },
+    /// The division cell looks like a malformed id; it will be treated as a name. Warning.
+    InvalidDivision,
+    /// The work phone cannot be read as a phone number, or needs a country. Error; a number that
+    /// parses but is not valid for its country is a warning.
+    InvalidPhone,
+    /// The `state` cell is neither `active` nor `inactive`. Error.
+    InvalidState,
+    /// An item of `skills` is not `Skill Name:N` with N from 0 to 5. Warning.
+    InvalidSkills,
+    /// An item of `roles_divisions` is malformed. Warning.
+    InvalidRolesDivisions,
+    /// The `queues` cell repeats a queue. Warning.
+    InvalidQueues,
+    /// The `extension` cell is not made of digits. Warning.
+    InvalidExtension,
+    /// The user is listed as their own manager. Warning.
+    SelfManager,
+    /// A value is longer than Genesys Cloud accepts. Error for the columns this release applies,
+    /// warning for the others.
+    TooLong { max: usize, found: usize },
+    /// A column is not a Rollcall field and is ignored. Warning, on the header line.
+    UnknownColumn,
+    /// Two columns map to the same field; the one named is used and this one is ignored.
+    /// Warning, on the header line.
+    AmbiguousColumn { used_column: String },
+    /// A row has a different number of cells than the header. More non-empty cells than headers
+    /// is an error (a value would be lost); fewer cells is a warning (the missing cells are
+    /// read as empty).
+    RaggedRow { expected: usize, found: usize },
+    /// The file is not UTF-8 and was read as Windows-1252. Warning, line 0.
+    LegacyEncoding,
+}
+
+impl RowIssue {
+    pub(crate) fn error(
+        line: usize,
+        column: Option<&str>,
+        kind: IssueKind,
+        message: String,
+    ) -> Self {
+        RowIssue {
+            line,
+            column: column.map(str::to_owned),
+            kind,
+            severity: Severity::Error,
+            message,
+        }
+    }
+
+    pub(crate) fn warning(
+        line: usize,
+        column: Option<&str>,
+        kind: IssueKind,
+        message: String,
+    ) -> Self {
+        RowIssue {
+            line,
+            column: column.map(str::to_owned),
+            kind,
+            severity: Severity::Warning,
+            message,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}

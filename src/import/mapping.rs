@@ -1,0 +1,749 @@
+//! Which column holds which field. Headers are matched ignoring case, spaces, punctuation and
+//! accents, against the admin UI's column names and the synonyms HR systems and Excel users
+//! write. The result is a [`ColumnMapping`] value the UI can show, the user can override, and
+//! that can be saved and passed back for the next file.
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use super::draft::{IssueKind, RowIssue};
+use super::error::ImportError;
+
+/// A field of a user that a column can hold. On the wire each is the admin UI's column name
+/// (`phone_work`, `email_manager`…), plus `first_name`, `last_name`, `state` and `password`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Name,
+    FirstName,
+    LastName,
+    Email,
+    Division,
+    Title,
+    Department,
+    PhoneWork,
+    Extension,
+    EmailManager,
+    LocationWork,
+    RolesDivisions,
+    Queues,
+    Skills,
+    State,
+    Password,
+}
+
+impl Field {
+    /// Every field, in the order the admin UI lists its columns (then Rollcall's own).
+    pub const ALL: [Field; 16] = [
+        Field::Name,
+        Field::Email,
+        Field::PhoneWork,
+        Field::Extension,
+        Field::Title,
+        Field::Department,
+        Field::EmailManager,
+        Field::LocationWork,
+        Field::RolesDivisions,
+        Field::Queues,
+        Field::Division,
+        Field::Skills,
+        Field::State,
+        Field::Password,
+        Field::FirstName,
+        Field::LastName,
+    ];
+
+    /// The column name Rollcall writes (the admin UI's, where it has one).
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::Email => "email",
+            Field::Division => "division",
+            Field::Title => "title",
+            Field::Department => "department",
+            Field::PhoneWork => "phone_work",
+            Field::Extension => "extension",
+            Field::EmailManager => "email_manager",
+            Field::LocationWork => "location_work",
+            Field::RolesDivisions => "roles_divisions",
+            Field::Queues => "queues",
+            Field::Skills => "skills",
+            Field::State => "state",
+            Field::Password => "password",
+        }
+    }
+
+    /// The headers recognised for this field besides [`key`](Self::key), best first. Matching
+    /// ignores case, spaces, punctuation and accents, so `E-mail Address` matches
+    /// `email address`.
+    pub fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            Field::Name => &[
+                "full name",
+                "display name",
+                "employee name",
+                "agent name",
+                "nom complet",
+                "nombre completo",
+                "nome completo",
+                "vollständiger name",
+            ],
+            Field::FirstName => &[
+                "first",
+                "given name",
+                "forename",
+                "first name",
+                "prénom",
+                "vorname",
+                "nombre",
+                "primeiro nome",
+            ],
+            Field::LastName => &[
+                "last",
+                "surname",
+                "family name",
+                "last name",
+                "nom",
+                "nom de famille",
+                "nachname",
+                "apellido",
+                "apellidos",
+                "sobrenome",
+            ],
+            Field::Email => &[
+                "e-mail",
+                "email address",
+                "e-mail address",
+                "work email",
+                "work e-mail",
+                "business email",
+                "primary email",
+                "email work",
+                "mail",
+                "courriel",
+                "adresse e-mail",
+                "correo electrónico",
+                "correo",
+            ],
+            Field::Division => &["division id", "division name", "div"],
+            Field::Title => &[
+                "job title",
+                "position",
+                "job position",
+                "designation",
+                "titre",
+                "cargo",
+            ],
+            Field::Department => &[
+                "dept",
+                "department name",
+                "departement",
+                "département",
+                "abteilung",
+                "departamento",
+            ],
+            Field::PhoneWork => &[
+                "work phone",
+                "phone",
+                "phone number",
+                "business phone",
+                "office phone",
+                "telephone",
+                "telephone number",
+                "work number",
+                "mobile",
+                "mobile phone",
+                "mobile number",
+                "cell",
+                "cell phone",
+                "téléphone",
+                "telefon",
+                "teléfono",
+                "telefone",
+            ],
+            Field::Extension => &[
+                "ext",
+                "phone extension",
+                "work extension",
+                "extension number",
+            ],
+            Field::EmailManager => &[
+                "manager email",
+                "manager e-mail",
+                "manager email address",
+                "supervisor email",
+                "reports to email",
+            ],
+            Field::LocationWork => &[
+                "work location",
+                "location",
+                "office",
+                "office location",
+                "site",
+            ],
+            Field::RolesDivisions => &["roles", "roles and divisions", "genesys roles"],
+            Field::Queues => &["queue", "queue names", "routing queues"],
+            Field::Skills => &["skill", "routing skills", "skills and proficiency"],
+            Field::State => &["user state", "account state"],
+            Field::Password => &["initial password", "temporary password", "temp password"],
+        }
+    }
+
+    /// Whether this release creates the user with this field. Columns it does not act on yet are
+    /// read and checked for form, and their problems never block a row.
+    pub fn is_applied(self) -> bool {
+        !matches!(
+            self,
+            Field::Extension
+                | Field::LocationWork
+                | Field::RolesDivisions
+                | Field::Queues
+                | Field::Skills
+        )
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How a column got its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MatchedBy {
+    /// The header is the field's own name (`email`, `phone_work`…).
+    Name,
+    /// The header is a known synonym (`E-mail Address`, `Dept`…).
+    Synonym,
+    /// The user chose it.
+    User,
+    /// Nothing matched, or another column was preferred for the same field: the column is
+    /// ignored.
+    Unmatched,
+}
+
+/// One column of the file and the field it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnAssignment {
+    /// The header as written in the file.
+    pub header: String,
+    /// The field, or `None` when the column is ignored.
+    pub field: Option<Field>,
+    pub matched_by: MatchedBy,
+}
+
+/// Which column holds which field.
+///
+/// In an [`ImportReport`](super::ImportReport), `columns[i]` describes the file's column `i`.
+/// Passed back in [`ImportOptions::mapping`](super::ImportOptions::mapping) (for example saved
+/// from an earlier file), each entry applies to the column whose header matches its `header`
+/// (ignoring case, spaces, punctuation and accents), wherever that column now is; columns it
+/// does not name are matched automatically. An entry with `field: null` ignores its column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnMapping {
+    pub columns: Vec<ColumnAssignment>,
+}
+
+impl ColumnMapping {
+    /// The index of the column that holds `field`.
+    pub fn column_of(&self, field: Field) -> Option<usize> {
+        self.columns.iter().position(|c| c.field == Some(field))
+    }
+
+    /// Sends the column with this header to `field` (or ignores it with `None`), as a user
+    /// override. Any other column that held `field` is unassigned. Returns false when no column
+    /// has that header.
+    pub fn assign(&mut self, header: &str, field: Option<Field>) -> bool {
+        let key = normalize_header(header);
+        let Some(target) = self
+            .columns
+            .iter()
+            .position(|c| normalize_header(&c.header) == key)
+        else {
+            return false;
+        };
+        if let Some(field) = field {
+            for column in &mut self.columns {
+                if column.field == Some(field) {
+                    column.field = None;
+                    column.matched_by = MatchedBy::User;
+                }
+            }
+        }
+        let column = &mut self.columns[target];
+        column.field = field;
+        column.matched_by = MatchedBy::User;
+        true
+    }
+}
+
+/// Folds a header for matching: accents removed, lowercase, letters and digits only.
+pub fn normalize_header(header: &str) -> String {
+    header
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// The automatic match for one normalised header: the field and its rank (0 = the field's own
+/// name; lower is better).
+fn auto_match(key: &str) -> Option<(Field, usize)> {
+    if key.is_empty() {
+        return None;
+    }
+    let mut best: Option<(Field, usize)> = None;
+    for field in Field::ALL {
+        let rank = if normalize_header(field.key()) == key {
+            Some(0)
+        } else {
+            field
+                .synonyms()
+                .iter()
+                .position(|s| normalize_header(s) == key)
+                .map(|p| p + 1)
+        };
+        if let Some(rank) = rank {
+            if best.is_none_or(|(_, r)| rank < r) {
+                best = Some((field, rank));
+            }
+        }
+    }
+    best
+}
+
+/// Matches a header row to fields, applying the user's override, and reports unknown and
+/// ambiguous columns as warnings on the header's line.
+pub(crate) fn resolve(
+    header: &[String],
+    header_line: usize,
+    user: Option<&ColumnMapping>,
+) -> Result<(ColumnMapping, Vec<RowIssue>), ImportError> {
+    let keys: Vec<String> = header.iter().map(|h| normalize_header(h)).collect();
+    let mut columns = Vec::with_capacity(header.len());
+    let mut ranks = Vec::with_capacity(header.len());
+    for (i, key) in keys.iter().enumerate() {
+        let chosen = user.and_then(|m| {
+            m.columns
+                .iter()
+                .find(|c| !key.is_empty() && normalize_header(&c.header) == *key)
+        });
+        let (field, matched_by, rank) = match chosen {
+            Some(c) => (c.field, MatchedBy::User, 0),
+            None => match auto_match(key) {
+                Some((field, 0)) => (Some(field), MatchedBy::Name, 0),
+                Some((field, rank)) => (Some(field), MatchedBy::Synonym, rank),
+                None => (None, MatchedBy::Unmatched, 0),
+            },
+        };
+        columns.push(ColumnAssignment {
+            header: header[i].clone(),
+            field,
+            matched_by,
+        });
+        ranks.push(rank);
+    }
+
+    // The same header twice is fatal when it names a field: which one holds the value?
+    for (i, key) in keys.iter().enumerate() {
+        if key.is_empty() || columns[i].field.is_none() {
+            continue;
+        }
+        if let Some(j) = keys[i + 1..].iter().position(|k| k == key) {
+            return Err(ImportError::DuplicateHeader {
+                line: header_line,
+                name: header[i + 1 + j].clone(),
+                first_column: i + 1,
+                second_column: i + 2 + j,
+            });
+        }
+    }
+
+    let mut issues = Vec::new();
+    for field in Field::ALL {
+        let holders: Vec<usize> = (0..columns.len())
+            .filter(|&i| columns[i].field == Some(field))
+            .collect();
+        if holders.len() < 2 {
+            continue;
+        }
+        let by_user: Vec<usize> = holders
+            .iter()
+            .copied()
+            .filter(|&i| columns[i].matched_by == MatchedBy::User)
+            .collect();
+        if by_user.len() > 1 {
+            return Err(ImportError::ConflictingMapping {
+                line: header_line,
+                field: field.key(),
+                first: header[by_user[0]].clone(),
+                second: header[by_user[1]].clone(),
+            });
+        }
+        let keep = by_user.first().copied().unwrap_or_else(|| {
+            *holders
+                .iter()
+                .min_by_key(|&&i| (ranks[i], i))
+                .expect("at least two holders")
+        });
+        for &i in holders.iter().filter(|&&i| i != keep) {
+            columns[i].field = None;
+            columns[i].matched_by = MatchedBy::Unmatched;
+            issues.push(RowIssue::warning(
+                header_line,
+                Some(&header[i]),
+                IssueKind::AmbiguousColumn {
+                    used_column: header[keep].clone(),
+                },
+                format!(
+                    "column \"{}\" also looks like {}, but \"{}\" is used for it and this column \
+                     is ignored; change the column mapping to use it instead",
+                    header[i],
+                    field.key(),
+                    header[keep]
+                ),
+            ));
+        }
+    }
+
+    for (i, column) in columns.iter().enumerate() {
+        if column.field.is_none()
+            && column.matched_by == MatchedBy::Unmatched
+            && !keys[i].is_empty()
+        {
+            let superseded = issues
+                .iter()
+                .any(|issue| issue.column.as_deref() == Some(header[i].as_str()));
+            if !superseded {
+                issues.push(RowIssue::warning(
+                    header_line,
+                    Some(&header[i]),
+                    IssueKind::UnknownColumn,
+                    format!(
+                        "column \"{}\" is not a field Rollcall knows; its values are ignored \
+                         (choose a field for it in the column mapping if it holds one)",
+                        header[i]
+                    ),
+                ));
+            }
+        }
+    }
+
+    let mapping = ColumnMapping { columns };
+    if mapping.column_of(Field::Email).is_none() {
+        return Err(missing(Field::Email, header, header_line));
+    }
+    if mapping.column_of(Field::Name).is_none()
+        && mapping.column_of(Field::FirstName).is_none()
+        && mapping.column_of(Field::LastName).is_none()
+    {
+        return Err(missing(Field::Name, header, header_line));
+    }
+    Ok((mapping, issues))
+}
+
+fn missing(field: Field, header: &[String], header_line: usize) -> ImportError {
+    // A first line holding an address is a user, not a header.
+    if header
+        .iter()
+        .any(|cell| super::email::check_address(cell).is_ok())
+    {
+        return ImportError::NoHeader { line: header_line };
+    }
+    let mut accepted: Vec<String> = std::iter::once(field.key())
+        .chain(field.synonyms().iter().copied())
+        .map(str::to_owned)
+        .collect();
+    if field == Field::Name {
+        accepted.push("First Name + Last Name".to_owned());
+    }
+    ImportError::MissingRequiredColumn {
+        line: header_line,
+        field: field.key(),
+        headers: header.iter().filter(|h| !h.is_empty()).cloned().collect(),
+        accepted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn fields(mapping: &ColumnMapping) -> Vec<Option<Field>> {
+        mapping.columns.iter().map(|c| c.field).collect()
+    }
+
+    #[test]
+    fn header_normalisation_ignores_case_spaces_punctuation_and_accents() {
+        assert_eq!(normalize_header("E-mail Address"), "emailaddress");
+        assert_eq!(normalize_header("  Prénom "), "prenom");
+        assert_eq!(normalize_header("Division_ID"), "divisionid");
+        assert_eq!(normalize_header("Correo Electrónico"), "correoelectronico");
+        assert_eq!(normalize_header("\u{feff}EMAIL"), "email");
+    }
+
+    #[test]
+    fn admin_ui_header_maps_every_column_by_name() {
+        let header = headers(&[
+            "name",
+            "email",
+            "phone_work",
+            "extension",
+            "title",
+            "department",
+            "email_manager",
+            "location_work",
+            "roles_divisions",
+            "queues",
+            "division",
+            "skills",
+        ]);
+        let (mapping, issues) = resolve(&header, 1, None).unwrap();
+        assert!(issues.is_empty(), "no warnings expected, got {issues:?}");
+        assert!(mapping
+            .columns
+            .iter()
+            .all(|c| c.matched_by == MatchedBy::Name));
+        assert_eq!(mapping.column_of(Field::Skills), Some(11));
+        assert_eq!(mapping.column_of(Field::EmailManager), Some(6));
+    }
+
+    #[test]
+    fn tutorial_header_maps_division_id_to_division() {
+        let (mapping, issues) =
+            resolve(&headers(&["email", "name", "division_id"]), 1, None).unwrap();
+        assert!(issues.is_empty());
+        assert_eq!(
+            fields(&mapping),
+            vec![Some(Field::Email), Some(Field::Name), Some(Field::Division)]
+        );
+        assert_eq!(mapping.columns[2].matched_by, MatchedBy::Synonym);
+    }
+
+    #[test]
+    fn hr_export_synonyms_are_recognised() {
+        let header = headers(&[
+            "Employee ID",
+            "First Name",
+            "Last Name",
+            "E-mail Address",
+            "Job Title",
+            "Dept",
+            "Mobile",
+            "Manager Email",
+            "Division ID",
+        ]);
+        let (mapping, issues) = resolve(&header, 1, None).unwrap();
+        assert_eq!(
+            fields(&mapping),
+            vec![
+                None,
+                Some(Field::FirstName),
+                Some(Field::LastName),
+                Some(Field::Email),
+                Some(Field::Title),
+                Some(Field::Department),
+                Some(Field::PhoneWork),
+                Some(Field::EmailManager),
+                Some(Field::Division),
+            ]
+        );
+        assert_eq!(issues.len(), 1, "only Employee ID is unknown: {issues:?}");
+        assert_eq!(issues[0].kind, IssueKind::UnknownColumn);
+        assert_eq!(issues[0].column.as_deref(), Some("Employee ID"));
+        assert!(!issues[0].is_error());
+    }
+
+    #[test]
+    fn more_synonyms_from_hr_systems_match() {
+        for (header, field) in [
+            ("Work Email", Field::Email),
+            ("Full Name", Field::Name),
+            ("Display Name", Field::Name),
+            ("Job Title", Field::Title),
+            ("Department", Field::Department),
+            ("Work Phone", Field::PhoneWork),
+            ("Given Name", Field::FirstName),
+            ("Surname", Field::LastName),
+            ("Division Name", Field::Division),
+            ("Manager E-mail", Field::EmailManager),
+            ("Initial Password", Field::Password),
+            ("Work Location", Field::LocationWork),
+            ("Roles", Field::RolesDivisions),
+            ("STATE", Field::State),
+        ] {
+            let (mapping, _) = resolve(&headers(&["email", "name", header]), 1, None)
+                .or_else(|_| resolve(&headers(&[header, "first name"]), 1, None))
+                .unwrap();
+            assert!(
+                mapping.column_of(field).is_some(),
+                "{header:?} should map to {field:?}, mapping was {mapping:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_columns_for_one_field_keep_the_better_and_warn_about_the_other() {
+        let header = headers(&["Name", "Mobile", "Email", "Work Phone"]);
+        let (mapping, issues) = resolve(&header, 1, None).unwrap();
+        assert_eq!(mapping.column_of(Field::PhoneWork), Some(3));
+        assert_eq!(mapping.columns[1].field, None);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(
+            issues[0].kind,
+            IssueKind::AmbiguousColumn {
+                used_column: "Work Phone".into()
+            }
+        );
+        assert!(
+            issues[0].message.contains("\"Mobile\""),
+            "{}",
+            issues[0].message
+        );
+    }
+
+    #[test]
+    fn the_same_field_header_twice_is_a_file_error_naming_both_columns() {
+        let err = resolve(&headers(&["name", "email", "E-Mail"]), 3, None).unwrap_err();
+        match &err {
+            ImportError::DuplicateHeader {
+                line,
+                first_column,
+                second_column,
+                ..
+            } => assert_eq!((*line, *first_column, *second_column), (3, 2, 3)),
+            other => panic!("expected DuplicateHeader, got {other:?}"),
+        }
+        assert!(err
+            .to_string()
+            .starts_with("line 3: the column \"E-Mail\" appears twice"));
+    }
+
+    #[test]
+    fn a_missing_email_column_lists_the_headers_and_the_accepted_names() {
+        let err = resolve(&headers(&["Full Name", "Phone"]), 1, None).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("no email column"), "{message}");
+        assert!(message.contains("\"Full Name\", \"Phone\""), "{message}");
+        assert!(message.contains("\"email address\""), "{message}");
+    }
+
+    #[test]
+    fn a_file_without_a_header_row_is_told_to_add_one() {
+        let err = resolve(&headers(&["Ada Lovelace", "ada@example.com"]), 1, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1 holds a user, not column names: add a header line first, such as \
+             name,email,division"
+        );
+    }
+
+    #[test]
+    fn a_missing_name_column_mentions_first_and_last_name() {
+        let err = resolve(&headers(&["email"]), 1, None).unwrap_err();
+        assert!(err.to_string().contains("First Name + Last Name"), "{err}");
+    }
+
+    #[test]
+    fn a_user_override_wins_and_is_matched_by_header_wherever_the_column_is() {
+        let mut saved = resolve(&headers(&["Courriel pro", "Name", "Emp No"]), 1, None)
+            .err()
+            .map(|_| ColumnMapping {
+                columns: vec![ColumnAssignment {
+                    header: "Courriel pro".into(),
+                    field: Some(Field::Email),
+                    matched_by: MatchedBy::User,
+                }],
+            })
+            .unwrap();
+        saved.columns.push(ColumnAssignment {
+            header: "name".into(),
+            field: None,
+            matched_by: MatchedBy::User,
+        });
+        saved.columns.push(ColumnAssignment {
+            header: "Display".into(),
+            field: Some(Field::Name),
+            matched_by: MatchedBy::User,
+        });
+        let json = serde_json::to_string(&saved).unwrap();
+        let reloaded: ColumnMapping = serde_json::from_str(&json).unwrap();
+
+        let header = headers(&["Emp No", "NAME", "display", "COURRIEL-PRO"]);
+        let (mapping, _) = resolve(&header, 1, Some(&reloaded)).unwrap();
+        assert_eq!(
+            fields(&mapping),
+            vec![None, None, Some(Field::Name), Some(Field::Email)]
+        );
+        assert_eq!(mapping.columns[3].matched_by, MatchedBy::User);
+    }
+
+    #[test]
+    fn mapping_serializes_with_camel_case_and_field_keys() {
+        let (mapping, _) = resolve(&headers(&["Work Email", "Full Name"]), 1, None).unwrap();
+        let json = serde_json::to_value(&mapping).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"columns": [
+                {"header": "Work Email", "field": "email", "matchedBy": "synonym"},
+                {"header": "Full Name", "field": "name", "matchedBy": "synonym"},
+            ]})
+        );
+    }
+
+    #[test]
+    fn assign_moves_a_field_to_another_column() {
+        let (mut mapping, _) =
+            resolve(&headers(&["email", "name", "Mobile", "Alt"]), 1, None).unwrap();
+        assert!(mapping.assign("alt", Some(Field::PhoneWork)));
+        assert_eq!(mapping.column_of(Field::PhoneWork), Some(3));
+        assert_eq!(mapping.columns[2].field, None);
+        assert!(!mapping.assign("nope", None));
+    }
+
+    #[test]
+    fn two_user_choices_for_one_field_are_a_conflict() {
+        let user = ColumnMapping {
+            columns: vec![
+                ColumnAssignment {
+                    header: "a".into(),
+                    field: Some(Field::Email),
+                    matched_by: MatchedBy::User,
+                },
+                ColumnAssignment {
+                    header: "b".into(),
+                    field: Some(Field::Email),
+                    matched_by: MatchedBy::User,
+                },
+            ],
+        };
+        let err = resolve(&headers(&["a", "b", "name"]), 1, Some(&user)).unwrap_err();
+        assert!(matches!(
+            err,
+            ImportError::ConflictingMapping { field: "email", .. }
+        ));
+    }
+
+    #[test]
+    fn every_synonym_maps_back_to_its_own_field() {
+        for field in Field::ALL {
+            for synonym in field.synonyms() {
+                let (found, _) = auto_match(&normalize_header(synonym)).unwrap();
+                assert_eq!(
+                    found, field,
+                    "synonym {synonym:?} of {field:?} maps to {found:?}"
+                );
+            }
+        }
+    }
+}
