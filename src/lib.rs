@@ -3,7 +3,10 @@
 //! thin faces on this crate.
 
 pub mod genesys;
+pub mod import;
 
 pub mod paths;
+pub mod plan;
+pub mod run;
 pub mod sandbox;
 pub mod secrets;

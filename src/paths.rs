@@ -39,6 +39,21 @@ impl AppDirs {
         Some(AppDirs { config, data, logs })
     }
 
+    /// The run journal (SQLite).
+    pub fn journal(&self) -> PathBuf {
+        self.data.join("journal.sqlite3")
+    }
+
+    /// Where the process driving a run holds its lock.
+    pub fn run_locks(&self) -> PathBuf {
+        self.data.join("locks")
+    }
+
+    /// The sandbox org's state file.
+    pub fn sandbox_org(&self) -> PathBuf {
+        self.data.join("sandbox-org.json")
+    }
+
     /// All three folders under one root.
     pub fn under(root: PathBuf) -> AppDirs {
         AppDirs {

@@ -1,14 +1,20 @@
-//! `rollcall`: Rollcall's engine from the command line.
+//! `rollcall`: Rollcall's engine from the command line, for scripts, schedulers and servers.
 
+mod commands;
+mod connect;
 mod sandbox;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Bulk-create Genesys Cloud users from a CSV file.
+/// Bulk-create Genesys Cloud users from a CSV or XLSX file — validated, planned against the
+/// org, paced to Genesys's rate limits, and never creating anyone twice.
+///
+/// Credentials come from GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, the org from
+/// GENESYS_REGION (a region key) or GENESYS_API_URL.
 #[derive(Parser)]
-#[command(name = "rollcall", version, about)]
+#[command(name = "rollcall", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,14 +22,32 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Read and check a file: mapping and problems by line (exit 0 when no row is invalid).
+    Validate(commands::FileArgs),
+    /// The dry run against the org: who will be created, who exists, what is wrong.
+    Plan(commands::PlanArgs),
+    /// Plan, ask, then create the users; writes a results file (and a failed-rows file).
+    Run(commands::RunArgs),
+    /// Go on with an unfinished run (the latest one when no id is given).
+    Resume(commands::ResumeArgs),
+    /// The history of runs, from the journal.
+    Runs(commands::RunsArgs),
+    /// Print a CSV template (header and one example row).
+    Template,
     /// Serve the sandbox org: a local simulation of Genesys Cloud to try Rollcall on.
     Sandbox(sandbox::SandboxArgs),
 }
 
-/// Exit codes shared by every subcommand.
+/// Exit codes.
 pub mod exit {
+    /// Some rows failed or were invalid.
+    pub const FAILED: u8 = 1;
     /// Bad input or usage.
     pub const USAGE: u8 = 2;
+    /// Authentication or permission problem.
+    pub const AUTH: u8 = 3;
+    /// Interrupted or cancelled; the run can be resumed.
+    pub const INTERRUPTED: u8 = 4;
 }
 
 fn main() -> ExitCode {
@@ -34,6 +58,12 @@ fn main() -> ExitCode {
         .expect("tokio runtime");
     runtime.block_on(async {
         match cli.command {
+            Command::Validate(args) => commands::validate(args),
+            Command::Plan(args) => commands::plan_command(args).await,
+            Command::Run(args) => commands::run(args).await,
+            Command::Resume(args) => commands::resume(args).await,
+            Command::Runs(args) => commands::runs(args),
+            Command::Template => commands::template(),
             Command::Sandbox(args) => sandbox::run(args).await,
         }
     })

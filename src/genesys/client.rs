@@ -170,6 +170,11 @@ impl GenesysClient {
         self.token.pacer.held()
     }
 
+    /// When this client's token is being held back by its pacer, the moment it lets go.
+    pub fn paced_until(&self) -> Option<tokio::time::Instant> {
+        self.token.pacer.holding_until()
+    }
+
     /// Get a token now (the "Test connection" of the app and `profiles test`).
     pub async fn authenticate(&self) -> Result<()> {
         self.token().await.map(|_| ())

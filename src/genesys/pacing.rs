@@ -74,6 +74,18 @@ impl Pacer {
         }
     }
 
+    /// When the pacer is holding requests back, the moment it will let them go.
+    pub fn holding_until(&self) -> Option<Instant> {
+        let state = self.state.lock().expect("pacer lock");
+        let now = Instant::now();
+        if let Some(until) = state.blocked_until.filter(|u| *u > now) {
+            return Some(until);
+        }
+        let allowed = state.allowed?;
+        let end = state.end_upper? + MARGIN;
+        (state.count + state.in_flight >= allowed && end > now).then_some(end)
+    }
+
     /// Total time requests on this token were held back by the pacer.
     pub fn held(&self) -> Duration {
         self.state.lock().expect("pacer lock").held

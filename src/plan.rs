@@ -1,0 +1,792 @@
+//! The plan: a dry run of an import against the live org. It reads the org (divisions, and
+//! which e-mails already exist) and decides what each row will do; it writes nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::genesys::{
+    Contact, CreateUser, Division, GenesysClient, GenesysError, StateFilter, User, UserState,
+};
+use crate::import::{DivisionRef, ImportReport, UserDraft};
+
+/// Users per page when the plan pages through the org.
+const PAGE_SIZE: u32 = 500;
+/// Searches the plan keeps in flight at once.
+const SEARCH_CONCURRENCY: usize = 8;
+/// The largest token pool a run may use.
+pub const MAX_POOL: u8 = 10;
+
+/// What to do with a row whose e-mail belongs to a soft-deleted user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeletedPolicy {
+    /// Bring the deleted user back (`PATCH state`), as Genesys's Terraform provider does.
+    Restore,
+    /// Leave the row out, with a note (the default: restoring is a decision for an admin).
+    #[default]
+    Skip,
+    /// Report the row as failed.
+    Fail,
+}
+
+/// The caller's choices for a plan (and the run that follows it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanOptions {
+    /// Division (name or id) for rows that name none; the org's home division when `None`.
+    pub default_division: Option<String>,
+    pub deleted_policy: DeletedPolicy,
+    /// Tokens to run with, 1 to 10; `None` picks enough to finish within about a minute.
+    pub pool_size: Option<u8>,
+    /// Send Genesys's invitation e-mail to each created user.
+    pub invite: bool,
+}
+
+/// What a row will do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RowAction {
+    /// Create the user.
+    Create,
+    /// An active or inactive user has this e-mail: nothing to do.
+    Exists,
+    /// A soft-deleted user has this e-mail and the policy is to restore it.
+    Restore,
+    /// A soft-deleted user has this e-mail and the policy is to skip the row.
+    SkipDeleted,
+    /// A soft-deleted user has this e-mail and the policy is to fail the row.
+    FailDeleted,
+    /// The row has errors (from the file or from the plan).
+    #[default]
+    Invalid,
+}
+
+/// Who a row's manager is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ManagerRef {
+    /// A user already in the org.
+    Existing { user_id: String, email: String },
+    /// Another row of the file, created (or restored) first.
+    Row { index: usize, email: String },
+}
+
+/// The plan for one row of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedRow {
+    /// Position in the file's rows (0-based).
+    pub index: usize,
+    /// The line in the file.
+    pub line: usize,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub action: RowAction,
+    /// The division the user goes to.
+    pub division_id: Option<String>,
+    pub division_name: Option<String>,
+    pub manager: Option<ManagerRef>,
+    /// The existing user with this e-mail.
+    pub existing_user_id: Option<String>,
+    pub existing_version: Option<i64>,
+    /// How many managers sit above this row within the file: rows go in order of depth.
+    pub depth: u32,
+    /// The errors that make the row invalid.
+    pub problems: Vec<String>,
+    /// Things worth knowing that do not block the row.
+    pub notes: Vec<String>,
+}
+
+/// How the plan found the e-mails that already exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Lookup {
+    /// Paged through every user of the org once.
+    Paged { pages: u32 },
+    /// One search per e-mail.
+    Search { searches: u32 },
+}
+
+/// Counts of each action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanCounts {
+    pub total: usize,
+    pub create: usize,
+    pub exists: usize,
+    pub restore: usize,
+    pub skip_deleted: usize,
+    pub fail_deleted: usize,
+    pub invalid: usize,
+}
+
+/// The whole dry run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub rows: Vec<PlannedRow>,
+    pub counts: PlanCounts,
+    pub options: PlanOptions,
+    pub home_division: Division,
+    pub default_division: Division,
+    pub lookup: Lookup,
+    /// API calls the plan made.
+    pub calls_made: u32,
+    /// API calls the run will make (creates, restores, manager updates, invitations).
+    pub calls_planned: u32,
+    /// Tokens the run will use.
+    pub pool_size: u8,
+    /// Requests per minute per token, as Genesys announced it.
+    pub allowance_per_minute: u32,
+    /// How long the run should take at that rate.
+    pub estimated_seconds: u64,
+    /// Columns in the file that this release reads but does not apply.
+    pub not_applied: Vec<String>,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Genesys(#[from] GenesysError),
+    #[error("The default division \"{name}\" does not exist in this org.{}", suggest(.suggestions))]
+    UnknownDefaultDivision {
+        name: String,
+        suggestions: Vec<String>,
+    },
+}
+
+fn suggest(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" Did you mean {}?", quoted_list(names))
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// A user of the org, as far as the plan cares.
+#[derive(Debug, Clone)]
+struct OrgUser {
+    id: String,
+    state: UserState,
+    version: i64,
+}
+
+impl OrgUser {
+    fn from_user(user: &User) -> Option<(String, OrgUser)> {
+        let email = user.email.as_ref()?.trim().to_lowercase();
+        Some((
+            email,
+            OrgUser {
+                id: user.id.clone(),
+                state: user.state.unwrap_or(UserState::Active),
+                version: user.version,
+            },
+        ))
+    }
+}
+
+/// Make the plan for an imported file.
+pub async fn plan(
+    client: &GenesysClient,
+    report: &ImportReport,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let started = Instant::now();
+    let mut calls = 0u32;
+
+    let divisions = client.list_divisions().await?;
+    calls += divisions.value.len().div_ceil(100).max(1) as u32;
+    let divisions = divisions.value;
+    let home = client.home_division().await?.value;
+    calls += 1;
+    let default_division = match &options.default_division {
+        None => home.clone(),
+        Some(wanted) => find_division(&divisions, wanted).cloned().ok_or_else(|| {
+            PlanError::UnknownDefaultDivision {
+                name: wanted.clone(),
+                suggestions: similar_names(wanted, divisions.iter().map(|d| d.name.as_str())),
+            }
+        })?,
+    };
+
+    // Every e-mail the plan must know about: the rows' own, and managers from outside the file.
+    let file_emails: HashSet<String> = report.valid_drafts().map(|d| d.email_key.clone()).collect();
+    let mut wanted: Vec<String> = file_emails.iter().cloned().collect();
+    for draft in report.valid_drafts() {
+        if let Some(manager) = &draft.manager_email {
+            let key = manager.to_lowercase();
+            if !file_emails.contains(&key) && !wanted.contains(&key) {
+                wanted.push(key);
+            }
+        }
+    }
+    wanted.sort();
+    let (org_users, lookup, lookup_calls) = find_existing(client, &wanted).await?;
+    calls += lookup_calls;
+
+    let mut rows: Vec<PlannedRow> = report
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(index, row)| {
+            classify(
+                index,
+                row.line,
+                row.draft.as_ref(),
+                report,
+                &divisions,
+                &default_division,
+                &org_users,
+                options.deleted_policy,
+            )
+        })
+        .collect();
+    resolve_managers(&mut rows, report, &org_users);
+
+    let not_applied = not_applied_columns(report);
+    if !not_applied.is_empty() {
+        let note = format!(
+            "Not applied in this release: {} (read and checked only).",
+            not_applied.join(", ")
+        );
+        for row in rows.iter_mut().filter(|r| r.action == RowAction::Create) {
+            if row_has_unapplied(report.rows[row.index].draft.as_ref()) {
+                row.notes.push(note.clone());
+            }
+        }
+    }
+
+    let counts = count(&rows);
+    let calls_planned = planned_calls(&rows, options.invite);
+    let allowance_per_minute = client
+        .last_rate_limit()
+        .map(|l| l.allowed)
+        .unwrap_or(300)
+        .max(1);
+    let pool_size = options
+        .pool_size
+        .map(|p| p.clamp(1, MAX_POOL))
+        .unwrap_or_else(|| auto_pool_size(calls_planned, allowance_per_minute));
+    let average_call = if calls > 0 {
+        started.elapsed() / calls
+    } else {
+        Duration::from_millis(250)
+    };
+    let estimated_seconds =
+        estimate_seconds(calls_planned, pool_size, allowance_per_minute, average_call);
+    Ok(Plan {
+        rows,
+        counts,
+        options: options.clone(),
+        home_division: home,
+        default_division,
+        lookup,
+        calls_made: calls,
+        calls_planned,
+        pool_size,
+        allowance_per_minute,
+        estimated_seconds,
+        not_applied,
+    })
+}
+
+/// Enough tokens to do the run's calls in about a minute, within 1 to [`MAX_POOL`]. Each token
+/// adds its own allowance; more than the work needs only mints tokens for nothing (and minting
+/// many at once can trip the login service's own limit).
+pub fn auto_pool_size(calls: u32, allowance_per_minute: u32) -> u8 {
+    calls
+        .div_ceil(allowance_per_minute.max(1))
+        .clamp(1, MAX_POOL as u32) as u8
+}
+
+/// Seconds a run should take: the rate limit's bound or the latency's, whichever is slower.
+pub fn estimate_seconds(
+    calls: u32,
+    pool: u8,
+    allowance_per_minute: u32,
+    per_call: Duration,
+) -> u64 {
+    let per_minute = f64::from(allowance_per_minute) * f64::from(pool.max(1));
+    let rate_bound = f64::from(calls) / per_minute * 60.0;
+    // Each token keeps a few requests in flight.
+    let in_flight = f64::from(pool.max(1)) * 4.0;
+    let latency_bound = f64::from(calls) * per_call.as_secs_f64() / in_flight;
+    rate_bound.max(latency_bound).ceil() as u64
+}
+
+fn planned_calls(rows: &[PlannedRow], invite: bool) -> u32 {
+    rows.iter()
+        .map(|row| {
+            let mut calls = match row.action {
+                RowAction::Create | RowAction::Restore => 1,
+                _ => 0,
+            };
+            if calls > 0 && row.manager.is_some() {
+                calls += 1;
+            }
+            if row.action == RowAction::Create && invite {
+                calls += 1;
+            }
+            calls
+        })
+        .sum()
+}
+
+fn count(rows: &[PlannedRow]) -> PlanCounts {
+    let mut counts = PlanCounts {
+        total: rows.len(),
+        ..PlanCounts::default()
+    };
+    for row in rows {
+        match row.action {
+            RowAction::Create => counts.create += 1,
+            RowAction::Exists => counts.exists += 1,
+            RowAction::Restore => counts.restore += 1,
+            RowAction::SkipDeleted => counts.skip_deleted += 1,
+            RowAction::FailDeleted => counts.fail_deleted += 1,
+            RowAction::Invalid => counts.invalid += 1,
+        }
+    }
+    counts
+}
+
+/// Page through the org when that costs fewer calls than one search per e-mail; search
+/// otherwise.
+async fn find_existing(
+    client: &GenesysClient,
+    emails: &[String],
+) -> Result<(HashMap<String, OrgUser>, Lookup, u32), GenesysError> {
+    let mut found = HashMap::new();
+    if emails.is_empty() {
+        return Ok((found, Lookup::Search { searches: 0 }, 0));
+    }
+    let first = client
+        .list_users_page(1, PAGE_SIZE, StateFilter::Any)
+        .await?
+        .value;
+    let pages = first.page_count.max(1);
+    if (pages as usize - 1) < emails.len() {
+        let wanted: HashSet<&str> = emails.iter().map(String::as_str).collect();
+        let mut keep = |users: &[User]| {
+            for (email, user) in users.iter().filter_map(OrgUser::from_user) {
+                if wanted.contains(email.as_str()) {
+                    // A live user wins over a deleted one with the same e-mail.
+                    let replace = found
+                        .get(&email)
+                        .is_none_or(|old: &OrgUser| old.state == UserState::Deleted);
+                    if replace {
+                        found.insert(email, user);
+                    }
+                }
+            }
+        };
+        keep(&first.entities);
+        for page in 2..=pages {
+            let listing = client
+                .list_users_page(page, PAGE_SIZE, StateFilter::Any)
+                .await?
+                .value;
+            keep(&listing.entities);
+        }
+        return Ok((found, Lookup::Paged { pages }, pages));
+    }
+
+    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(SEARCH_CONCURRENCY));
+    let mut searches = tokio::task::JoinSet::new();
+    for email in emails {
+        let client = client.clone();
+        let email = email.clone();
+        let semaphore = semaphore.clone();
+        searches.spawn(async move {
+            let _slot = semaphore.acquire_owned().await.expect("semaphore open");
+            client.search_users_by_email(&email, true).await
+        });
+    }
+    while let Some(result) = searches.join_next().await {
+        let users = result.expect("search task")?.value;
+        for (email, user) in users.iter().filter_map(OrgUser::from_user) {
+            let replace = found
+                .get(&email)
+                .is_none_or(|old: &OrgUser| old.state == UserState::Deleted);
+            if replace {
+                found.insert(email, user);
+            }
+        }
+    }
+    let searches = emails.len() as u32;
+    Ok((found, Lookup::Search { searches }, searches + 1))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    index: usize,
+    line: usize,
+    draft: Option<&UserDraft>,
+    report: &ImportReport,
+    divisions: &[Division],
+    default_division: &Division,
+    org: &HashMap<String, OrgUser>,
+    policy: DeletedPolicy,
+) -> PlannedRow {
+    let mut row = PlannedRow {
+        index,
+        line,
+        email: draft.map(|d| d.email.clone()),
+        name: draft.map(|d| d.name.clone()),
+        action: RowAction::Invalid,
+        division_id: None,
+        division_name: None,
+        manager: None,
+        existing_user_id: None,
+        existing_version: None,
+        depth: 0,
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    let Some(draft) = draft else {
+        row.problems = report
+            .issues_on(line)
+            .filter(|i| i.is_error())
+            .map(|i| i.to_string())
+            .collect();
+        return row;
+    };
+    let division = match &draft.division {
+        None => Some(default_division),
+        Some(DivisionRef::Id(id)) => {
+            let found = divisions.iter().find(|d| d.id.eq_ignore_ascii_case(id));
+            if found.is_none() {
+                row.problems.push(format!(
+                    "line {line}: the division id {id} does not exist in this org."
+                ));
+            }
+            found
+        }
+        Some(DivisionRef::Name(name)) => {
+            let found = find_division(divisions, name);
+            if found.is_none() {
+                let suggestions = similar_names(name, divisions.iter().map(|d| d.name.as_str()));
+                row.problems.push(format!(
+                    "line {line}: the division \"{name}\" does not exist in this org.{}",
+                    suggest(&suggestions)
+                ));
+            }
+            found
+        }
+    };
+    if let Some(division) = division {
+        row.division_id = Some(division.id.clone());
+        row.division_name = Some(division.name.clone());
+    }
+    if let Some(existing) = org.get(&draft.email_key) {
+        row.existing_user_id = Some(existing.id.clone());
+        row.existing_version = Some(existing.version);
+        row.action = match (existing.state, policy) {
+            (UserState::Deleted, DeletedPolicy::Restore) => RowAction::Restore,
+            (UserState::Deleted, DeletedPolicy::Skip) => {
+                row.notes.push(
+                    "A deleted user has this e-mail; skipped (choose \"restore\" to bring them \
+                     back)."
+                        .to_owned(),
+                );
+                RowAction::SkipDeleted
+            }
+            (UserState::Deleted, DeletedPolicy::Fail) => RowAction::FailDeleted,
+            _ => {
+                row.notes.push(format!(
+                    "Already in the org ({}); left as it is.",
+                    existing.state.as_str()
+                ));
+                RowAction::Exists
+            }
+        };
+    } else {
+        row.action = RowAction::Create;
+    }
+    if !row.problems.is_empty() && matches!(row.action, RowAction::Create | RowAction::Restore) {
+        row.action = RowAction::Invalid;
+    }
+    row
+}
+
+/// Set each row's manager, order managers before their reports, and turn unknown managers and
+/// cycles into row errors.
+fn resolve_managers(
+    rows: &mut [PlannedRow],
+    report: &ImportReport,
+    org: &HashMap<String, OrgUser>,
+) {
+    let by_email: HashMap<String, usize> = rows
+        .iter()
+        .filter_map(|row| {
+            let draft = report.rows[row.index].draft.as_ref()?;
+            Some((draft.email_key.clone(), row.index))
+        })
+        .collect();
+    for position in 0..rows.len() {
+        let index = rows[position].index;
+        let Some(draft) = report.rows[index].draft.as_ref() else {
+            continue;
+        };
+        let Some(manager) = draft.manager_email.as_ref() else {
+            continue;
+        };
+        let key = manager.to_lowercase();
+        if key == draft.email_key
+            || !matches!(
+                rows[position].action,
+                RowAction::Create | RowAction::Restore
+            )
+        {
+            continue;
+        }
+        let line = rows[position].line;
+        let resolved = match by_email.get(&key) {
+            Some(&other) => match rows[other].action {
+                RowAction::Create | RowAction::Restore => Ok(ManagerRef::Row {
+                    index: other,
+                    email: manager.clone(),
+                }),
+                RowAction::Exists => Ok(ManagerRef::Existing {
+                    user_id: rows[other].existing_user_id.clone().unwrap_or_default(),
+                    email: manager.clone(),
+                }),
+                _ => Err(format!(
+                    "line {line}: the manager {manager} (line {}) will not be in the org, so \
+                     this user cannot report to them.",
+                    rows[other].line
+                )),
+            },
+            None => match org.get(&key) {
+                Some(user) if user.state != UserState::Deleted => Ok(ManagerRef::Existing {
+                    user_id: user.id.clone(),
+                    email: manager.clone(),
+                }),
+                Some(_) => Err(format!(
+                    "line {line}: the manager {manager} is a deleted user; restore them or \
+                     choose another manager."
+                )),
+                None => Err(format!(
+                    "line {line}: the manager {manager} is neither in the org nor in this file."
+                )),
+            },
+        };
+        match resolved {
+            Ok(manager) => rows[position].manager = Some(manager),
+            Err(problem) => {
+                rows[position].problems.push(problem);
+                rows[position].action = RowAction::Invalid;
+            }
+        }
+    }
+
+    // Depth and cycles: walk each row's chain of in-file managers up to a row whose depth is
+    // known or whose manager is outside the file; a walk that meets itself is a cycle.
+    let manager_row = |rows: &[PlannedRow], r: usize| match &rows[r].manager {
+        Some(ManagerRef::Row { index, .. }) => Some(*index),
+        _ => None,
+    };
+    let mut depth: Vec<Option<u32>> = vec![None; rows.len()];
+    for start in 0..rows.len() {
+        let mut path: Vec<usize> = Vec::new();
+        let mut current = start;
+        let top = loop {
+            if let Some(known) = depth[current] {
+                break Some(known + 1);
+            }
+            if let Some(at) = path.iter().position(|&r| r == current) {
+                let cycle: Vec<usize> = path.split_off(at);
+                let lines: Vec<String> = cycle.iter().map(|&r| rows[r].line.to_string()).collect();
+                for &row in &cycle {
+                    rows[row].problems.push(format!(
+                        "line {}: managers form a cycle (lines {}); one of them must report to \
+                         someone outside the cycle.",
+                        rows[row].line,
+                        lines.join(" → ")
+                    ));
+                    rows[row].action = RowAction::Invalid;
+                    depth[row] = Some(0);
+                }
+                break Some(1);
+            }
+            path.push(current);
+            match manager_row(rows, current) {
+                Some(manager) => current = manager,
+                None => break None,
+            }
+        };
+        // The last row of the path sits right below `top` (or at the top of its chain).
+        for (level, &row) in (top.unwrap_or(0)..).zip(path.iter().rev()) {
+            depth[row] = Some(level);
+        }
+    }
+    // A row whose manager turned invalid cannot get that manager.
+    for position in 0..rows.len() {
+        if let Some(ManagerRef::Row { index, email }) = rows[position].manager.clone() {
+            if rows[index].action == RowAction::Invalid
+                && rows[position].action != RowAction::Invalid
+            {
+                let line = rows[position].line;
+                rows[position].problems.push(format!(
+                    "line {line}: the manager {email} (line {}) has errors and will not be \
+                     created.",
+                    rows[index].line
+                ));
+                rows[position].action = RowAction::Invalid;
+            }
+        }
+    }
+    for (row, depth) in rows.iter_mut().zip(depth) {
+        row.depth = depth.unwrap_or(0);
+    }
+}
+
+/// The body of the create call for a row (the password is the draft's, never journaled).
+pub fn create_body(draft: &UserDraft, division_id: &str) -> CreateUser {
+    CreateUser {
+        name: draft.name.clone(),
+        email: draft.email.clone(),
+        division_id: Some(division_id.to_owned()),
+        password: draft.password.clone(),
+        title: draft.title.clone(),
+        department: draft.department.clone(),
+        addresses: draft
+            .phone_work
+            .as_deref()
+            .map(Contact::work_phone)
+            .into_iter()
+            .collect(),
+        // Genesys makes a user inactive when no state is sent and no invitation goes out:
+        // Rollcall always sends one, active unless the file says otherwise.
+        state: Some(match draft.state {
+            Some(crate::import::UserState::Inactive) => UserState::Inactive,
+            _ => UserState::Active,
+        }),
+    }
+}
+
+fn find_division<'a>(divisions: &'a [Division], wanted: &str) -> Option<&'a Division> {
+    let wanted = wanted.trim();
+    divisions
+        .iter()
+        .find(|d| d.id.eq_ignore_ascii_case(wanted))
+        .or_else(|| {
+            divisions
+                .iter()
+                .find(|d| d.name.trim().eq_ignore_ascii_case(wanted))
+        })
+}
+
+/// Names close to `wanted` (edit distance, or one containing the other), best first.
+pub fn similar_names<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let wanted = wanted.trim().to_lowercase();
+    let mut scored: Vec<(usize, &str)> = names
+        .filter_map(|name| {
+            let lower = name.to_lowercase();
+            let distance = edit_distance(&wanted, &lower);
+            let limit = (wanted.chars().count().max(lower.chars().count()) / 3).max(2);
+            let contains =
+                wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower));
+            (distance <= limit || contains).then_some((distance, name))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_owned())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+fn row_has_unapplied(draft: Option<&UserDraft>) -> bool {
+    draft.is_some_and(|d| {
+        d.extension.is_some()
+            || d.location.is_some()
+            || !d.roles.is_empty()
+            || !d.queues.is_empty()
+            || !d.skills.is_empty()
+    })
+}
+
+fn not_applied_columns(report: &ImportReport) -> Vec<String> {
+    let mut columns = Vec::new();
+    let drafts: Vec<&UserDraft> = report.valid_drafts().collect();
+    type Used = fn(&UserDraft) -> bool;
+    let checks: [(&str, Used); 5] = [
+        ("extension", |d| d.extension.is_some()),
+        ("location_work", |d| d.location.is_some()),
+        ("roles_divisions", |d| !d.roles.is_empty()),
+        ("queues", |d| !d.queues.is_empty()),
+        ("skills", |d| !d.skills.is_empty()),
+    ];
+    for (column, used) in checks {
+        if drafts.iter().any(|d| used(d)) {
+            columns.push(column.to_owned());
+        }
+    }
+    columns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_find_typos_and_partial_names() {
+        let names = ["Sales", "Support", "Operations", "Finance"];
+        assert_eq!(similar_names("Slaes", names.iter().copied()), ["Sales"]);
+        assert_eq!(
+            similar_names("operation", names.iter().copied()),
+            ["Operations"]
+        );
+        assert!(similar_names("Marketing", names.iter().copied()).is_empty());
+    }
+
+    #[test]
+    fn pool_is_sized_to_the_work() {
+        assert_eq!(auto_pool_size(50, 300), 1);
+        assert_eq!(auto_pool_size(1_000, 300), 4);
+        assert_eq!(auto_pool_size(10_000, 300), 10);
+    }
+
+    #[test]
+    fn estimate_uses_the_slower_of_rate_and_latency() {
+        // 3,000 calls on 10 tokens of 300/min: 60 s by the rate limit.
+        assert_eq!(
+            estimate_seconds(3_000, 10, 300, Duration::from_millis(10)),
+            60
+        );
+        // 100 calls, one token, 2 s each with 4 in flight: 50 s by latency.
+        assert_eq!(estimate_seconds(100, 1, 300, Duration::from_secs(2)), 50);
+    }
+}

@@ -1,0 +1,131 @@
+//! The files a run leaves an admin: the results (every row, with what happened) and the failed
+//! rows (in the file's own layout, to fix and import again).
+//!
+//! Every cell goes through the spreadsheet formula guard ([`neutralize_cell`]), and no secret
+//! is written: the password column, when the file had one, is left empty.
+
+use std::io::Write;
+
+use super::journal::{JournalRow, RowStatus, RunRecord};
+use crate::import::mapping::{normalize_header, Field};
+use crate::import::neutralize_cell;
+
+/// The columns the results file adds after the file's own.
+pub const RESULT_COLUMNS: [&str; 5] = [
+    "Result",
+    "User ID",
+    "Error code",
+    "Message",
+    "Correlation ID",
+];
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportSummary {
+    pub rows: usize,
+    /// The file had a password column, and it was left empty.
+    pub password_left_empty: bool,
+}
+
+impl ExportSummary {
+    /// What to tell the admin about the file.
+    pub fn advice(&self) -> Option<&'static str> {
+        self.password_left_empty.then_some(
+            "The password column was left empty: Rollcall never writes passwords to disk. Fill \
+             it in again before importing the file.",
+        )
+    }
+}
+
+/// The results file: the original columns, then result, user id, error code, message and
+/// correlation id.
+pub fn write_results(
+    run: &RunRecord,
+    rows: &[JournalRow],
+    out: impl Write,
+) -> csv::Result<ExportSummary> {
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let width = run.headers.len();
+    let mut header: Vec<String> = run.headers.iter().map(|h| guard(h)).collect();
+    header.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
+    writer.write_record(&header)?;
+    for row in rows {
+        let mut record: Vec<String> = padded(&row.raw, width);
+        record.push(result_label(row).to_owned());
+        record.push(guard(row.user_id.as_deref().unwrap_or("")));
+        let error = row.error.as_ref();
+        record.push(guard(error.and_then(|e| e.code.as_deref()).unwrap_or("")));
+        let message = error
+            .map(|e| e.message.clone())
+            .or_else(|| row.note.clone())
+            .unwrap_or_default();
+        record.push(guard(&message));
+        record.push(guard(
+            error
+                .and_then(|e| e.correlation_id.as_deref())
+                .unwrap_or(""),
+        ));
+        writer.write_record(&record)?;
+    }
+    writer.flush()?;
+    Ok(ExportSummary {
+        rows: rows.len(),
+        password_left_empty: has_password_column(run),
+    })
+}
+
+/// The rows that failed or were invalid, in the file's own layout, ready to fix and import
+/// again.
+pub fn write_failed_rows(
+    run: &RunRecord,
+    rows: &[JournalRow],
+    out: impl Write,
+) -> csv::Result<ExportSummary> {
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let width = run.headers.len();
+    let header: Vec<String> = run.headers.iter().map(|h| guard(h)).collect();
+    writer.write_record(&header)?;
+    let mut written = 0;
+    for row in rows
+        .iter()
+        .filter(|r| matches!(r.status, RowStatus::Failed | RowStatus::Invalid))
+    {
+        writer.write_record(padded(&row.raw, width))?;
+        written += 1;
+    }
+    writer.flush()?;
+    Ok(ExportSummary {
+        rows: written,
+        password_left_empty: has_password_column(run),
+    })
+}
+
+/// How a row ended, in a word an admin reads at a glance.
+pub fn result_label(row: &JournalRow) -> &'static str {
+    match row.status {
+        RowStatus::Created => "created",
+        RowStatus::Existed => "already existed",
+        RowStatus::Restored => "restored",
+        RowStatus::Skipped => "skipped",
+        RowStatus::Failed => "failed",
+        RowStatus::Invalid => "invalid",
+        RowStatus::Pending | RowStatus::Sending => "not done",
+    }
+}
+
+fn padded(raw: &[String], width: usize) -> Vec<String> {
+    let mut cells: Vec<String> = raw.iter().map(|c| guard(c)).collect();
+    while cells.len() < width {
+        cells.push(String::new());
+    }
+    cells
+}
+
+fn guard(cell: &str) -> String {
+    neutralize_cell(cell).into_owned()
+}
+
+fn has_password_column(run: &RunRecord) -> bool {
+    let password = normalize_header(Field::Password.key());
+    run.headers.iter().any(|h| normalize_header(h) == password)
+}

@@ -1,0 +1,881 @@
+//! The run journal: every run, its options, each row and each attempt, in SQLite (WAL).
+//!
+//! The journal is what makes a run exactly-once. A row's intent to create is committed before
+//! its request goes out; a row found in `sending` after a crash was possibly created and is
+//! settled by looking the e-mail up before anything is sent again. Writes go through one
+//! writer thread that commits whatever has queued up in one transaction (a group commit), and
+//! each writer waits for its own commit.
+//!
+//! Secrets never enter the journal: the create body is stored without its password.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc as std_mpsc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use crate::genesys::CreateUser;
+use crate::plan::{ManagerRef, PlanOptions, RowAction};
+
+/// A journal failure.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("The run journal at {path} cannot be used: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("The run journal failed: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("The run journal's writer stopped")]
+    WriterGone,
+    #[error("There is no run {0} in the journal")]
+    NoSuchRun(String),
+    #[error(
+        "Run {run_id} is being driven by another Rollcall process{}. Only one process may \
+         drive a run: wait for it to finish, or stop it, then resume.",
+        .pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    Busy { run_id: String, pid: Option<u32> },
+    #[error("Cannot lock run {run_id}: {source}")]
+    Lock {
+        run_id: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = JournalError> = std::result::Result<T, E>;
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RunStatus {
+    /// Being driven, or interrupted by a crash (then nobody holds its lock).
+    Running,
+    /// Stopped by the user; resumable.
+    Cancelled,
+    /// Stopped by a problem that concerns every row (credentials, permissions, network);
+    /// resumable once it is fixed.
+    Interrupted,
+    /// Every row has a final status.
+    Finished,
+}
+
+impl RunStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Finished => "finished",
+        }
+    }
+
+    fn parse(text: &str) -> RunStatus {
+        match text {
+            "cancelled" => RunStatus::Cancelled,
+            "interrupted" => RunStatus::Interrupted,
+            "finished" => RunStatus::Finished,
+            _ => RunStatus::Running,
+        }
+    }
+}
+
+/// Where a row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RowStatus {
+    /// Nothing sent yet.
+    Pending,
+    /// The create (or restore) may have been sent; its outcome is not known yet.
+    Sending,
+    /// Created by this run.
+    Created,
+    /// Already in the org (found by the plan, or by a conflict on create).
+    Existed,
+    /// A soft-deleted user brought back by this run.
+    Restored,
+    /// Left out by the deleted-user policy.
+    Skipped,
+    /// Genesys refused it (the error is on the row).
+    Failed,
+    /// The file or the plan found errors in it.
+    Invalid,
+}
+
+impl RowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Pending => "pending",
+            RowStatus::Sending => "sending",
+            RowStatus::Created => "created",
+            RowStatus::Existed => "existed",
+            RowStatus::Restored => "restored",
+            RowStatus::Skipped => "skipped",
+            RowStatus::Failed => "failed",
+            RowStatus::Invalid => "invalid",
+        }
+    }
+
+    fn parse(text: &str) -> RowStatus {
+        match text {
+            "sending" => RowStatus::Sending,
+            "created" => RowStatus::Created,
+            "existed" => RowStatus::Existed,
+            "restored" => RowStatus::Restored,
+            "skipped" => RowStatus::Skipped,
+            "failed" => RowStatus::Failed,
+            "invalid" => RowStatus::Invalid,
+            _ => RowStatus::Pending,
+        }
+    }
+
+    /// Whether the row needs no more work on its main step.
+    pub fn is_final(self) -> bool {
+        !matches!(self, RowStatus::Pending | RowStatus::Sending)
+    }
+}
+
+/// A follow-up step of a row (setting the manager, sending the invitation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepStatus {
+    None,
+    Pending,
+    Done,
+    Failed,
+    /// Sent, answer lost (an invitation may or may not have gone out).
+    Unknown,
+}
+
+impl StepStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::None => "none",
+            StepStatus::Pending => "pending",
+            StepStatus::Done => "done",
+            StepStatus::Failed => "failed",
+            StepStatus::Unknown => "unknown",
+        }
+    }
+
+    fn parse(text: &str) -> StepStatus {
+        match text {
+            "pending" => StepStatus::Pending,
+            "done" => StepStatus::Done,
+            "failed" => StepStatus::Failed,
+            "unknown" => StepStatus::Unknown,
+            _ => StepStatus::None,
+        }
+    }
+}
+
+/// Genesys's refusal, as kept on a row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowError {
+    pub code: Option<String>,
+    pub message: String,
+    pub correlation_id: Option<String>,
+}
+
+impl RowError {
+    pub fn from_genesys(error: &crate::genesys::GenesysError) -> RowError {
+        RowError {
+            code: error.code().map(str::to_owned),
+            message: error.to_string(),
+            correlation_id: error.correlation_id().map(str::to_owned),
+        }
+    }
+}
+
+/// A run as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRecord {
+    pub id: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    pub updated_at: u64,
+    pub source_name: String,
+    pub source_path: Option<String>,
+    /// The API base or region the run talks to.
+    pub endpoint: String,
+    pub client_id: String,
+    /// The profile it was started from, when it was.
+    pub profile: Option<String>,
+    pub options: PlanOptions,
+    /// The file's header, for the exports.
+    pub headers: Vec<String>,
+    pub status: RunStatus,
+    pub message: Option<String>,
+    pub total: usize,
+}
+
+/// One row as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalRow {
+    pub index: usize,
+    pub line: usize,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub action: RowAction,
+    /// The file's cells (the password cell blanked).
+    pub raw: Vec<String>,
+    /// What to send to create the user, without its password.
+    #[serde(skip)]
+    pub body: Option<CreateUser>,
+    /// Whether the file gave a password (needed again on a resume).
+    pub has_password: bool,
+    pub manager: Option<ManagerRef>,
+    pub depth: u32,
+    pub existing_user_id: Option<String>,
+    pub existing_version: Option<i64>,
+    pub status: RowStatus,
+    pub user_id: Option<String>,
+    pub version: Option<i64>,
+    pub manager_step: StepStatus,
+    pub invite_step: StepStatus,
+    pub error: Option<RowError>,
+    pub attempts: u32,
+    pub note: Option<String>,
+}
+
+/// A change to one row. Applied in order, in a group commit.
+#[derive(Debug, Clone)]
+pub enum RowUpdate {
+    /// About to send the create (or restore): committed before the request goes out.
+    Intent {
+        index: usize,
+    },
+    /// Settled or reverted: nothing is known to exist, the row may be sent again.
+    Pending {
+        index: usize,
+        note: Option<String>,
+    },
+    Created {
+        index: usize,
+        user_id: String,
+        version: i64,
+        note: Option<String>,
+    },
+    Existed {
+        index: usize,
+        user_id: Option<String>,
+        note: Option<String>,
+    },
+    Restored {
+        index: usize,
+        user_id: String,
+        version: i64,
+    },
+    Skipped {
+        index: usize,
+        note: Option<String>,
+    },
+    Failed {
+        index: usize,
+        error: RowError,
+    },
+    Manager {
+        index: usize,
+        step: StepStatus,
+        version: Option<i64>,
+        note: Option<String>,
+    },
+    Invite {
+        index: usize,
+        step: StepStatus,
+        note: Option<String>,
+    },
+    /// A request and its outcome, for the attempts log.
+    Attempt {
+        index: usize,
+        step: &'static str,
+        outcome: String,
+        status: Option<u16>,
+        correlation_id: Option<String>,
+    },
+    /// The run's own status.
+    Run {
+        status: RunStatus,
+        message: Option<String>,
+    },
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    source_name TEXT NOT NULL,
+    source_path TEXT,
+    endpoint TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    profile TEXT,
+    options TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT,
+    owner_pid INTEGER,
+    total INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rows (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    idx INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    email TEXT,
+    name TEXT,
+    action TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    body TEXT,
+    has_password INTEGER NOT NULL,
+    manager TEXT,
+    depth INTEGER NOT NULL,
+    existing_user_id TEXT,
+    existing_version INTEGER,
+    status TEXT NOT NULL,
+    user_id TEXT,
+    version INTEGER,
+    manager_step TEXT NOT NULL,
+    invite_step TEXT NOT NULL,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    run_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER,
+    correlation_id TEXT
+);
+CREATE INDEX IF NOT EXISTS attempts_by_row ON attempts(run_id, idx);
+";
+
+/// A connection to the journal.
+pub struct Journal {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Journal {
+    /// Open (or create) the journal file.
+    pub fn open(path: &Path) -> Result<Journal> {
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let open = || -> rusqlite::Result<Connection> {
+            let conn = Connection::open(path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // FULL: a commit is on disk when it returns, so an intent survives a power cut too.
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.execute_batch(SCHEMA)?;
+            Ok(conn)
+        };
+        let conn = open().map_err(|source| JournalError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(Journal {
+            conn,
+            path: Some(path.to_owned()),
+        })
+    }
+
+    /// A journal in memory (for benchmarks and tests that measure the journal's cost).
+    pub fn in_memory() -> Result<Journal> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Journal { conn, path: None })
+    }
+
+    /// The file behind this journal.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Record a new run and its rows.
+    pub fn create_run(&mut self, run: &RunRecord, rows: &[JournalRow]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO runs (id, created_at, updated_at, source_name, source_path, endpoint,
+                client_id, profile, options, headers, status, message, owner_pid, total)
+             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                run.id,
+                run.created_at,
+                run.source_name,
+                run.source_path,
+                run.endpoint,
+                run.client_id,
+                run.profile,
+                json(&run.options),
+                json(&run.headers),
+                run.status.as_str(),
+                run.message,
+                std::process::id(),
+                run.total,
+            ],
+        )?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO rows (run_id, idx, line, email, name, action, raw, body,
+                    has_password, manager, depth, existing_user_id, existing_version, status,
+                    user_id, version, manager_step, invite_step, error, attempts, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                    ?16, ?17, ?18, ?19, ?20, ?21)",
+            )?;
+            for row in rows {
+                // The password is not stored: the body is written field by field without it.
+                let body = row.body.as_ref().map(|body| {
+                    let mut body = body.clone();
+                    body.password = None;
+                    json(&body)
+                });
+                insert.execute(params![
+                    run.id,
+                    row.index,
+                    row.line,
+                    row.email,
+                    row.name,
+                    json(&row.action),
+                    json(&row.raw),
+                    body,
+                    row.has_password,
+                    row.manager.as_ref().map(json),
+                    row.depth,
+                    row.existing_user_id,
+                    row.existing_version,
+                    row.status.as_str(),
+                    row.user_id,
+                    row.version,
+                    row.manager_step.as_str(),
+                    row.invite_step.as_str(),
+                    row.error.as_ref().map(json),
+                    row.attempts,
+                    row.note,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Apply updates in one transaction.
+    pub fn apply(&mut self, run_id: &str, updates: &[RowUpdate]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let now = now();
+        for update in updates {
+            apply_one(&tx, run_id, now, update)?;
+        }
+        tx.execute(
+            "UPDATE runs SET updated_at = ?2 WHERE id = ?1",
+            params![run_id, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Record that this process drives the run.
+    pub fn set_owner(&self, run_id: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET owner_pid = ?2, status = 'running', updated_at = ?3 WHERE id = ?1",
+            params![run_id, std::process::id(), now()],
+        )?;
+        Ok(())
+    }
+
+    /// The process that last drove the run.
+    pub fn owner(&self, run_id: &str) -> Result<Option<u32>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT owner_pid FROM runs WHERE id = ?1",
+                params![run_id],
+                |row| row.get::<_, Option<u32>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// One run.
+    pub fn run(&self, run_id: &str) -> Result<RunRecord> {
+        self.conn
+            .query_row(
+                &format!("{RUN_COLUMNS} WHERE id = ?1"),
+                params![run_id],
+                read_run,
+            )
+            .optional()?
+            .ok_or_else(|| JournalError::NoSuchRun(run_id.to_owned()))
+    }
+
+    /// Every run, newest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut statement = self.conn.prepare(&format!(
+            "{RUN_COLUMNS} ORDER BY created_at DESC, rowid DESC"
+        ))?;
+        let runs = statement
+            .query_map([], read_run)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(runs)
+    }
+
+    /// The rows of a run, in file order.
+    pub fn rows(&self, run_id: &str) -> Result<Vec<JournalRow>> {
+        let mut statement = self.conn.prepare(
+            "SELECT idx, line, email, name, action, raw, body, has_password, manager, depth,
+                existing_user_id, existing_version, status, user_id, version, manager_step,
+                invite_step, error, attempts, note
+             FROM rows WHERE run_id = ?1 ORDER BY idx",
+        )?;
+        let rows = statement
+            .query_map(params![run_id], |row| {
+                Ok(JournalRow {
+                    index: row.get(0)?,
+                    line: row.get(1)?,
+                    email: row.get(2)?,
+                    name: row.get(3)?,
+                    action: parse_json(&row.get::<_, String>(4)?),
+                    raw: parse_json(&row.get::<_, String>(5)?),
+                    body: row.get::<_, Option<String>>(6)?.map(|b| parse_body(&b)),
+                    has_password: row.get(7)?,
+                    manager: row
+                        .get::<_, Option<String>>(8)?
+                        .and_then(|m| serde_json::from_str(&m).ok()),
+                    depth: row.get(9)?,
+                    existing_user_id: row.get(10)?,
+                    existing_version: row.get(11)?,
+                    status: RowStatus::parse(&row.get::<_, String>(12)?),
+                    user_id: row.get(13)?,
+                    version: row.get(14)?,
+                    manager_step: StepStatus::parse(&row.get::<_, String>(15)?),
+                    invite_step: StepStatus::parse(&row.get::<_, String>(16)?),
+                    error: row.get::<_, Option<String>>(17)?.map(|e| parse_json(&e)),
+                    attempts: row.get(18)?,
+                    note: row.get(19)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// How many requests were sent for a row's main step.
+    pub fn attempts(&self, run_id: &str, index: usize) -> Result<Vec<(String, String)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT step, outcome FROM attempts WHERE run_id = ?1 AND idx = ?2 ORDER BY rowid",
+        )?;
+        let rows = statement
+            .query_map(params![run_id, index], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+const RUN_COLUMNS: &str = "SELECT id, created_at, updated_at, source_name, source_path, endpoint,
+    client_id, profile, options, headers, status, message, total FROM runs";
+
+fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
+    Ok(RunRecord {
+        id: row.get(0)?,
+        created_at: row.get(1)?,
+        updated_at: row.get(2)?,
+        source_name: row.get(3)?,
+        source_path: row.get(4)?,
+        endpoint: row.get(5)?,
+        client_id: row.get(6)?,
+        profile: row.get(7)?,
+        options: parse_json(&row.get::<_, String>(8)?),
+        headers: parse_json(&row.get::<_, String>(9)?),
+        status: RunStatus::parse(&row.get::<_, String>(10)?),
+        message: row.get(11)?,
+        total: row.get(12)?,
+    })
+}
+
+fn apply_one(
+    tx: &rusqlite::Transaction<'_>,
+    run: &str,
+    now: u64,
+    update: &RowUpdate,
+) -> Result<()> {
+    match update {
+        RowUpdate::Intent { index } => {
+            tx.execute(
+                "UPDATE rows SET status = 'sending', attempts = attempts + 1
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index],
+            )?;
+        }
+        RowUpdate::Pending { index, note } => {
+            tx.execute(
+                "UPDATE rows SET status = 'pending', note = COALESCE(?3, note)
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, note],
+            )?;
+        }
+        RowUpdate::Created {
+            index,
+            user_id,
+            version,
+            note,
+        } => {
+            tx.execute(
+                "UPDATE rows SET status = 'created', user_id = ?3, version = ?4,
+                    note = COALESCE(?5, note), error = NULL
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, user_id, version, note],
+            )?;
+        }
+        RowUpdate::Existed {
+            index,
+            user_id,
+            note,
+        } => {
+            tx.execute(
+                "UPDATE rows SET status = 'existed', user_id = COALESCE(?3, user_id),
+                    note = COALESCE(?4, note), manager_step = 'none', invite_step = 'none'
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, user_id, note],
+            )?;
+        }
+        RowUpdate::Restored {
+            index,
+            user_id,
+            version,
+        } => {
+            tx.execute(
+                "UPDATE rows SET status = 'restored', user_id = ?3, version = ?4, error = NULL
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, user_id, version],
+            )?;
+        }
+        RowUpdate::Skipped { index, note } => {
+            tx.execute(
+                "UPDATE rows SET status = 'skipped', note = COALESCE(?3, note),
+                    manager_step = 'none', invite_step = 'none'
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, note],
+            )?;
+        }
+        RowUpdate::Failed { index, error } => {
+            tx.execute(
+                "UPDATE rows SET status = 'failed', error = ?3, manager_step = 'none',
+                    invite_step = 'none'
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, json(error)],
+            )?;
+        }
+        RowUpdate::Manager {
+            index,
+            step,
+            version,
+            note,
+        } => {
+            tx.execute(
+                "UPDATE rows SET manager_step = ?3, version = COALESCE(?4, version),
+                    note = COALESCE(?5, note)
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, step.as_str(), version, note],
+            )?;
+        }
+        RowUpdate::Invite { index, step, note } => {
+            tx.execute(
+                "UPDATE rows SET invite_step = ?3, note = COALESCE(?4, note)
+                 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, step.as_str(), note],
+            )?;
+        }
+        RowUpdate::Attempt {
+            index,
+            step,
+            outcome,
+            status,
+            correlation_id,
+        } => {
+            tx.execute(
+                "INSERT INTO attempts (run_id, idx, at, step, outcome, status, correlation_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![run, index, now, step, outcome, status, correlation_id],
+            )?;
+        }
+        RowUpdate::Run { status, message } => {
+            tx.execute(
+                "UPDATE runs SET status = ?2, message = ?3 WHERE id = ?1",
+                params![run, status.as_str(), message],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("journal values serialise")
+}
+
+fn parse_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn parse_body(text: &str) -> CreateUser {
+    serde_json::from_str::<StoredBody>(text)
+        .map(StoredBody::into_create)
+        .unwrap_or_default()
+}
+
+/// The stored create body (no password field at all).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredBody {
+    name: String,
+    email: String,
+    #[serde(default)]
+    division_id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    addresses: Vec<crate::genesys::Contact>,
+    #[serde(default)]
+    state: Option<crate::genesys::UserState>,
+}
+
+impl StoredBody {
+    fn into_create(self) -> CreateUser {
+        CreateUser {
+            name: self.name,
+            email: self.email,
+            division_id: self.division_id,
+            password: None,
+            title: self.title,
+            department: self.department,
+            addresses: self.addresses,
+            state: self.state,
+        }
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+pub(crate) fn unix_now() -> u64 {
+    now()
+}
+
+/// The one writer of a journal: a thread that group-commits what queues up.
+#[derive(Clone)]
+pub struct JournalWriter {
+    tx: std_mpsc::Sender<Job>,
+}
+
+struct Job {
+    updates: Vec<RowUpdate>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+impl JournalWriter {
+    /// Start the writer thread for `run_id` on `journal`.
+    pub fn start(mut journal: Journal, run_id: String) -> JournalWriter {
+        let (tx, rx) = std_mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("rollcall-journal".to_owned())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut jobs = vec![first];
+                    while let Ok(more) = rx.try_recv() {
+                        jobs.push(more);
+                        if jobs.len() >= 512 {
+                            break;
+                        }
+                    }
+                    let updates: Vec<RowUpdate> = jobs
+                        .iter()
+                        .flat_map(|j| j.updates.iter().cloned())
+                        .collect();
+                    let outcome = journal.apply(&run_id, &updates).map_err(|e| e.to_string());
+                    for job in jobs {
+                        let _ = job.done.send(outcome.clone());
+                    }
+                }
+            })
+            .expect("journal thread");
+        JournalWriter { tx }
+    }
+
+    /// Write updates and wait until they are committed.
+    pub async fn write(&self, updates: Vec<RowUpdate>) -> Result<(), String> {
+        let (done, committed) = oneshot::channel();
+        self.tx
+            .send(Job { updates, done })
+            .map_err(|_| JournalError::WriterGone.to_string())?;
+        committed
+            .await
+            .map_err(|_| JournalError::WriterGone.to_string())?
+    }
+}
+
+/// Proof that this process drives a run: an OS file lock, released when the process ends
+/// however it ends.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: File,
+    path: PathBuf,
+}
+
+impl RunLock {
+    /// Take the lock of `run_id` in `lock_dir`, or say who holds it.
+    pub fn acquire(lock_dir: &Path, run_id: &str, journal: &Journal) -> Result<RunLock> {
+        std::fs::create_dir_all(lock_dir).map_err(|source| JournalError::Lock {
+            run_id: run_id.to_owned(),
+            source,
+        })?;
+        let path = lock_dir.join(format!("{run_id}.lock"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| JournalError::Lock {
+                run_id: run_id.to_owned(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: file, path }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(JournalError::Busy {
+                run_id: run_id.to_owned(),
+                pid: journal.owner(run_id).ok().flatten(),
+            }),
+            Err(std::fs::TryLockError::Error(source)) => Err(JournalError::Lock {
+                run_id: run_id.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Whether some process holds the lock of `run_id` right now.
+    pub fn is_held(lock_dir: &Path, run_id: &str) -> bool {
+        let path = lock_dir.join(format!("{run_id}.lock"));
+        match File::open(&path) {
+            Ok(file) => matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+            Err(_) => false,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

@@ -1,0 +1,203 @@
+//! Runs: turning a plan into a journaled run, driving it (the engine), its events, and the
+//! results it exports.
+
+pub mod engine;
+pub mod events;
+pub mod export;
+pub mod journal;
+
+use std::collections::HashMap;
+
+pub use engine::{drive, RunContext, RunControl, SettlePolicy};
+pub use events::{Progress, RunEvent, RunSummary};
+pub use journal::{
+    Journal, JournalError, JournalRow, RowError, RowStatus, RunLock, RunRecord, RunStatus,
+    StepStatus,
+};
+
+use crate::import::ImportReport;
+use crate::plan::{create_body, Plan, RowAction};
+use crate::secrets::Secret;
+
+/// Why a run could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// Where a run comes from, for the journal and the history.
+#[derive(Debug, Clone, Default)]
+pub struct RunOrigin {
+    pub source_name: String,
+    pub source_path: Option<String>,
+    pub endpoint: String,
+    pub client_id: String,
+    pub profile: Option<String>,
+}
+
+/// Journal a new run for `plan` (made from `report`), and return its record. Nothing is sent.
+pub fn record_run(
+    journal: &mut Journal,
+    report: &ImportReport,
+    plan: &Plan,
+    origin: &RunOrigin,
+) -> Result<RunRecord, JournalError> {
+    let id = new_run_id();
+    let now = journal::unix_now();
+    let record = RunRecord {
+        id,
+        created_at: now,
+        updated_at: now,
+        source_name: origin.source_name.clone(),
+        source_path: origin.source_path.clone(),
+        endpoint: origin.endpoint.clone(),
+        client_id: origin.client_id.clone(),
+        profile: origin.profile.clone(),
+        options: plan.options.clone(),
+        headers: report.headers.clone(),
+        status: RunStatus::Running,
+        message: None,
+        total: plan.rows.len(),
+    };
+    let rows: Vec<JournalRow> = plan
+        .rows
+        .iter()
+        .map(|planned| {
+            let imported = &report.rows[planned.index];
+            let draft = imported.draft.as_ref();
+            let body = match (draft, planned.action) {
+                (Some(draft), RowAction::Create | RowAction::Restore) => {
+                    planned.division_id.as_deref().map(|division| {
+                        let mut body = create_body(draft, division);
+                        // Passwords travel only through RunContext::passwords.
+                        body.password = None;
+                        body
+                    })
+                }
+                _ => None,
+            };
+            let (status, error, note) = match planned.action {
+                RowAction::Create | RowAction::Restore => (RowStatus::Pending, None, None),
+                RowAction::Exists => (RowStatus::Existed, None, planned.notes.first().cloned()),
+                RowAction::SkipDeleted => {
+                    (RowStatus::Skipped, None, planned.notes.first().cloned())
+                }
+                RowAction::FailDeleted => (
+                    RowStatus::Failed,
+                    Some(RowError {
+                        code: Some("general.conflict".to_owned()),
+                        message: "A deleted user has this e-mail (the policy is to fail such \
+                                  rows; choose \"restore\" to bring the user back)."
+                            .to_owned(),
+                        correlation_id: None,
+                    }),
+                    None,
+                ),
+                RowAction::Invalid => (
+                    RowStatus::Invalid,
+                    Some(RowError {
+                        code: Some("invalid.row".to_owned()),
+                        message: planned.problems.join(" "),
+                        correlation_id: None,
+                    }),
+                    None,
+                ),
+            };
+            let active = matches!(planned.action, RowAction::Create | RowAction::Restore);
+            JournalRow {
+                index: planned.index,
+                line: planned.line,
+                email: planned.email.clone(),
+                name: planned.name.clone(),
+                action: planned.action,
+                raw: imported.raw.clone(),
+                has_password: draft.is_some_and(|d| d.password.is_some()),
+                body,
+                manager: planned.manager.clone(),
+                depth: planned.depth,
+                existing_user_id: planned.existing_user_id.clone(),
+                existing_version: planned.existing_version,
+                status,
+                user_id: planned.existing_user_id.clone(),
+                version: None,
+                manager_step: if active && planned.manager.is_some() {
+                    StepStatus::Pending
+                } else {
+                    StepStatus::None
+                },
+                invite_step: if planned.action == RowAction::Create && plan.options.invite {
+                    StepStatus::Pending
+                } else {
+                    StepStatus::None
+                },
+                error,
+                attempts: 0,
+                note: note.or_else(|| planned.notes.first().cloned()),
+            }
+        })
+        .collect();
+    journal.create_run(&record, &rows)?;
+    Ok(record)
+}
+
+/// The passwords of a report's rows, for [`RunContext::passwords`].
+pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
+    report
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(index, row)| {
+            let password = row.draft.as_ref()?.password.clone()?;
+            Some((index, password))
+        })
+        .collect()
+}
+
+/// A run id: sortable by time, unique.
+fn new_run_id() -> String {
+    let now = chrono_like_stamp();
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    format!("{now}-{}", &suffix[..6])
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC, without a date crate.
+fn chrono_like_stamp() -> String {
+    let secs = journal::unix_now();
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_are_right() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_784), (2026, 11, 27));
+    }
+}

@@ -1,0 +1,692 @@
+//! Plan and run against the sandbox org: every row ends with a final status, nobody is created
+//! twice, nothing is lost — with faults, restarts and a second process in the way.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, RetryPolicy};
+use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
+use rollcall_core::plan::{plan, DeletedPolicy, Lookup, Plan, PlanOptions, RowAction};
+use rollcall_core::run::{
+    drive, export, passwords, record_run, Journal, JournalError, RowStatus, RunContext, RunControl,
+    RunError, RunEvent, RunOrigin, RunStatus, SettlePolicy,
+};
+use rollcall_core::sandbox::{
+    Faults, RateLimitConfig, Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+};
+use tokio::sync::mpsc;
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "rollcall-engine-{name}-{}-{}",
+            std::process::id(),
+            uuid_suffix()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn journal_path(&self) -> PathBuf {
+        self.0.join("journal.sqlite3")
+    }
+
+    fn locks(&self) -> PathBuf {
+        self.0.join("locks")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn uuid_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn client(sandbox: &Sandbox) -> GenesysClient {
+    let config = ClientConfig {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(5),
+        retry: RetryPolicy::fast(),
+    };
+    GenesysClient::new(
+        Endpoint::custom(sandbox.url()).unwrap(),
+        Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+        config,
+    )
+    .unwrap()
+}
+
+fn import(csv: &str) -> ImportReport {
+    import_bytes(csv.as_bytes(), "users.csv", &ImportOptions::default()).expect("imports")
+}
+
+fn fast_settle() -> SettlePolicy {
+    SettlePolicy {
+        window: Duration::from_millis(600),
+        interval: Duration::from_millis(100),
+        max_resends: 3,
+    }
+}
+
+struct Outcome {
+    summary: rollcall_core::run::RunSummary,
+    events: Vec<RunEvent>,
+}
+
+async fn run_plan(
+    sandbox: &Sandbox,
+    scratch: &Scratch,
+    report: &ImportReport,
+    plan: &Plan,
+) -> (String, Outcome) {
+    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
+    let origin = RunOrigin {
+        source_name: "users.csv".into(),
+        endpoint: sandbox.url().into(),
+        client_id: DEMO_CLIENT_ID.into(),
+        ..RunOrigin::default()
+    };
+    let record = record_run(&mut journal, report, plan, &origin).unwrap();
+    let outcome = drive_run(
+        sandbox,
+        scratch,
+        &record.id,
+        passwords(report),
+        plan.pool_size,
+        RunControl::default(),
+    )
+    .await
+    .expect("run completes");
+    (record.id, outcome)
+}
+
+async fn drive_run(
+    sandbox: &Sandbox,
+    scratch: &Scratch,
+    run_id: &str,
+    passwords: HashMap<usize, rollcall_core::secrets::Secret>,
+    pool_size: u8,
+    control: RunControl,
+) -> Result<Outcome, RunError> {
+    let journal = Journal::open(&scratch.journal_path()).unwrap();
+    let (tx, mut rx) = mpsc::channel(10_000);
+    let collector = tokio::spawn(async move {
+        let mut events = Vec::new();
+        while let Some(event) = rx.recv().await {
+            events.push(event);
+        }
+        events
+    });
+    let context = RunContext {
+        client: client(sandbox),
+        lock_dir: scratch.locks(),
+        pool_size,
+        workers_per_token: 4,
+        settle: fast_settle(),
+        invite: false,
+        passwords,
+        events: tx,
+        control,
+    };
+    let summary = drive(journal, run_id, context).await?;
+    let events = collector.await.unwrap();
+    Ok(Outcome { summary, events })
+}
+
+fn users_with_email<'a>(users: &'a [SandboxUser], email: &str) -> Vec<&'a SandboxUser> {
+    users
+        .iter()
+        .filter(|u| u.email.eq_ignore_ascii_case(email))
+        .collect()
+}
+
+const MIXED: &str = "\
+name,email,division,email_manager,phone_work,title
+Report One,report.one@example.com,Sales,boss@example.com,+14155550101,Agent
+The Boss,boss@example.com,Support,,,Director
+Jordan Lee,jordan.lee@example.com,Sales,,,
+Riley Morgan,riley.morgan@example.com,,,,
+Bad Division,bad.division@example.com,Slaes,,,
+,no.name@example.com,,,,
+Reports To Org,org.report@example.com,,avery.admin@example.com,,
+Unknown Boss,unknown.boss@example.com,,nobody@example.com,,
+";
+
+#[tokio::test]
+async fn plan_classifies_every_row_and_resolves_managers_in_any_order() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let report = import(MIXED);
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let action = |email: &str| {
+        plan.rows
+            .iter()
+            .find(|r| r.email.as_deref() == Some(email))
+            .map(|r| r.action)
+    };
+    assert_eq!(action("report.one@example.com"), Some(RowAction::Create));
+    assert_eq!(action("boss@example.com"), Some(RowAction::Create));
+    assert_eq!(action("jordan.lee@example.com"), Some(RowAction::Exists));
+    assert_eq!(
+        action("riley.morgan@example.com"),
+        Some(RowAction::SkipDeleted)
+    );
+    assert_eq!(action("bad.division@example.com"), Some(RowAction::Invalid));
+    assert_eq!(action("org.report@example.com"), Some(RowAction::Create));
+    assert_eq!(action("unknown.boss@example.com"), Some(RowAction::Invalid));
+    let bad = plan
+        .rows
+        .iter()
+        .find(|r| r.email.as_deref() == Some("bad.division@example.com"))
+        .unwrap();
+    assert!(
+        bad.problems[0].contains("Did you mean \"Sales\""),
+        "{:?}",
+        bad.problems
+    );
+    let unknown = plan
+        .rows
+        .iter()
+        .find(|r| r.email.as_deref() == Some("unknown.boss@example.com"))
+        .unwrap();
+    assert!(
+        unknown.problems[0].contains("nobody@example.com"),
+        "{:?}",
+        unknown.problems
+    );
+    let report_one = &plan.rows[0];
+    let boss = &plan.rows[1];
+    assert_eq!(
+        report_one.depth,
+        boss.depth + 1,
+        "the boss is created first"
+    );
+    assert_eq!(plan.counts.create, 3);
+    assert_eq!(
+        plan.counts.invalid, 3,
+        "bad division, no name, unknown manager"
+    );
+    assert_eq!(plan.counts.exists, 1);
+    assert_eq!(plan.counts.skip_deleted, 1);
+    assert_eq!(
+        plan.lookup,
+        Lookup::Paged { pages: 1 },
+        "one page beats eight searches"
+    );
+    // 3 creates + 2 manager updates.
+    assert_eq!(plan.calls_planned, 5);
+    assert_eq!(plan.pool_size, 1);
+    assert_eq!(plan.default_division.name, "Home");
+    assert!(plan.estimated_seconds >= 1);
+}
+
+#[tokio::test]
+async fn manager_cycles_are_row_errors() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let report = import(
+        "name,email,email_manager\nA,a@example.com,b@example.com\nB,b@example.com,a@example.com\nC,c@example.com,a@example.com\n",
+    );
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        plan.rows.iter().all(|r| r.action == RowAction::Invalid),
+        "{:?}",
+        plan.rows
+    );
+    assert!(
+        plan.rows[0].problems[0].contains("cycle"),
+        "{:?}",
+        plan.rows[0].problems
+    );
+    assert!(
+        plan.rows[2].problems[0].contains("will not be created"),
+        "{:?}",
+        plan.rows[2].problems
+    );
+}
+
+#[tokio::test]
+async fn search_is_used_when_the_org_is_larger_than_the_file() {
+    let mut config = SandboxConfig::default();
+    config.seed.users = (0..1_200)
+        .map(|i| rollcall_core::sandbox::SeedUser {
+            name: format!("Seed {i}"),
+            email: format!("seed{i}@example.com"),
+            state: rollcall_core::genesys::UserState::Active,
+            division: None,
+        })
+        .collect();
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let report = import("name,email\nNew,new@example.com\nOld,seed7@example.com\n");
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(plan.lookup, Lookup::Search { searches: 2 });
+    assert_eq!(plan.rows[0].action, RowAction::Create);
+    assert_eq!(plan.rows[1].action, RowAction::Exists);
+}
+
+#[tokio::test]
+async fn a_run_creates_each_user_once_sets_managers_and_exports_results() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("basic");
+    let report = import(MIXED);
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let summary = outcome.summary;
+    assert_eq!(summary.status, RunStatus::Finished);
+    assert_eq!(summary.progress.created, 3);
+    assert_eq!(summary.progress.existed, 1);
+    assert_eq!(summary.progress.skipped, 1);
+    assert_eq!(summary.progress.failed, 3);
+    assert_eq!(summary.progress.done, 8);
+
+    let users = sandbox.users();
+    let boss = users_with_email(&users, "boss@example.com");
+    let report_one = users_with_email(&users, "report.one@example.com");
+    assert_eq!(boss.len(), 1);
+    assert_eq!(report_one.len(), 1);
+    assert_eq!(
+        report_one[0].manager_id.as_deref(),
+        Some(boss[0].id.as_str())
+    );
+    assert_eq!(
+        report_one[0].addresses[0].address.as_deref(),
+        Some("+14155550101")
+    );
+    assert_eq!(report_one[0].title.as_deref(), Some("Agent"));
+    assert_eq!(
+        report_one[0].state,
+        rollcall_core::genesys::UserState::Active
+    );
+    let sales = sandbox
+        .divisions()
+        .into_iter()
+        .find(|d| d.name == "Sales")
+        .unwrap();
+    assert_eq!(report_one[0].division_id, sales.id);
+    let avery = users_with_email(&users, "avery.admin@example.com")[0]
+        .id
+        .clone();
+    assert_eq!(
+        users_with_email(&users, "org.report@example.com")[0]
+            .manager_id
+            .as_deref(),
+        Some(avery.as_str())
+    );
+    assert!(users_with_email(&users, "bad.division@example.com").is_empty());
+
+    let finished: Vec<_> = outcome
+        .events
+        .iter()
+        .filter(|e| matches!(e, RunEvent::RowFinished { .. }))
+        .collect();
+    assert_eq!(finished.len(), 8, "one RowFinished per row");
+    assert!(matches!(outcome.events.last(), Some(RunEvent::Finished(_))));
+
+    let journal = Journal::open(&scratch.journal_path()).unwrap();
+    let record = journal.run(&run_id).unwrap();
+    let rows = journal.rows(&run_id).unwrap();
+    let mut results = Vec::new();
+    export::write_results(&record, &rows, &mut results).unwrap();
+    let results = String::from_utf8(results).unwrap();
+    let lines: Vec<&str> = results.lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,email,division,email_manager,phone_work,title,Result,User ID,Error code,Message,Correlation ID"
+    );
+    assert!(
+        lines[1].starts_with(
+            "Report One,report.one@example.com,Sales,boss@example.com,'+14155550101,Agent,created,"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[3].contains("already existed"), "{}", lines[3]);
+    assert!(
+        lines[5].contains("invalid") && lines[5].contains("Did you mean"),
+        "{}",
+        lines[5]
+    );
+    let mut failed = Vec::new();
+    export::write_failed_rows(&record, &rows, &mut failed).unwrap();
+    let failed = String::from_utf8(failed).unwrap();
+    assert_eq!(
+        failed.lines().count(),
+        4,
+        "header and the three invalid rows:\n{failed}"
+    );
+    assert!(failed.lines().nth(1).unwrap().starts_with("Bad Division,"));
+    // The failed-rows file reads back as the same rows.
+    let again = import(&failed);
+    assert_eq!(again.rows.len(), 3);
+}
+
+#[tokio::test]
+async fn running_the_same_file_again_creates_nobody_twice() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("twice");
+    let csv = "name,email\nOne,one@example.com\nTwo,two@example.com\n";
+    let report = import(csv);
+    let first = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    run_plan(&sandbox, &scratch, &report, &first).await;
+    let second = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(second.counts.exists, 2);
+    assert_eq!(second.counts.create, 0);
+    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &second).await;
+    assert_eq!(outcome.summary.progress.existed, 2);
+    assert_eq!(sandbox.stats().users_created, 2);
+    // Even a stale plan (made before the first run) only finds the users already there.
+    let (_, stale) = run_plan(&sandbox, &scratch, &report, &first).await;
+    assert_eq!(stale.summary.progress.existed, 2, "{:?}", stale.summary);
+    assert_eq!(sandbox.stats().users_created, 2);
+}
+
+#[tokio::test]
+async fn deleted_users_are_restored_when_asked() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("restore");
+    let report = import("name,email\nRiley Morgan,riley.morgan@example.com\n");
+    let options = PlanOptions {
+        deleted_policy: DeletedPolicy::Restore,
+        ..PlanOptions::default()
+    };
+    let plan = plan(&client(&sandbox), &report, &options).await.unwrap();
+    assert_eq!(plan.rows[0].action, RowAction::Restore);
+    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    assert_eq!(outcome.summary.progress.restored, 1);
+    let users = sandbox.users();
+    let riley = users_with_email(&users, "riley.morgan@example.com");
+    assert_eq!(riley.len(), 1);
+    assert_eq!(riley[0].state, rollcall_core::genesys::UserState::Active);
+}
+
+#[tokio::test]
+async fn a_second_driver_of_the_same_run_is_refused() {
+    let mut config = SandboxConfig::default();
+    config.latency.base = Duration::from_millis(30);
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let scratch = Scratch::new("lock");
+    let csv: String = std::iter::once("name,email\n".to_owned())
+        .chain((0..40).map(|i| format!("User {i},user{i}@example.com\n")))
+        .collect();
+    let report = import(&csv);
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
+    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let first = drive_run(
+        &sandbox,
+        &scratch,
+        &record.id,
+        HashMap::new(),
+        1,
+        RunControl::default(),
+    );
+    let second = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drive_run(
+            &sandbox,
+            &scratch,
+            &record.id,
+            HashMap::new(),
+            1,
+            RunControl::default(),
+        )
+        .await
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert_eq!(first.unwrap().summary.status, RunStatus::Finished);
+    match second {
+        Err(RunError::Journal(JournalError::Busy { pid, .. })) => {
+            assert_eq!(pid, Some(std::process::id()));
+        }
+        Err(other) => panic!("expected Busy, got {other}"),
+        Ok(_) => panic!("a second driver was allowed"),
+    }
+    let err = JournalError::Busy {
+        run_id: record.id.clone(),
+        pid: Some(42),
+    };
+    assert!(err
+        .to_string()
+        .contains("another Rollcall process (pid 42)"));
+    assert_eq!(sandbox.stats().users_created, 40);
+}
+
+#[tokio::test]
+async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
+    let mut config = SandboxConfig::default();
+    config.latency.base = Duration::from_millis(20);
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let scratch = Scratch::new("cancel");
+    let csv: String = std::iter::once("name,email\n".to_owned())
+        .chain((0..60).map(|i| format!("User {i},user{i}@example.com\n")))
+        .collect();
+    let report = import(&csv);
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
+    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let control = RunControl::default();
+    let canceller = control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        canceller.pause();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        canceller.cancel();
+    });
+    let first = drive_run(&sandbox, &scratch, &record.id, HashMap::new(), 1, control)
+        .await
+        .unwrap();
+    assert_eq!(first.summary.status, RunStatus::Cancelled);
+    let done_first = first.summary.progress.done;
+    assert!(
+        done_first > 0 && done_first < 60,
+        "cancelled mid-way: {done_first}"
+    );
+    assert!(first
+        .events
+        .iter()
+        .any(|e| matches!(e, RunEvent::Paused { paused: true })));
+    assert!(first.summary.message.as_deref().unwrap().contains("resume"));
+
+    let second = drive_run(
+        &sandbox,
+        &scratch,
+        &record.id,
+        HashMap::new(),
+        1,
+        RunControl::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(second.summary.status, RunStatus::Finished);
+    assert_eq!(second.summary.progress.created, 60);
+    assert_eq!(sandbox.stats().users_created, 60);
+}
+
+#[tokio::test]
+async fn missing_permission_stops_the_run_with_the_permission_named() {
+    let config = SandboxConfig {
+        clients: vec![rollcall_core::sandbox::SandboxClient::with_permissions(
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET,
+            &["directory:user:view"],
+        )],
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let scratch = Scratch::new("perm");
+    let report = import("name,email\nA,a@example.com\nB,b@example.com\nC,c@example.com\n");
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    assert_eq!(outcome.summary.status, RunStatus::Interrupted);
+    let message = outcome.summary.message.unwrap();
+    assert!(message.contains("directory:user:add"), "{message}");
+    let journal = Journal::open(&scratch.journal_path()).unwrap();
+    let rows = journal.rows(&run_id).unwrap();
+    assert!(
+        rows.iter().all(|r| r.status == RowStatus::Pending),
+        "no row is lost: all stay pending for a resume"
+    );
+}
+
+#[tokio::test]
+async fn passwords_reach_genesys_but_never_the_journal_or_exports() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("secret");
+    let secret = "Pa55-Word-Never-On-Disk";
+    let report = import(&format!(
+        "name,email,password\nSecret User,secret.user@example.com,{secret}\n"
+    ));
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    assert_eq!(outcome.summary.progress.created, 1);
+    let journal = Journal::open(&scratch.journal_path()).unwrap();
+    let record = journal.run(&run_id).unwrap();
+    let rows = journal.rows(&run_id).unwrap();
+    let mut results = Vec::new();
+    let summary = export::write_results(&record, &rows, &mut results).unwrap();
+    assert!(summary
+        .advice()
+        .unwrap()
+        .contains("password column was left empty"));
+    drop(journal);
+    assert_no_file_contains(&scratch.0, secret);
+    assert!(!String::from_utf8_lossy(&results).contains(secret));
+    let events = format!("{:?}", outcome.events);
+    assert!(!events.contains(secret));
+}
+
+fn assert_no_file_contains(dir: &Path, needle: &str) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            assert_no_file_contains(&path, needle);
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!found, "{} contains the secret", path.display());
+        }
+    }
+}
+
+#[tokio::test]
+async fn progress_events_are_coalesced() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("progress");
+    let csv: String = std::iter::once("name,email\n".to_owned())
+        .chain((0..300).map(|i| format!("User {i},user{i}@example.com\n")))
+        .collect();
+    let report = import(&csv);
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let progress = outcome
+        .events
+        .iter()
+        .filter(|e| matches!(e, RunEvent::Progress(_)))
+        .count();
+    assert!(
+        (progress as f64) <= 20.0 * seconds + 2.0,
+        "{progress} progress events in {seconds:.2} s"
+    );
+    assert_eq!(outcome.summary.progress.created, 300);
+}
+
+/// The fault test of the engine issue: 2,000 rows, 5% 503s, 1% connections dropped after the
+/// user was created, a token revoked mid-run, a scaled rate-limit window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_lose_nothing_and_duplicate_nothing() {
+    let mut config = SandboxConfig {
+        rate_limit: RateLimitConfig {
+            requests: 300,
+            window: Duration::from_secs(1),
+        },
+        faults: Faults {
+            service_unavailable: 0.05,
+            drop_after_create: 0.01,
+            revoke_tokens_after: Some(1_500),
+            ..Faults::default()
+        },
+        rng_seed: Some(2026),
+        ..SandboxConfig::default()
+    };
+    config.variants.search_lag = Duration::from_millis(50);
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let scratch = Scratch::new("faults");
+    let csv: String = std::iter::once("name,email,division\n".to_owned())
+        .chain((0..2_000).map(|i| {
+            let division = ["Sales", "Support", "Operations", ""][i % 4];
+            format!("User {i},user{i}@example.com,{division}\n")
+        }))
+        .collect();
+    let report = import(&csv);
+    let options = PlanOptions {
+        pool_size: Some(4),
+        ..PlanOptions::default()
+    };
+    let plan = plan(&client(&sandbox), &report, &options).await.unwrap();
+    assert_eq!(plan.counts.create, 2_000);
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let summary = &outcome.summary;
+    assert_eq!(summary.status, RunStatus::Finished, "{:?}", summary.message);
+    assert_eq!(summary.progress.created, 2_000);
+    assert!(
+        sandbox.stats().dropped_connections > 0,
+        "the drop fault happened"
+    );
+    assert!(sandbox.stats().server_errors > 0, "the 503 fault happened");
+    assert!(
+        sandbox.stats().tokens_issued > 4,
+        "revoked tokens were renewed"
+    );
+
+    let users = sandbox.users();
+    let mut per_email: HashMap<String, usize> = HashMap::new();
+    for user in &users {
+        *per_email.entry(user.email.to_lowercase()).or_default() += 1;
+    }
+    for i in 0..2_000 {
+        assert_eq!(
+            per_email.get(&format!("user{i}@example.com")),
+            Some(&1),
+            "user{i}"
+        );
+    }
+    let journal = Journal::open(&scratch.journal_path()).unwrap();
+    let rows = journal.rows(&run_id).unwrap();
+    assert!(rows.iter().all(|r| r.status == RowStatus::Created));
+    let ids: std::collections::HashSet<_> =
+        rows.iter().map(|r| r.user_id.clone().unwrap()).collect();
+    assert_eq!(ids.len(), 2_000, "each row points at its own user");
+}
