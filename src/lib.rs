@@ -4,9 +4,9 @@
 
 pub mod genesys;
 pub mod import;
-
 pub mod paths;
 pub mod plan;
+pub mod profiles;
 pub mod run;
 pub mod sandbox;
 pub mod secrets;

@@ -244,7 +244,7 @@ pub async fn plan(
             classify(
                 index,
                 row.line,
-                row.draft.as_ref(),
+                row.draft.as_deref(),
                 report,
                 &divisions,
                 &default_division,
@@ -262,7 +262,7 @@ pub async fn plan(
             not_applied.join(", ")
         );
         for row in rows.iter_mut().filter(|r| r.action == RowAction::Create) {
-            if row_has_unapplied(report.rows[row.index].draft.as_ref()) {
+            if row_has_unapplied(report.rows[row.index].draft.as_deref()) {
                 row.notes.push(note.clone());
             }
         }

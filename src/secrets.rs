@@ -62,3 +62,103 @@ mod tests {
         assert_eq!(secret.expose(), "hunter2-very-secret");
     }
 }
+
+/// Why the keychain could not be used — always said in words an admin can act on, and never
+/// answered by writing the secret somewhere else.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeychainError {
+    #[error(
+        "No keychain is available on this computer ({0}). Rollcall keeps client secrets only in \
+         the OS keychain, so nothing was saved. On Linux, install and start a Secret Service \
+         (GNOME Keyring or KWallet); or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET for \
+         this session instead."
+    )]
+    Unavailable(String),
+    #[error("The keychain is locked or refused access ({0}). Unlock it and try again.")]
+    Locked(String),
+    #[error("The keychain failed: {0}")]
+    Failed(String),
+}
+
+/// Where client secrets are kept: the OS keychain in the app and the CLI, memory in tests.
+pub trait SecretStore: Send + Sync {
+    /// The secret saved under `account`, or `None` when there is none.
+    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError>;
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), KeychainError>;
+    /// Remove the secret; removing one that is not there succeeds.
+    fn delete(&self, account: &str) -> Result<(), KeychainError>;
+}
+
+/// The OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux),
+/// under the service [`KEYCHAIN_SERVICE`](crate::paths::KEYCHAIN_SERVICE).
+#[derive(Debug, Clone, Default)]
+pub struct KeyringStore;
+
+impl KeyringStore {
+    fn entry(account: &str) -> Result<keyring::Entry, KeychainError> {
+        keyring::Entry::new(crate::paths::KEYCHAIN_SERVICE, account).map_err(keychain_error)
+    }
+}
+
+fn keychain_error(error: keyring::Error) -> KeychainError {
+    match error {
+        keyring::Error::NoDefaultStore => {
+            let detail = match keyring::Entry::store_status() {
+                Err(e) => e.to_string(),
+                Ok(()) => "no credential store".to_owned(),
+            };
+            KeychainError::Unavailable(detail)
+        }
+        keyring::Error::NoStorageAccess(e) => KeychainError::Locked(e.to_string()),
+        keyring::Error::PlatformFailure(e) => KeychainError::Unavailable(e.to_string()),
+        other => KeychainError::Failed(other.to_string()),
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
+        match Self::entry(account)?.get_password() {
+            Ok(secret) => Ok(Some(Secret::new(secret))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), KeychainError> {
+        Self::entry(account)?
+            .set_password(secret.expose())
+            .map_err(keychain_error)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        match Self::entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+}
+
+/// Secrets in memory: for tests, and for a session that must not touch the keychain.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    secrets: std::sync::Mutex<std::collections::HashMap<String, Secret>>,
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
+        Ok(self.secrets.lock().expect("secrets").get(account).cloned())
+    }
+
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), KeychainError> {
+        self.secrets
+            .lock()
+            .expect("secrets")
+            .insert(account.to_owned(), secret.clone());
+        Ok(())
+    }
+
+    fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        self.secrets.lock().expect("secrets").remove(account);
+        Ok(())
+    }
+}
