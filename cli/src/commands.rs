@@ -564,7 +564,7 @@ async fn drive_and_report(
         client,
         lock_dir: dirs.run_locks(),
         pool_size,
-        workers_per_token: 4,
+        workers_per_token: rollcall_core::run::DEFAULT_WORKERS_PER_TOKEN,
         settle: SettlePolicy {
             window: Duration::from_secs(drive_args.settle_seconds),
             ..SettlePolicy::default()

@@ -77,6 +77,21 @@ proptest! {
     }
 
     #[test]
+    fn a_damaged_workbook_is_read_or_refused_without_panic(
+        damage in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/users.xlsx");
+        let mut bytes = std::fs::read(path).unwrap();
+        for (at, value) in damage {
+            let at = at.index(bytes.len());
+            bytes[at] = value;
+        }
+        if let Ok(report) = import_bytes(&bytes, "damaged.xlsx", &ImportOptions::default()) {
+            prop_assert_eq!(report.rows.len(), report.source.data_rows);
+        }
+    }
+
+    #[test]
     fn any_header_maps_without_panic_and_never_twice_to_one_field(
         header in proptest::collection::vec(".{0,20}", 0..12),
     ) {

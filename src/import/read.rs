@@ -141,8 +141,8 @@ fn read_csv(
         .from_reader(body.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(body.as_bytes(), first_line);
-    let mut header: Option<(Vec<String>, usize)> = None;
-    let mut rows = 0;
+    // About one record per line: a cheap upper bound that saves regrowing.
+    let mut records = Records::new(sink, opts.max_rows, count_byte(body.as_bytes(), b'\n'));
     loop {
         let before = reader.position().byte() as usize;
         match reader.read_record(&mut record) {
@@ -160,31 +160,10 @@ fn read_csv(
             continue;
         }
         let start = record.position().map_or(before, |p| p.byte() as usize);
-        let line = lines.line_of_record_at(start);
-        if header.is_none() {
-            let cells = header_cells(record.iter());
-            sink.header(&cells, line)?;
-            // About one record per line: a cheap upper bound that saves regrowing.
-            sink.expect_rows(count_byte(body.as_bytes(), b'\n').min(opts.max_rows));
-            header = Some((cells, line));
-            continue;
-        }
-        if rows >= opts.max_rows {
-            return Err(ImportError::TooManyRows {
-                limit: opts.max_rows,
-                line,
-            });
-        }
-        rows += 1;
-        sink.row(RawRow {
-            line,
-            cells: record.iter().map(unguarded).collect(),
-        });
+        records.push(lines.line_of_record_at(start), record.iter())?;
     }
 
-    let Some((header, header_line)) = header else {
-        return Err(ImportError::Empty);
-    };
+    let (header, header_line, rows) = records.finish()?;
     Ok(Table {
         source: SourceInfo {
             file_name: file_name.to_owned(),
@@ -198,6 +177,67 @@ fn read_csv(
         },
         header,
     })
+}
+
+/// Sorts the records of either format into the header (the first non-blank one) and the rows
+/// below it, which go to the sink, and applies the row limit.
+struct Records<'s> {
+    sink: &'s mut dyn RowSink,
+    max_rows: usize,
+    row_hint: usize,
+    /// A sheet has no "short rows": its empty trailing cells are simply not stored.
+    pad_to_header: bool,
+    header: Option<(Vec<String>, usize)>,
+    rows: usize,
+}
+
+impl<'s> Records<'s> {
+    fn new(sink: &'s mut dyn RowSink, max_rows: usize, row_hint: usize) -> Self {
+        Records {
+            sink,
+            max_rows,
+            row_hint,
+            pad_to_header: false,
+            header: None,
+            rows: 0,
+        }
+    }
+
+    /// A non-blank record starting on `line`.
+    fn push<'c>(
+        &mut self,
+        line: usize,
+        cells: impl Iterator<Item = &'c str>,
+    ) -> Result<(), ImportError> {
+        if self.header.is_none() {
+            let header = header_cells(cells);
+            self.sink.header(&header, line)?;
+            self.sink.expect_rows(self.row_hint.min(self.max_rows));
+            self.header = Some((header, line));
+            return Ok(());
+        }
+        if self.rows >= self.max_rows {
+            return Err(ImportError::TooManyRows {
+                limit: self.max_rows,
+                line,
+            });
+        }
+        self.rows += 1;
+        let mut cells: Vec<String> = cells.map(unguarded).collect();
+        if let Some((header, _)) = self.header.as_ref().filter(|_| self.pad_to_header) {
+            if cells.len() < header.len() {
+                cells.resize(header.len(), String::new());
+            }
+        }
+        self.sink.row(RawRow { line, cells });
+        Ok(())
+    }
+
+    /// The header, its line and the number of rows; a file without a header is empty.
+    fn finish(self) -> Result<(Vec<String>, usize, usize), ImportError> {
+        let (header, line) = self.header.ok_or(ImportError::Empty)?;
+        Ok((header, line, self.rows))
+    }
 }
 
 /// Turns the byte offsets the CSV reader gives into editor line numbers.
@@ -257,9 +297,11 @@ fn count_byte(bytes: &[u8], needle: u8) -> usize {
     bytes.iter().map(|&b| usize::from(b == needle)).sum()
 }
 
-/// Header cells, trimmed, with trailing empty cells dropped.
+/// Header cells, unguarded and trimmed, with trailing empty cells dropped.
 fn header_cells<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut header: Vec<String> = cells.map(|c| c.trim().to_owned()).collect();
+    let mut header: Vec<String> = cells
+        .map(|c| strip_formula_guard(c).trim().to_owned())
+        .collect();
     while header.last().is_some_and(|c| c.is_empty()) {
         header.pop();
     }
@@ -411,78 +453,15 @@ fn read_xlsx(
     opts: &ImportOptions,
     sink: &mut dyn RowSink,
 ) -> Result<Table, ImportError> {
-    use calamine::{Data, Reader, Xlsx};
-
     // calamine parses untrusted archives; a panic in it must not take the app down.
-    let opened =
-        std::panic::catch_unwind(|| -> Result<(String, calamine::Range<Data>), ImportError> {
-            let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::XlsxError| ImportError::Xlsx {
-                    reason: e.to_string(),
-                })?;
-            let names = workbook.sheet_names();
-            let sheet = match &opts.sheet {
-                Some(wanted) => names
-                    .iter()
-                    .find(|n| n.as_str() == wanted)
-                    .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
-                    .cloned()
-                    .ok_or_else(|| ImportError::SheetNotFound {
-                        name: wanted.clone(),
-                        available: names.clone(),
-                    })?,
-                None => names.first().cloned().ok_or(ImportError::Xlsx {
-                    reason: "it has no sheets".to_owned(),
-                })?,
-            };
-            let range = workbook
-                .worksheet_range(&sheet)
-                .map_err(|e: calamine::XlsxError| ImportError::Xlsx {
-                    reason: e.to_string(),
-                })?;
-            Ok((sheet, range))
-        });
-    let (sheet, range) = opened.unwrap_or_else(|_| {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(bytes, opts, sink)
+    }));
+    let (sheet, header, header_line, rows) = read.unwrap_or_else(|_| {
         Err(ImportError::Xlsx {
             reason: "its contents are damaged".to_owned(),
         })
     })?;
-
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let first_col = range.start().map_or(0, |(_, col)| col as usize);
-    let mut header: Option<(Vec<String>, usize)> = None;
-    let mut rows = 0;
-    for (i, cells) in range.rows().enumerate() {
-        let line = first_row + i + 1;
-        let texts: Vec<String> = cells.iter().map(cell_text).collect();
-        if is_blank(texts.iter().map(String::as_str)) {
-            continue;
-        }
-        // Columns left of the used range are empty; keep them so column letters line up.
-        let padded = std::iter::repeat_n(String::new(), first_col);
-        if header.is_none() {
-            let all: Vec<String> = padded.chain(texts).collect();
-            let cells = header_cells(all.iter().map(String::as_str));
-            sink.header(&cells, line)?;
-            sink.expect_rows(range.height().min(opts.max_rows));
-            header = Some((cells, line));
-            continue;
-        }
-        if rows >= opts.max_rows {
-            return Err(ImportError::TooManyRows {
-                limit: opts.max_rows,
-                line,
-            });
-        }
-        rows += 1;
-        sink.row(RawRow {
-            line,
-            cells: padded.chain(texts.iter().map(|c| unguarded(c))).collect(),
-        });
-    }
-    let Some((header, header_line)) = header else {
-        return Err(ImportError::Empty);
-    };
     Ok(Table {
         source: SourceInfo {
             file_name: file_name.to_owned(),
@@ -498,16 +477,100 @@ fn read_xlsx(
     })
 }
 
+/// Streams the chosen sheet's cells row by row (a huge sheet is stopped at the row limit, not
+/// loaded whole). Returns the sheet's name, the header, its row and the number of rows.
+fn read_sheet(
+    bytes: &[u8],
+    opts: &ImportOptions,
+    sink: &mut dyn RowSink,
+) -> Result<(String, Vec<String>, usize, usize), ImportError> {
+    use calamine::{Reader, Xlsx, XlsxError};
+
+    let xlsx_error = |e: XlsxError| ImportError::Xlsx {
+        reason: e.to_string(),
+    };
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(xlsx_error)?;
+    let names = workbook.sheet_names();
+    let sheet = match &opts.sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+            .cloned()
+            .ok_or_else(|| ImportError::SheetNotFound {
+                name: wanted.clone(),
+                available: names.clone(),
+            })?,
+        None => names.first().cloned().ok_or(ImportError::Xlsx {
+            reason: "it has no sheets".to_owned(),
+        })?,
+    };
+    let mut cells = workbook
+        .worksheet_cells_reader(&sheet)
+        .map_err(xlsx_error)?;
+    let height = cells
+        .dimensions()
+        .end
+        .0
+        .saturating_sub(cells.dimensions().start.0) as usize;
+    let mut records = Records::new(sink, opts.max_rows, height);
+    records.pad_to_header = true;
+    let mut row: Vec<String> = Vec::new();
+    let mut row_index: Option<u32> = None;
+    while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+        let (r, c) = cell.get_position();
+        if row_index != Some(r) {
+            if let Some(previous) = row_index {
+                push_sheet_row(&mut records, previous, &mut row)?;
+            }
+            row_index = Some(r);
+        }
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    if let Some(previous) = row_index {
+        push_sheet_row(&mut records, previous, &mut row)?;
+    }
+    let (header, header_line, rows) = records.finish()?;
+    Ok((sheet, header, header_line, rows))
+}
+
+/// Hands one sheet row (0-based index) to the records, unless it is blank, and empties it.
+fn push_sheet_row(
+    records: &mut Records<'_>,
+    index: u32,
+    row: &mut Vec<String>,
+) -> Result<(), ImportError> {
+    if !is_blank(row.iter().map(String::as_str)) {
+        records.push(index as usize + 1, row.iter().map(String::as_str))?;
+    }
+    row.clear();
+    Ok(())
+}
+
 /// A cell's text as Excel shows it for the kinds of values a user list holds.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
+fn cell_text(cell: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(i) => i.to_string(),
         // A phone number or extension typed as a number comes back as a float: show it whole.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Bool(true) => "TRUE".to_owned(),
-        Data::Bool(false) => "FALSE".to_owned(),
-        other => other.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(true) => "TRUE".to_owned(),
+        DataRef::Bool(false) => "FALSE".to_owned(),
+        DataRef::DateTime(d) => d.to_string(),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
     }
 }

@@ -730,11 +730,19 @@ fn a_failed_rows_file_written_with_the_guard_round_trips() {
     let original = import_fixture("invalid_rows.csv");
     // What the failed-rows export does: the same header, each cell guarded, passwords empty.
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&original.headers).unwrap();
+    let mut headers = original.headers.clone();
+    headers.push("=Notes".into());
+    let guarded_headers: Vec<_> = headers.iter().map(|h| neutralize_cell(h)).collect();
+    writer
+        .write_record(guarded_headers.iter().map(|h| h.as_ref()))
+        .unwrap();
     let mut rows = original.rows.clone();
     rows[0].raw[1] = "=HYPERLINK(\"x\")@example.com".into();
     rows[1].raw[2] = "+1 415 555 0123".into();
     rows[2].raw[4] = "-\tdash".into();
+    for row in &mut rows {
+        row.raw.push("@note".into());
+    }
     for row in &rows {
         let guarded: Vec<_> = row.raw.iter().map(|c| neutralize_cell(c)).collect();
         writer
@@ -747,6 +755,7 @@ fn a_failed_rows_file_written_with_the_guard_round_trips() {
     assert!(text.contains("'+1 415 555 0123"));
 
     let reread = import_bytes(&bytes, "failed.csv", &ImportOptions::default()).unwrap();
+    assert_eq!(reread.headers, headers, "headers read back unchanged too");
     let reread_raw: Vec<&Vec<String>> = reread.rows.iter().map(|r| &r.raw).collect();
     let expected_raw: Vec<&Vec<String>> = rows.iter().map(|r| &r.raw).collect();
     assert_eq!(reread_raw, expected_raw, "every cell reads back as it was");

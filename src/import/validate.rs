@@ -405,7 +405,7 @@ impl RowChecker {
 
         let (draft, orphan_key) = match (self.row_errors, name, email, email_key) {
             (0, Some(name), Some(email), Some(email_key)) => (
-                Some(UserDraft {
+                Some(Box::new(UserDraft {
                     name,
                     email,
                     email_key,
@@ -421,7 +421,7 @@ impl RowChecker {
                     roles,
                     queues,
                     skills,
-                }),
+                })),
                 None,
             ),
             (_, _, _, key) => (None, key),
@@ -970,7 +970,7 @@ mod tests {
         ImportedRow {
             line,
             raw: Vec::new(),
-            draft: Some(UserDraft {
+            draft: Some(Box::new(UserDraft {
                 name: "N".into(),
                 email: key.into(),
                 email_key: key.into(),
@@ -986,7 +986,7 @@ mod tests {
                 roles: Vec::new(),
                 queues: Vec::new(),
                 skills: Vec::new(),
-            }),
+            })),
         }
     }
 

@@ -178,6 +178,11 @@ pub(crate) async fn handle(
     sleep_latency(&shared, latency).await;
 
     let path = parts.uri.path().trim_end_matches('/');
+    if path == "/__sandbox/stats" && parts.method == Method::GET {
+        // Not part of Genesys's API: the sandbox's own counters, for benchmarks and soak runs.
+        let stats = shared.org.lock().expect("org").stats;
+        return Ok(exchange.json(StatusCode::OK, &json!(stats)));
+    }
     if path == "/oauth/token" {
         return Ok(match parts.method {
             Method::POST => token(&shared, &exchange, &parts.headers, &body),

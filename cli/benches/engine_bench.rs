@@ -1,0 +1,338 @@
+//! Rollcall's engine, measured against the sandbox org running in its own process.
+//!
+//! `cargo bench -p rollcall-cli --bench engine_bench` prints:
+//! - **pacing**: rows per minute achieved ÷ the pool's allowance, at realistic latency
+//!   (250 ± 100 ms) and a scaled window (300 requests per token per 10 s), with the share of
+//!   429s;
+//! - **baseline**: the common tutorial's loop (one request at a time, 100 ms pause, 429 → wait
+//!   2/4/8 s, three times) against Rollcall, 100 rows each, at Genesys's real limit (300 per
+//!   token per 60 s);
+//! - **scale**: 10,000 rows in one run — the engine process's peak memory, and the journal's
+//!   cost (on disk versus in memory).
+//!
+//! `-- --quick` runs a small version of each for a smoke test.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rollcall_core::genesys::{
+    ClientConfig, CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy,
+    UserState,
+};
+use rollcall_core::import::{import_bytes, ImportOptions};
+use rollcall_core::plan::{plan, PlanOptions};
+use rollcall_core::run::{
+    drive, record_run, Journal, RunContext, RunControl, RunOrigin, SettlePolicy,
+    DEFAULT_WORKERS_PER_TOKEN,
+};
+use rollcall_core::sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+
+/// A sandbox org in its own process.
+struct SandboxProcess {
+    child: Child,
+    url: String,
+}
+
+impl SandboxProcess {
+    fn start(args: &[&str]) -> SandboxProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rollcall"))
+            .args(["sandbox", "--json", "--empty"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("rollcall sandbox starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let info: serde_json::Value = serde_json::from_str(&line).expect("sandbox JSON line");
+        SandboxProcess {
+            child,
+            url: info["url"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    fn client(&self) -> GenesysClient {
+        GenesysClient::new(
+            Endpoint::custom(&self.url).unwrap(),
+            Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+            ClientConfig::default(),
+        )
+        .unwrap()
+    }
+
+    /// Requests served and 429s answered so far, from the sandbox's own counters.
+    async fn counts(&self) -> (u64, u64) {
+        let stats: serde_json::Value = reqwest::get(format!("{}/__sandbox/stats", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (
+            stats["requests"].as_u64().unwrap(),
+            stats["rateLimited"].as_u64().unwrap(),
+        )
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn csv(rows: usize, prefix: &str) -> String {
+    let mut text = String::from("email,name\n");
+    for i in 0..rows {
+        text.push_str(&format!("{prefix}{i}@example.com,User {prefix} {i}\n"));
+    }
+    text
+}
+
+struct Measured {
+    rows: usize,
+    seconds: f64,
+    requests: u64,
+    rate_limited: u64,
+}
+
+/// Plan and run `rows` rows with Rollcall's engine; times the run (not the plan).
+async fn rollcall_run(
+    sandbox: &SandboxProcess,
+    rows: usize,
+    prefix: &str,
+    pool: Option<u8>,
+    journal: Journal,
+) -> Measured {
+    let report = import_bytes(
+        csv(rows, prefix).as_bytes(),
+        "bench.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let client = sandbox.client();
+    let options = PlanOptions {
+        pool_size: pool,
+        ..PlanOptions::default()
+    };
+    let plan = plan(&client, &report, &options).await.unwrap();
+    assert_eq!(plan.counts.create, rows);
+    let mut journal = journal;
+    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let (events, mut received) = tokio::sync::mpsc::channel(65_536);
+    let drain = tokio::spawn(async move { while received.recv().await.is_some() {} });
+    let (requests_before, limited_before) = sandbox.counts().await;
+    let locks = std::env::temp_dir().join(format!("rollcall-bench-locks-{}", std::process::id()));
+    let context = RunContext {
+        client,
+        lock_dir: locks,
+        pool_size: plan.pool_size,
+        workers_per_token: DEFAULT_WORKERS_PER_TOKEN,
+        settle: SettlePolicy::default(),
+        invite: false,
+        passwords: HashMap::new(),
+        events,
+        control: RunControl::default(),
+    };
+    let started = Instant::now();
+    let summary = drive(journal, &record.id, context).await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    drain.await.unwrap();
+    assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
+    let (requests_after, limited_after) = sandbox.counts().await;
+    Measured {
+        rows,
+        seconds,
+        requests: requests_after - requests_before,
+        rate_limited: limited_after - limited_before,
+    }
+}
+
+/// The common tutorial's loop: one request at a time, a 100 ms pause after each, and on a 429
+/// a wait of 2, 4, then 8 s (three tries), with no other retry.
+async fn tutorial_run(sandbox: &SandboxProcess, rows: usize) -> Measured {
+    let config = ClientConfig {
+        retry: RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        },
+        ..ClientConfig::default()
+    };
+    let client = GenesysClient::new(
+        Endpoint::custom(&sandbox.url).unwrap(),
+        Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+        config,
+    )
+    .unwrap();
+    client.authenticate().await.unwrap();
+    let started = Instant::now();
+    let mut requests = 0;
+    let mut rate_limited = 0;
+    for i in 0..rows {
+        let body = CreateUser {
+            name: format!("Tutorial {i}"),
+            email: format!("tutorial{i}@example.com"),
+            state: Some(UserState::Active),
+            ..CreateUser::default()
+        };
+        for wait in [0u64, 2, 4, 8] {
+            if wait > 0 {
+                tokio::time::sleep(Duration::from_secs(wait)).await;
+            }
+            requests += 1;
+            match client.create_user(&body).await {
+                Err(GenesysError::GaveUp { last, .. }) if last.status() == Some(429) => {
+                    rate_limited += 1;
+                }
+                _ => break,
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Measured {
+        rows,
+        seconds: started.elapsed().as_secs_f64(),
+        requests,
+        rate_limited,
+    }
+}
+
+fn per_minute(m: &Measured) -> f64 {
+    m.rows as f64 / m.seconds * 60.0
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let only: Option<String> = std::env::args()
+        .skip(1)
+        .find(|a| ["pacing", "baseline", "scale"].contains(&a.as_str()));
+    let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
+
+    if wants("pacing") {
+        // (a) Pacing at a scaled window: 300 per token per 10 s, 250 ± 100 ms per request.
+        let (tokens, rows) = if quick { (2u8, 900) } else { (4u8, 4_800) };
+        let sandbox = SandboxProcess::start(&[
+            "--latency-ms",
+            "250",
+            "--jitter-ms",
+            "100",
+            "--rate-limit",
+            "300",
+            "--rate-window",
+            "10",
+        ]);
+        let journal = Journal::in_memory().unwrap();
+        let run = rollcall_run(&sandbox, rows, "pace", Some(tokens), journal).await;
+        let allowance_per_minute = f64::from(tokens) * 300.0 * 6.0;
+        let achieved = run.requests as f64 / run.seconds * 60.0;
+        println!(
+            "pacing: {} rows on {tokens} tokens in {:.1} s; {:.0} requests/min of an allowance of {:.0}/min: ratio {:.3}; 429s: {} of {} requests ({:.2}%)",
+            run.rows,
+            run.seconds,
+            achieved,
+            allowance_per_minute,
+            achieved / allowance_per_minute,
+            run.rate_limited,
+            run.requests,
+            run.rate_limited as f64 / run.requests.max(1) as f64 * 100.0
+        );
+    }
+
+    if wants("baseline") {
+        // (b) Against the tutorial's loop at Genesys's real limit, 100 rows each.
+        let rows = if quick { 20 } else { 100 };
+        let sandbox = SandboxProcess::start(&[
+            "--latency-ms",
+            "250",
+            "--jitter-ms",
+            "100",
+            "--rate-limit",
+            "300",
+            "--rate-window",
+            "60",
+        ]);
+        let tutorial = tutorial_run(&sandbox, rows).await;
+        let ours = rollcall_run(
+            &sandbox,
+            rows,
+            "rollcall",
+            None,
+            Journal::in_memory().unwrap(),
+        )
+        .await;
+        println!(
+            "baseline: tutorial loop {:.0} rows/min ({} rows in {:.1} s); Rollcall {:.0} rows/min ({} rows in {:.1} s); {:.1}× faster",
+            per_minute(&tutorial),
+            tutorial.rows,
+            tutorial.seconds,
+            per_minute(&ours),
+            ours.rows,
+            ours.seconds,
+            per_minute(&ours) / per_minute(&tutorial)
+        );
+        println!(
+            "baseline: 10,000 users at Genesys's default limit would take the tutorial loop {:.0} min; Rollcall on 10 tokens at the pacing ratio above: {:.1} min",
+            10_000.0 / per_minute(&tutorial),
+            10_000.0 / (10.0 * 300.0)
+        );
+    }
+
+    if wants("scale") {
+        // 10,000 rows, journal on disk versus in memory, realistic latency, generous limit.
+        let rows = if quick { 1_000 } else { 10_000 };
+        let sandbox = SandboxProcess::start(&[
+            "--latency-ms",
+            "250",
+            "--jitter-ms",
+            "100",
+            "--rate-limit",
+            "1000000",
+            "--rate-window",
+            "60",
+        ]);
+        let memory = rollcall_run(
+            &sandbox,
+            rows,
+            "memory",
+            Some(10),
+            Journal::in_memory().unwrap(),
+        )
+        .await;
+        let dir =
+            std::env::temp_dir().join(format!("rollcall-bench-journal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let disk_journal = Journal::open(&dir.join("journal.sqlite3")).unwrap();
+        let disk = rollcall_run(&sandbox, rows, "disk", Some(10), disk_journal).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        println!(
+            "scale: {rows} rows on 10 tokens: journal on disk {:.1} s, in memory {:.1} s: journal cost {:+.1}% of run time; {:.0} rows/min",
+            disk.seconds,
+            memory.seconds,
+            (disk.seconds - memory.seconds) / memory.seconds * 100.0,
+            per_minute(&disk)
+        );
+        println!(
+            "scale: peak memory of the engine's process {:.1} MB",
+            peak_rss_mb()
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! A run in its own process, killed with SIGKILL at random moments and resumed each time: the
+//! org ends with every valid row's user exactly once, and every row has a final status.
+
+#![cfg(unix)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use rollcall_core::run::{Journal, RowStatus, RunStatus};
+use rollcall_core::sandbox::{
+    Latency, RateLimitConfig, Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+};
+
+const ROWS: usize = 600;
+const KILLS: usize = 5;
+
+fn rollcall(home: &Path, url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+    command
+        .env("ROLLCALL_HOME", home)
+        .env("GENESYS_CLIENT_ID", DEMO_CLIENT_ID)
+        .env("GENESYS_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+        .env("GENESYS_API_URL", url)
+        .env_remove("GENESYS_REGION")
+        .stdin(Stdio::null());
+    command
+}
+
+/// A small deterministic generator, seeded from the clock and printed for a rerun.
+struct Lcg(u64);
+
+impl Lcg {
+    fn between(&mut self, low: u64, high: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        low + (self.0 >> 33) % (high - low)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_runs_resume_without_duplicates_or_losses() {
+    let config = SandboxConfig {
+        rate_limit: RateLimitConfig {
+            requests: 60,
+            window: Duration::from_secs(1),
+        },
+        latency: Latency {
+            base: Duration::from_millis(5),
+            jitter: Duration::from_millis(5),
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let url = sandbox.url().to_owned();
+    let home: PathBuf = std::env::temp_dir().join(format!("rollcall-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    let file = home.join("people.csv");
+    let mut csv = String::from("name,email,division\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("Person {i},person{i}@example.com,Sales\n"));
+    }
+    std::fs::write(&file, csv).unwrap();
+
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    println!("kill schedule seed: {seed}");
+    let mut random = Lcg(seed);
+
+    let home_for_blocking = home.clone();
+    let url_for_blocking = url.clone();
+    let (run_id, kills) = tokio::task::spawn_blocking(move || {
+        let home = home_for_blocking;
+        let url = url_for_blocking;
+        // The first process: wait until the run is journaled, then kill it at a random moment.
+        let mut first = rollcall(&home, &url)
+            .args([
+                "run",
+                file.to_str().unwrap(),
+                "--yes",
+                "--pool",
+                "2",
+                "--settle-seconds",
+                "1",
+            ])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+        let run_id = loop {
+            let line = lines.next().expect("the run starts").unwrap();
+            if let Some(rest) = line.strip_prefix("Run ") {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        std::thread::sleep(Duration::from_millis(random.between(50, 800)));
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let mut kills = 1;
+        while kills < KILLS {
+            let mut resumed = rollcall(&home, &url)
+                .args(["resume", &run_id, "--yes", "--settle-seconds", "1"])
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(random.between(150, 900)));
+            let finished = resumed.try_wait().unwrap().is_some();
+            resumed.kill().ok();
+            resumed.wait().unwrap();
+            if finished {
+                break;
+            }
+            kills += 1;
+        }
+        (run_id, kills)
+    })
+    .await
+    .unwrap();
+
+    let status = rollcall(&home, &url)
+        .args(["resume", &run_id, "--yes", "--settle-seconds", "1"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "the last resume finishes cleanly");
+    assert!(
+        kills >= 3,
+        "the run was killed mid-way at least 3 times ({kills})"
+    );
+
+    let journal = Journal::open(&home.join("data/journal.sqlite3")).unwrap();
+    assert_eq!(journal.run(&run_id).unwrap().status, RunStatus::Finished);
+    let rows = journal.rows(&run_id).unwrap();
+    assert_eq!(rows.len(), ROWS);
+    let not_created: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status != RowStatus::Created)
+        .map(|r| (r.line, r.status, r.note.clone()))
+        .collect();
+    assert!(
+        not_created.is_empty(),
+        "every row created by this run: {not_created:?}"
+    );
+
+    let mut per_email: HashMap<String, usize> = HashMap::new();
+    for user in sandbox.users() {
+        *per_email.entry(user.email.to_lowercase()).or_default() += 1;
+    }
+    for i in 0..ROWS {
+        assert_eq!(
+            per_email.get(&format!("person{i}@example.com")),
+            Some(&1),
+            "person{i}"
+        );
+    }
+    assert_eq!(sandbox.stats().users_created as usize, ROWS);
+    let _ = std::fs::remove_dir_all(&home);
+}
