@@ -16,7 +16,7 @@ use rollcall_core::run::{
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::connect::ConnectArgs;
+use crate::connect::{ConnectArgs, Connection};
 use crate::exit;
 
 #[derive(Args, Debug)]
@@ -224,7 +224,7 @@ fn print_source(report: &ImportReport) {
 }
 
 pub async fn plan_command(args: PlanArgs) -> ExitCode {
-    let (report, plan) = match make_plan(&args).await {
+    let (report, plan, _connection) = match make_plan(&args).await {
         Ok(made) => made,
         Err(code) => return code,
     };
@@ -249,18 +249,24 @@ pub async fn plan_command(args: PlanArgs) -> ExitCode {
     }
 }
 
-async fn make_plan(args: &PlanArgs) -> Result<(ImportReport, Plan), ExitCode> {
+async fn make_plan(args: &PlanArgs) -> Result<(ImportReport, Plan, Connection), ExitCode> {
     let report = args.file.import().map_err(|m| fail(exit::USAGE, m))?;
-    let client = args.connect.client().map_err(|e| fail(exit::USAGE, e.0))?;
-    let plan = plan(&client, &report, &args.options()).await.map_err(|e| {
-        let code = match &e {
-            rollcall_core::plan::PlanError::Genesys(g) if is_auth(g) => exit::AUTH,
-            rollcall_core::plan::PlanError::Genesys(_) => exit::INTERRUPTED,
-            _ => exit::USAGE,
-        };
-        fail(code, e)
-    })?;
-    Ok((report, plan))
+    let connection = args
+        .connect
+        .connect()
+        .await
+        .map_err(|e| fail(e.code, e.message))?;
+    let plan = plan(&connection.client, &report, &args.options())
+        .await
+        .map_err(|e| {
+            let code = match &e {
+                rollcall_core::plan::PlanError::Genesys(g) if is_auth(g) => exit::AUTH,
+                rollcall_core::plan::PlanError::Genesys(_) => exit::INTERRUPTED,
+                _ => exit::USAGE,
+            };
+            fail(code, e)
+        })?;
+    Ok((report, plan, connection))
 }
 
 fn is_auth(error: &rollcall_core::genesys::GenesysError) -> bool {
@@ -375,7 +381,7 @@ pub async fn run(args: RunArgs) -> ExitCode {
         Ok(dirs) => dirs,
         Err(code) => return code,
     };
-    let (report, plan) = match make_plan(&args.plan).await {
+    let (report, plan, connection) = match make_plan(&args.plan).await {
         Ok(made) => made,
         Err(code) => return code,
     };
@@ -396,19 +402,11 @@ pub async fn run(args: RunArgs) -> ExitCode {
             "Create {} and restore {} users in {}?",
             plan.counts.create,
             plan.counts.restore,
-            args.plan
-                .connect
-                .endpoint()
-                .map(|e| e.describe())
-                .unwrap_or_default()
+            connection.client.endpoint().describe()
         ),
     ) {
         return code;
     }
-    let client = match args.plan.connect.client() {
-        Ok(client) => client,
-        Err(e) => return fail(exit::USAGE, e.0),
-    };
     let mut journal = match Journal::open(&dirs.journal()) {
         Ok(journal) => journal,
         Err(e) => return fail(exit::USAGE, e),
@@ -418,9 +416,9 @@ pub async fn run(args: RunArgs) -> ExitCode {
         source_path: std::fs::canonicalize(&args.plan.file.file)
             .ok()
             .map(|p| p.display().to_string()),
-        endpoint: client.endpoint().describe(),
-        client_id: client.client_id().to_owned(),
-        profile: None,
+        endpoint: connection.client.endpoint().describe(),
+        client_id: connection.client.client_id().to_owned(),
+        profile: connection.profile.clone(),
     };
     let record = match record_run(&mut journal, &report, &plan, &origin) {
         Ok(record) => record,
@@ -440,7 +438,7 @@ pub async fn run(args: RunArgs) -> ExitCode {
         journal,
         &dirs,
         record,
-        client,
+        connection,
         passwords(&report),
         &args.drive,
         plan.pool_size,
@@ -480,9 +478,14 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
             format!("run {} is already finished", record.id),
         );
     }
-    let client = match args.connect.client() {
-        Ok(client) => client,
-        Err(e) => return fail(exit::USAGE, e.0),
+    // A run started from a profile resumes on it unless told otherwise.
+    let mut connect = args.connect.clone();
+    if connect.profile.is_none() && connect.api_url.is_none() && connect.region.is_none() {
+        connect.profile = record.profile.clone();
+    }
+    let connection = match connect.connect().await {
+        Ok(connection) => connection,
+        Err(e) => return fail(e.code, e.message),
     };
     let rows = journal.rows(&record.id).unwrap_or_default();
     let left = rows.iter().filter(|r| !r.status.is_final()).count();
@@ -521,7 +524,7 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
         journal,
         &dirs,
         record,
-        client,
+        connection,
         passwords,
         &args.drive,
         pool,
@@ -551,7 +554,7 @@ async fn drive_and_report(
     journal: Journal,
     dirs: &AppDirs,
     record: RunRecord,
-    client: rollcall_core::genesys::GenesysClient,
+    connection: Connection,
     passwords: std::collections::HashMap<usize, rollcall_core::secrets::Secret>,
     drive_args: &DriveArgs,
     pool_size: u8,
@@ -561,7 +564,7 @@ async fn drive_and_report(
     let (events, received) = mpsc::channel(4096);
     let control = RunControl::default();
     let context = RunContext {
-        client,
+        client: connection.client.clone(),
         lock_dir: dirs.run_locks(),
         pool_size,
         workers_per_token: rollcall_core::run::DEFAULT_WORKERS_PER_TOKEN,
@@ -601,6 +604,23 @@ async fn drive_and_report(
 }
 
 async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
+    // A progress bar on a terminal; plain lines (every 2 s at most) anywhere else.
+    let bar = (!json && std::io::stdout().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:32.cyan/blue} {pos}/{len} {msg} [{elapsed_precise}]",
+            )
+            .expect("progress template")
+            .progress_chars("█▉▊▋▌▍▎▏ "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    });
+    let say = |line: String| match &bar {
+        Some(bar) => bar.println(line),
+        None => println!("{line}"),
+    };
     let mut last_progress = std::time::Instant::now() - Duration::from_secs(10);
     while let Some(event) = events.recv().await {
         if json {
@@ -621,10 +641,10 @@ async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
                     .map(|e| e.message.clone())
                     .or(note.clone())
                     .unwrap_or_default();
-                println!(
+                say(format!(
                     "  line {line} {}: failed — {message}",
                     email.as_deref().unwrap_or("")
-                );
+                ));
             }
             RunEvent::Retrying {
                 line,
@@ -632,32 +652,46 @@ async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
                 reason,
                 wait_ms,
                 ..
-            } => println!(
+            } => say(format!(
                 "  retrying {operation}{} in {:.1} s: {reason}",
                 line.map(|l| format!(" (line {l})")).unwrap_or_default(),
                 *wait_ms as f64 / 1000.0
-            ),
-            RunEvent::RateLimited { wait_ms, token } if *wait_ms >= 1000 => println!(
+            )),
+            RunEvent::RateLimited { wait_ms, token } if *wait_ms >= 1000 => say(format!(
                 "  rate limit: token {} waits {:.1} s for Genesys's window",
                 token + 1,
                 *wait_ms as f64 / 1000.0
-            ),
-            RunEvent::Progress(progress) if last_progress.elapsed() >= Duration::from_secs(2) => {
-                last_progress = std::time::Instant::now();
-                println!(
-                    "  [{}/{}] created {} · existed {} · failed {} · skipped {} · {:.0}/min{}",
-                    progress.done,
-                    progress.total,
+            )),
+            RunEvent::Progress(progress) => {
+                let eta = progress
+                    .eta_seconds
+                    .map(|s| format!(" · ETA {}", human_duration(s)))
+                    .unwrap_or_default();
+                let counts = format!(
+                    "created {} · existed {} · failed {} · skipped {} · {:.0}/min{eta}",
                     progress.created,
                     progress.existed,
                     progress.failed,
                     progress.skipped,
-                    progress.per_minute,
-                    progress
-                        .eta_seconds
-                        .map(|s| format!(" · ETA {}", human_duration(s)))
-                        .unwrap_or_default()
+                    progress.per_minute
                 );
+                match &bar {
+                    Some(bar) => {
+                        bar.set_length(progress.total as u64);
+                        bar.set_position(progress.done as u64);
+                        bar.set_message(counts);
+                    }
+                    None if last_progress.elapsed() >= Duration::from_secs(2) => {
+                        last_progress = std::time::Instant::now();
+                        println!("  [{}/{}] {counts}", progress.done, progress.total);
+                    }
+                    None => {}
+                }
+            }
+            RunEvent::Finished(_) => {
+                if let Some(bar) = &bar {
+                    bar.finish_and_clear();
+                }
             }
             _ => {}
         }

@@ -1,16 +1,24 @@
-//! Which org to talk to, from the environment (for scripts and CI) or a flag.
+//! Which org to talk to: a saved profile (its secret in the OS keychain), or the GENESYS_*
+//! variables for scripts and CI.
 //!
-//! Credentials never come from a flag: flags end up in shell history and process lists.
+//! Secrets never come from a flag: flags end up in shell history and process lists.
 
-use rollcall_core::genesys::{
-    ClientConfig, Credentials, Endpoint, GenesysClient, GenesysError, Region,
-};
+use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, Region};
+use rollcall_core::paths::AppDirs;
+use rollcall_core::profiles::{Profiles, Target};
+use rollcall_core::sandbox::{Sandbox, SandboxConfig};
+use rollcall_core::secrets::KeyringStore;
 
-/// The org connection options every command that talks to Genesys shares.
+use crate::exit;
+
+/// The org options every command that talks to Genesys shares.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ConnectArgs {
-    /// Custom API base URL (a proxy, or the sandbox: `rollcall sandbox` prints it). Plain http
-    /// only to loopback addresses. Also GENESYS_API_URL.
+    /// A saved profile (`rollcall profiles list`). "Sandbox org" is the built-in sandbox.
+    #[arg(long, short = 'p', env = "ROLLCALL_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Custom API base URL (a proxy, or a sandbox from `rollcall sandbox`). Plain http only to
+    /// loopback addresses. Also GENESYS_API_URL.
     #[arg(long, env = "GENESYS_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
     /// Region key (us-east-1, eu-west-1, …). Also GENESYS_REGION.
@@ -18,52 +26,117 @@ pub struct ConnectArgs {
     pub region: Option<String>,
 }
 
-/// A connection that could not be set up, with what to do.
-pub struct ConnectError(pub String);
+/// A connection that could not be set up: what to say, and the exit code.
+pub struct ConnectError {
+    pub message: String,
+    pub code: u8,
+}
 
-impl From<GenesysError> for ConnectError {
-    fn from(e: GenesysError) -> Self {
-        ConnectError(e.to_string())
+impl ConnectError {
+    fn usage(message: impl Into<String>) -> Self {
+        ConnectError {
+            message: message.into(),
+            code: exit::USAGE,
+        }
     }
 }
 
+/// A client, and the sandbox org it talks to when the profile is the sandbox (kept running
+/// for as long as the command needs it).
+pub struct Connection {
+    pub client: GenesysClient,
+    pub profile: Option<String>,
+    _sandbox: Option<Sandbox>,
+}
+
 impl ConnectArgs {
-    pub fn endpoint(&self) -> Result<Endpoint, ConnectError> {
+    pub async fn connect(&self) -> Result<Connection, ConnectError> {
+        match &self.profile {
+            Some(name) => self.connect_profile(name).await,
+            None => self.connect_environment(),
+        }
+    }
+
+    async fn connect_profile(&self, name: &str) -> Result<Connection, ConnectError> {
+        let dirs = AppDirs::for_current_user()
+            .ok_or_else(|| ConnectError::usage("cannot find a home folder (set ROLLCALL_HOME)"))?;
+        let store = KeyringStore;
+        let profiles = Profiles::new(&dirs.config, &store);
+        let profile = profiles
+            .get(name)
+            .map_err(|e| ConnectError::usage(e.to_string()))?;
+        let sandbox = if profile.target == Target::Sandbox {
+            let config = SandboxConfig {
+                state_file: Some(dirs.sandbox_org()),
+                ..SandboxConfig::default()
+            };
+            let sandbox = Sandbox::start(config)
+                .await
+                .map_err(|e| ConnectError::usage(format!("cannot start the sandbox org: {e}")))?;
+            Some(sandbox)
+        } else {
+            None
+        };
+        let url = sandbox.as_ref().map(|s| s.url().to_owned());
+        let client = tokio::task::block_in_place(|| {
+            profile.client(&store, url.as_deref(), ClientConfig::default())
+        })
+        .map_err(|e| ConnectError {
+            code: match e {
+                rollcall_core::profiles::ProfileError::NoSecret(_)
+                | rollcall_core::profiles::ProfileError::Keychain(_) => exit::AUTH,
+                _ => exit::USAGE,
+            },
+            message: e.to_string(),
+        })?;
+        Ok(Connection {
+            client,
+            profile: Some(profile.name),
+            _sandbox: sandbox,
+        })
+    }
+
+    fn endpoint(&self) -> Result<Endpoint, ConnectError> {
         match (&self.api_url, &self.region) {
-            (Some(url), _) => Ok(Endpoint::custom(url)?),
+            (Some(url), _) => Endpoint::custom(url).map_err(|e| ConnectError::usage(e.to_string())),
             (None, Some(key)) => Region::by_key(key).map(|r| r.endpoint()).ok_or_else(|| {
                 let keys: Vec<&str> = rollcall_core::genesys::REGIONS
                     .iter()
                     .map(|r| r.key)
                     .collect();
-                ConnectError(format!(
+                ConnectError::usage(format!(
                     "unknown region \"{key}\"; use one of: {}",
                     keys.join(", ")
                 ))
             }),
-            (None, None) => Err(ConnectError(
-                "no org given: set GENESYS_REGION (or --region) or GENESYS_API_URL (or \
-                 --api-url), with GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET"
-                    .to_owned(),
+            (None, None) => Err(ConnectError::usage(
+                "no org given: use --profile NAME (see `rollcall profiles`), or set \
+                 GENESYS_REGION (or GENESYS_API_URL) with GENESYS_CLIENT_ID and \
+                 GENESYS_CLIENT_SECRET",
             )),
         }
     }
 
-    pub fn client(&self) -> Result<GenesysClient, ConnectError> {
+    fn connect_environment(&self) -> Result<Connection, ConnectError> {
         let endpoint = self.endpoint()?;
         let id = std::env::var("GENESYS_CLIENT_ID").unwrap_or_default();
         let secret = std::env::var("GENESYS_CLIENT_SECRET").unwrap_or_default();
         if id.trim().is_empty() || secret.is_empty() {
-            return Err(ConnectError(
+            return Err(ConnectError::usage(
                 "set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET to the OAuth client's id and \
-                 secret (never pass a secret as a flag)"
-                    .to_owned(),
+                 secret, or use --profile (never pass a secret as a flag)",
             ));
         }
-        Ok(GenesysClient::new(
+        let client = GenesysClient::new(
             endpoint,
             Credentials::new(id, secret),
             ClientConfig::default(),
-        )?)
+        )
+        .map_err(|e| ConnectError::usage(e.to_string()))?;
+        Ok(Connection {
+            client,
+            profile: None,
+            _sandbox: None,
+        })
     }
 }

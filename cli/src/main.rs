@@ -2,6 +2,7 @@
 
 mod commands;
 mod connect;
+mod profiles;
 mod sandbox;
 
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ enum Command {
     Runs(commands::RunsArgs),
     /// Print a CSV template (header and one example row).
     Template,
+    /// Saved connections; secrets go to the OS keychain.
+    #[command(subcommand)]
+    Profiles(profiles::ProfilesCommand),
     /// Serve the sandbox org: a local simulation of Genesys Cloud to try Rollcall on.
     Sandbox(sandbox::SandboxArgs),
 }
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
             Command::Resume(args) => commands::resume(args).await,
             Command::Runs(args) => commands::runs(args),
             Command::Template => commands::template(),
+            Command::Profiles(command) => profiles::run(command).await,
             Command::Sandbox(args) => sandbox::run(args).await,
         }
     })

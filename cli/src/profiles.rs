@@ -1,0 +1,192 @@
+//! `rollcall profiles add|list|remove|test`: saved connections, secrets in the OS keychain.
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use rollcall_core::genesys::Region;
+use rollcall_core::paths::AppDirs;
+use rollcall_core::profiles::{Profile, ProfileError, Profiles, Target};
+use rollcall_core::secrets::{KeyringStore, Secret};
+use serde_json::json;
+
+use crate::connect::ConnectArgs;
+use crate::exit;
+
+#[derive(Subcommand, Debug)]
+pub enum ProfilesCommand {
+    /// Save a profile; the secret is read from a prompt (no echo) or standard input.
+    Add(AddArgs),
+    /// The saved profiles.
+    List {
+        /// JSON Lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a profile and its keychain entry.
+    Remove { name: String },
+    /// Get a token and read the divisions, to check a profile works.
+    Test { name: String },
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// The profile's name.
+    pub name: String,
+    /// Region key (us-east-1, eu-west-1, …).
+    #[arg(long, required_unless_present = "api_url", conflicts_with = "api_url")]
+    pub region: Option<String>,
+    /// A custom https API base URL (a proxy) instead of a region.
+    #[arg(long)]
+    pub api_url: Option<String>,
+    /// The OAuth client's id (Client Credentials grant).
+    #[arg(long)]
+    pub client_id: String,
+}
+
+pub async fn run(command: ProfilesCommand) -> ExitCode {
+    let Some(dirs) = AppDirs::for_current_user() else {
+        eprintln!("rollcall: cannot find a home folder (set ROLLCALL_HOME)");
+        return ExitCode::from(exit::USAGE);
+    };
+    let store = KeyringStore;
+    let profiles = Profiles::new(&dirs.config, &store);
+    match command {
+        ProfilesCommand::Add(args) => add(&profiles, args),
+        ProfilesCommand::List { json } => list(&profiles, json),
+        ProfilesCommand::Remove { name } => match profiles.remove(&name) {
+            Ok(()) => {
+                println!("Removed the profile \"{name}\" and its keychain entry.");
+                ExitCode::SUCCESS
+            }
+            Err(e) => failure(e),
+        },
+        ProfilesCommand::Test { name } => test(name).await,
+    }
+}
+
+fn add(profiles: &Profiles<'_>, args: AddArgs) -> ExitCode {
+    let target = match (&args.region, &args.api_url) {
+        (Some(key), _) => Target::Region { key: key.clone() },
+        (None, Some(url)) => Target::Custom {
+            api_url: url.clone(),
+        },
+        (None, None) => unreachable!("clap requires one"),
+    };
+    let secret = match read_secret() {
+        Ok(secret) => secret,
+        Err(message) => {
+            eprintln!("rollcall: {message}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let profile = Profile {
+        name: args.name.clone(),
+        target,
+        client_id: args.client_id,
+    };
+    match profiles.save(&profile, &secret) {
+        Ok(()) => {
+            println!(
+                "Saved the profile \"{}\"; its secret is in the OS keychain. Check it with: rollcall profiles test \"{}\"",
+                args.name, args.name
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// The secret from a prompt without echo on a terminal, else the first line of standard input.
+fn read_secret() -> Result<Secret, String> {
+    let secret = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Client secret (not shown): ")
+            .map_err(|e| format!("cannot read the secret: {e}"))?
+    } else {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read the secret from standard input: {e}"))?;
+        text.lines().next().unwrap_or("").to_owned()
+    };
+    let secret = secret.trim().to_owned();
+    if secret.is_empty() {
+        return Err("no secret given".to_owned());
+    }
+    Ok(Secret::new(secret))
+}
+
+fn list(profiles: &Profiles<'_>, json: bool) -> ExitCode {
+    let list = match profiles.list() {
+        Ok(list) => list,
+        Err(e) => return failure(e),
+    };
+    for profile in list {
+        let place = match &profile.target {
+            Target::Region { key } => Region::by_key(key)
+                .map(|r| format!("{} ({})", r.name, r.key))
+                .unwrap_or_else(|| key.clone()),
+            Target::Sandbox => "the built-in sandbox org".to_owned(),
+            Target::Custom { api_url } => api_url.clone(),
+        };
+        if json {
+            println!("{}", json!({"type": "profile", "profile": profile}));
+        } else {
+            println!(
+                "{:<24} {:<40} client {}",
+                profile.name, place, profile.client_id
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+async fn test(name: String) -> ExitCode {
+    let connect = ConnectArgs {
+        profile: Some(name.clone()),
+        api_url: None,
+        region: None,
+    };
+    let connection = match connect.connect().await {
+        Ok(connection) => connection,
+        Err(e) => {
+            eprintln!("rollcall: {}", e.message);
+            return ExitCode::from(e.code);
+        }
+    };
+    let client = connection.client;
+    let checked = async {
+        client.authenticate().await?;
+        let divisions = client.list_divisions().await?.value;
+        let home = client.home_division().await?.value;
+        Ok::<_, rollcall_core::genesys::GenesysError>((divisions, home))
+    }
+    .await;
+    match checked {
+        Ok((divisions, home)) => {
+            println!(
+                "The profile \"{name}\" works: {} reached, {} divisions (home: {}).",
+                client.endpoint().describe(),
+                divisions.len(),
+                home.name
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rollcall: {e}");
+            ExitCode::from(if e.is_auth_or_permission() {
+                exit::AUTH
+            } else {
+                exit::INTERRUPTED
+            })
+        }
+    }
+}
+
+fn failure(error: ProfileError) -> ExitCode {
+    eprintln!("rollcall: {error}");
+    ExitCode::from(match error {
+        ProfileError::Keychain(_) => exit::AUTH,
+        _ => exit::USAGE,
+    })
+}

@@ -1,0 +1,486 @@
+//! The `rollcall` binary against the sandbox org: each subcommand, each exit code, the JSON
+//! Lines output, Ctrl-C then resume, and profiles with a real keychain.
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use rollcall_core::sandbox::{
+    Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+};
+use tokio::process::Command;
+
+struct Home(PathBuf);
+
+impl Home {
+    fn new(name: &str) -> Home {
+        let path = std::env::temp_dir().join(format!(
+            "rollcall-cli-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        Home(path)
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rollcall(home: &Home) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+    command
+        .env("ROLLCALL_HOME", &home.0)
+        .env("HOME", &home.0)
+        .env_remove("GENESYS_CLIENT_ID")
+        .env_remove("GENESYS_CLIENT_SECRET")
+        .env_remove("GENESYS_API_URL")
+        .env_remove("GENESYS_REGION")
+        .env_remove("ROLLCALL_PROFILE")
+        .stdin(Stdio::null());
+    command
+}
+
+fn against(home: &Home, sandbox: &Sandbox) -> Command {
+    let mut command = rollcall(home);
+    command
+        .env("GENESYS_CLIENT_ID", DEMO_CLIENT_ID)
+        .env("GENESYS_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+        .env("GENESYS_API_URL", sandbox.url());
+    command
+}
+
+async fn output(command: &mut Command) -> Output {
+    command.output().await.expect("rollcall runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+const GOOD: &str =
+    "name,email,division\nAda Lovelace,ada@example.com,Sales\nAlan Turing,alan@example.com,\n";
+const WITH_BAD_ROW: &str =
+    "name,email,division\nAda Lovelace,ada@example.com,Sales\nNo Mail,,\nGrace,grace@example.com,\n";
+
+#[tokio::test]
+async fn template_validates_cleanly() {
+    let home = Home::new("template");
+    let template = output(rollcall(&home).arg("template")).await;
+    assert!(template.status.success());
+    let csv = String::from_utf8(template.stdout).unwrap();
+    assert!(csv.starts_with("name,email,"), "{csv}");
+    let file = home.file("template.csv", &csv);
+    let validated = output(rollcall(&home).arg("validate").arg(&file)).await;
+    assert_eq!(validated.status.code(), Some(0), "{}", text(&validated));
+}
+
+#[tokio::test]
+async fn validate_exits_2_on_invalid_rows_and_speaks_json_lines() {
+    let home = Home::new("validate");
+    let good = home.file("good.csv", GOOD);
+    let bad = home.file("bad.csv", WITH_BAD_ROW);
+    let ok = output(rollcall(&home).arg("validate").arg(&good)).await;
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("2 rows: 2 valid"), "{}", text(&ok));
+
+    let failed = output(rollcall(&home).arg("validate").arg(&bad)).await;
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(text(&failed).contains("line 3"), "{}", text(&failed));
+
+    let json = output(rollcall(&home).args(["validate", "--json"]).arg(&bad)).await;
+    let lines = json_lines(&json);
+    let issue = lines
+        .iter()
+        .find(|l| l["type"] == "issue")
+        .expect("an issue line");
+    assert_eq!(issue["issue"]["line"], 3);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["invalidRows"], 1);
+    assert_eq!(summary["validRows"], 2);
+
+    let missing = output(rollcall(&home).arg("validate").arg(home.0.join("nope.csv"))).await;
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing).contains("nope.csv"), "{}", text(&missing));
+}
+
+#[tokio::test]
+async fn plan_prints_the_dry_run_and_json_rows() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("plan");
+    let file = home.file(
+        "users.csv",
+        "name,email\nAda,ada@example.com\nJordan Lee,jordan.lee@example.com\n",
+    );
+    let plan = output(against(&home, &sandbox).arg("plan").arg(&file)).await;
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("1 to create, 1 already exist"),
+        "{}",
+        text(&plan)
+    );
+
+    let json = output(against(&home, &sandbox).args(["plan", "--json"]).arg(&file)).await;
+    let lines = json_lines(&json);
+    assert_eq!(lines.iter().filter(|l| l["type"] == "row").count(), 2);
+    assert_eq!(lines[1]["row"]["action"], "exists");
+    assert_eq!(lines.last().unwrap()["plan"]["counts"]["create"], 1);
+    assert_eq!(sandbox.stats().users_created, 0, "a plan writes nothing");
+
+    let no_org = output(rollcall(&home).arg("plan").arg(&file)).await;
+    assert_eq!(no_org.status.code(), Some(2));
+    assert!(text(&no_org).contains("--profile"), "{}", text(&no_org));
+}
+
+#[tokio::test]
+async fn run_asks_unless_yes_and_exits_by_outcome() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("run");
+    let good = home.file("good.csv", GOOD);
+    let refused = output(against(&home, &sandbox).arg("run").arg(&good)).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused).contains("add --yes"), "{}", text(&refused));
+    assert_eq!(sandbox.stats().users_created, 0);
+
+    let ran = output(against(&home, &sandbox).args(["run", "--yes"]).arg(&good)).await;
+    assert_eq!(ran.status.code(), Some(0), "{}", text(&ran));
+    assert!(text(&ran).contains("Finished: 2 created"), "{}", text(&ran));
+    let results: Vec<_> = std::fs::read_dir(&home.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("good.results-"))
+        .collect();
+    assert_eq!(results.len(), 1, "a results file next to the input");
+
+    let bad = home.file("bad.csv", WITH_BAD_ROW);
+    let partly = output(
+        against(&home, &sandbox)
+            .args(["run", "--yes", "--json"])
+            .arg(&bad),
+    )
+    .await;
+    assert_eq!(partly.status.code(), Some(1), "{}", text(&partly));
+    let lines = json_lines(&partly);
+    let finished = lines
+        .iter()
+        .find(|l| l["event"] == "finished")
+        .expect("a finished event");
+    assert_eq!(
+        finished["data"]["progress"]["created"], 1,
+        "grace only: ada existed"
+    );
+    assert_eq!(finished["data"]["progress"]["existed"], 1);
+    assert_eq!(finished["data"]["progress"]["failed"], 1);
+    let exports = lines.iter().find(|l| l["type"] == "exports").unwrap();
+    let failed_path = exports["failedRows"].as_str().unwrap();
+    let failed = std::fs::read_to_string(failed_path).unwrap();
+    assert_eq!(failed, "name,email,division\nNo Mail,,\n");
+
+    let runs = output(rollcall(&home).arg("runs")).await;
+    assert_eq!(text(&runs).lines().count(), 2, "{}", text(&runs));
+    assert!(text(&runs).contains("finished"));
+}
+
+#[tokio::test]
+async fn wrong_secret_and_missing_permission_exit_3() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        clients: vec![
+            SandboxClient::demo(),
+            SandboxClient::with_permissions("viewer", "viewer-secret", &["directory:user:view"]),
+        ],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let home = Home::new("auth");
+    let good = home.file("good.csv", GOOD);
+    let wrong = output(
+        against(&home, &sandbox)
+            .env("GENESYS_CLIENT_SECRET", "not-the-secret")
+            .args(["plan"])
+            .arg(&good),
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(3), "{}", text(&wrong));
+    assert!(
+        text(&wrong).contains("wrong client id/secret"),
+        "{}",
+        text(&wrong)
+    );
+    assert!(!text(&wrong).contains("not-the-secret"));
+
+    let viewer = output(
+        against(&home, &sandbox)
+            .env("GENESYS_CLIENT_ID", "viewer")
+            .env("GENESYS_CLIENT_SECRET", "viewer-secret")
+            .args(["run", "--yes"])
+            .arg(&good),
+    )
+    .await;
+    assert_eq!(viewer.status.code(), Some(3), "{}", text(&viewer));
+    assert!(
+        text(&viewer).contains("directory:user:add"),
+        "{}",
+        text(&viewer)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        rate_limit: RateLimitConfig {
+            requests: 20,
+            window: Duration::from_secs(1),
+        },
+        latency: Latency {
+            base: Duration::from_millis(10),
+            jitter: Duration::ZERO,
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let home = Home::new("ctrlc");
+    let mut csv = String::from("name,email\n");
+    for i in 0..120 {
+        csv.push_str(&format!("User {i},user{i}@example.com\n"));
+    }
+    let file = home.file("many.csv", &csv);
+    let child = against(&home, &sandbox)
+        .args(["run", "--yes", "--pool", "1"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pid = child.id().unwrap();
+    let signalled = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let cancelled = child.wait_with_output().await.unwrap();
+    assert_eq!(cancelled.status.code(), Some(4), "{}", text(&cancelled));
+    let said = text(&cancelled);
+    assert!(said.contains("Cancelled"), "{said}");
+    assert!(said.contains("rollcall resume"), "{said}");
+    let created_before = sandbox.stats().users_created;
+    assert!(
+        created_before > 0 && created_before < 120,
+        "{created_before}"
+    );
+
+    let resumed = output(against(&home, &sandbox).args(["resume", "--yes"])).await;
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert_eq!(sandbox.stats().users_created, 120);
+    let users = sandbox.users();
+    for i in 0..120 {
+        let email = format!("user{i}@example.com");
+        assert_eq!(
+            users.iter().filter(|u| u.email == email).count(),
+            1,
+            "{email}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_driven_by_another_process_is_refused_with_its_pid() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        rate_limit: RateLimitConfig {
+            requests: 10,
+            window: Duration::from_secs(1),
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let home = Home::new("busy");
+    let mut csv = String::from("name,email\n");
+    for i in 0..60 {
+        csv.push_str(&format!("User {i},user{i}@example.com\n"));
+    }
+    let file = home.file("many.csv", &csv);
+    let mut first = against(&home, &sandbox)
+        .args(["run", "--yes", "--pool", "1", "--json"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = first.id().unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let runs = output(rollcall(&home).args(["runs", "--json"])).await;
+    let run_id = json_lines(&runs)[0]["run"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = output(against(&home, &sandbox).args(["resume", "--yes", &run_id])).await;
+    assert_eq!(second.status.code(), Some(4), "{}", text(&second));
+    assert!(
+        text(&second).contains(&format!("another Rollcall process (pid {pid})")),
+        "{}",
+        text(&second)
+    );
+    let _ = first.kill().await;
+}
+
+#[tokio::test]
+async fn sandbox_prints_one_json_line() {
+    let home = Home::new("sandbox");
+    let mut child = rollcall(&home)
+        .args(["sandbox", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let line = lines.next_line().await.unwrap().unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(info["client_id"], DEMO_CLIENT_ID);
+    assert_eq!(info["client_secret"], DEMO_CLIENT_SECRET);
+    assert!(info["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
+    let _ = child.kill().await;
+}
+
+#[tokio::test]
+async fn without_a_keychain_a_profile_is_refused_and_nothing_is_written() {
+    let home = Home::new("nokeychain");
+    let mut add = rollcall(&home);
+    add.env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .args([
+            "profiles",
+            "add",
+            "Prod",
+            "--region",
+            "eu-west-1",
+            "--client-id",
+            "abc",
+        ])
+        .stdin(Stdio::piped());
+    let mut child = add
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"keychain-less-secret\n").await.unwrap();
+    }
+    let out = child.wait_with_output().await.unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("keychain"), "{}", text(&out));
+    assert!(!home.0.join("config/profiles.json").exists());
+    assert_no_file_contains(&home.0, "keychain-less-secret");
+}
+
+fn assert_no_file_contains(dir: &Path, needle: &str) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            assert_no_file_contains(&path, needle);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!found, "{} holds the secret", path.display());
+        }
+    }
+}
+
+/// Profiles against a real Secret Service (gnome-keyring) in a private D-Bus session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_keep_the_secret_in_a_real_keychain() {
+    if which("dbus-run-session").is_none() || which("gnome-keyring-daemon").is_none() {
+        panic!("dbus-run-session and gnome-keyring are needed (scripts/setup installs them)");
+    }
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("keychain");
+    let file = home.file("good.csv", GOOD);
+    let binary = env!("CARGO_BIN_EXE_rollcall");
+    let script = format!(
+        r#"
+set -u
+echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+echo '{secret}' | '{binary}' profiles add Local --api-url '{url}' --client-id '{id}'; echo "add=$?"
+'{binary}' profiles list; echo "list=$?"
+echo "stored=$(secret-tool lookup service app.rollcall.desktop username 'profile:Local' 2>/dev/null | wc -c)"
+'{binary}' profiles test Local; echo "test=$?"
+'{binary}' run --yes --profile Local '{file}'; echo "run=$?"
+'{binary}' profiles remove Local; echo "remove=$?"
+'{binary}' profiles test Local; echo "after=$?"
+"#,
+        url = sandbox.url(),
+        id = DEMO_CLIENT_ID,
+        secret = DEMO_CLIENT_SECRET,
+        file = file.display(),
+    );
+    let out = rollcall_session(&home, &script).await;
+    let said = text(&out);
+    for expected in ["add=0", "list=0", "test=0", "run=0", "remove=0", "after=2"] {
+        assert!(said.contains(expected), "expected {expected} in:\n{said}");
+    }
+    assert!(said.contains("Saved the profile \"Local\""), "{said}");
+    assert!(said.contains("The profile \"Local\" works"), "{said}");
+    assert!(said.contains("Finished: 2 created"), "{said}");
+    assert!(
+        !said.contains("stored=0"),
+        "the secret was in the keychain:\n{said}"
+    );
+    assert_eq!(sandbox.stats().users_created, 2);
+    let profiles = std::fs::read_to_string(home.0.join("config/profiles.json")).unwrap();
+    assert!(!profiles.contains("Local"), "removed: {profiles}");
+    assert_no_file_contains(&home.0.join("config"), DEMO_CLIENT_SECRET);
+    assert_no_file_contains(&home.0.join("data"), DEMO_CLIENT_SECRET);
+}
+
+async fn rollcall_session(home: &Home, script: &str) -> Output {
+    Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script])
+        .env("HOME", &home.0)
+        .env("ROLLCALL_HOME", &home.0)
+        .env("XDG_DATA_HOME", home.0.join("xdg-data"))
+        .env_remove("GENESYS_CLIENT_ID")
+        .env_remove("GENESYS_CLIENT_SECRET")
+        .env_remove("GENESYS_API_URL")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|path| path.is_file())
+    })
+}
