@@ -4,6 +4,7 @@
 
 pub mod genesys;
 pub mod import;
+pub mod logging;
 pub mod paths;
 pub mod plan;
 pub mod profiles;

@@ -56,6 +56,9 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The log goes to the shared log folder; a failure to open it is not worth stopping for.
+    let _log = rollcall_core::paths::AppDirs::for_current_user()
+        .and_then(|dirs| rollcall_core::logging::init(&dirs.logs, "rollcall").ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -190,6 +190,7 @@ pub async fn drive(
             message: None,
         }])
         .await?;
+    tracing::info!(run = %run_id, rows = record.total, pool = pool_size, resumed, "run started");
     engine
         .emit(RunEvent::Started {
             run_id: run_id.to_owned(),
@@ -297,6 +298,7 @@ impl Engine {
     }
 
     fn stop_run(&self, message: String) {
+        tracing::error!(run = %self.run_id, "run stopping: {message}");
         let mut stop = self.stop.lock().expect("stop");
         if stop.is_none() {
             *stop = Some(message);
@@ -370,6 +372,15 @@ impl Engine {
             .clone()
             .with_retry_observer(Arc::new(move |notice: &RetryNotice| {
                 retries.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(
+                    line,
+                    operation = %notice.operation,
+                    attempt = notice.attempt,
+                    wait_ms = notice.wait.as_millis() as u64,
+                    correlation_id = notice.correlation_id.as_deref().unwrap_or(""),
+                    "retrying: {}",
+                    notice.reason.describe()
+                );
                 let event = if notice.reason == RetryReason::RateLimited {
                     RunEvent::RateLimited {
                         wait_ms: notice.wait.as_millis() as u64,
@@ -432,7 +443,9 @@ impl Engine {
         loop {
             if maybe_sent {
                 match self.find_user(client, &email, false).await {
-                    Ok(Some(user)) => return self.created(index, &user, Some(LOST_ANSWER)).await,
+                    Ok(Some(user)) => {
+                        return self.created(index, &user, Some(LOST_ANSWER), None).await
+                    }
                     Ok(None) => {
                         if resends >= self.settle.max_resends {
                             let error = RowError {
@@ -490,8 +503,8 @@ impl Engine {
             match result {
                 Ok(reply) => {
                     self.transient_streak.store(0, Ordering::Relaxed);
-                    let _ = self.record(vec![attempt]).await;
-                    return self.created(index, &reply.value, None).await;
+                    // One commit for the attempt and the outcome.
+                    return self.created(index, &reply.value, None, Some(attempt)).await;
                 }
                 Err(e) if e.is_conflict() => {
                     let _ = self.record(vec![attempt]).await;
@@ -527,7 +540,9 @@ impl Engine {
         error: &GenesysError,
     ) -> Step {
         match self.find_user(client, email, true).await {
-            Ok(Some(user)) if maybe_sent => self.created(index, &user, Some(LOST_ANSWER)).await,
+            Ok(Some(user)) if maybe_sent => {
+                self.created(index, &user, Some(LOST_ANSWER), None).await
+            }
             Ok(Some(user)) if user.state == Some(UserState::Deleted) => {
                 let error = RowError {
                     message: format!(
@@ -589,7 +604,7 @@ impl Engine {
             };
             if user.state != Some(UserState::Deleted) {
                 // Restored already (by an earlier attempt of this run).
-                return self.restored(index, &user).await;
+                return self.restored(index, &user, None).await;
             }
             if !self.record(vec![RowUpdate::Intent { index }]).await {
                 return Step::Deferred;
@@ -602,11 +617,15 @@ impl Engine {
             };
             let result = client.patch_user(&user.id, &patch).await;
             let attempt = attempt_record(index, "restore", &result);
-            let _ = self.record(vec![attempt]).await;
             match result {
-                Ok(reply) => return self.restored(index, &reply.value).await,
-                Err(e) if e.status() == Some(409) => continue,
-                Err(e) => return self.refused(index, &e).await,
+                Ok(reply) => return self.restored(index, &reply.value, Some(attempt)).await,
+                Err(e) => {
+                    let _ = self.record(vec![attempt]).await;
+                    if e.status() == Some(409) {
+                        continue;
+                    }
+                    return self.refused(index, &e).await;
+                }
             }
         }
         let error = RowError {
@@ -806,7 +825,13 @@ impl Engine {
         }
     }
 
-    async fn created(&self, index: usize, user: &User, note: Option<&str>) -> Step {
+    async fn created(
+        &self,
+        index: usize,
+        user: &User,
+        note: Option<&str>,
+        attempt: Option<RowUpdate>,
+    ) -> Step {
         let note = note.map(str::to_owned);
         let update = RowUpdate::Created {
             index,
@@ -814,7 +839,10 @@ impl Engine {
             version: user.version,
             note: note.clone(),
         };
-        if !self.record(vec![update]).await {
+        if !self
+            .record(attempt.into_iter().chain([update]).collect())
+            .await
+        {
             return Step::Deferred;
         }
         self.update_row(index, |r| {
@@ -829,13 +857,16 @@ impl Engine {
         Step::Done
     }
 
-    async fn restored(&self, index: usize, user: &User) -> Step {
+    async fn restored(&self, index: usize, user: &User, attempt: Option<RowUpdate>) -> Step {
         let update = RowUpdate::Restored {
             index,
             user_id: user.id.clone(),
             version: user.version,
         };
-        if !self.record(vec![update]).await {
+        if !self
+            .record(attempt.into_iter().chain([update]).collect())
+            .await
+        {
             return Step::Deferred;
         }
         self.update_row(index, |r| {
@@ -848,6 +879,15 @@ impl Engine {
     }
 
     async fn failed(&self, index: usize, error: RowError) -> Step {
+        let line = self.rows.lock().expect("rows")[index].line;
+        tracing::warn!(
+            run = %self.run_id,
+            line,
+            code = error.code.as_deref().unwrap_or(""),
+            correlation_id = error.correlation_id.as_deref().unwrap_or(""),
+            "row failed: {}",
+            error.message
+        );
         if !self
             .record(vec![RowUpdate::Failed {
                 index,
@@ -976,6 +1016,16 @@ impl Engine {
             progress.per_minute = progress.done as f64 / minutes;
         }
         progress.eta_seconds = Some(0);
+        tracing::info!(
+            run = %self.run_id,
+            status = ?status,
+            created = progress.created,
+            existed = progress.existed,
+            failed = progress.failed,
+            seconds = progress.elapsed_seconds,
+            "run ended{}",
+            message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+        );
         let summary = RunSummary {
             run_id: self.run_id.clone(),
             status,
