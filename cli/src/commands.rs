@@ -317,9 +317,14 @@ fn print_plan(plan: &Plan) {
     );
     let lookup = match plan.lookup {
         rollcall_core::plan::Lookup::Paged { pages } => {
-            format!("paged through the org ({pages} pages)")
+            format!("by paging through the org ({pages} page{})", plural(pages))
         }
-        rollcall_core::plan::Lookup::Search { searches } => format!("{searches} searches"),
+        rollcall_core::plan::Lookup::Search { searches } => {
+            format!(
+                "with {searches} search{}",
+                if searches == 1 { "" } else { "es" }
+            )
+        }
     };
     println!(
         "Looked up existing users {lookup}; {} calls so far. The run makes {} calls on {} token{} at {} requests/min each: about {}.",

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::builder::TypedValueParser;
 use clap::Args;
 use rollcall_core::sandbox::{
-    Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, DEMO_CLIENT_ID,
+    Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, SeedUser, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
 
@@ -69,6 +69,9 @@ pub struct SandboxArgs {
     /// Start with an org holding only a home division (no demo users).
     #[arg(long)]
     empty: bool,
+    /// Add this many active users (seed0@example.com, seed1@…), to try Rollcall on a large org.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed_users: usize,
     /// Keep the org in this JSON file, so it survives a restart.
     #[arg(long, value_name = "FILE")]
     state_file: Option<PathBuf>,
@@ -78,6 +81,21 @@ pub struct SandboxArgs {
 }
 
 impl SandboxArgs {
+    fn seed_org(&self) -> Seed {
+        let mut seed = if self.empty {
+            Seed::empty()
+        } else {
+            Seed::demo()
+        };
+        seed.users.extend((0..self.seed_users).map(|i| SeedUser {
+            name: format!("Seed User {i}"),
+            email: format!("seed{i}@example.com"),
+            state: rollcall_core::genesys::UserState::Active,
+            division: None,
+        }));
+        seed
+    }
+
     fn config(&self) -> Result<SandboxConfig, String> {
         for (name, share) in [
             ("--fail-503", self.fail_503),
@@ -114,11 +132,7 @@ impl SandboxArgs {
                 drop_after_create: self.drop_after_create,
                 revoke_tokens_after: self.revoke_tokens_after,
             },
-            seed: if self.empty {
-                Seed::empty()
-            } else {
-                Seed::demo()
-            },
+            seed: self.seed_org(),
             state_file: self.state_file.clone(),
             rng_seed: self.seed,
             ..SandboxConfig::default()
