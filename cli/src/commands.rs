@@ -11,7 +11,7 @@ use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::{plan, DeletedPolicy, Plan, PlanOptions, RowAction};
 use rollcall_core::run::{
     drive, export, passwords, record_run, Journal, RowStatus, RunContext, RunControl, RunEvent,
-    RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy,
+    RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy, StopReason,
 };
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -799,11 +799,7 @@ fn exit_code(summary: &RunSummary) -> ExitCode {
     match summary.status {
         RunStatus::Finished if summary.progress.failed == 0 => ExitCode::SUCCESS,
         RunStatus::Finished => ExitCode::from(exit::FAILED),
-        RunStatus::Interrupted
-            if summary.message.as_deref().is_some_and(|m| {
-                m.contains("permission") || m.contains("OAuth") || m.contains("access token")
-            }) =>
-        {
+        RunStatus::Interrupted if summary.stop_reason == Some(StopReason::Access) => {
             ExitCode::from(exit::AUTH)
         }
         _ => ExitCode::from(exit::INTERRUPTED),

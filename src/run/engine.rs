@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
-use super::events::{Progress, RunEvent, RunSummary};
+use super::events::{Progress, RunEvent, RunSummary, StopReason};
 use super::journal::{
     Journal, JournalRow, JournalWriter, RowError, RowStatus, RowUpdate, RunLock, RunStatus,
     StepStatus,
@@ -139,7 +139,7 @@ struct Engine {
     events: mpsc::Sender<RunEvent>,
     control: RunControl,
     /// Why the run must stop (a problem every row would meet).
-    stop: Mutex<Option<String>>,
+    stop: Mutex<Option<(StopReason, String)>>,
     stopping: AtomicBool,
     /// Rows that gave up on transient failures in a row; the network is likely down.
     transient_streak: AtomicUsize,
@@ -297,11 +297,11 @@ impl Engine {
         self.control.is_cancelled() || self.stopping.load(Ordering::Relaxed)
     }
 
-    fn stop_run(&self, message: String) {
+    fn stop_run(&self, reason: StopReason, message: String) {
         tracing::error!(run = %self.run_id, "run stopping: {message}");
         let mut stop = self.stop.lock().expect("stop");
         if stop.is_none() {
-            *stop = Some(message);
+            *stop = Some((reason, message));
         }
         self.stopping.store(true, Ordering::Relaxed);
     }
@@ -326,9 +326,10 @@ impl Engine {
         match self.write(updates).await {
             Ok(()) => true,
             Err(e) => {
-                self.stop_run(format!(
-                    "{e}; stopped so that no user is created unrecorded."
-                ));
+                self.stop_run(
+                    StopReason::Journal,
+                    format!("{e}; stopped so that no user is created unrecorded."),
+                );
                 false
             }
         }
@@ -710,7 +711,7 @@ impl Engine {
                 Err(e) if e.is_auth_or_permission() || matches!(e, GenesysError::GaveUp { .. }) => {
                     // Leave the step pending: a resume will do it.
                     if e.is_auth_or_permission() {
-                        self.stop_run(e.to_string());
+                        self.stop_run(StopReason::Access, e.to_string());
                     }
                     return;
                 }
@@ -910,7 +911,7 @@ impl Engine {
     async fn refused(&self, index: usize, error: &GenesysError) -> Step {
         if error.is_auth_or_permission() {
             // Every other row would meet the same refusal: stop, keep the row pending.
-            self.stop_run(error.to_string());
+            self.stop_run(StopReason::Access, error.to_string());
             return self.deferred(index, error).await;
         }
         if matches!(
@@ -943,10 +944,13 @@ impl Engine {
         if !error.is_auth_or_permission() {
             let streak = self.transient_streak.fetch_add(1, Ordering::Relaxed) + 1;
             if streak >= 3 {
-                self.stop_run(format!(
-                    "Genesys Cloud kept failing or could not be reached ({error}). The run \
+                self.stop_run(
+                    StopReason::Unreachable,
+                    format!(
+                        "Genesys Cloud kept failing or could not be reached ({error}). The run \
                      stopped so nothing is lost; resume it when the connection is back."
-                ));
+                    ),
+                );
             }
         }
         Step::Deferred
@@ -986,7 +990,8 @@ impl Engine {
             .filter(|r| !r.status.is_final() || needs_follow_up(r, self.invite))
             .count();
         let stop = self.stop.lock().expect("stop").clone();
-        let (status, message) = if let Some(message) = stop {
+        let stop_reason = stop.as_ref().map(|(reason, _)| *reason);
+        let (status, message) = if let Some((_, message)) = stop {
             (RunStatus::Interrupted, Some(message))
         } else if self.control.is_cancelled() && unfinished > 0 {
             (
@@ -1030,6 +1035,7 @@ impl Engine {
             run_id: self.run_id.clone(),
             status,
             message,
+            stop_reason,
             progress,
         };
         self.emit(RunEvent::Progress(summary.progress.clone()))

@@ -87,6 +87,18 @@ pub struct Progress {
     pub retries: u64,
 }
 
+/// A problem that stopped a whole run (every row would have met it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StopReason {
+    /// Credentials or permissions: a wrong secret, a revoked client, a missing permission.
+    Access,
+    /// Genesys kept failing or could not be reached.
+    Unreachable,
+    /// The run journal could not be written.
+    Journal,
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -95,6 +107,8 @@ pub struct RunSummary {
     pub status: RunStatus,
     /// Why it stopped early, in words an admin can act on.
     pub message: Option<String>,
+    /// What kind of problem stopped it, when one did.
+    pub stop_reason: Option<StopReason>,
     pub progress: Progress,
 }
 

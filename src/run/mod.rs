@@ -9,7 +9,7 @@ pub mod journal;
 use std::collections::HashMap;
 
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
-pub use events::{Progress, RunEvent, RunSummary};
+pub use events::{Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
     Journal, JournalError, JournalRow, RowError, RowStatus, RunLock, RunRecord, RunStatus,
     StepStatus,
