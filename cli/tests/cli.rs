@@ -460,7 +460,10 @@ echo "stored=$(secret-tool lookup service app.rollcall.desktop username 'profile
     assert!(!profiles.contains("Local"), "removed: {profiles}");
     // Not a byte of the secret anywhere the CLI wrote (profiles, journal, results, logs; the
     // keyring's own file is encrypted), nor in what it printed.
-    assert!(home.0.join("logs").read_dir().unwrap().next().is_some(), "a log was written");
+    assert!(
+        home.0.join("logs").read_dir().unwrap().next().is_some(),
+        "a log was written"
+    );
     assert_no_file_contains(&home.0, DEMO_CLIENT_SECRET);
     assert!(!said.contains(DEMO_CLIENT_SECRET), "{said}");
 }

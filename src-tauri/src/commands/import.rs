@@ -1,0 +1,291 @@
+//! Import: open a file (dropped, browsed, named on the command line, or the sample), show how
+//! it was read and mapped, every row and every problem; change and remember the mapping.
+
+use std::path::{Path, PathBuf};
+
+use rollcall_core::import::mapping::normalize_header;
+use rollcall_core::import::{
+    import_path, template_csv, ColumnMapping, Field, ImportOptions, ImportReport, MatchedBy,
+    RowIssue, SourceInfo,
+};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+
+use crate::dialogs;
+use crate::error::{Error, Result};
+use crate::state::{AppState, ImportedFile};
+
+/// The sample file a newcomer starts with: good rows, an existing user, a deleted one, and a
+/// few mistakes the preview shows.
+const SAMPLE_CSV: &str = include_str!("../../resources/sample-users.csv");
+/// Where the user's column choices are remembered, in the config folder.
+const MAPPING_FILE: &str = "column-mapping.json";
+
+/// How to read the file, as the import step's options say.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ReadOptions {
+    /// ISO country code for phone numbers without `+`.
+    default_country: Option<String>,
+    /// The sheet of an `.xlsx`.
+    sheet: Option<String>,
+}
+
+/// A field a column can be mapped to, for the mapping's drop-downs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldOption {
+    key: &'static str,
+    /// Whether this release acts on it (the others are read and checked only).
+    applied: bool,
+}
+
+/// One record of the file, for the preview grid.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewRow {
+    line: usize,
+    cells: Vec<String>,
+    /// The row has no error and will be planned.
+    valid: bool,
+}
+
+/// Counts shown above the grid.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewCounts {
+    rows: usize,
+    valid: usize,
+    invalid: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+/// Everything the import step shows.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    path: String,
+    source: SourceInfo,
+    headers: Vec<String>,
+    mapping: ColumnMapping,
+    fields: Vec<FieldOption>,
+    rows: Vec<PreviewRow>,
+    issues: Vec<RowIssue>,
+    counts: PreviewCounts,
+}
+
+impl Preview {
+    fn new(path: &Path, report: &ImportReport) -> Preview {
+        let rows: Vec<PreviewRow> = report
+            .rows
+            .iter()
+            .map(|row| PreviewRow {
+                line: row.line,
+                cells: row.raw.clone(),
+                valid: row.draft.is_some(),
+            })
+            .collect();
+        let valid = rows.iter().filter(|r| r.valid).count();
+        Preview {
+            path: path.display().to_string(),
+            source: report.source.clone(),
+            headers: report.headers.clone(),
+            mapping: report.mapping.clone(),
+            fields: Field::ALL
+                .iter()
+                .map(|f| FieldOption {
+                    key: f.key(),
+                    applied: f.is_applied(),
+                })
+                .collect(),
+            counts: PreviewCounts {
+                rows: rows.len(),
+                valid,
+                invalid: rows.len() - valid,
+                errors: report.error_count(),
+                warnings: report.warning_count(),
+            },
+            rows,
+            issues: report.issues.clone(),
+        }
+    }
+}
+
+/// Read a file: the same command serves a drop on the window, Browse, the command line and the
+/// sample.
+#[tauri::command]
+pub async fn open_file(
+    state: State<'_, AppState>,
+    path: String,
+    options: Option<ReadOptions>,
+) -> Result<Preview> {
+    import_into_session(&state, PathBuf::from(path), options.unwrap_or_default()).await
+}
+
+/// Browse for a file; `None` when the user cancels.
+#[tauri::command]
+pub async fn choose_file(app: AppHandle) -> Result<Option<String>> {
+    Ok(dialogs::pick_user_file(&app)
+        .await?
+        .map(|path| path.display().to_string()))
+}
+
+/// Write the sample file to the data folder and open it.
+#[tauri::command]
+pub async fn open_sample(state: State<'_, AppState>) -> Result<Preview> {
+    let path = state.dirs.data.join("sample-users.csv");
+    std::fs::create_dir_all(&state.dirs.data).map_err(|e| Error::Io(e.to_string()))?;
+    std::fs::write(&path, SAMPLE_CSV)
+        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+    import_into_session(&state, path, ReadOptions::default()).await
+}
+
+/// Send a column to a field (or ignore it with `null`), remember the choice for the next file,
+/// and read the file again with it.
+#[tauri::command]
+pub async fn map_column(
+    state: State<'_, AppState>,
+    header: String,
+    field: Option<Field>,
+    options: Option<ReadOptions>,
+) -> Result<Preview> {
+    let path = {
+        let session = state.session.lock().expect("session");
+        let file = session
+            .file
+            .as_ref()
+            .ok_or_else(|| Error::NotReady("Open a file first.".to_owned()))?;
+        file.path.clone()
+    };
+    let mut saved = saved_mapping(&state.dirs.config);
+    remember(&mut saved, &header, field);
+    save_mapping(&state.dirs.config, &saved)?;
+    import_into_session(&state, path, options.unwrap_or_default()).await
+}
+
+/// Forget the remembered column choices and read the file again.
+#[tauri::command]
+pub async fn reset_mapping(
+    state: State<'_, AppState>,
+    options: Option<ReadOptions>,
+) -> Result<Option<Preview>> {
+    let file = state.dirs.config.join(MAPPING_FILE);
+    if file.exists() {
+        std::fs::remove_file(&file).map_err(|e| Error::Io(e.to_string()))?;
+    }
+    let path = state
+        .session
+        .lock()
+        .expect("session")
+        .file
+        .as_ref()
+        .map(|f| f.path.clone());
+    match path {
+        Some(path) => Ok(Some(
+            import_into_session(&state, path, options.unwrap_or_default()).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Save the template (the admin UI's columns and one example row).
+#[tauri::command]
+pub async fn save_template(app: AppHandle) -> Result<Option<String>> {
+    let Some(path) = dialogs::save_csv(&app, "Save the template", "rollcall-template.csv").await?
+    else {
+        return Ok(None);
+    };
+    std::fs::write(&path, template_csv())
+        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+    Ok(Some(path.display().to_string()))
+}
+
+async fn import_into_session(
+    state: &AppState,
+    path: PathBuf,
+    read: ReadOptions,
+) -> Result<Preview> {
+    let options = ImportOptions {
+        default_country: read.default_country.filter(|c| !c.trim().is_empty()),
+        sheet: read.sheet.filter(|s| !s.trim().is_empty()),
+        mapping: Some(saved_mapping(&state.dirs.config)).filter(|m| !m.columns.is_empty()),
+        ..ImportOptions::default()
+    };
+    let reading = path.clone();
+    let report =
+        tauri::async_runtime::spawn_blocking(move || import_path(&reading, &options)).await??;
+    let preview = Preview::new(&path, &report);
+    let mut session = state.session.lock().expect("session");
+    session.plan = None;
+    session.file = Some(ImportedFile { path, report });
+    Ok(preview)
+}
+
+/// The user's remembered column choices (empty when there are none or the file is unreadable:
+/// the automatic match then applies).
+fn saved_mapping(config: &Path) -> ColumnMapping {
+    std::fs::read(config.join(MAPPING_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn save_mapping(config: &Path, mapping: &ColumnMapping) -> Result<()> {
+    std::fs::create_dir_all(config).map_err(|e| Error::Io(e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(mapping).expect("a mapping serialises");
+    std::fs::write(config.join(MAPPING_FILE), bytes).map_err(|e| Error::Io(e.to_string()))
+}
+
+/// Record one choice: this header holds `field`, and no other remembered header does.
+fn remember(mapping: &mut ColumnMapping, header: &str, field: Option<Field>) {
+    let key = normalize_header(header);
+    mapping
+        .columns
+        .retain(|c| normalize_header(&c.header) != key);
+    if let Some(field) = field {
+        mapping.columns.retain(|c| c.field != Some(field));
+    }
+    mapping
+        .columns
+        .push(rollcall_core::import::ColumnAssignment {
+            header: header.to_owned(),
+            field,
+            matched_by: MatchedBy::User,
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remembered_choice_replaces_the_earlier_one_for_the_same_header_and_field() {
+        let mut mapping = ColumnMapping::default();
+        remember(&mut mapping, "Work Mail", Some(Field::Email));
+        remember(&mut mapping, "work-mail", Some(Field::EmailManager));
+        remember(&mut mapping, "Boss", Some(Field::EmailManager));
+        let choices: Vec<(&str, Option<Field>)> = mapping
+            .columns
+            .iter()
+            .map(|c| (c.header.as_str(), c.field))
+            .collect();
+        assert_eq!(choices, [("Boss", Some(Field::EmailManager))]);
+    }
+
+    #[test]
+    fn the_sample_file_has_good_and_bad_rows() {
+        let report = rollcall_core::import::import_bytes(
+            SAMPLE_CSV.as_bytes(),
+            "sample-users.csv",
+            &ImportOptions::default(),
+        )
+        .expect("the sample reads");
+        let invalid = report.rows.iter().filter(|r| r.draft.is_none()).count();
+        assert!(report.rows.len() >= 10, "{} rows", report.rows.len());
+        assert!(
+            (2..=5).contains(&invalid),
+            "a few invalid rows, not {invalid}"
+        );
+    }
+}

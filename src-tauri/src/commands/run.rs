@@ -1,0 +1,480 @@
+//! Run, results and history: drive a planned run (or resume one from the journal), stream its
+//! events to the window, pause, resume, cancel, and export what happened.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use rollcall_core::genesys::GenesysClient;
+use rollcall_core::import::{import_path, ImportOptions, ImportReport};
+use rollcall_core::paths::AppDirs;
+use rollcall_core::plan::auto_pool_size;
+use rollcall_core::run::events::StopReason;
+use rollcall_core::run::RunError;
+use rollcall_core::run::{
+    drive, export, passwords, record_run, Journal, JournalRow, Progress, RowStatus, RunContext,
+    RunControl, RunEvent, RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy,
+};
+use rollcall_core::secrets::Secret;
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+use tokio::sync::mpsc;
+
+use super::profiles::client_for;
+use crate::dialogs;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// How often queued events go to the window: often enough to look live, rarely enough that a
+/// burst of 100,000 rows finishing at once (a resume) is a few hundred messages.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+/// Requests each token keeps in flight.
+const WORKERS_PER_TOKEN: usize = 4;
+/// Requests per minute per token when Genesys has not said (its documented default).
+const DEFAULT_ALLOWANCE: u32 = 300;
+
+/// A run that started.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStarted {
+    run_id: String,
+    total: usize,
+    pool_size: u8,
+    /// Requests per minute per token (the chart's allowance line is this times the pool).
+    allowance_per_minute: u32,
+}
+
+/// A past run, for the history.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunHistoryEntry {
+    #[serde(flatten)]
+    record: RunRecord,
+    /// `running` only while a process drives it; a crashed run shows as `interrupted`.
+    effective_status: RunStatus,
+    /// Whether "Resume" applies.
+    resumable: bool,
+    counts: HashMap<RowStatus, usize>,
+}
+
+/// What an export wrote.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exported {
+    path: String,
+    rows: usize,
+    advice: Option<&'static str>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportKind {
+    /// Every row with its result.
+    Results,
+    /// The failed and invalid rows, in the file's own layout.
+    FailedRows,
+}
+
+/// Journal a run for the current plan and drive it; its events arrive on `on_event`, in
+/// batches.
+#[tauri::command]
+pub async fn start_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_event: Channel<Vec<RunEvent>>,
+) -> Result<RunStarted> {
+    let (report, plan, profile) = {
+        let session = state.session.lock().expect("session");
+        let (Some(file), Some(planned)) = (&session.file, &session.plan) else {
+            return Err(Error::NotReady("Make a plan first.".to_owned()));
+        };
+        (
+            file.report.clone(),
+            planned.plan.clone(),
+            planned.profile.clone(),
+        )
+    };
+    let source_path = {
+        let session = state.session.lock().expect("session");
+        session.file.as_ref().map(|f| f.path.clone())
+    };
+    let client = client_for(&state, &profile).await?;
+    let origin = RunOrigin {
+        source_name: report.source.file_name.clone(),
+        source_path: source_path
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .map(|p| p.display().to_string()),
+        endpoint: client.endpoint().describe(),
+        client_id: client.client_id().to_owned(),
+        profile: Some(profile),
+    };
+    let journal_path = state.dirs.journal();
+    let (journal, record, passwords) = tauri::async_runtime::spawn_blocking(move || {
+        let mut journal = Journal::open(&journal_path)?;
+        let record = record_run(&mut journal, &report, &plan, &origin)?;
+        Ok::<_, Error>((journal, record, passwords(&report)))
+    })
+    .await??;
+    let started = RunStarted {
+        run_id: record.id.clone(),
+        total: record.total,
+        pool_size: plan_pool(&state),
+        allowance_per_minute: plan_allowance(&state),
+    };
+    let pool_size = started.pool_size;
+    launch(
+        &app, &state, journal, record.id, client, passwords, pool_size, on_event,
+    );
+    Ok(started)
+}
+
+/// Drive an unfinished run again (after Cancel, an interruption, or a crash).
+#[tauri::command]
+pub async fn resume_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    run_id: String,
+    on_event: Channel<Vec<RunEvent>>,
+) -> Result<RunStarted> {
+    let journal_path = state.dirs.journal();
+    let id = run_id.clone();
+    let (journal, record, rows) = tauri::async_runtime::spawn_blocking(move || {
+        let journal = Journal::open(&journal_path)?;
+        let record = journal.run(&id)?;
+        let rows = journal.rows(&id)?;
+        Ok::<_, Error>((journal, record, rows))
+    })
+    .await??;
+    if record.status == RunStatus::Finished {
+        return Err(Error::NotReady(format!(
+            "Run {} is already finished.",
+            record.id
+        )));
+    }
+    let profile = record.profile.clone().ok_or_else(|| {
+        Error::NotReady(
+            "This run was started from the command line; resume it there (rollcall resume)."
+                .to_owned(),
+        )
+    })?;
+    let client = client_for(&state, &profile).await?;
+    let remaining = rows.iter().filter(|r| !r.status.is_final()).count() as u32;
+    // Passwords are never journaled: read them again from the original file, when it is there
+    // and its rows still match.
+    let passwords = match record.source_path.clone() {
+        Some(path) if rows.iter().any(|r| r.has_password && !r.status.is_final()) => {
+            tauri::async_runtime::spawn_blocking(move || {
+                import_path(Path::new(&path), &ImportOptions::default())
+                    .map(|report| matching_passwords(&report, &rows))
+                    .unwrap_or_default()
+            })
+            .await?
+        }
+        _ => HashMap::new(),
+    };
+    let pool_size = record
+        .options
+        .pool_size
+        .unwrap_or_else(|| auto_pool_size(remaining, DEFAULT_ALLOWANCE));
+    let allowance = DEFAULT_ALLOWANCE;
+    let started = RunStarted {
+        run_id: record.id.clone(),
+        total: record.total,
+        pool_size,
+        allowance_per_minute: allowance,
+    };
+    launch(
+        &app, &state, journal, run_id, client, passwords, pool_size, on_event,
+    );
+    Ok(started)
+}
+
+#[tauri::command]
+pub fn pause_run(state: State<'_, AppState>, run_id: String) -> Result<()> {
+    control(&state, &run_id)?.pause();
+    Ok(())
+}
+
+#[tauri::command]
+pub fn continue_run(state: State<'_, AppState>, run_id: String) -> Result<()> {
+    control(&state, &run_id)?.resume();
+    Ok(())
+}
+
+/// Stop starting rows; those in flight finish, and the run stays resumable.
+#[tauri::command]
+pub fn cancel_run(state: State<'_, AppState>, run_id: String) -> Result<()> {
+    let control = control(&state, &run_id)?;
+    control.resume();
+    control.cancel();
+    Ok(())
+}
+
+/// Every run in the journal, newest first.
+#[tauri::command]
+pub async fn list_runs(state: State<'_, AppState>) -> Result<Vec<RunHistoryEntry>> {
+    let dirs = state.dirs.clone();
+    let entries = tauri::async_runtime::spawn_blocking(move || history(&dirs)).await??;
+    Ok(entries)
+}
+
+/// The rows of a run with their results, in file order.
+#[tauri::command]
+pub async fn run_rows(state: State<'_, AppState>, run_id: String) -> Result<Vec<JournalRow>> {
+    let journal_path = state.dirs.journal();
+    let rows =
+        tauri::async_runtime::spawn_blocking(move || Journal::open(&journal_path)?.rows(&run_id))
+            .await??;
+    Ok(rows)
+}
+
+/// Save the results file or the failed rows of a run where the user chooses.
+#[tauri::command]
+pub async fn export_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    run_id: String,
+    kind: ExportKind,
+) -> Result<Option<Exported>> {
+    let journal_path = state.dirs.journal();
+    let id = run_id.clone();
+    let (record, rows) = tauri::async_runtime::spawn_blocking(move || {
+        let journal = Journal::open(&journal_path)?;
+        Ok::<_, Error>((journal.run(&id)?, journal.rows(&id)?))
+    })
+    .await??;
+    let stem = Path::new(&record.source_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "users".to_owned());
+    let (title, name) = match kind {
+        ExportKind::Results => ("Save the results", format!("{stem}.results-{run_id}.csv")),
+        ExportKind::FailedRows => (
+            "Save the failed rows",
+            format!("{stem}.failed-{run_id}.csv"),
+        ),
+    };
+    let Some(path) = dialogs::save_csv(&app, title, &name).await? else {
+        return Ok(None);
+    };
+    let written = tauri::async_runtime::spawn_blocking({
+        let path = path.clone();
+        move || -> Result<export::ExportSummary> {
+            let file = std::fs::File::create(&path)
+                .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+            let summary = match kind {
+                ExportKind::Results => export::write_results(&record, &rows, file),
+                ExportKind::FailedRows => export::write_failed_rows(&record, &rows, file),
+            };
+            summary.map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))
+        }
+    })
+    .await??;
+    Ok(Some(Exported {
+        path: path.display().to_string(),
+        rows: written.rows,
+        advice: written.advice(),
+    }))
+}
+
+/// Empty the sandbox org back to its demo users.
+#[tauri::command]
+pub fn reset_sandbox(state: State<'_, AppState>) -> Result<()> {
+    if !state.runs.lock().expect("runs").is_empty() {
+        return Err(Error::NotReady(
+            "A run is going; cancel it before resetting the sandbox org.".to_owned(),
+        ));
+    }
+    state
+        .sandbox
+        .reset()
+        .map_err(|e| Error::Io(format!("could not save the sandbox org: {e}")))
+}
+
+fn control(state: &AppState, run_id: &str) -> Result<RunControl> {
+    state
+        .runs
+        .lock()
+        .expect("runs")
+        .get(run_id)
+        .cloned()
+        .ok_or_else(|| Error::NotReady(format!("Run {run_id} is not going.")))
+}
+
+fn plan_pool(state: &AppState) -> u8 {
+    let session = state.session.lock().expect("session");
+    session.plan.as_ref().map(|p| p.plan.pool_size).unwrap_or(1)
+}
+
+fn plan_allowance(state: &AppState) -> u32 {
+    let session = state.session.lock().expect("session");
+    session
+        .plan
+        .as_ref()
+        .map(|p| p.plan.allowance_per_minute)
+        .unwrap_or(DEFAULT_ALLOWANCE)
+}
+
+/// Spawn the engine and the forwarder of its events; the run's control is kept until it ends.
+#[allow(clippy::too_many_arguments)]
+fn launch(
+    app: &AppHandle,
+    state: &AppState,
+    journal: Journal,
+    run_id: String,
+    client: GenesysClient,
+    passwords: HashMap<usize, Secret>,
+    pool_size: u8,
+    on_event: Channel<Vec<RunEvent>>,
+) {
+    let (events, received) = mpsc::channel(4096);
+    let control = RunControl::default();
+    state
+        .runs
+        .lock()
+        .expect("runs")
+        .insert(run_id.clone(), control.clone());
+    let invite = journal
+        .run(&run_id)
+        .map(|r| r.options.invite)
+        .unwrap_or(false);
+    let context = RunContext {
+        client,
+        lock_dir: state.dirs.run_locks(),
+        pool_size,
+        workers_per_token: WORKERS_PER_TOKEN,
+        settle: SettlePolicy::default(),
+        invite,
+        passwords,
+        events,
+        control,
+    };
+    let forwarder = tauri::async_runtime::spawn(forward(received, on_event.clone()));
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let outcome = drive(journal, &run_id, context).await;
+        // The engine has dropped its sender: the forwarder drains what is left and stops.
+        let _ = forwarder.await;
+        if let Err(error) = outcome {
+            let summary = RunSummary {
+                run_id: run_id.clone(),
+                status: RunStatus::Interrupted,
+                message: Some(error.to_string()),
+                stop_reason: matches!(error, RunError::Journal(_)).then_some(StopReason::Journal),
+                progress: Progress::default(),
+            };
+            let _ = on_event.send(vec![RunEvent::Finished(summary)]);
+        }
+        app.state::<AppState>()
+            .runs
+            .lock()
+            .expect("runs")
+            .remove(&run_id);
+    });
+}
+
+/// Forward the engine's events to the window in batches. A window that went away is not an
+/// error: the run goes on and its results are in the journal.
+async fn forward(mut received: mpsc::Receiver<RunEvent>, on_event: Channel<Vec<RunEvent>>) {
+    let mut batch = Vec::new();
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    loop {
+        tokio::select! {
+            event = received.recv() => match event {
+                Some(event) => push_coalesced(&mut batch, event),
+                None => break,
+            },
+            _ = tick.tick() => {
+                if !batch.is_empty() {
+                    let _ = on_event.send(std::mem::take(&mut batch));
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = on_event.send(batch);
+    }
+}
+
+/// Progress counts are cumulative, so a batch keeps only its latest.
+fn push_coalesced(batch: &mut Vec<RunEvent>, event: RunEvent) {
+    if matches!(event, RunEvent::Progress(_)) {
+        batch.retain(|queued| !matches!(queued, RunEvent::Progress(_)));
+    }
+    batch.push(event);
+}
+
+/// The history: every run, with what its rows came to and whether it can be resumed.
+fn history(dirs: &AppDirs) -> Result<Vec<RunHistoryEntry>> {
+    if !dirs.journal().exists() {
+        return Ok(Vec::new());
+    }
+    let journal = Journal::open(&dirs.journal())?;
+    let mut entries = Vec::new();
+    for record in journal.runs()? {
+        let mut counts = HashMap::new();
+        for row in journal.rows(&record.id)? {
+            *counts.entry(row.status).or_insert(0) += 1;
+        }
+        let held = RunLock::is_held(&dirs.run_locks(), &record.id);
+        let effective_status = match record.status {
+            RunStatus::Running if !held => RunStatus::Interrupted,
+            status => status,
+        };
+        entries.push(RunHistoryEntry {
+            resumable: effective_status != RunStatus::Finished && !held && record.profile.is_some(),
+            effective_status,
+            counts,
+            record,
+        });
+    }
+    Ok(entries)
+}
+
+/// The passwords of the re-read file, for the rows that still match it (same e-mail at the
+/// same position).
+fn matching_passwords(report: &ImportReport, rows: &[JournalRow]) -> HashMap<usize, Secret> {
+    passwords(report)
+        .into_iter()
+        .filter(|(index, _)| {
+            let email = report.rows[*index].draft.as_ref().map(|d| d.email.clone());
+            rows.get(*index).is_some_and(|row| row.email == email)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(done: usize) -> RunEvent {
+        RunEvent::Progress(Progress {
+            done,
+            total: 10,
+            ..Progress::default()
+        })
+    }
+
+    #[test]
+    fn a_batch_keeps_every_row_but_only_the_latest_progress() {
+        let mut batch = Vec::new();
+        push_coalesced(&mut batch, progress(1));
+        push_coalesced(&mut batch, RunEvent::Paused { paused: true });
+        push_coalesced(&mut batch, progress(2));
+        push_coalesced(&mut batch, progress(3));
+        assert_eq!(batch, vec![RunEvent::Paused { paused: true }, progress(3)]);
+    }
+
+    #[test]
+    fn events_reach_the_window_tagged_and_camel_cased() {
+        let event = RunEvent::RateLimited {
+            wait_ms: 1500,
+            token: 0,
+        };
+        assert_eq!(
+            serde_json::to_value(vec![event]).unwrap(),
+            serde_json::json!([{"event": "rateLimited", "data": {"waitMs": 1500, "token": 0}}])
+        );
+    }
+}

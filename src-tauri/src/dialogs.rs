@@ -1,0 +1,87 @@
+//! Native Open and Save dialogs (rfd), and the hook that stands in for them under WebDriver.
+//!
+//! A dialog is built on the main thread, where the toolkit lives, and awaited on the command's
+//! task, so the window stays responsive while it is open.
+//!
+//! WebDriver cannot click through a native dialog. When the app runs under WebDriver automation
+//! (`TAURI_WEBVIEW_AUTOMATION`, set by tauri-driver), and only then:
+//! - `ROLLCALL_TEST_OPEN_FILE` names the file the Open dialog returns;
+//! - `ROLLCALL_TEST_SAVE_DIR` names the folder where the Save dialog "saves" the file under its
+//!   suggested name.
+
+use std::path::PathBuf;
+
+use tauri::AppHandle;
+
+use crate::error::{Error, Result};
+
+/// The file types Rollcall reads.
+const USER_FILES: (&str, &[&str]) = ("Users (CSV or Excel)", &["csv", "xlsx"]);
+
+/// Whether WebDriver drives this window (tauri-driver sets this variable for the app).
+pub fn under_automation() -> bool {
+    std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+fn test_hook(variable: &str) -> Option<PathBuf> {
+    if !under_automation() {
+        return None;
+    }
+    std::env::var_os(variable)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Ask for a CSV or XLSX file to open; `None` when the user cancels.
+pub async fn pick_user_file(app: &AppHandle) -> Result<Option<PathBuf>> {
+    if let Some(path) = test_hook("ROLLCALL_TEST_OPEN_FILE") {
+        return Ok(Some(path));
+    }
+    let (dialog_tx, dialog_rx) = tokio::sync::oneshot::channel();
+    app.run_on_main_thread(move || {
+        let dialog = rfd::AsyncFileDialog::new()
+            .set_title("Open a file of users")
+            .add_filter(USER_FILES.0, USER_FILES.1)
+            .pick_file();
+        let _ = dialog_tx.send(dialog);
+    })?;
+    let dialog = dialog_rx
+        .await
+        .map_err(|_| Error::Internal("the Open dialog could not be shown".to_owned()))?;
+    Ok(dialog.await.map(|file| file.path().to_path_buf()))
+}
+
+/// Ask where to save a CSV, proposing `suggested_name`; `None` when the user cancels.
+pub async fn save_csv(
+    app: &AppHandle,
+    title: &str,
+    suggested_name: &str,
+) -> Result<Option<PathBuf>> {
+    if let Some(folder) = test_hook("ROLLCALL_TEST_SAVE_DIR") {
+        return Ok(Some(folder.join(suggested_name)));
+    }
+    let (dialog_tx, dialog_rx) = tokio::sync::oneshot::channel();
+    let title = title.to_owned();
+    let suggested_name = suggested_name.to_owned();
+    app.run_on_main_thread(move || {
+        let mut dialog = rfd::AsyncFileDialog::new()
+            .set_title(title)
+            .set_file_name(suggested_name)
+            .add_filter("CSV", &["csv"]);
+        if let Some(documents) = dirs_documents() {
+            dialog = dialog.set_directory(documents);
+        }
+        let _ = dialog_tx.send(dialog.save_file());
+    })?;
+    let dialog = dialog_rx
+        .await
+        .map_err(|_| Error::Internal("the Save dialog could not be shown".to_owned()))?;
+    Ok(dialog.await.map(|file| file.path().to_path_buf()))
+}
+
+fn dirs_documents() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|home| home.join("Documents"))
+        .filter(|folder| folder.is_dir())
+}

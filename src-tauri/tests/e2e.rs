@@ -1,0 +1,529 @@
+//! End-to-end tests of the real app window, driven through WebDriver: tauri-driver in front of
+//! WebKitWebDriver, under a virtual display, inside a private D-Bus session with GNOME Keyring.
+//! `scripts/app-e2e` sets all of that up and runs them:
+//!
+//! ```sh
+//! scripts/app-e2e            # builds the app and runs these tests
+//! ```
+//!
+//! They are ignored by a plain `cargo test`, which has no display. WebDriver cannot drop a file
+//! on the window or click through a native dialog, so the tests use the app's test hook: under
+//! WebDriver automation `ROLLCALL_TEST_OPEN_FILE` is what the Open dialog returns and
+//! `ROLLCALL_TEST_SAVE_DIR` is where the Save dialog saves; a drop is sent through the same
+//! command the drop event calls (`window.rollcall.openPath`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// The app binary cargo built with these tests.
+const APP: &str = env!("CARGO_BIN_EXE_rollcall-desktop");
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Good and bad rows: four new users, one who already exists in the sandbox org, a row with a
+/// broken e-mail and a row without a name.
+const USERS_CSV: &str = "\
+name,email,title,division,state
+Ada Lovelace,ada.lovelace@example.com,Analyst,Support,active
+Grace Hopper,grace.hopper@example.com,Team Lead,Support,active
+Alan Turing,alan.turing@example.com,Agent,Sales,active
+Katherine Johnson,katherine.johnson@example.com,Agent,Operations,active
+Jordan Lee,jordan.lee@example.com,Sales Manager,Sales,active
+Broken Mail,broken.mail@example,Agent,Support,active
+,nameless@example.com,Agent,Support,active
+";
+
+/// One app under WebDriver, with its own folders; stopped on drop.
+struct App {
+    driver: Child,
+    client: Option<Client>,
+    scratch: PathBuf,
+}
+
+impl App {
+    async fn launch(name: &str) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "these tests need a display and a session bus: run scripts/app-e2e"
+        );
+        let scratch = std::env::temp_dir().join(format!(
+            "rollcall-e2e-{name}-{}-{}",
+            std::process::id(),
+            Instant::now().elapsed().as_nanos()
+        ));
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(scratch.join("saved")).unwrap();
+        std::fs::write(scratch.join("new-hires.csv"), USERS_CSV).unwrap();
+
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            // The app inherits these through the drivers.
+            .env("ROLLCALL_HOME", scratch.join("home"))
+            .env("ROLLCALL_TEST_OPEN_FILE", scratch.join("new-hires.csv"))
+            .env("ROLLCALL_TEST_SAVE_DIR", scratch.join("saved"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver runs (cargo install tauri-driver --version ^2 --locked)");
+        let mut app = App {
+            driver,
+            client: None,
+            scratch,
+        };
+        let capabilities = json!({"tauri:options": {"application": APP}});
+        let deadline = Instant::now() + WAIT;
+        let client = loop {
+            let attempt = ClientBuilder::native()
+                .capabilities(capabilities.as_object().unwrap().clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => panic!("WebDriver never answered: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        };
+        app.client = Some(client);
+        app.wait_for(
+            "the window to load",
+            "return Boolean(window.rollcall?.ready)",
+            json!(true),
+        )
+        .await;
+        app
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("connected")
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.scratch.join(name)
+    }
+
+    async fn run(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client()
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Poll `script` until it returns `expected`.
+    async fn wait_for(&self, what: &str, script: &str, expected: Value) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self.client().execute(script, vec![]).await.ok();
+            if value.as_ref() == Some(&expected) {
+                return expected;
+            }
+            if Instant::now() > deadline {
+                panic!("waited for {what}: expected {expected}, last saw {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// The text of the element `css`, once it contains `needle`.
+    async fn text_containing(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self
+                .run(
+                    "return document.querySelector(arguments[0])?.textContent ?? null",
+                    vec![json!(css)],
+                )
+                .await;
+            if let Some(text) = text.as_str() {
+                if text.contains(needle) {
+                    return text.to_owned();
+                }
+            }
+            if Instant::now() > deadline {
+                let errors = self
+                    .run(
+                        "return [...document.querySelectorAll('.field-error:not([hidden]), .toast')]
+                           .map((e) => e.id + ': ' + e.textContent)",
+                        vec![],
+                    )
+                    .await;
+                panic!(
+                    "waited for {css} to say {needle:?}; it says {text}; errors shown: {errors}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    async fn click(&self, css: &str) {
+        self.client()
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let field = self.client().find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn select(&self, css: &str, value: &str) {
+        self.client()
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
+    }
+
+    /// Call a command the way the window does, and return its answer (or its error).
+    async fn invoke(&self, command: &str, args: Value) -> Value {
+        self.client()
+            .execute_async(
+                "const [command, args, done] = arguments;
+                 window.__TAURI__.core.invoke(command, args)
+                   .then((value) => done({ ok: value ?? null }), (error) => done({ error }));",
+                vec![json!(command), args],
+            )
+            .await
+            .unwrap()
+    }
+
+    async fn screenshot(&self, name: &str) {
+        if let Some(folder) = std::env::var_os("ROLLCALL_E2E_SCREENSHOTS") {
+            let png = self.client().screenshot().await.unwrap();
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(Path::new(&folder).join(format!("{name}.png")), png).unwrap();
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            // Closing the session ends the app; then tauri-driver is stopped with SIGTERM, the
+            // only signal on which it also stops WebKitWebDriver.
+            let closing = std::thread::spawn(move || {
+                tokio::runtime::Runtime::new()
+                    .unwrap()
+                    .block_on(async move { client.close().await })
+            });
+            let _ = closing.join();
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    std::env::var_os("TAURI_DRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("tauri-driver"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn secret_tool(args: &[&str]) -> std::process::Output {
+    Command::new("secret-tool")
+        .args(args)
+        .output()
+        .expect("secret-tool (libsecret-tools) is installed")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
+    let app = App::launch("flow").await;
+    app.screenshot("1-connect").await;
+
+    // Connect: the built-in Sandbox org answers with its divisions.
+    app.click("[data-profile='Sandbox org'] .profile-actions button")
+        .await;
+    app.text_containing(
+        "[data-profile='Sandbox org'] .profile-result",
+        "5 divisions",
+    )
+    .await;
+
+    // Import through Browse (the Open dialog's test hook returns the file).
+    app.click("[data-step='import']").await;
+    app.click("#browse").await;
+    let invalid = app
+        .text_containing("[data-count='invalid']", "errors")
+        .await;
+    assert!(
+        invalid.starts_with('2'),
+        "two rows have errors, the chip says {invalid:?}"
+    );
+    let ready = app.text_containing("[data-count='valid']", "ready").await;
+    assert!(ready.starts_with('5'), "five rows are ready: {ready:?}");
+    app.click("#problems-only").await;
+    app.text_containing("#preview-count", "2 of 7 rows have problems")
+        .await;
+    let highlighted = app
+        .run(
+            "return [...document.querySelectorAll('#preview-grid .grid-layer .grid-row:not([hidden]) .tone-error')]
+               .map((cell) => cell.textContent)",
+            vec![],
+        )
+        .await;
+    assert!(
+        highlighted
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|cell| cell == "broken.mail@example"),
+        "the broken e-mail cell is highlighted: {highlighted}"
+    );
+    app.click("#problems-only").await;
+
+    // A drop goes through the same command as the drop event: open the file that way too.
+    let dropped = app.file("new-hires.csv").display().to_string();
+    app.run(
+        "window.rollcall.openPath(arguments[0])",
+        vec![json!(dropped)],
+    )
+    .await;
+    app.text_containing("#preview-count", "7 rows").await;
+    app.run(
+        "document.querySelector('#import-summary').scrollIntoView()",
+        vec![],
+    )
+    .await;
+    app.screenshot("2-import").await;
+
+    // Plan against the sandbox org.
+    app.click("#to-plan").await;
+    app.click("#plan-go").await;
+    let create = app
+        .text_containing("[data-count='create'] .value", "4")
+        .await;
+    assert_eq!(create, "4", "four users will be created");
+    assert_eq!(
+        app.text_containing("[data-count='exists'] .value", "1")
+            .await,
+        "1",
+        "Jordan Lee already exists in the sandbox org"
+    );
+    assert_eq!(
+        app.text_containing("[data-count='invalid'] .value", "2")
+            .await,
+        "2"
+    );
+    app.screenshot("3-plan").await;
+
+    // Run it.
+    app.click("#run-go").await;
+    let status = app.text_containing("#run-status", "Finished").await;
+    assert!(
+        status.contains("4 created") && status.contains("1 already existed"),
+        "{status}"
+    );
+    app.screenshot("4-run").await;
+
+    // Results: the summary, the grid, and the exported file.
+    app.click("[data-step='results']").await;
+    assert_eq!(
+        app.text_containing("[data-count='created'] .value", "4")
+            .await,
+        "4"
+    );
+    for (result, email) in [
+        ("Created", "ada.lovelace@example.com"),
+        ("Already existed", "jordan.lee@example.com"),
+    ] {
+        app.wait_for(
+            &format!("{email} to show as {result} in the results grid"),
+            &format!(
+                "return [...document.querySelectorAll('#results-grid .grid-layer .grid-row:not([hidden])')]
+                   .some((row) => row.children[1].textContent === '{result}'
+                     && row.children[3].textContent === '{email}')"
+            ),
+            json!(true),
+        )
+        .await;
+    }
+    app.wait_for(
+        "line 7 to show as invalid, with the reason",
+        "return [...document.querySelectorAll('#results-grid .grid-layer .grid-row:not([hidden])')]
+           .some((row) => row.children[0].textContent === '7'
+             && row.children[1].textContent === 'Invalid'
+             && row.children[4].textContent.includes('e-mail'))",
+        json!(true),
+    )
+    .await;
+    app.click("#export-results").await;
+    let saved = app.text_containing("#export-status", "Saved 7 rows").await;
+    let exported = std::fs::read_dir(app.file("saved"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.to_string_lossy().contains(".results-"))
+        .unwrap_or_else(|| panic!("no results file; the window said {saved:?}"));
+    let csv = std::fs::read_to_string(&exported).unwrap();
+    assert!(
+        csv.lines().next().unwrap().contains("Result"),
+        "header: {csv}"
+    );
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",created,")).count(),
+        4,
+        "{csv}"
+    );
+    app.click("#export-failed").await;
+    app.text_containing("#export-status", "Saved 2 rows").await;
+    app.text_containing("#history tbody", "finished").await;
+    app.screenshot("5-results").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_profile() {
+    let app = App::launch("keychain").await;
+    let account = "profile:Practice sandbox";
+
+    // Save a profile pointing at the sandbox org, with its secret.
+    app.type_into("#pf-name", "Practice sandbox").await;
+    app.select("#pf-where", "__sandbox__").await;
+    app.click("#pf-fill-demo").await;
+    app.click("#pf-save").await;
+    app.text_containing("#pf-status", "Saved \"Practice sandbox\"")
+        .await;
+    assert_eq!(
+        app.run("return document.querySelector('#pf-secret').value", vec![])
+            .await,
+        json!(""),
+        "the form forgets the secret once it is saved"
+    );
+
+    // The secret is in the keychain, and in no file and nowhere the window can read it.
+    let lookup = secret_tool(&[
+        "lookup",
+        "service",
+        "app.rollcall.desktop",
+        "username",
+        account,
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&lookup.stdout).trim(),
+        "rollcall-sandbox-secret",
+        "the keychain holds the secret"
+    );
+    let profiles_file = std::fs::read_to_string(app.file("home/config/profiles.json")).unwrap();
+    assert!(profiles_file.contains("Practice sandbox"));
+    assert!(!profiles_file.contains("rollcall-sandbox-secret"));
+    let listed = app.invoke("list_profiles", json!({})).await;
+    assert!(
+        !listed.to_string().contains("rollcall-sandbox-secret"),
+        "{listed}"
+    );
+
+    // Used: Test connection reads the secret from the keychain and gets the divisions.
+    app.click("[data-profile='Practice sandbox'] .profile-actions button")
+        .await;
+    app.text_containing(
+        "[data-profile='Practice sandbox'] .profile-result",
+        "5 divisions",
+    )
+    .await;
+    app.screenshot("connect-keychain-profile").await;
+
+    // A wrong secret is said plainly, next to the form.
+    app.type_into("#pf-name", "Wrong secret").await;
+    app.select("#pf-where", "__sandbox__").await;
+    app.type_into("#pf-client-id", "rollcall-sandbox").await;
+    app.type_into("#pf-secret", "not-the-secret").await;
+    app.click("#pf-test").await;
+    let error = app
+        .text_containing("#pf-clientSecret-error", "client id/secret")
+        .await;
+    assert!(error.contains("wrong"), "{error}");
+
+    // Deleted: the profile and its keychain entry go together.
+    app.click("[data-profile='Practice sandbox'] .profile-actions .danger")
+        .await;
+    app.wait_for(
+        "the profile to disappear",
+        "return document.querySelector(\"[data-profile='Practice sandbox']\") === null",
+        json!(true),
+    )
+    .await;
+    let lookup = secret_tool(&[
+        "lookup",
+        "service",
+        "app.rollcall.desktop",
+        "username",
+        account,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&lookup.stdout).trim().is_empty(),
+        "the keychain entry is gone"
+    );
+}
+
+/// Not a check but a measurement, for `scripts/app-measure`: opens a 100,000-row file and
+/// scrolls the preview grid for three seconds, printing the time between frames. Does nothing
+/// unless `ROLLCALL_MEASURE` is set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-measure"]
+async fn measure_frame_time_while_scrolling_100000_rows() {
+    if std::env::var_os("ROLLCALL_MEASURE").is_none() {
+        return;
+    }
+    let app = App::launch("measure").await;
+    let mut csv = String::from("name,email,title,division,state\n");
+    for i in 0..100_000 {
+        let email = if i % 97 == 0 {
+            format!("broken{i}@example")
+        } else {
+            format!("user{i}@example.com")
+        };
+        csv.push_str(&format!("User {i},{email},Agent,Support,active\n"));
+    }
+    let path = app.file("hundred-thousand.csv");
+    std::fs::write(&path, csv).unwrap();
+    let opened = Instant::now();
+    app.run(
+        "window.rollcall.openPath(arguments[0])",
+        vec![json!(path.display().to_string())],
+    )
+    .await;
+    app.text_containing("#preview-count", "100,000 rows").await;
+    println!(
+        "import and first render of 100,000 rows: {} ms",
+        opened.elapsed().as_millis()
+    );
+    let frames = app
+        .client()
+        .execute_async(
+            "const done = arguments[0];
+             document.querySelector('#preview-grid').scrollIntoView();
+             window.rollcall.measureScroll(3000).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("frame time while scrolling: {frames}");
+}

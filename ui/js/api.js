@@ -1,0 +1,47 @@
+// One function per command of the shell, one-for-one. Errors arrive as `{ kind, message }`.
+
+const core = () => window.__TAURI__.core;
+
+const invoke = (command, args) => core().invoke(command, args);
+
+export const appReady = () => invoke('app_ready');
+export const closeConfirmed = () => invoke('close_confirmed');
+
+export const regions = () => invoke('regions');
+export const listProfiles = () => invoke('list_profiles');
+export const saveProfile = (input) => invoke('save_profile', { input });
+export const deleteProfile = (name) => invoke('delete_profile', { name });
+export const testConnection = (input) => invoke('test_connection', { input });
+
+export const openFile = (path, options) => invoke('open_file', { path, options });
+export const chooseFile = () => invoke('choose_file');
+export const openSample = () => invoke('open_sample');
+export const mapColumn = (header, field, options) => invoke('map_column', { header, field, options });
+export const resetMapping = (options) => invoke('reset_mapping', { options });
+export const saveTemplate = () => invoke('save_template');
+
+export const makePlan = (profile, options) => invoke('make_plan', { profile, options });
+
+/** Start the planned run; `onEvents` receives arrays of run events as they happen. */
+export function startRun(onEvents) {
+  const channel = new (core().Channel)();
+  channel.onmessage = onEvents;
+  return invoke('start_run', { onEvent: channel });
+}
+
+export function resumeRun(runId, onEvents) {
+  const channel = new (core().Channel)();
+  channel.onmessage = onEvents;
+  return invoke('resume_run', { runId, onEvent: channel });
+}
+
+export const pauseRun = (runId) => invoke('pause_run', { runId });
+export const continueRun = (runId) => invoke('continue_run', { runId });
+export const cancelRun = (runId) => invoke('cancel_run', { runId });
+export const listRuns = () => invoke('list_runs');
+export const runRows = (runId) => invoke('run_rows', { runId });
+export const exportRun = (runId, kind) => invoke('export_run', { runId, kind });
+export const resetSandbox = () => invoke('reset_sandbox');
+
+/** Listen to an event the shell sends the window. */
+export const listen = (event, handler) => window.__TAURI__.event.listen(event, handler);

@@ -1,0 +1,60 @@
+// The window's entry point: the steps, the startup handshake, file drops and the close button.
+
+import * as api from './api.js';
+import { $, toast } from './dom.js';
+import { store, goTo, messageOf } from './store.js';
+import { initConnect } from './steps/connect.js';
+import { initImport, openPath, previewGrid } from './steps/import.js';
+import { initPlan } from './steps/plan.js';
+import { initRun, loadHistory } from './steps/run.js';
+
+const USER_FILE = /\.(csv|xlsx)$/i;
+
+async function start() {
+  for (const button of document.querySelectorAll('.steps button')) {
+    button.addEventListener('click', () => goTo(button.dataset.step));
+  }
+  initImport();
+  initPlan();
+  initRun();
+  listenToShell();
+  const startup = await api.appReady();
+  store.sandboxUrl = startup.sandboxUrl;
+  await initConnect().catch((error) => toast(messageOf(error), { kind: 'error' }));
+  loadHistory();
+  if (startup.openPath) await openPath(startup.openPath);
+  // For the end-to-end tests and the measurements: the same command a drop uses, and the
+  // frame-time measurement of the preview grid.
+  window.rollcall = {
+    openPath,
+    measureScroll: (ms) => previewGrid().measureScroll(ms),
+    ready: true,
+  };
+}
+
+function listenToShell() {
+  const overlay = $('#drop-overlay');
+  api.listen('rollcall://drag', ({ payload }) => {
+    if (payload.kind === 'enter') overlay.hidden = false;
+    if (payload.kind === 'leave') overlay.hidden = true;
+    if (payload.kind !== 'drop') return;
+    overlay.hidden = true;
+    const path = payload.paths.find((p) => USER_FILE.test(p));
+    if (path) openPath(path);
+    else toast('Rollcall reads .csv and .xlsx files; export the list as one of those.', { kind: 'error' });
+  });
+
+  const dialog = $('#close-dialog');
+  api.listen('rollcall://close-requested', () => {
+    if (!dialog.open) dialog.showModal();
+  });
+  $('#close-stay').addEventListener('click', () => dialog.close());
+  $('#close-anyway').addEventListener('click', () => {
+    $('#close-anyway').disabled = true;
+    api.closeConfirmed();
+  });
+}
+
+window.addEventListener('load', () => {
+  start().catch((error) => toast(messageOf(error), { kind: 'error', timeout: 15000 }));
+});

@@ -1,0 +1,202 @@
+// Step 1, Connect: the profiles, the form that adds one, Test connection, Reset sandbox.
+
+import * as api from '../api.js';
+import { h, $, replace, showError, toast } from '../dom.js';
+import { store, messageOf } from '../store.js';
+import {
+  profileFromForm, fieldForError, SANDBOX_CHOICE, CUSTOM_CHOICE,
+} from '../logic/profile-form.js';
+
+const FIELDS = ['name', 'where', 'apiUrl', 'clientId', 'clientSecret', 'form'];
+
+export async function initConnect() {
+  const regions = await api.regions();
+  const where = $('#pf-where');
+  replace(
+    where,
+    h('option', { value: '' }, 'Choose a region…'),
+    h('optgroup', { label: 'Genesys Cloud regions' },
+      regions.map((r) => h('option', { value: r.key }, r.name))),
+    h('optgroup', { label: 'Other' },
+      h('option', { value: SANDBOX_CHOICE }, 'Sandbox org (on this computer)'),
+      h('option', { value: CUSTOM_CHOICE }, 'Custom API URL (a proxy)')),
+  );
+  where.addEventListener('change', () => {
+    $('#pf-url-field').hidden = where.value !== CUSTOM_CHOICE;
+    $('#pf-sandbox-hint').hidden = where.value !== SANDBOX_CHOICE;
+  });
+  $('#pf-fill-demo').addEventListener('click', () => {
+    $('#pf-client-id').value = 'rollcall-sandbox';
+    $('#pf-secret').value = 'rollcall-sandbox-secret';
+  });
+  $('#profile-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveFromForm();
+  });
+  $('#pf-test').addEventListener('click', testFromForm);
+  $('#reset-sandbox').addEventListener('click', resetSandbox);
+  await loadProfiles();
+}
+
+export async function loadProfiles() {
+  try {
+    store.profiles = await api.listProfiles();
+    showError($('#profiles-error'), null);
+  } catch (error) {
+    store.profiles = [{ name: 'Sandbox org', builtIn: true, place: 'Sandbox org', clientId: 'rollcall-sandbox', target: { kind: 'sandbox' } }];
+    showError($('#profiles-error'), messageOf(error));
+  }
+  if (!store.profiles.some((p) => p.name === store.profile)) store.profile = store.profiles[0].name;
+  renderProfiles();
+}
+
+function renderProfiles() {
+  const list = $('#profile-list');
+  replace(list, store.profiles.map((profile, i) => {
+    const id = `profile-${i}`;
+    const result = h('p', { class: 'profile-result', role: 'status', hidden: true });
+    const item = h('li', { class: `profile${profile.name === store.profile ? ' active' : ''}`, 'data-profile': profile.name },
+      h('input', {
+        type: 'radio', name: 'profile', id, checked: profile.name === store.profile,
+        onchange: () => useProfile(profile.name),
+      }),
+      h('label', { for: id, class: 'profile-name' }, profile.name,
+        profile.builtIn ? h('span', { class: 'badge sandbox' }, 'Demo') : null),
+      h('div', { class: 'profile-actions' },
+        h('button', {
+          type: 'button', class: 'secondary', 'aria-label': `Test connection of ${profile.name}`,
+          onclick: () => testSaved(profile, result),
+        }, 'Test connection'),
+        profile.builtIn ? null : h('button', {
+          type: 'button', class: 'danger', 'aria-label': `Delete ${profile.name}`,
+          onclick: () => removeProfile(profile, result),
+        }, 'Delete')),
+      h('span', { class: 'profile-meta' }, `${profile.place} · client ${profile.clientId}`),
+      result);
+    return item;
+  }));
+  renderTopbar();
+}
+
+function renderTopbar(connected = store.connectedTo === store.profile) {
+  replace($('#current-profile'),
+    h('span', { class: `dot${connected ? ' ok' : ''}`, 'aria-hidden': 'true' }),
+    `Org: ${store.profile}`);
+}
+
+function useProfile(name) {
+  if (store.profile !== name) {
+    store.profile = name;
+    store.divisions = null;
+    store.plan = null;
+  }
+  renderProfiles();
+}
+
+function say(slot, text, kind) {
+  slot.hidden = false;
+  slot.className = `profile-result ${kind}`;
+  slot.textContent = text;
+}
+
+async function testSaved(profile, slot) {
+  say(slot, 'Connecting…', 'info');
+  try {
+    const report = await api.testConnection({
+      name: profile.name, target: profile.target, clientId: profile.clientId,
+    });
+    store.connectedTo = profile.name;
+    if (profile.name === store.profile) store.divisions = report.divisions;
+    say(slot, `Connected to ${report.endpoint}: ${report.divisions.length} divisions (${report.divisions.join(', ')}).`, 'ok');
+    renderTopbar();
+  } catch (error) {
+    say(slot, messageOf(error), 'error');
+  }
+}
+
+async function removeProfile(profile, slot) {
+  try {
+    await api.deleteProfile(profile.name);
+    toast(`Deleted the profile "${profile.name}" and its secret in the keychain.`);
+    await loadProfiles();
+  } catch (error) {
+    say(slot, messageOf(error), 'error');
+  }
+}
+
+function formValues() {
+  return {
+    name: $('#pf-name').value,
+    where: $('#pf-where').value,
+    apiUrl: $('#pf-url').value,
+    clientId: $('#pf-client-id').value,
+    clientSecret: $('#pf-secret').value,
+  };
+}
+
+function showFormErrors(errors) {
+  for (const field of FIELDS) {
+    const message = errors[field] ?? null;
+    showError($(`#pf-${field}-error`), message);
+    const input = $(`#profile-form [name="${field}"]`);
+    if (input) input.setAttribute('aria-invalid', message ? 'true' : 'false');
+  }
+  const first = FIELDS.find((f) => errors[f]);
+  $(`#profile-form [name="${first}"]`)?.focus();
+}
+
+function backendError(error) {
+  showFormErrors({ [fieldForError(error)]: messageOf(error) });
+}
+
+async function saveFromForm() {
+  const status = $('#pf-status');
+  status.textContent = '';
+  const { profile, errors } = profileFromForm(formValues(), store.sandboxUrl);
+  if (errors) return showFormErrors(errors);
+  showFormErrors({});
+  $('#pf-save').disabled = true;
+  try {
+    const saved = await api.saveProfile(profile);
+    // The secret is in the keychain now; the window forgets it.
+    $('#pf-secret').value = '';
+    $('#profile-form').reset();
+    $('#pf-url-field').hidden = true;
+    $('#pf-sandbox-hint').hidden = true;
+    status.className = 'status-line ok';
+    status.textContent = `Saved "${saved.name}"; its secret is in the system keychain.`;
+    store.profile = saved.name;
+    store.divisions = null;
+    await loadProfiles();
+  } catch (error) {
+    backendError(error);
+  } finally {
+    $('#pf-save').disabled = false;
+  }
+}
+
+async function testFromForm() {
+  const status = $('#pf-status');
+  const { profile, errors } = profileFromForm(formValues(), store.sandboxUrl);
+  if (errors) return showFormErrors(errors);
+  showFormErrors({});
+  status.className = 'status-line';
+  status.textContent = 'Connecting…';
+  try {
+    const report = await api.testConnection(profile);
+    status.className = 'status-line ok';
+    status.textContent = `Connected to ${report.endpoint}: ${report.divisions.length} divisions (${report.divisions.join(', ')}).`;
+  } catch (error) {
+    status.textContent = '';
+    backendError(error);
+  }
+}
+
+async function resetSandbox() {
+  try {
+    await api.resetSandbox();
+    toast('The sandbox org is back to its four demo users.');
+  } catch (error) {
+    showError($('#profiles-error'), messageOf(error));
+  }
+}

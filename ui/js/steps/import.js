@@ -1,0 +1,179 @@
+// Step 2, Import: open a file (drop, Browse, sample, command line), show how it was read, the
+// column mapping, and every row with its problems in a virtual grid.
+
+import * as api from '../api.js';
+import { h, $, replace, showError, toast } from '../dom.js';
+import { store, goTo, markDone, messageOf } from '../store.js';
+import { Grid } from '../grid.js';
+import { describeSource, fieldLabel, formatCount, plural } from '../logic/format.js';
+import { indexIssues, rowsWithProblems, messagesFor, fileIssues } from '../logic/issues.js';
+
+let grid;
+let view = { rows: [], order: null, byLine: new Map() };
+
+export function initImport() {
+  grid = new Grid($('#preview-grid'), {
+    label: 'Rows of the file',
+    onSelect: (position) => showRowDetail(rowAt(position)),
+  });
+  $('#browse').addEventListener('click', browse);
+  const sample = () => {
+    goTo('import');
+    return load(() => api.openSample());
+  };
+  $('#open-sample').addEventListener('click', sample);
+  $('#connect-sample').addEventListener('click', sample);
+  $('#download-template').addEventListener('click', downloadTemplate);
+  $('#problems-only').addEventListener('change', applyFilter);
+  $('#mapping-reset').addEventListener('click', () => load(() => api.resetMapping(readOptions()), $('#mapping-error')));
+  $('#to-plan').addEventListener('click', () => goTo('plan'));
+}
+
+export const previewGrid = () => grid;
+
+function readOptions() {
+  const country = $('#import-country').value.trim();
+  return { defaultCountry: country || null };
+}
+
+/** Open the file at `path`: the one command behind a drop, Browse and the command line. */
+export function openPath(path) {
+  goTo('import');
+  return load(() => api.openFile(path, readOptions()));
+}
+
+async function browse() {
+  try {
+    const path = await api.chooseFile();
+    if (path) await openPath(path);
+  } catch (error) {
+    showError($('#import-error'), messageOf(error));
+  }
+}
+
+async function downloadTemplate() {
+  try {
+    const path = await api.saveTemplate();
+    if (path) toast(`Template saved: ${path}`);
+  } catch (error) {
+    showError($('#import-error'), messageOf(error));
+  }
+}
+
+async function load(call, errorSlot = $('#import-error')) {
+  showError($('#import-error'), null);
+  showError($('#mapping-error'), null);
+  try {
+    const preview = await call();
+    if (preview) show(preview);
+    return preview;
+  } catch (error) {
+    showError(errorSlot, messageOf(error));
+    return null;
+  }
+}
+
+function show(preview) {
+  store.preview = preview;
+  store.plan = null;
+  markDone('import');
+  markDone('plan', false);
+  $('#import-result').hidden = false;
+  const { counts, source } = preview;
+  replace($('#import-summary'),
+    h('span', { class: 'chip' }, h('strong', {}, source.fileName), ` · ${describeSource(source)}`),
+    h('span', { class: 'chip ok', 'data-count': 'valid' }, h('strong', {}, formatCount(counts.valid)), ' ready'),
+    counts.invalid
+      ? h('span', { class: 'chip error', 'data-count': 'invalid' }, h('strong', {}, formatCount(counts.invalid)), ` ${counts.invalid === 1 ? 'row has' : 'rows have'} errors`)
+      : null,
+    counts.warnings
+      ? h('span', { class: 'chip warning', 'data-count': 'warnings' }, plural(counts.warnings, 'warning'))
+      : null);
+  renderMapping(preview);
+  replace($('#file-issues'), fileIssues(preview.issues, source.headerLine).map((issue) => h('p', {
+    class: `notice ${issue.severity}`,
+  }, issue.column ? `Column "${issue.column}": ${issue.message}` : issue.message)));
+
+  view = {
+    rows: preview.rows,
+    byLine: indexIssues(preview.issues, preview.headers),
+    order: null,
+  };
+  grid.setColumns([
+    { label: 'Line', width: 64 },
+    { label: 'Check', width: 130 },
+    ...preview.headers.map((header) => ({ label: header, width: widthFor(header) })),
+  ]);
+  applyFilter();
+  replace($('#preview-detail'));
+  $('#to-plan').disabled = counts.valid === 0;
+}
+
+function widthFor(header) {
+  if (/mail/i.test(header)) return 230;
+  if (/role|skill|queue/i.test(header)) return 220;
+  return 150;
+}
+
+function renderMapping(preview) {
+  const fields = preview.fields;
+  replace($('#mapping-grid'), preview.mapping.columns.map((column, i) => {
+    const id = `map-${i}`;
+    const how = { name: 'matched by name', synonym: 'matched', user: 'your choice', unmatched: 'ignored' }[column.matchedBy];
+    return h('div', { class: 'field' },
+      h('label', { for: id, title: column.header }, column.header, ' ', h('span', { class: 'how' }, `(${how})`)),
+      h('select', {
+        id,
+        'data-header': column.header,
+        onchange: (event) => remap(column.header, event.target.value || null),
+      },
+      h('option', { value: '', selected: column.field == null }, 'Ignore this column'),
+      fields.map((f) => h('option', { value: f.key, selected: f.key === column.field },
+        f.applied ? fieldLabel(f.key) : `${fieldLabel(f.key)} (checked only)`))));
+  }));
+}
+
+function remap(header, field) {
+  return load(() => api.mapColumn(header, field, readOptions()), $('#mapping-error'));
+}
+
+function applyFilter() {
+  const problemsOnly = $('#problems-only').checked;
+  view.order = problemsOnly ? rowsWithProblems(view.rows, view.byLine) : null;
+  const shown = view.order ? view.order.length : view.rows.length;
+  $('#preview-count').textContent = problemsOnly
+    ? `${formatCount(shown)} of ${plural(view.rows.length, 'row')} have problems`
+    : plural(view.rows.length, 'row');
+  grid.setRows(shown, cellAt);
+}
+
+function rowAt(position) {
+  const index = view.order ? view.order[position] : position;
+  return view.rows[index];
+}
+
+function cellAt(position, column) {
+  const row = rowAt(position);
+  if (!row) return { text: '' };
+  const issues = view.byLine.get(row.line);
+  if (column === 0) return { text: String(row.line), tone: 'muted' };
+  if (column === 1) {
+    if (!issues) return { text: 'OK', tone: 'ok' };
+    if (issues.errors) return { text: plural(issues.errors, 'error'), tone: 'error', title: issues.row.map((r) => r.message).join('\n') };
+    return { text: plural(issues.warnings, 'warning'), tone: 'warning' };
+  }
+  const text = row.cells[column - 2] ?? '';
+  const cell = issues?.cells.get(column - 2);
+  if (!cell) return { text };
+  return { text, tone: cell.severity, title: cell.messages.join('\n') };
+}
+
+function showRowDetail(row) {
+  if (!row) return;
+  const messages = messagesFor(store.preview.issues, row.line);
+  replace($('#preview-detail'),
+    h('strong', {}, `Line ${row.line}`),
+    messages.length
+      ? h('ul', {}, messages.map((m) => h('li', { class: m.severity }, m.text)))
+      : h('span', {}, ': no problems.'));
+}

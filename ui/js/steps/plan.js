@@ -1,0 +1,101 @@
+// Step 3, Plan: options, the dry run against the org, and what each row will do.
+
+import * as api from '../api.js';
+import { h, $, replace, showError } from '../dom.js';
+import { store, goTo, onShow, markDone, messageOf } from '../store.js';
+import { formatCount, formatDuration, plural } from '../logic/format.js';
+import { startRun } from './run.js';
+
+export function initPlan() {
+  $('#plan-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    makePlan();
+  });
+  $('#run-go').addEventListener('click', () => startRun());
+  onShow('plan', loadDivisions);
+}
+
+async function loadDivisions() {
+  $('#plan-status').textContent = store.preview
+    ? `${store.preview.source.fileName} against ${store.profile}.`
+    : 'Open a file first (step 2).';
+  $('#plan-go').disabled = !store.preview;
+  if (store.divisions || !store.preview) return fillDivisions();
+  try {
+    const report = await api.testConnection({ name: store.profile, target: { kind: 'sandbox' }, clientId: '' });
+    store.divisions = report.divisions;
+  } catch (error) {
+    showError($('#plan-error'), messageOf(error));
+  }
+  fillDivisions();
+}
+
+function fillDivisions() {
+  const select = $('#plan-division');
+  const chosen = select.value;
+  replace(select,
+    h('option', { value: '' }, "The org's home division"),
+    (store.divisions ?? []).map((name) => h('option', { value: name, selected: name === chosen }, name)));
+}
+
+function options() {
+  const pool = $('#plan-pool').value;
+  return {
+    defaultDivision: $('#plan-division').value || null,
+    deletedPolicy: $('#plan-deleted').value,
+    poolSize: pool ? Number(pool) : null,
+    invite: $('#plan-invite').checked,
+  };
+}
+
+async function makePlan() {
+  showError($('#plan-error'), null);
+  showError($('#plan-division-error'), null);
+  $('#plan-status').textContent = `Reading the org of ${store.profile}…`;
+  $('#plan-go').disabled = true;
+  try {
+    const plan = await api.makePlan(store.profile, options());
+    store.plan = plan;
+    showPlan(plan);
+    $('#plan-status').textContent = '';
+    markDone('plan');
+  } catch (error) {
+    $('#plan-status').textContent = '';
+    const slot = error?.kind === 'plan' ? $('#plan-division-error') : $('#plan-error');
+    showError(slot, messageOf(error));
+  } finally {
+    $('#plan-go').disabled = false;
+  }
+}
+
+function tile(value, label, tone, key) {
+  return h('div', { class: `tile ${tone}`, 'data-count': key },
+    h('span', { class: 'value' }, formatCount(value)), h('span', { class: 'label' }, label));
+}
+
+function showPlan(plan) {
+  const c = plan.counts;
+  const deleted = c.restore + c.skipDeleted + c.failDeleted;
+  $('#plan-result').hidden = false;
+  replace($('#plan-tiles'),
+    tile(c.create, 'will be created', 'info', 'create'),
+    tile(c.exists, 'already exist', 'ok', 'exists'),
+    tile(deleted, deleted ? `soft-deleted (${c.restore} restore, ${c.skipDeleted} skip, ${c.failDeleted} fail)` : 'soft-deleted', 'warning', 'deleted'),
+    tile(c.invalid, 'invalid', 'error', 'invalid'));
+  const calls = plan.callsPlanned;
+  $('#plan-facts').textContent = `${plural(calls, 'API call')} on ${plural(plan.poolSize, 'token')} at ${formatCount(plan.allowancePerMinute)} requests a minute each: about ${formatDuration(plan.estimatedSeconds)}. Rows without a division go to ${plan.defaultDivision}.`
+    + (plan.notApplied.length ? ` Read and checked but not applied in this release: ${plan.notApplied.join(', ')}.` : '');
+  const shown = plan.notes.slice(0, 200);
+  replace($('#plan-notes'), shown.map((note) => h('li', {
+    class: plan.actions[note.index] === 'invalid' ? 'error' : '',
+  }, `Line ${note.line}: ${note.messages.join(' ')}`)),
+  plan.notes.length > shown.length ? h('li', {}, `…and ${formatCount(plan.notes.length - shown.length)} more; all of them are in the results file.`) : null);
+  const work = c.create + c.restore;
+  $('#run-go').disabled = work === 0;
+  $('#run-go').textContent = work ? `Create ${plural(c.create, 'user')}${c.restore ? ` and restore ${c.restore}` : ''}` : 'Nothing to create';
+  $('#run-go-hint').textContent = `in ${store.profile}`;
+}
+
+export function showPlanStep() {
+  goTo('plan');
+}

@@ -1,0 +1,369 @@
+// Steps 4 and 5: the run (progress, speed chart, activity log, rows as they finish; Pause,
+// Resume, Cancel), its results (summary, filter, exports) and the history of runs.
+
+import * as api from '../api.js';
+import { h, $, replace, showError, toast } from '../dom.js';
+import { store, goTo, onShow, markDone, messageOf } from '../store.js';
+import { Grid } from '../grid.js';
+import { SpeedChart } from '../chart.js';
+import { RateTracker } from '../logic/rate.js';
+import {
+  formatCount, formatDuration, formatRate, formatWhen, plural, statusLabel,
+} from '../logic/format.js';
+
+const LOG_LIMIT = 300;
+const FAILED = new Set(['failed', 'invalid']);
+const TONES = {
+  created: 'ok', restored: 'ok', existed: 'info', skipped: 'muted', failed: 'error', invalid: 'error', pending: 'muted', sending: 'muted',
+};
+
+/** The run on screen: its rows (from the journal) and what events changed since. */
+let current = null;
+let runGrid;
+let resultsGrid;
+let chart;
+
+export function initRun() {
+  runGrid = new Grid($('#run-grid'), { label: 'Rows of the run' });
+  resultsGrid = new Grid($('#results-grid'), {
+    label: 'Results',
+    onSelect: (position) => showResultDetail(position),
+  });
+  for (const grid of [runGrid, resultsGrid]) grid.setColumns(COLUMNS);
+  chart = new SpeedChart($('#run-chart'));
+  $('#run-pause').addEventListener('click', () => control(api.pauseRun));
+  $('#run-resume').addEventListener('click', () => control(api.continueRun));
+  $('#run-cancel').addEventListener('click', () => control(api.cancelRun));
+  $('#results-filter').addEventListener('change', applyResultsFilter);
+  $('#export-results').addEventListener('click', () => exportRun('results'));
+  $('#export-failed').addEventListener('click', () => exportRun('failedRows'));
+  onShow('results', () => {
+    loadHistory();
+    resultsGrid.refresh();
+  });
+  onShow('run', () => runGrid.refresh());
+}
+
+const COLUMNS = [
+  { label: 'Line', width: 64 },
+  { label: 'Result', width: 130 },
+  { label: 'Name', width: 180 },
+  { label: 'E-mail', width: 250 },
+  { label: 'Message', width: 420 },
+  { label: 'User ID', width: 290 },
+  { label: 'Correlation ID', width: 290 },
+];
+
+/** Start the planned run. */
+export async function startRun() {
+  showError($('#run-error'), null);
+  $('#run-go').disabled = true;
+  try {
+    beginRun(await api.startRun(onEvents), 'Creating users');
+  } catch (error) {
+    showError($('#plan-error'), messageOf(error));
+  } finally {
+    $('#run-go').disabled = false;
+  }
+}
+
+/** Resume an unfinished run from the history. */
+async function resumeRun(runId) {
+  showError($('#history-error'), null);
+  try {
+    beginRun(await api.resumeRun(runId, onEvents), 'Resuming');
+  } catch (error) {
+    showError($('#history-error'), messageOf(error));
+  }
+}
+
+function beginRun(started, verb) {
+  current = {
+    runId: started.runId,
+    total: started.total,
+    rows: [],
+    status: new Map(),
+    errors: new Map(),
+    going: true,
+    progress: null,
+    tracker: new RateTracker({ allowancePerMinute: started.allowancePerMinute, poolSize: started.poolSize }),
+    order: null,
+  };
+  replace($('#run-log'));
+  $('#run-lede').textContent = `${verb} in ${store.profile}: run ${started.runId}.`;
+  $('#run-status').textContent = 'Starting…';
+  setButtons({ going: true, paused: false });
+  renderProgress({ done: 0, total: started.total });
+  goTo('run');
+  chart.draw(current.tracker);
+  log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}.`);
+  loadRows(current);
+}
+
+async function loadRows(run) {
+  try {
+    run.rows = await api.runRows(run.runId);
+  } catch (error) {
+    showError($('#run-error'), messageOf(error));
+  }
+  refreshGrids();
+}
+
+function onEvents(events) {
+  const run = current;
+  if (!run) return;
+  let rowsChanged = false;
+  for (const { event, data } of events) {
+    switch (event) {
+      case 'started':
+        run.total = data.total;
+        break;
+      case 'rowFinished':
+        run.status.set(data.index, data.status);
+        if (data.error || data.note) run.errors.set(data.index, { ...data.error, note: data.note, userId: data.userId });
+        else if (data.userId) run.errors.set(data.index, { userId: data.userId });
+        rowsChanged = true;
+        break;
+      case 'retrying':
+        run.tracker.mark(run.tracker.now, 'retry');
+        log(`Retrying ${data.operation}${data.line ? ` (line ${data.line})` : ''} in ${(data.waitMs / 1000).toFixed(1)} s: ${data.reason}`, 'warning');
+        break;
+      case 'rateLimited':
+        run.tracker.mark(run.tracker.now, 'rateLimited');
+        if (data.waitMs >= 1000) log(`Waiting ${(data.waitMs / 1000).toFixed(1)} s for Genesys's rate limit (token ${data.token + 1}).`, 'warning');
+        break;
+      case 'progress':
+        run.progress = data;
+        run.tracker.addProgress(data);
+        renderProgress(data);
+        chart.draw(run.tracker);
+        break;
+      case 'paused':
+        setButtons({ going: true, paused: data.paused });
+        $('#run-status').textContent = data.paused ? 'Paused: requests in flight finish, nothing new starts.' : 'Running.';
+        log(data.paused ? 'Paused.' : 'Resumed.');
+        break;
+      case 'finished':
+        finish(run, data);
+        break;
+      default:
+        break;
+    }
+  }
+  if (rowsChanged) refreshGrids();
+}
+
+function renderProgress(p) {
+  const bar = $('#run-progress');
+  bar.max = Math.max(1, p.total);
+  bar.value = p.done;
+  $('#run-done').textContent = `${formatCount(p.done)} / ${formatCount(p.total)}`;
+  if (p.perMinute == null) return replace($('#run-stats'));
+  const stat = (label, value, key) => h('span', { 'data-stat': key }, `${label} `, h('strong', {}, value));
+  replace($('#run-stats'),
+    stat('Created', formatCount(p.created), 'created'),
+    stat('Already existed', formatCount(p.existed), 'existed'),
+    stat('Failed', formatCount(p.failed), 'failed'),
+    stat('Skipped', formatCount(p.skipped), 'skipped'),
+    stat('Rate', formatRate(p.perMinute), 'rate'),
+    stat('ETA', p.etaSeconds == null ? '—' : formatDuration(p.etaSeconds), 'eta'),
+    stat('Retries', formatCount(p.retries), 'retries'));
+  if ($('#run-status').textContent === 'Starting…') $('#run-status').textContent = 'Running.';
+}
+
+function setButtons({ going, paused }) {
+  $('#run-pause').disabled = !going || paused;
+  $('#run-resume').disabled = !going || !paused;
+  $('#run-cancel').disabled = !going;
+}
+
+async function control(call) {
+  if (!current?.going) return;
+  try {
+    await call(current.runId);
+    if (call === api.cancelRun) $('#run-status').textContent = 'Cancelling: requests in flight finish…';
+  } catch (error) {
+    showError($('#run-error'), messageOf(error));
+  }
+}
+
+function log(text, kind = '') {
+  const list = $('#run-log');
+  const time = new Date().toLocaleTimeString('en-GB');
+  list.append(h('li', { class: kind }, h('time', {}, time), h('span', {}, text)));
+  while (list.childElementCount > LOG_LIMIT) list.firstElementChild.remove();
+  list.scrollTop = list.scrollHeight;
+}
+
+async function finish(run, summary) {
+  run.going = false;
+  run.summary = summary;
+  setButtons({ going: false });
+  const p = summary.progress;
+  if (p.total) renderProgress(p);
+  const words = {
+    finished: 'Finished', cancelled: 'Cancelled', interrupted: 'Interrupted', running: 'Stopped',
+  };
+  const text = `${words[summary.status] ?? summary.status}: ${formatCount(p.created)} created, ${formatCount(p.existed)} already existed, ${formatCount(p.skipped)} skipped, ${formatCount(p.failed)} failed.`;
+  $('#run-status').textContent = text;
+  log(text, summary.status === 'finished' ? '' : 'warning');
+  if (summary.message) {
+    showError($('#run-error'), summary.message);
+    log(summary.message, 'error');
+  }
+  markDone('run', summary.status === 'finished');
+  await loadRows(run);
+  showResults(run);
+  toast(text, { kind: summary.status === 'finished' ? 'info' : 'error' });
+}
+
+function statusOf(run, index) {
+  return run.status.get(index) ?? run.rows[index]?.status ?? 'pending';
+}
+
+function refreshGrids() {
+  const run = current;
+  if (!run) return;
+  runGrid.setRows(run.rows.length, (i, c) => cellOf(run, i, c));
+  applyResultsFilter();
+}
+
+function cellOf(run, index, column) {
+  const row = run.rows[index];
+  if (!row) return { text: '' };
+  const status = statusOf(run, index);
+  const live = run.errors.get(index);
+  switch (column) {
+    case 0: return { text: String(row.line), tone: 'muted' };
+    case 1: return { text: statusLabel(status), tone: TONES[status] };
+    case 2: return { text: row.name ?? '' };
+    case 3: return { text: row.email ?? '' };
+    case 4: {
+      const message = live?.message ?? live?.note ?? row.error?.message ?? row.note ?? '';
+      return { text: message, title: message, tone: FAILED.has(status) ? 'error' : '' };
+    }
+    case 5: return { text: live?.userId ?? row.userId ?? '', tone: 'muted' };
+    case 6: return { text: live?.correlationId ?? row.error?.correlationId ?? '', tone: 'muted' };
+    default: return { text: '' };
+  }
+}
+
+function showResults(run) {
+  $('#results-body').hidden = false;
+  const p = run.summary?.progress;
+  const count = (wanted) => run.rows.filter((_, i) => wanted.includes(statusOf(run, i))).length;
+  const created = count(['created']);
+  const existed = count(['existed']);
+  const restored = count(['restored']);
+  const skipped = count(['skipped']);
+  const failed = count(['failed', 'invalid']);
+  const tile = (value, label, tone, key) => h('div', { class: `tile ${tone}`, 'data-count': key },
+    h('span', { class: 'value' }, formatCount(value)), h('span', { class: 'label' }, label));
+  replace($('#results-tiles'),
+    tile(created, 'created', 'ok', 'created'),
+    tile(existed, 'already existed', 'info', 'existed'),
+    restored ? tile(restored, 'restored', 'ok', 'restored') : null,
+    tile(skipped, 'skipped', 'warning', 'skipped'),
+    tile(failed, 'failed or invalid', 'error', 'failed'));
+  $('#results-lede').textContent = `Run ${run.runId}${run.source ? ` of ${run.source}` : ''}.`;
+  $('#results-facts').textContent = p && p.elapsedSeconds
+    ? `Took ${formatDuration(p.elapsedSeconds)}, ${formatRate((p.done / Math.max(1, p.elapsedSeconds)) * 60)} on average, ${plural(p.requests, 'request')} and ${plural(p.retries, 'retry', 'retries')}.`
+    : `${plural(run.rows.length, 'row')}.`;
+  $('#export-failed').disabled = failed === 0;
+  applyResultsFilter();
+}
+
+function applyResultsFilter() {
+  const run = current;
+  if (!run) return;
+  const wanted = $('#results-filter').value;
+  const matches = (status) => {
+    if (!wanted) return true;
+    if (wanted === 'failed') return FAILED.has(status);
+    if (wanted === 'pending') return status === 'pending' || status === 'sending';
+    return status === wanted;
+  };
+  run.order = wanted ? run.rows.map((_, i) => i).filter((i) => matches(statusOf(run, i))) : null;
+  const shown = run.order ? run.order.length : run.rows.length;
+  $('#results-count').textContent = `${formatCount(shown)} of ${plural(run.rows.length, 'row')}`;
+  resultsGrid.setRows(shown, (position, column) => cellOf(run, run.order ? run.order[position] : position, column));
+}
+
+function showResultDetail(position) {
+  const run = current;
+  const index = run.order ? run.order[position] : position;
+  const row = run.rows[index];
+  if (!row) return;
+  const status = statusOf(run, index);
+  const live = run.errors.get(index);
+  const message = live?.message ?? live?.note ?? row.error?.message ?? row.note;
+  const code = live?.code ?? row.error?.code;
+  replace($('#results-detail'),
+    h('strong', {}, `Line ${row.line} · ${row.email ?? ''}: ${statusLabel(status)}`),
+    message ? h('ul', {}, h('li', { class: FAILED.has(status) ? 'error' : '' }, code ? `${message} (${code})` : message)) : null);
+}
+
+async function exportRun(kind) {
+  if (!current) return;
+  showError($('#export-error'), null);
+  $('#export-status').textContent = '';
+  try {
+    const written = await api.exportRun(current.runId, kind);
+    if (!written) return;
+    $('#export-status').textContent = `Saved ${plural(written.rows, 'row')} to ${written.path}.${written.advice ? ` ${written.advice}` : ''}`;
+  } catch (error) {
+    showError($('#export-error'), messageOf(error));
+  }
+}
+
+/** Open a past run's results. */
+async function openRun(entry) {
+  current = {
+    runId: entry.id,
+    total: entry.total,
+    rows: [],
+    status: new Map(),
+    errors: new Map(),
+    going: false,
+    source: entry.sourceName,
+    summary: null,
+    tracker: new RateTracker(),
+    order: null,
+  };
+  await loadRows(current);
+  showResults(current);
+}
+
+export async function loadHistory() {
+  let runs = [];
+  try {
+    runs = await api.listRuns();
+    showError($('#history-error'), null);
+  } catch (error) {
+    showError($('#history-error'), messageOf(error));
+  }
+  const body = $('#history tbody');
+  if (!runs.length) {
+    replace(body, h('tr', {}, h('td', { colspan: 6, class: 'hint' }, 'No runs yet.')));
+    return;
+  }
+  replace(body, runs.map((entry) => {
+    const counts = entry.counts ?? {};
+    const created = counts.created ?? 0;
+    const failed = (counts.failed ?? 0) + (counts.invalid ?? 0);
+    return h('tr', { 'data-run': entry.id },
+      h('td', {}, formatWhen(entry.createdAt)),
+      h('td', {}, entry.sourceName),
+      h('td', {}, entry.profile ?? entry.endpoint),
+      h('td', {}, h('span', { class: `status-pill ${entry.effectiveStatus}` }, entry.effectiveStatus)),
+      h('td', {}, `${formatCount(created)} created · ${formatCount(failed)} failed · ${formatCount(entry.total)} rows`),
+      h('td', { class: 'actions-cell' },
+        h('button', { type: 'button', class: 'secondary', 'aria-label': `Open the results of run ${entry.id}`, onclick: () => openRun(entry) }, 'Open'),
+        entry.resumable
+          ? h('button', { type: 'button', class: 'primary', 'aria-label': `Resume run ${entry.id}`, onclick: () => resumeRun(entry.id) }, 'Resume')
+          : null));
+  }));
+}
+
+/** Whether a run is going in this window. */
+export const runGoing = () => Boolean(current?.going);
