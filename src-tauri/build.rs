@@ -1,6 +1,5 @@
-//! The app's Tauri config lives at the repository's top level (`../tauri.conf.json`), next to
-//! `ui/`, `icons/` and `capabilities/`; tauri-build reads the config and the capabilities from
-//! the current directory, so it runs from there.
+//! tauri-build reads `tauri.conf.json` and `capabilities/` beside this file; the front end
+//! (`../ui`) and the icons (`../icons`) sit at the repository's top level.
 //!
 //! The commands are declared in an app manifest, so the window may call only those its
 //! capability (`capabilities/main.json`) grants.
@@ -33,13 +32,10 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
-    let manifest_dir = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let top = manifest_dir.parent().expect("src-tauri has a parent");
-    println!("cargo:rerun-if-changed=../tauri.conf.json");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
+    println!("cargo:rerun-if-changed=capabilities");
     println!("cargo:rerun-if-changed=../icons");
-    println!("cargo:rerun-if-changed=../capabilities");
     println!("cargo:rerun-if-changed=../ui");
-    std::env::set_current_dir(top).expect("enter the repository's top level");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

@@ -78,7 +78,7 @@ fn main() {
             commands::run::export_run,
             commands::run::reset_sandbox,
         ])
-        .run(tauri::generate_context!("../tauri.conf.json"))
+        .run(tauri::generate_context!())
         .expect("error while running Rollcall");
 }
 

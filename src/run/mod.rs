@@ -15,7 +15,7 @@ pub use journal::{
     StepStatus,
 };
 
-use crate::import::ImportReport;
+use crate::import::{Field, ImportReport};
 use crate::plan::{create_body, Plan, RowAction};
 use crate::secrets::Secret;
 
@@ -115,8 +115,15 @@ pub fn record_run(
             JournalRow {
                 index: planned.index,
                 line: planned.line,
-                email: planned.email.clone(),
-                name: planned.name.clone(),
+                // An invalid row has no draft: show what its cells say, so the admin can find it.
+                email: planned
+                    .email
+                    .clone()
+                    .or_else(|| cell(report, &imported.raw, Field::Email)),
+                name: planned
+                    .name
+                    .clone()
+                    .or_else(|| cell(report, &imported.raw, Field::Name)),
                 action: planned.action,
                 raw: imported.raw.clone(),
                 has_password: draft.is_some_and(|d| d.password.is_some()),
@@ -146,6 +153,14 @@ pub fn record_run(
         .collect();
     journal.create_run(&record, &rows)?;
     Ok(record)
+}
+
+/// A non-empty cell of a row, by field.
+fn cell(report: &ImportReport, raw: &[String], field: Field) -> Option<String> {
+    let column = report.mapping.column_of(field)?;
+    raw.get(column)
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
 }
 
 /// The passwords of a report's rows, for [`RunContext::passwords`].
