@@ -29,7 +29,7 @@ const WAIT: Duration = Duration::from_secs(30);
 const USERS_CSV: &str = "\
 name,email,title,division,state
 Ada Lovelace,ada.lovelace@example.com,Analyst,Support,active
-Grace Hopper,grace.hopper@example.com,Team Lead,Support,active
+Grace Hopper,grace.hopper@example.com,<img src=x onerror=document.title='pwned'>Team Lead,Support,active
 Alan Turing,alan.turing@example.com,Agent,Sales,active
 Katherine Johnson,katherine.johnson@example.com,Agent,Operations,active
 Jordan Lee,jordan.lee@example.com,Sales Manager,Sales,active
@@ -214,6 +214,14 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        self.shut_down();
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+impl App {
+    /// End the app and the drivers (its folders stay until the `App` is dropped).
+    fn shut_down(&mut self) {
         if let Some(client) = self.client.take() {
             // Closing the session ends the app; then tauri-driver is stopped with SIGTERM, the
             // only signal on which it also stops WebKitWebDriver.
@@ -224,11 +232,12 @@ impl Drop for App {
             });
             let _ = closing.join();
         }
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.driver.id().to_string()])
-            .status();
-        let _ = self.driver.wait();
-        let _ = std::fs::remove_dir_all(&self.scratch);
+        if let Ok(None) = self.driver.try_wait() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.driver.id().to_string()])
+                .status();
+            let _ = self.driver.wait();
+        }
     }
 }
 
@@ -280,6 +289,26 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     );
     let ready = app.text_containing("[data-count='valid']", "ready").await;
     assert!(ready.starts_with('5'), "five rows are ready: {ready:?}");
+    // A cell holding HTML is shown as the text it is, never run or parsed.
+    let hostile = app
+        .run(
+            "return {
+               cells: [...document.querySelectorAll('#preview-grid .grid-cell')]
+                 .map((cell) => cell.textContent)
+                 .filter((text) => text.includes('<img')),
+               images: document.querySelectorAll('#preview-grid img').length,
+               title: document.title,
+             }",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        hostile["cells"],
+        json!(["<img src=x onerror=document.title='pwned'>Team Lead"]),
+        "{hostile}"
+    );
+    assert_eq!(hostile["images"], json!(0), "{hostile}");
+    assert_eq!(hostile["title"], json!("Rollcall"), "{hostile}");
     app.click("#problems-only").await;
     app.text_containing("#preview-count", "2 of 7 rows have problems")
         .await;
@@ -401,7 +430,7 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "drives the real window: run scripts/app-e2e"]
 async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_profile() {
-    let app = App::launch("keychain").await;
+    let mut app = App::launch("keychain").await;
     let account = "profile:Practice sandbox";
 
     // Save a profile pointing at the sandbox org, with its secret.
@@ -481,6 +510,46 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
         String::from_utf8_lossy(&lookup.stdout).trim().is_empty(),
         "the keychain entry is gone"
     );
+
+    // Once the app has ended, no file it wrote holds either secret: its profiles, journal and
+    // logs, and WebKit's storage and caches under HOME and the XDG folders (the keyring's own
+    // file is encrypted).
+    app.shut_down();
+    let mut places = vec![app.scratch.clone()];
+    for variable in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"] {
+        if let Some(place) = std::env::var_os(variable) {
+            places.push(PathBuf::from(place));
+        }
+    }
+    let mut searched = 0;
+    for place in &places {
+        for secret in ["rollcall-sandbox-secret", "not-the-secret"] {
+            searched += assert_no_file_holds(place, secret);
+        }
+    }
+    assert!(searched > 0, "the app wrote files to search: {places:?}");
+}
+
+/// Fails when a file under `dir` contains `needle`; returns how many files were read.
+fn assert_no_file_holds(dir: &Path, needle: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut read = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_symlink() {
+            continue;
+        }
+        if path.is_dir() {
+            read += assert_no_file_holds(&path, needle);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            read += 1;
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!found, "{} holds a secret", path.display());
+        }
+    }
+    read
 }
 
 /// Not a check but a measurement, for `scripts/app-measure`: opens a 100,000-row file and
