@@ -44,11 +44,8 @@ pub fn write_results(
     rows: &[JournalRow],
     out: impl Write,
 ) -> csv::Result<ExportSummary> {
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut writer = start(run, &RESULT_COLUMNS, out)?;
     let width = run.headers.len();
-    let mut header: Vec<String> = run.headers.iter().map(|h| guard(h)).collect();
-    header.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
-    writer.write_record(&header)?;
     for row in rows {
         let mut record: Vec<String> = padded(&row.raw, width);
         record.push(result_label(row).to_owned());
@@ -81,10 +78,8 @@ pub fn write_failed_rows(
     rows: &[JournalRow],
     out: impl Write,
 ) -> csv::Result<ExportSummary> {
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut writer = start(run, &[], out)?;
     let width = run.headers.len();
-    let header: Vec<String> = run.headers.iter().map(|h| guard(h)).collect();
-    writer.write_record(&header)?;
     let mut written = 0;
     for row in rows
         .iter()
@@ -98,6 +93,15 @@ pub fn write_failed_rows(
         rows: written,
         password_left_empty: has_password_column(run),
     })
+}
+
+/// A CSV writer that has written the file's header (guarded), then `extra` columns.
+fn start<W: Write>(run: &RunRecord, extra: &[&str], out: W) -> csv::Result<csv::Writer<W>> {
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut header: Vec<String> = run.headers.iter().map(|h| guard(h)).collect();
+    header.extend(extra.iter().map(|c| c.to_string()));
+    writer.write_record(&header)?;
+    Ok(writer)
 }
 
 /// How a row ended, in a word an admin reads at a glance.
