@@ -71,6 +71,15 @@ fn import(csv: &str) -> ImportReport {
     import_bytes(csv.as_bytes(), "users.csv", &ImportOptions::default()).expect("imports")
 }
 
+/// A file of `count` users, `User i,useri@example.com`.
+fn numbered_users(count: usize) -> String {
+    let mut csv = String::from("name,email\n");
+    for i in 0..count {
+        csv.push_str(&format!("User {i},user{i}@example.com\n"));
+    }
+    csv
+}
+
 fn fast_settle() -> SettlePolicy {
     SettlePolicy {
         window: Duration::from_millis(600),
@@ -426,10 +435,7 @@ async fn a_second_driver_of_the_same_run_is_refused() {
     config.latency.base = Duration::from_millis(30);
     let sandbox = Sandbox::start(config).await.unwrap();
     let scratch = Scratch::new("lock");
-    let csv: String = std::iter::once("name,email\n".to_owned())
-        .chain((0..40).map(|i| format!("User {i},user{i}@example.com\n")))
-        .collect();
-    let report = import(&csv);
+    let report = import(&numbered_users(40));
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
@@ -480,10 +486,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
     config.latency.base = Duration::from_millis(20);
     let sandbox = Sandbox::start(config).await.unwrap();
     let scratch = Scratch::new("cancel");
-    let csv: String = std::iter::once("name,email\n".to_owned())
-        .chain((0..60).map(|i| format!("User {i},user{i}@example.com\n")))
-        .collect();
-    let report = import(&csv);
+    let report = import(&numbered_users(60));
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
@@ -601,10 +604,7 @@ fn assert_no_file_contains(dir: &Path, needle: &str) {
 async fn progress_events_are_coalesced() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let scratch = Scratch::new("progress");
-    let csv: String = std::iter::once("name,email\n".to_owned())
-        .chain((0..300).map(|i| format!("User {i},user{i}@example.com\n")))
-        .collect();
-    let report = import(&csv);
+    let report = import(&numbered_users(300));
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
