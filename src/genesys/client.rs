@@ -13,13 +13,21 @@ use serde::Serialize;
 use super::auth::{AccessToken, Credentials, OAuthErrorBody, TokenResponse};
 use super::error::{ApiError, ErrorBody, GenesysError, OAuthError, Result};
 use super::models::{
-    CreateUser, Division, EntityListing, SearchCriterion, StateFilter, User, UserPatch,
-    UserSearchRequest, UsersSearchResponse,
+    CreateUser, Division, EntityListing, Location, MemberRef, Queue, Role, RoleGrant, RoleGrants,
+    RoutingSkill, SearchCriterion, StateFilter, SubjectGrants, User, UserPatch, UserQueue,
+    UserRoutingSkill, UserSearchRequest, UserSkill, UsersSearchResponse,
 };
 use super::pacing::{Pacer, Permit};
 use super::ratelimit::{self, RateLimit};
 use super::regions::Endpoint;
 use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
+
+/// The most skills `PATCH /api/v2/users/{id}/routingskills/bulk` takes in one call.
+pub const MAX_SKILLS_PER_CALL: usize = 50;
+/// The most members `POST /api/v2/routing/queues/{id}/members` takes in one call.
+pub const MAX_QUEUE_MEMBERS_PER_CALL: usize = 100;
+/// The page size of the listings read whole: the largest every one of them accepts.
+const LIST_PAGE_SIZE: u32 = 100;
 
 /// Timeouts and retries of a client.
 #[derive(Debug, Clone)]
@@ -202,6 +210,21 @@ impl GenesysClient {
             .await
     }
 
+    /// `GET /api/v2/users/{id}?expand=…`: the user with more of its parts (`locations`, …).
+    /// Genesys fills expansions on a best-effort basis, so a missing one reads as empty.
+    pub async fn get_user_expanded(&self, user_id: &str, expand: &[&str]) -> Result<Reply<User>> {
+        let path = format!("/api/v2/users/{}", segment(user_id));
+        // A list goes comma-separated in one parameter, as Genesys's SDKs send it.
+        let query = [("expand", expand.join(","))];
+        let query = if expand.is_empty() {
+            &[][..]
+        } else {
+            &query[..]
+        };
+        self.call_json("get user", Repeat::Safe, Method::GET, &path, query, None)
+            .await
+    }
+
     /// `PATCH /api/v2/users/{id}` with the user's current `version`.
     pub async fn patch_user(&self, user_id: &str, patch: &UserPatch) -> Result<Reply<User>> {
         let path = format!("/api/v2/users/{}", segment(user_id));
@@ -287,28 +310,144 @@ impl GenesysClient {
 
     /// Every division of the org (`GET /api/v2/authorization/divisions`, all pages).
     pub async fn list_divisions(&self) -> Result<Reply<Vec<Division>>> {
-        let mut divisions = Vec::new();
+        self.every_page("list divisions", "/api/v2/authorization/divisions")
+            .await
+    }
+
+    /// Every role of the org (`GET /api/v2/authorization/roles`, all pages).
+    pub async fn list_roles(&self) -> Result<Reply<Vec<Role>>> {
+        self.every_page("list roles", "/api/v2/authorization/roles")
+            .await
+    }
+
+    /// Every queue of the org (`GET /api/v2/routing/queues`, all pages).
+    pub async fn list_queues(&self) -> Result<Reply<Vec<Queue>>> {
+        self.every_page("list queues", "/api/v2/routing/queues")
+            .await
+    }
+
+    /// Every routing skill of the org (`GET /api/v2/routing/skills`, all pages).
+    pub async fn list_skills(&self) -> Result<Reply<Vec<RoutingSkill>>> {
+        self.every_page("list skills", "/api/v2/routing/skills")
+            .await
+    }
+
+    /// Every location of the org (`GET /api/v2/locations`, all pages).
+    pub async fn list_locations(&self) -> Result<Reply<Vec<Location>>> {
+        self.every_page("list locations", "/api/v2/locations").await
+    }
+
+    /// Grant roles in divisions (`POST /api/v2/authorization/subjects/{id}/bulkadd`). Granting
+    /// a role the user already holds changes nothing, so a lost answer is simply resent.
+    pub async fn grant_roles(&self, user_id: &str, grants: &[RoleGrant]) -> Result<Reply<()>> {
+        let path = format!(
+            "/api/v2/authorization/subjects/{}/bulkadd",
+            segment(user_id)
+        );
+        let body = encode(&RoleGrants { grants })?;
+        let (meta, _) = self
+            .call(
+                "grant roles",
+                Repeat::Safe,
+                Method::POST,
+                &path,
+                &[],
+                Some(body),
+            )
+            .await?;
+        Ok(Reply { value: (), meta })
+    }
+
+    /// Give a user routing skills (`PATCH /api/v2/users/{id}/routingskills/bulk`): skills the
+    /// user has get the new proficiency, others are kept. At most [`MAX_SKILLS_PER_CALL`]; the
+    /// caller splits longer lists. Answers the user's skills.
+    pub async fn add_user_skills(
+        &self,
+        user_id: &str,
+        skills: &[UserSkill],
+    ) -> Result<Reply<Vec<UserRoutingSkill>>> {
+        const WHAT: &str = "add routing skills";
+        if skills.len() > MAX_SKILLS_PER_CALL {
+            return Err(too_many(WHAT, skills.len(), MAX_SKILLS_PER_CALL, "skills"));
+        }
+        let path = format!("/api/v2/users/{}/routingskills/bulk", segment(user_id));
+        let body = encode(&skills)?;
+        let reply: Reply<EntityListing<UserRoutingSkill>> = self
+            .call_json(WHAT, Repeat::Safe, Method::PATCH, &path, &[], Some(body))
+            .await?;
+        Ok(Reply {
+            value: reply.value.entities,
+            meta: reply.meta,
+        })
+    }
+
+    /// Add users to a queue (`POST /api/v2/routing/queues/{id}/members`). At most
+    /// [`MAX_QUEUE_MEMBERS_PER_CALL`]; the caller splits longer lists. Adding a member again
+    /// changes nothing.
+    pub async fn add_queue_members(
+        &self,
+        queue_id: &str,
+        user_ids: &[String],
+    ) -> Result<Reply<()>> {
+        const WHAT: &str = "add queue members";
+        if user_ids.len() > MAX_QUEUE_MEMBERS_PER_CALL {
+            return Err(too_many(
+                WHAT,
+                user_ids.len(),
+                MAX_QUEUE_MEMBERS_PER_CALL,
+                "members",
+            ));
+        }
+        let path = format!("/api/v2/routing/queues/{}/members", segment(queue_id));
+        let members: Vec<MemberRef> = user_ids.iter().map(|id| MemberRef { id }).collect();
+        let body = encode(&members)?;
+        let (meta, _) = self
+            .call(WHAT, Repeat::Safe, Method::POST, &path, &[], Some(body))
+            .await?;
+        Ok(Reply { value: (), meta })
+    }
+
+    /// The roles a user holds, and in which divisions
+    /// (`GET /api/v2/authorization/subjects/{subjectId}`).
+    pub async fn user_grants(&self, user_id: &str) -> Result<Reply<SubjectGrants>> {
+        let path = format!("/api/v2/authorization/subjects/{}", segment(user_id));
+        self.call_json("read grants", Repeat::Safe, Method::GET, &path, &[], None)
+            .await
+    }
+
+    /// The routing skills a user has (`GET /api/v2/users/{id}/routingskills`, all pages).
+    pub async fn user_skills(&self, user_id: &str) -> Result<Reply<Vec<UserRoutingSkill>>> {
+        let path = format!("/api/v2/users/{}/routingskills", segment(user_id));
+        self.every_page("read routing skills", &path).await
+    }
+
+    /// The queues a user is a member of (`GET /api/v2/users/{id}/queues`, all pages).
+    pub async fn user_queues(&self, user_id: &str) -> Result<Reply<Vec<UserQueue>>> {
+        let path = format!("/api/v2/users/{}/queues", segment(user_id));
+        self.every_page("read queues", &path).await
+    }
+
+    /// Every page of a listing, read with the largest page size all listings accept.
+    async fn every_page<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        path: &str,
+    ) -> Result<Reply<Vec<T>>> {
+        let mut entities = Vec::new();
         let mut page_number = 1;
         loop {
             let query = [
-                ("pageSize", "100".to_owned()),
+                ("pageSize", LIST_PAGE_SIZE.to_string()),
                 ("pageNumber", page_number.to_string()),
             ];
-            let page: Reply<EntityListing<Division>> = self
-                .call_json(
-                    "list divisions",
-                    Repeat::Safe,
-                    Method::GET,
-                    "/api/v2/authorization/divisions",
-                    &query,
-                    None,
-                )
+            let page: Reply<EntityListing<T>> = self
+                .call_json(what, Repeat::Safe, Method::GET, path, &query, None)
                 .await?;
             let got = page.value.entities.len();
-            divisions.extend(page.value.entities);
+            entities.extend(page.value.entities);
             if got == 0 || page_number >= page.value.page_count {
                 return Ok(Reply {
-                    value: divisions,
+                    value: entities,
                     meta: page.meta,
                 });
             }
@@ -666,6 +805,13 @@ enum Answer {
     Retry(Failure),
     Unauthorized(GenesysError),
     Fail(GenesysError),
+}
+
+fn too_many(what: &str, given: usize, limit: usize, items: &str) -> GenesysError {
+    GenesysError::InvalidInput {
+        what: what.to_owned(),
+        reason: format!("{given} {items} given, Genesys takes at most {limit} per call"),
+    }
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Bytes> {

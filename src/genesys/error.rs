@@ -208,6 +208,10 @@ pub enum GenesysError {
     /// The endpoint (region or custom URL) is not acceptable.
     #[error("{0}")]
     InvalidEndpoint(String),
+    /// Rollcall refused to send a call whose input Genesys would reject (more items than one
+    /// call takes, …). Nothing was sent.
+    #[error("Rollcall did not send {what}: {reason}")]
+    InvalidInput { what: String, reason: String },
     /// Genesys answered something Rollcall could not read.
     #[error("Unexpected answer from Genesys ({status}) to {what}: {reason}")]
     UnexpectedResponse {

@@ -11,10 +11,15 @@ pub mod regions;
 pub mod retry;
 
 pub use auth::Credentials;
-pub use client::{ClientConfig, GenesysClient, Reply, ResponseMeta};
+pub use client::{
+    ClientConfig, GenesysClient, Reply, ResponseMeta, MAX_QUEUE_MEMBERS_PER_CALL,
+    MAX_SKILLS_PER_CALL,
+};
 pub use error::{ApiError, ErrorBody, GenesysError, OAuthError, Result};
 pub use models::{
-    Contact, CreateUser, Division, EntityListing, StateFilter, User, UserPatch, UserState,
+    Contact, CreateUser, Division, EntityListing, EntityRef, Grant, GrantRole, Location, Queue,
+    Role, RoleGrant, RoutingSkill, StateFilter, SubjectGrants, User, UserLocation, UserPatch,
+    UserQueue, UserRoutingSkill, UserSkill, UserState,
 };
 pub use ratelimit::RateLimit;
 pub use regions::{Endpoint, Region, REGIONS};

@@ -125,6 +125,62 @@ pub struct UserPatch {
     pub state: Option<UserState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Contact>>,
+    /// The user's work locations; this replaces the whole list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<UserLocation>>,
+}
+
+/// One of a user's locations (`Location` in `User.locations` and `UpdateUser.locations`).
+///
+/// Genesys answers `{"locationDefinition": {"id", …}}`, while its own Terraform provider writes
+/// `{"id": …}`; [`UserLocation::new`] fills both, so the write means the same whichever Genesys
+/// reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserLocation {
+    pub id: Option<String>,
+    pub location_definition: Option<EntityRef>,
+}
+
+impl UserLocation {
+    /// The location with this id (`LocationDefinition.id`).
+    pub fn new(location_id: &str) -> UserLocation {
+        UserLocation {
+            id: Some(location_id.to_owned()),
+            location_definition: Some(EntityRef {
+                id: location_id.to_owned(),
+                ..EntityRef::default()
+            }),
+        }
+    }
+
+    /// The id of the location definition, wherever the answer put it.
+    pub fn location_id(&self) -> Option<&str> {
+        self.location_definition
+            .as_ref()
+            .map(|d| d.id.as_str())
+            .filter(|id| !id.is_empty())
+            .or(self.id.as_deref())
+    }
+}
+
+impl Serialize for UserLocation {
+    /// Only ids go out: a `name: null` or `selfUri: null` has no business in a write.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[derive(Serialize)]
+        struct IdOnly<'a> {
+            id: &'a str,
+        }
+        let mut map = s.serialize_map(None)?;
+        if let Some(id) = &self.id {
+            map.serialize_entry("id", id)?;
+        }
+        if let Some(definition) = &self.location_definition {
+            map.serialize_entry("locationDefinition", &IdOnly { id: &definition.id })?;
+        }
+        map.end()
+    }
 }
 
 /// A reference to another entity (`{id, name, selfUri}`).
@@ -151,6 +207,8 @@ pub struct User {
     pub addresses: Vec<Contact>,
     pub primary_contact_info: Vec<Contact>,
     pub manager: Option<EntityRef>,
+    /// Only present when asked for with `expand=locations`.
+    pub locations: Vec<UserLocation>,
     pub version: i64,
     pub self_uri: Option<String>,
 }
@@ -164,6 +222,128 @@ pub struct Division {
     pub description: Option<String>,
     pub home_division: bool,
     pub self_uri: Option<String>,
+}
+
+/// An organization role (`DomainOrganizationRole`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// A routing queue (`Queue`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Queue {
+    pub id: String,
+    pub name: String,
+    pub division: Option<EntityRef>,
+}
+
+/// A routing skill (`RoutingSkill`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RoutingSkill {
+    pub id: String,
+    pub name: String,
+}
+
+/// A location of the org (`LocationDefinition`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+}
+
+/// A role granted in a division: one item of `POST /api/v2/authorization/subjects/{id}/bulkadd`
+/// (`RoleDivisionPair`). A `division_id` of `*` means every division.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleGrant {
+    pub role_id: String,
+    pub division_id: String,
+}
+
+/// The body of `bulkadd` (`RoleDivisionGrants`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct RoleGrants<'a> {
+    pub grants: &'a [RoleGrant],
+}
+
+/// A skill to give a user: one item of `PATCH /api/v2/users/{id}/routingskills/bulk`
+/// (`UserRoutingSkillPost`); `proficiency` from 0.0 to 5.0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSkill {
+    pub id: String,
+    pub proficiency: f64,
+}
+
+/// A skill a user has (`UserRoutingSkill`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserRoutingSkill {
+    pub id: String,
+    pub name: Option<String>,
+    pub proficiency: f64,
+    pub state: Option<String>,
+}
+
+/// A queue a user is a member of (`UserQueue`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserQueue {
+    pub id: String,
+    pub name: Option<String>,
+    pub division: Option<EntityRef>,
+    pub joined: Option<bool>,
+}
+
+/// One item of the body of `POST /api/v2/routing/queues/{id}/members` (`WritableEntity`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct MemberRef<'a> {
+    pub id: &'a str,
+}
+
+/// The role of a grant (`AuthzGrantRole`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GrantRole {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+/// A role held in a division (`AuthzGrant`); the division id is `*` for all divisions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Grant {
+    pub role: GrantRole,
+    pub division: EntityRef,
+}
+
+/// Who holds which roles where: `GET /api/v2/authorization/subjects/{subjectId}` (`AuthzSubject`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SubjectGrants {
+    pub id: String,
+    pub name: Option<String>,
+    pub grants: Vec<Grant>,
+}
+
+impl SubjectGrants {
+    /// The grants as (role id, division id) pairs, the shape `bulkadd` takes.
+    pub fn pairs(&self) -> Vec<RoleGrant> {
+        self.grants
+            .iter()
+            .map(|g| RoleGrant {
+                role_id: g.role.id.clone(),
+                division_id: g.division.id.clone(),
+            })
+            .collect()
+    }
 }
 
 /// One page of a listing (`…EntityListing`).
@@ -236,5 +416,29 @@ mod tests {
         assert_eq!(json["state"], "active");
         assert!(json.get("divisionId").is_none());
         assert!(!format!("{body:?}").contains("Sup3r-secret!"));
+    }
+
+    #[test]
+    fn a_location_is_written_by_id_both_ways_and_read_from_its_definition() {
+        let patch = UserPatch {
+            version: 3,
+            locations: Some(vec![UserLocation::new("loc-1")]),
+            ..UserPatch::default()
+        };
+        let json = serde_json::to_value(&patch).unwrap();
+        assert_eq!(
+            json["locations"],
+            serde_json::json!([{ "id": "loc-1", "locationDefinition": { "id": "loc-1" } }])
+        );
+        assert!(serde_json::to_value(UserPatch::default())
+            .unwrap()
+            .get("locations")
+            .is_none());
+        let user: User = serde_json::from_value(serde_json::json!({
+            "id": "u1",
+            "locations": [{ "locationDefinition": { "id": "loc-2", "selfUri": "/api/v2/locations/loc-2" } }]
+        }))
+        .unwrap();
+        assert_eq!(user.locations[0].location_id(), Some("loc-2"));
     }
 }
