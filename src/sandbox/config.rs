@@ -1,4 +1,5 @@
-//! How a sandbox org is set up: its OAuth clients, limits, latency, faults and seed data.
+//! How a sandbox org is set up: its OAuth clients, limits, latency, faults and seed data
+//! (divisions, roles, queues, routing skills, locations and users).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -156,7 +157,28 @@ impl Default for Variants {
 pub struct Seed {
     /// Division names; the first is the home division.
     pub divisions: Vec<String>,
+    pub roles: Vec<SeedRole>,
+    pub queues: Vec<SeedQueue>,
+    /// Routing skill names.
+    pub skills: Vec<String>,
+    /// Location names.
+    pub locations: Vec<String>,
     pub users: Vec<SeedUser>,
+}
+
+/// A role that exists before any run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedRole {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// A queue that exists before any run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedQueue {
+    pub name: String,
+    /// A division name from [`Seed::divisions`]; the home division when `None`.
+    pub division: Option<String>,
 }
 
 /// A user that exists before any run.
@@ -181,8 +203,39 @@ impl Seed {
             state,
             division: division.map(str::to_owned),
         };
+        let role = |name: &str, description: &str| SeedRole {
+            name: name.to_owned(),
+            description: Some(description.to_owned()),
+        };
+        let queue = |name: &str, division: &str| SeedQueue {
+            name: name.to_owned(),
+            division: Some(division.to_owned()),
+        };
         Seed {
             divisions: ["Home", "Sales", "Support", "Operations", "Finance"]
+                .map(str::to_owned)
+                .to_vec(),
+            roles: vec![
+                role("Employee", "Every person in the organization"),
+                role(
+                    "Agent",
+                    "Handles interactions from the queues they belong to",
+                ),
+                role("Supervisor", "Monitors queues and coaches agents"),
+                role("Quality Evaluator", "Scores recorded interactions"),
+                role("Admin", "Full control of the organization"),
+            ],
+            queues: vec![
+                queue("Sales", "Sales"),
+                queue("Support", "Support"),
+                queue("Billing", "Finance"),
+                queue("Escalations", "Support"),
+                queue("Spanish Support", "Support"),
+            ],
+            skills: ["English", "Spanish", "French", "Billing", "Technical"]
+                .map(str::to_owned)
+                .to_vec(),
+            locations: ["Indianapolis HQ", "London Office", "Remote"]
                 .map(str::to_owned)
                 .to_vec(),
             users: vec![
@@ -209,11 +262,50 @@ impl Seed {
         }
     }
 
-    /// Only a home division and no users.
+    /// Only a home division: no roles, queues, skills, locations or users.
     pub fn empty() -> Self {
         Seed {
             divisions: vec!["Home".to_owned()],
-            users: vec![],
+            ..Seed::default()
         }
+    }
+
+    /// Add roles (without a description).
+    pub fn with_roles<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.roles.extend(names.into_iter().map(|name| SeedRole {
+            name: name.into(),
+            description: None,
+        }));
+        self
+    }
+
+    /// Add queues in the home division.
+    pub fn with_queues<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.queues.extend(names.into_iter().map(|name| SeedQueue {
+            name: name.into(),
+            division: None,
+        }));
+        self
+    }
+
+    /// Add a queue in the division of this name.
+    pub fn with_queue_in(mut self, name: &str, division: &str) -> Self {
+        self.queues.push(SeedQueue {
+            name: name.to_owned(),
+            division: Some(division.to_owned()),
+        });
+        self
+    }
+
+    /// Add routing skills.
+    pub fn with_skills<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.skills.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Add locations.
+    pub fn with_locations<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.locations.extend(names.into_iter().map(Into::into));
+        self
     }
 }

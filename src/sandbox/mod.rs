@@ -1,7 +1,8 @@
 //! The sandbox org: a local, faithful simulation of the Genesys Cloud API.
 //!
 //! It speaks the same wire protocol as Genesys Cloud for every call Rollcall makes — OAuth
-//! client credentials, users, search, divisions, invitations — with Genesys's error bodies,
+//! client credentials, users, search, divisions, invitations, roles and grants, queues and
+//! their members, routing skills, locations — with Genesys's error bodies,
 //! correlation ids, per-token rate limits and `Retry-After`, plus configurable latency and
 //! faults (5xx, connections dropped after a create, revoked tokens). The app and the CLI start
 //! it so anyone can try Rollcall with no Genesys account, and the tests run against it.
@@ -22,10 +23,13 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 pub use config::{
-    Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, SeedUser, Variants,
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+    Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, SeedQueue, SeedRole,
+    SeedUser, Variants, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
 };
-pub use org::{SandboxDivision, SandboxStats, SandboxUser};
+pub use org::{
+    SandboxDivision, SandboxGrant, SandboxLocation, SandboxQueue, SandboxRole, SandboxSkill,
+    SandboxStats, SandboxUser, SandboxUserSkill,
+};
 
 use org::Org;
 use server::{Knobs, Shared};
@@ -115,6 +119,26 @@ impl Sandbox {
         self.shared.org.lock().expect("org").divisions.clone()
     }
 
+    /// The org's roles.
+    pub fn roles(&self) -> Vec<SandboxRole> {
+        self.shared.org.lock().expect("org").roles.clone()
+    }
+
+    /// The org's queues, with their members.
+    pub fn queues(&self) -> Vec<SandboxQueue> {
+        self.shared.org.lock().expect("org").queues.clone()
+    }
+
+    /// The org's routing skills.
+    pub fn skills(&self) -> Vec<SandboxSkill> {
+        self.shared.org.lock().expect("org").skills.clone()
+    }
+
+    /// The org's locations.
+    pub fn locations(&self) -> Vec<SandboxLocation> {
+        self.shared.org.lock().expect("org").locations.clone()
+    }
+
     /// Counters of what the sandbox served.
     pub fn stats(&self) -> SandboxStats {
         self.shared.org.lock().expect("org").stats
@@ -142,6 +166,10 @@ impl Sandbox {
         let mut org = self.shared.org.lock().expect("org");
         let fresh = Org::from_seed(&self.shared.config.seed);
         org.divisions = fresh.divisions;
+        org.roles = fresh.roles;
+        org.queues = fresh.queues;
+        org.skills = fresh.skills;
+        org.locations = fresh.locations;
         org.users = fresh.users;
         org.by_id = fresh.by_id;
         org.by_email = fresh.by_email;

@@ -1,5 +1,6 @@
-//! The sandbox org's state: divisions, users, issued tokens and per-token rate windows, and
-//! its optional file on disk.
+//! The sandbox org's state: divisions, roles, queues, routing skills, locations, users (with
+//! their grants, skills and locations), issued tokens and per-token rate windows, and its
+//! optional file on disk.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,6 +21,60 @@ pub struct SandboxDivision {
     pub home: bool,
 }
 
+/// An organization role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxRole {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A routing queue and its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxQueue {
+    pub id: String,
+    pub name: String,
+    pub division_id: String,
+    /// User ids, in the order they were added.
+    #[serde(default)]
+    pub member_ids: Vec<String>,
+}
+
+/// A routing skill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxSkill {
+    pub id: String,
+    pub name: String,
+}
+
+/// A location (`LocationDefinition`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxLocation {
+    pub id: String,
+    pub name: String,
+}
+
+/// A role a user holds in a division; `*` is every division.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxGrant {
+    pub role_id: String,
+    pub division_id: String,
+}
+
+/// A routing skill a user has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxUserSkill {
+    pub skill_id: String,
+    pub proficiency: f64,
+}
+
 /// A user of the sandbox org, as tests read it back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,6 +92,12 @@ pub struct SandboxUser {
     pub addresses: Vec<Contact>,
     #[serde(default)]
     pub manager_id: Option<String>,
+    #[serde(default)]
+    pub grants: Vec<SandboxGrant>,
+    #[serde(default)]
+    pub skills: Vec<SandboxUserSkill>,
+    #[serde(default)]
+    pub location_ids: Vec<String>,
     pub version: i64,
     /// Invitations sent to this user.
     #[serde(default)]
@@ -46,10 +107,19 @@ pub struct SandboxUser {
     pub searchable_at: Option<Instant>,
 }
 
-/// What is kept in the state file.
+/// What is kept in the state file. Files written before roles, queues, skills and locations
+/// existed load with none.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct OrgFile {
     pub divisions: Vec<SandboxDivision>,
+    #[serde(default)]
+    pub roles: Vec<SandboxRole>,
+    #[serde(default)]
+    pub queues: Vec<SandboxQueue>,
+    #[serde(default)]
+    pub skills: Vec<SandboxSkill>,
+    #[serde(default)]
+    pub locations: Vec<SandboxLocation>,
     pub users: Vec<SandboxUser>,
 }
 
@@ -75,11 +145,29 @@ pub struct SandboxStats {
     pub rate_limited: u64,
     pub server_errors: u64,
     pub dropped_connections: u64,
+    // Calls that passed authentication and the rate limit, by kind of route and whatever their
+    // answer: for benchmarks that count what a run costs.
+    /// `PATCH /api/v2/users/{id}`.
+    pub user_patches: u64,
+    /// `POST /api/v2/authorization/subjects/{id}/bulkadd`.
+    pub grant_calls: u64,
+    /// `PATCH /api/v2/users/{id}/routingskills/bulk`.
+    pub skill_calls: u64,
+    /// `POST /api/v2/routing/queues/{id}/members`.
+    pub queue_member_calls: u64,
+    /// Pages of the divisions, roles, queues, skills and locations listings.
+    pub directory_pages: u64,
+    /// Reads of a user's grants, skills or queues.
+    pub user_detail_reads: u64,
 }
 
 /// The whole mutable state, behind one lock (never held across an `.await`).
 pub(crate) struct Org {
     pub divisions: Vec<SandboxDivision>,
+    pub roles: Vec<SandboxRole>,
+    pub queues: Vec<SandboxQueue>,
+    pub skills: Vec<SandboxSkill>,
+    pub locations: Vec<SandboxLocation>,
     pub users: Vec<SandboxUser>,
     pub by_id: HashMap<String, usize>,
     pub by_email: HashMap<String, usize>,
@@ -109,6 +197,47 @@ impl Org {
             });
         }
         let home = divisions[0].id.clone();
+        let new_id = || uuid::Uuid::new_v4().to_string();
+        let roles = seed
+            .roles
+            .iter()
+            .map(|r| SandboxRole {
+                id: new_id(),
+                name: r.name.clone(),
+                description: r.description.clone(),
+            })
+            .collect();
+        let queues = seed
+            .queues
+            .iter()
+            .map(|q| SandboxQueue {
+                id: new_id(),
+                name: q.name.clone(),
+                division_id: q
+                    .division
+                    .as_ref()
+                    .and_then(|name| divisions.iter().find(|d| &d.name == name))
+                    .map(|d| d.id.clone())
+                    .unwrap_or_else(|| home.clone()),
+                member_ids: vec![],
+            })
+            .collect();
+        let skills = seed
+            .skills
+            .iter()
+            .map(|name| SandboxSkill {
+                id: new_id(),
+                name: name.clone(),
+            })
+            .collect();
+        let locations = seed
+            .locations
+            .iter()
+            .map(|name| SandboxLocation {
+                id: new_id(),
+                name: name.clone(),
+            })
+            .collect();
         let users = seed
             .users
             .iter()
@@ -127,17 +256,31 @@ impl Org {
                 department: None,
                 addresses: vec![],
                 manager_id: None,
+                grants: vec![],
+                skills: vec![],
+                location_ids: vec![],
                 version: 1,
                 invitations: 0,
                 searchable_at: None,
             })
             .collect();
-        Org::from_parts(divisions, users)
+        Org::from_file(OrgFile {
+            divisions,
+            roles,
+            queues,
+            skills,
+            locations,
+            users,
+        })
     }
 
-    pub fn from_parts(divisions: Vec<SandboxDivision>, users: Vec<SandboxUser>) -> Org {
+    pub fn from_file(file: OrgFile) -> Org {
         let mut org = Org {
-            divisions,
+            divisions: file.divisions,
+            roles: file.roles,
+            queues: file.queues,
+            skills: file.skills,
+            locations: file.locations,
             users: Vec::new(),
             by_id: HashMap::new(),
             by_email: HashMap::new(),
@@ -146,7 +289,7 @@ impl Org {
             stats: SandboxStats::default(),
             dirty: false,
         };
-        for user in users {
+        for user in file.users {
             org.insert(user);
         }
         org
@@ -162,7 +305,7 @@ impl Org {
                         format!("sandbox state file {} is damaged: {e}", path.display()),
                     )
                 })?;
-                Ok(Some(Org::from_parts(file.divisions, file.users)))
+                Ok(Some(Org::from_file(file)))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -173,6 +316,10 @@ impl Org {
     pub fn snapshot(&self) -> Vec<u8> {
         let file = OrgFile {
             divisions: self.divisions.clone(),
+            roles: self.roles.clone(),
+            queues: self.queues.clone(),
+            skills: self.skills.clone(),
+            locations: self.locations.clone(),
             users: self.users.clone(),
         };
         serde_json::to_vec(&file).expect("org serialises")
@@ -196,6 +343,14 @@ impl Org {
 
     pub fn division(&self, id: &str) -> Option<&SandboxDivision> {
         self.divisions.iter().find(|d| d.id == id)
+    }
+
+    /// The user with this id, unless unknown or soft-deleted.
+    pub fn live_user_index(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .get(id)
+            .copied()
+            .filter(|&i| self.users[i].state != UserState::Deleted)
     }
 
     pub fn user_by_email(&self, email: &str) -> Option<&SandboxUser> {
@@ -224,6 +379,28 @@ impl Org {
         let left = window.saturating_sub(now.duration_since(entry.started));
         let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
         (entry.count <= allowance, entry.count, reset.max(1))
+    }
+
+    /// The JSON of a user with `expand=locations`: each location as a `locationDefinition`
+    /// reference, as Genesys answers it.
+    pub fn user_json_expanded(&self, user: &SandboxUser, expand: &[String]) -> Value {
+        let mut value = self.user_json(user);
+        if expand.iter().any(|e| e == "locations") {
+            let locations: Vec<Value> = user
+                .location_ids
+                .iter()
+                .map(|id| {
+                    json!({
+                        "locationDefinition": {
+                            "id": id,
+                            "selfUri": format!("/api/v2/locations/{id}"),
+                        }
+                    })
+                })
+                .collect();
+            value["locations"] = json!(locations);
+        }
+        value
     }
 
     /// The JSON of a user, as `GET /api/v2/users/{id}` answers it.
@@ -263,6 +440,54 @@ impl Org {
             );
         }
         value
+    }
+
+    pub fn role_json(role: &SandboxRole) -> Value {
+        json!({
+            "id": role.id,
+            "name": role.name,
+            "description": role.description.clone().unwrap_or_default(),
+            "default": false,
+            "base": false,
+            "selfUri": format!("/api/v2/authorization/roles/{}", role.id),
+        })
+    }
+
+    pub fn queue_json(&self, queue: &SandboxQueue) -> Value {
+        let division = self.division(&queue.division_id);
+        json!({
+            "id": queue.id,
+            "name": queue.name,
+            "division": {
+                "id": queue.division_id,
+                "name": division.map(|d| d.name.as_str()).unwrap_or(""),
+                "selfUri": format!("/api/v2/authorization/divisions/{}", queue.division_id),
+            },
+            "memberCount": queue.member_ids.len(),
+            "userMemberCount": queue.member_ids.len(),
+            "joinedMemberCount": queue.member_ids.len(),
+            "selfUri": format!("/api/v2/routing/queues/{}", queue.id),
+        })
+    }
+
+    pub fn skill_json(skill: &SandboxSkill) -> Value {
+        json!({
+            "id": skill.id,
+            "name": skill.name,
+            "state": "active",
+            "selfUri": format!("/api/v2/routing/skills/{}", skill.id),
+        })
+    }
+
+    pub fn location_json(location: &SandboxLocation) -> Value {
+        json!({
+            "id": location.id,
+            "name": location.name,
+            "state": "active",
+            "version": 1,
+            "path": [],
+            "selfUri": format!("/api/v2/locations/{}", location.id),
+        })
     }
 
     pub fn division_json(division: &SandboxDivision) -> Value {

@@ -20,7 +20,7 @@ use rand::Rng;
 use serde_json::{json, Map, Value};
 
 use super::config::{Faults, Latency, SandboxConfig};
-use super::org::{Org, SandboxUser, TokenInfo};
+use super::org::{Org, SandboxGrant, SandboxUser, SandboxUserSkill, TokenInfo};
 use crate::genesys::{Contact, UserState};
 
 /// The largest request body the sandbox reads.
@@ -250,6 +250,16 @@ enum Route {
     InviteUser,
     ListDivisions,
     HomeDivision,
+    ListRoles,
+    ListQueues,
+    ListSkills,
+    ListLocations,
+    GrantRoles,
+    UserGrants,
+    AddUserSkills,
+    UserSkills,
+    UserQueues,
+    AddQueueMembers,
 }
 
 impl Route {
@@ -264,6 +274,26 @@ impl Route {
             (&Method::POST, ["users", id, "invite"]) => (Route::InviteUser, Some(id.to_string())),
             (&Method::GET, ["authorization", "divisions"]) => (Route::ListDivisions, None),
             (&Method::GET, ["authorization", "divisions", "home"]) => (Route::HomeDivision, None),
+            (&Method::GET, ["authorization", "roles"]) => (Route::ListRoles, None),
+            (&Method::GET, ["routing", "queues"]) => (Route::ListQueues, None),
+            (&Method::GET, ["routing", "skills"]) => (Route::ListSkills, None),
+            (&Method::GET, ["locations"]) => (Route::ListLocations, None),
+            (&Method::POST, ["authorization", "subjects", id, "bulkadd"]) => {
+                (Route::GrantRoles, Some(id.to_string()))
+            }
+            (&Method::GET, ["authorization", "subjects", id]) => {
+                (Route::UserGrants, Some(id.to_string()))
+            }
+            (&Method::PATCH, ["users", id, "routingskills", "bulk"]) => {
+                (Route::AddUserSkills, Some(id.to_string()))
+            }
+            (&Method::GET, ["users", id, "routingskills"]) => {
+                (Route::UserSkills, Some(id.to_string()))
+            }
+            (&Method::GET, ["users", id, "queues"]) => (Route::UserQueues, Some(id.to_string())),
+            (&Method::POST, ["routing", "queues", id, "members"]) => {
+                (Route::AddQueueMembers, Some(id.to_string()))
+            }
             _ => return None,
         };
         Some(route)
@@ -284,6 +314,21 @@ impl Route {
                 "directory:organization:admin",
                 "directory:user:setPassword",
             ],
+            Route::ListRoles => &["authorization:role:view"],
+            Route::ListQueues => &["routing:queue:view"],
+            Route::GrantRoles => &["authorization:grant:add"],
+            Route::UserGrants => &["authorization:grant:view"],
+            Route::AddUserSkills => &["routing:skill:assign"],
+            Route::UserQueues => &[
+                "routing:queue:view",
+                "routing:queue:join",
+                "routing:queueMember:manage",
+            ],
+            Route::AddQueueMembers => &["routing:queue:edit", "routing:queueMember:manage"],
+            // Genesys's API documentation lists no permission for these: skills, locations and a
+            // user's skills are readable by any client (a skill's view permission is enforced
+            // only for skills assigned to a division, which the sandbox does not have).
+            Route::ListSkills | Route::ListLocations | Route::UserSkills => &[],
             Route::ListUsers | Route::GetUser | Route::ListDivisions | Route::HomeDivision => &[],
         }
     }
@@ -291,8 +336,32 @@ impl Route {
     fn needs_json_body(self) -> bool {
         matches!(
             self,
-            Route::CreateUser | Route::SearchUsers | Route::PatchUser
+            Route::CreateUser
+                | Route::SearchUsers
+                | Route::PatchUser
+                | Route::GrantRoles
+                | Route::AddUserSkills
+                | Route::AddQueueMembers
         )
+    }
+
+    /// Count the call in the sandbox's per-route counters.
+    fn count(self, stats: &mut super::org::SandboxStats) {
+        match self {
+            Route::PatchUser => stats.user_patches += 1,
+            Route::GrantRoles => stats.grant_calls += 1,
+            Route::AddUserSkills => stats.skill_calls += 1,
+            Route::AddQueueMembers => stats.queue_member_calls += 1,
+            Route::ListDivisions
+            | Route::ListRoles
+            | Route::ListQueues
+            | Route::ListSkills
+            | Route::ListLocations => stats.directory_pages += 1,
+            Route::UserGrants | Route::UserSkills | Route::UserQueues => {
+                stats.user_detail_reads += 1
+            }
+            _ => {}
+        }
     }
 }
 
@@ -376,6 +445,7 @@ async fn api(
     let Some((route, id)) = Route::find(&call.method, &call.path) else {
         return Ok(exchange.not_found());
     };
+    route.count(&mut shared.org.lock().expect("org").stats);
 
     // Faults are injected at the "gateway": a 503 never reaches the service; a 502 or 504 may
     // have reached it, and then the work is done but its answer is lost.
@@ -476,33 +546,34 @@ fn route_call(
             &[],
         ));
     }
-    let body =
-        if route.needs_json_body() {
-            if !call.is_json() {
-                return Ok(exchange.error(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported.media.type",
-                    "Unsupported Media Type: the request body must be application/json.",
-                ));
+    let body = if route.needs_json_body() {
+        if !call.is_json() {
+            return Ok(exchange.error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported.media.type",
+                "Unsupported Media Type: the request body must be application/json.",
+            ));
+        }
+        match serde_json::from_slice::<Value>(&call.body) {
+            Ok(Value::Object(map)) => Some(Value::Object(map)),
+            Ok(_)
+                if matches!(
+                    route,
+                    Route::SearchUsers | Route::CreateUser | Route::PatchUser | Route::GrantRoles
+                ) =>
+            {
+                return Ok(exchange.bad_request("The request body must be a JSON object."))
             }
-            match serde_json::from_slice::<Value>(&call.body) {
-                Ok(Value::Object(map)) => Some(Value::Object(map)),
-                Ok(_)
-                    if matches!(
-                        route,
-                        Route::SearchUsers | Route::CreateUser | Route::PatchUser
-                    ) =>
-                {
-                    return Ok(exchange.bad_request("The request body must be a JSON object."))
-                }
-                Ok(other) => Some(other),
-                Err(_) => return Ok(exchange.bad_request(
+            Ok(other) => Some(other),
+            Err(_) => {
+                return Ok(exchange.bad_request(
                     "The request could not be understood by the server due to malformed syntax.",
-                )),
+                ))
             }
-        } else {
-            None
-        };
+        }
+    } else {
+        None
+    };
     let id = id.unwrap_or_default();
     Ok(match route {
         Route::CreateUser => {
@@ -522,6 +593,30 @@ fn route_call(
         Route::ListUsers => list_users(shared, exchange, call),
         Route::SearchUsers => search_users(shared, exchange, body.as_ref().expect("json body")),
         Route::GetUser => get_user(shared, exchange, call, &id),
+        Route::ListRoles => list_roles(shared, exchange, call),
+        Route::ListQueues => list_queues(shared, exchange, call),
+        Route::ListSkills => list_skills(shared, exchange, call),
+        Route::ListLocations => list_locations(shared, exchange, call),
+        Route::GrantRoles => grant_roles(
+            shared,
+            exchange,
+            call,
+            &id,
+            body.as_ref().expect("json body"),
+        ),
+        Route::UserGrants => user_grants(shared, exchange, &id),
+        Route::AddUserSkills => {
+            add_user_skills(shared, exchange, &id, body.as_ref().expect("json body"))
+        }
+        Route::UserSkills => user_skills(shared, exchange, call, &id),
+        Route::UserQueues => user_queues(shared, exchange, call, &id),
+        Route::AddQueueMembers => add_queue_members(
+            shared,
+            exchange,
+            call,
+            &id,
+            body.as_ref().expect("json body"),
+        ),
         Route::PatchUser => patch_user(shared, exchange, &id, body.as_ref().expect("json body")),
         Route::InviteUser => invite_user(shared, exchange, &id),
         Route::ListDivisions => list_divisions(shared, exchange, call),
@@ -720,6 +815,9 @@ fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
         department: optional.remove("department"),
         addresses,
         manager_id: None,
+        grants: vec![],
+        skills: vec![],
+        location_ids: vec![],
         version: 1,
         invitations: 0,
         searchable_at: (!lag.is_zero()).then(|| Instant::now() + lag),
@@ -907,9 +1005,10 @@ fn get_user(shared: &Shared, exchange: &Exchange, call: &Call, id: &str) -> Repl
     let include_deleted = matches!(call.query_one("state"), Some("deleted") | Some("any"));
     let org = shared.org.lock().expect("org");
     match org.by_id.get(id).map(|&i| &org.users[i]) {
-        Some(user) if user.state != UserState::Deleted || include_deleted => {
-            exchange.json(StatusCode::OK, &org.user_json(user))
-        }
+        Some(user) if user.state != UserState::Deleted || include_deleted => exchange.json(
+            StatusCode::OK,
+            &org.user_json_expanded(user, &call.query_all("expand")),
+        ),
         _ => exchange.not_found(),
     }
 }
@@ -932,6 +1031,13 @@ fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> R
         some => match parse_addresses(some) {
             Ok(list) => Some(list),
             Err(message) => return exchange.invalid_value("addresses", &message),
+        },
+    };
+    let locations = match body.get("locations") {
+        None | Some(Value::Null) => None,
+        Some(value) => match parse_locations(value) {
+            Ok(ids) => Some(ids),
+            Err(message) => return exchange.invalid_value("locations", &message),
         },
     };
     let mut texts = BTreeMap::new();
@@ -976,7 +1082,20 @@ fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> R
     if texts.get("name").is_some_and(|n| n.trim().is_empty()) {
         return exchange.invalid_value("name", "The user's name cannot be empty.");
     }
+    if let Some(unknown) = locations
+        .iter()
+        .flatten()
+        .find(|id| !org.locations.iter().any(|l| &&l.id == id))
+    {
+        return exchange.invalid_value(
+            "locations",
+            &format!("The location {unknown} does not exist."),
+        );
+    }
     let user = &mut org.users[index];
+    if let Some(locations) = locations {
+        user.location_ids = locations;
+    }
     if let Some(state) = new_state {
         user.state = state;
     }
@@ -1154,6 +1273,568 @@ fn list_divisions(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
             "/api/v2/authorization/divisions",
         ),
     )
+}
+
+/// How a listing's `name` parameter matches.
+#[derive(Clone, Copy)]
+enum NameFilter {
+    /// Roles: the whole name.
+    Exact,
+    /// Queues: the whole name, with a leading and/or trailing `*` standing for anything.
+    Wildcards,
+    /// Routing skills: names that start with the value.
+    StartsWith,
+}
+
+impl NameFilter {
+    /// Case counts: Genesys may ignore it, but a client that relies on that is caught here
+    /// (stricter than the real service).
+    fn matches(self, pattern: &str, name: &str) -> bool {
+        match self {
+            NameFilter::Exact => name == pattern,
+            NameFilter::StartsWith => name.starts_with(pattern),
+            NameFilter::Wildcards => {
+                let leading = pattern.starts_with('*');
+                let core = pattern.trim_start_matches('*');
+                let trailing = core.ends_with('*');
+                let core = core.trim_end_matches('*');
+                match (leading, trailing) {
+                    (true, true) => name.contains(core),
+                    (true, false) => name.ends_with(core),
+                    (false, true) => name.starts_with(core),
+                    (false, false) => name == core,
+                }
+            }
+        }
+    }
+}
+
+/// One entry of a directory listing: what filters look at, and its JSON.
+struct Entry<'a> {
+    id: &'a str,
+    name: &'a str,
+    division_id: Option<&'a str>,
+    json: Value,
+}
+
+/// A paged listing of roles, queues, skills or locations, sorted by name, with the `name`, `id`
+/// and (for queues) `divisionId` filters.
+fn directory_listing(
+    exchange: &Exchange,
+    call: &Call,
+    base: &str,
+    filter: Option<NameFilter>,
+    mut entries: Vec<Entry>,
+) -> Reply {
+    let (size, number) = match page_params(exchange, call, 25, 100) {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
+    let name = call.query_one("name").filter(|n| !n.is_empty());
+    let ids = call.query_all("id");
+    let division_ids = call.query_all("divisionId");
+    entries.sort_by(|a, b| (a.name.to_lowercase(), a.id).cmp(&(b.name.to_lowercase(), b.id)));
+    let matching: Vec<Entry> = entries
+        .into_iter()
+        .filter(|e| match (filter, name) {
+            (Some(filter), Some(name)) => filter.matches(name, e.name),
+            _ => true,
+        })
+        .filter(|e| ids.is_empty() || ids.iter().any(|id| id == e.id))
+        .filter(|e| {
+            division_ids.is_empty()
+                || e.division_id
+                    .is_some_and(|d| division_ids.iter().any(|id| id == d))
+        })
+        .collect();
+    let total = matching.len();
+    let page = matching
+        .into_iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .map(|e| e.json)
+        .collect();
+    exchange.json(StatusCode::OK, &listing(page, total, size, number, base))
+}
+
+fn list_roles(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let org = shared.org.lock().expect("org");
+    let entries = org
+        .roles
+        .iter()
+        .map(|r| Entry {
+            id: &r.id,
+            name: &r.name,
+            division_id: None,
+            json: Org::role_json(r),
+        })
+        .collect();
+    directory_listing(
+        exchange,
+        call,
+        "/api/v2/authorization/roles",
+        Some(NameFilter::Exact),
+        entries,
+    )
+}
+
+fn list_queues(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let org = shared.org.lock().expect("org");
+    let entries = org
+        .queues
+        .iter()
+        .map(|q| Entry {
+            id: &q.id,
+            name: &q.name,
+            division_id: Some(&q.division_id),
+            json: org.queue_json(q),
+        })
+        .collect();
+    directory_listing(
+        exchange,
+        call,
+        "/api/v2/routing/queues",
+        Some(NameFilter::Wildcards),
+        entries,
+    )
+}
+
+fn list_skills(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let org = shared.org.lock().expect("org");
+    let entries = org
+        .skills
+        .iter()
+        .map(|s| Entry {
+            id: &s.id,
+            name: &s.name,
+            division_id: None,
+            json: Org::skill_json(s),
+        })
+        .collect();
+    directory_listing(
+        exchange,
+        call,
+        "/api/v2/routing/skills",
+        Some(NameFilter::StartsWith),
+        entries,
+    )
+}
+
+fn list_locations(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let org = shared.org.lock().expect("org");
+    let entries = org
+        .locations
+        .iter()
+        .map(|l| Entry {
+            id: &l.id,
+            name: &l.name,
+            division_id: None,
+            json: Org::location_json(l),
+        })
+        .collect();
+    // `GET /api/v2/locations` has no name filter: by name is `POST /api/v2/locations/search`.
+    directory_listing(exchange, call, "/api/v2/locations", None, entries)
+}
+
+/// `POST /api/v2/authorization/subjects/{id}/bulkadd`: grants the user lacks are added; the
+/// others are left as they are.
+fn grant_roles(shared: &Shared, exchange: &Exchange, call: &Call, id: &str, body: &Value) -> Reply {
+    match call.query_one("subjectType") {
+        None | Some("PC_USER") => {}
+        // The sandbox's only subjects are users.
+        Some("PC_GROUP") | Some("PC_OAUTH_CLIENT") => return exchange.not_found(),
+        Some(other) => {
+            return exchange.invalid_value(
+                "subjectType",
+                &format!("subjectType {other} is not one of PC_USER, PC_GROUP, PC_OAUTH_CLIENT"),
+            )
+        }
+    }
+    let Some(items) = body.get("grants").and_then(Value::as_array) else {
+        return exchange.invalid_value("grants", "grants must be a list of roleId and divisionId.");
+    };
+    if items.is_empty() {
+        return exchange.invalid_value("grants", "grants must not be empty.");
+    }
+    let mut grants = Vec::with_capacity(items.len());
+    for item in items {
+        let field = |name: &str| {
+            item.get(name)
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+        };
+        match (field("roleId"), field("divisionId")) {
+            (Some(role_id), Some(division_id)) => grants.push(SandboxGrant {
+                role_id: role_id.to_owned(),
+                division_id: division_id.to_owned(),
+            }),
+            _ => {
+                return exchange
+                    .invalid_value("grants", "Each grant needs a roleId and a divisionId.")
+            }
+        }
+    }
+    let mut org = shared.org.lock().expect("org");
+    let Some(index) = org.live_user_index(id) else {
+        return exchange.not_found();
+    };
+    // Genesys's answer to an unknown role or division is not documented; refusing the whole
+    // call is the stricter choice.
+    for grant in &grants {
+        if !org.roles.iter().any(|r| r.id == grant.role_id) {
+            return exchange.invalid_value(
+                "roleId",
+                &format!("The role {} does not exist.", grant.role_id),
+            );
+        }
+        if grant.division_id != "*" && org.division(&grant.division_id).is_none() {
+            return exchange.invalid_value(
+                "divisionId",
+                &format!("The division {} does not exist.", grant.division_id),
+            );
+        }
+    }
+    let user = &mut org.users[index];
+    for grant in grants {
+        if !user.grants.contains(&grant) {
+            user.grants.push(grant);
+        }
+    }
+    org.dirty = true;
+    exchange.empty(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v2/authorization/subjects/{id}` (`AuthzSubject`).
+fn user_grants(shared: &Shared, exchange: &Exchange, id: &str) -> Reply {
+    let org = shared.org.lock().expect("org");
+    let Some(index) = org.live_user_index(id) else {
+        return exchange.not_found();
+    };
+    let user = &org.users[index];
+    let grants: Vec<Value> = user
+        .grants
+        .iter()
+        .map(|grant| {
+            let role = org.roles.iter().find(|r| r.id == grant.role_id);
+            let division_name = if grant.division_id == "*" {
+                "All divisions"
+            } else {
+                org.division(&grant.division_id)
+                    .map(|d| d.name.as_str())
+                    .unwrap_or("")
+            };
+            json!({
+                "subjectId": user.id,
+                "role": {
+                    "id": grant.role_id,
+                    "name": role.map(|r| r.name.as_str()).unwrap_or(""),
+                    "description": role.and_then(|r| r.description.clone()).unwrap_or_default(),
+                    "default": false,
+                    "selfUri": format!("/api/v2/authorization/roles/{}", grant.role_id),
+                },
+                "division": {
+                    "id": grant.division_id,
+                    "name": division_name,
+                    "selfUri": format!("/api/v2/authorization/divisions/{}", grant.division_id),
+                },
+            })
+        })
+        .collect();
+    exchange.json(
+        StatusCode::OK,
+        &json!({
+            "id": user.id,
+            "name": user.name,
+            "grants": grants,
+            "version": 1,
+            "selfUri": format!("/api/v2/authorization/subjects/{}", user.id),
+        }),
+    )
+}
+
+/// The most skills one `routingskills/bulk` call takes.
+const MAX_SKILLS_PER_CALL: usize = 50;
+/// The most members one queue-members call takes.
+const MAX_MEMBERS_PER_CALL: usize = 100;
+
+/// `PATCH /api/v2/users/{id}/routingskills/bulk`: the skills given are set, the user's other
+/// skills are kept; answers all the user's skills.
+fn add_user_skills(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> Reply {
+    let Some(items) = body.as_array() else {
+        return exchange.bad_request("The body must be a list of skills with id and proficiency.");
+    };
+    if items.is_empty() || items.len() > MAX_SKILLS_PER_CALL {
+        return exchange.bad_request(&format!(
+            "A call takes from 1 to {MAX_SKILLS_PER_CALL} skills; {} were sent.",
+            items.len()
+        ));
+    }
+    let mut wanted: Vec<SandboxUserSkill> = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(skill_id) = item
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+        else {
+            return exchange.invalid_value("id", "Each skill needs an id.");
+        };
+        let Some(proficiency) = item.get("proficiency").and_then(Value::as_f64) else {
+            return exchange.invalid_value(
+                "proficiency",
+                &format!("The skill {skill_id} needs a proficiency from 0 to 5."),
+            );
+        };
+        if !(0.0..=5.0).contains(&proficiency) {
+            return exchange.invalid_value(
+                "proficiency",
+                &format!("Proficiency {proficiency} is not from 0 to 5."),
+            );
+        }
+        if wanted.iter().any(|w| w.skill_id == skill_id) {
+            return exchange.invalid_value(
+                "id",
+                &format!("The skill {skill_id} is listed more than once."),
+            );
+        }
+        wanted.push(SandboxUserSkill {
+            skill_id: skill_id.to_owned(),
+            proficiency,
+        });
+    }
+    let mut org = shared.org.lock().expect("org");
+    let Some(index) = org.live_user_index(id) else {
+        return exchange.not_found();
+    };
+    if let Some(unknown) = wanted
+        .iter()
+        .find(|w| !org.skills.iter().any(|s| s.id == w.skill_id))
+    {
+        return exchange.invalid_value(
+            "id",
+            &format!("The routing skill {} does not exist.", unknown.skill_id),
+        );
+    }
+    let user = &mut org.users[index];
+    for skill in wanted {
+        match user
+            .skills
+            .iter_mut()
+            .find(|s| s.skill_id == skill.skill_id)
+        {
+            Some(existing) => existing.proficiency = skill.proficiency,
+            None => user.skills.push(skill),
+        }
+    }
+    org.dirty = true;
+    let skills = user_skill_entries(&org, &org.users[index]);
+    let total = skills.len();
+    exchange.json(
+        StatusCode::OK,
+        &listing(
+            skills,
+            total,
+            total.max(1) as u32,
+            1,
+            &format!("/api/v2/users/{id}/routingskills"),
+        ),
+    )
+}
+
+/// A user's skills as `UserRoutingSkill`s, sorted by name.
+fn user_skill_entries(org: &Org, user: &SandboxUser) -> Vec<Value> {
+    let mut skills: Vec<(&str, Value)> = user
+        .skills
+        .iter()
+        .map(|skill| {
+            let name = org
+                .skills
+                .iter()
+                .find(|s| s.id == skill.skill_id)
+                .map(|s| s.name.as_str())
+                .unwrap_or("");
+            let json = json!({
+                "id": skill.skill_id,
+                "name": name,
+                "proficiency": skill.proficiency,
+                "state": "active",
+                "skillUri": format!("/api/v2/routing/skills/{}", skill.skill_id),
+                "selfUri": format!("/api/v2/users/{}/routingskills/{}", user.id, skill.skill_id),
+            });
+            (name, json)
+        })
+        .collect();
+    skills.sort_by_key(|(name, _)| name.to_lowercase());
+    skills.into_iter().map(|(_, json)| json).collect()
+}
+
+/// `GET /api/v2/users/{id}/routingskills`.
+fn user_skills(shared: &Shared, exchange: &Exchange, call: &Call, id: &str) -> Reply {
+    let (size, number) = match page_params(exchange, call, 25, 100) {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
+    let org = shared.org.lock().expect("org");
+    let Some(index) = org.live_user_index(id) else {
+        return exchange.not_found();
+    };
+    let skills = user_skill_entries(&org, &org.users[index]);
+    let total = skills.len();
+    let page = skills
+        .into_iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .collect();
+    exchange.json(
+        StatusCode::OK,
+        &listing(
+            page,
+            total,
+            size,
+            number,
+            &format!("/api/v2/users/{id}/routingskills"),
+        ),
+    )
+}
+
+/// `GET /api/v2/users/{id}/queues`: the queues the user is a member of (members are joined).
+fn user_queues(shared: &Shared, exchange: &Exchange, call: &Call, id: &str) -> Reply {
+    let (size, number) = match page_params(exchange, call, 25, 100) {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
+    let joined = match call.query_one("joined") {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return exchange
+                .invalid_value("joined", &format!("joined {other} is not true or false"))
+        }
+    };
+    let division_ids = call.query_all("divisionId");
+    let org = shared.org.lock().expect("org");
+    if org.live_user_index(id).is_none() {
+        return exchange.not_found();
+    }
+    let mut queues: Vec<_> = org
+        .queues
+        .iter()
+        .filter(|q| joined && q.member_ids.iter().any(|m| m == id))
+        .filter(|q| division_ids.is_empty() || division_ids.contains(&q.division_id))
+        .collect();
+    queues.sort_by_key(|q| q.name.to_lowercase());
+    let total = queues.len();
+    let page = queues
+        .into_iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .map(|q| {
+            let mut json = org.queue_json(q);
+            json["joined"] = json!(true);
+            json
+        })
+        .collect();
+    exchange.json(
+        StatusCode::OK,
+        &listing(
+            page,
+            total,
+            size,
+            number,
+            &format!("/api/v2/users/{id}/queues"),
+        ),
+    )
+}
+
+/// `POST /api/v2/routing/queues/{id}/members` (`?delete=true` removes). Adding a member again
+/// or removing a non-member changes nothing.
+fn add_queue_members(
+    shared: &Shared,
+    exchange: &Exchange,
+    call: &Call,
+    queue_id: &str,
+    body: &Value,
+) -> Reply {
+    let delete = match call.query_one("delete") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return exchange
+                .invalid_value("delete", &format!("delete {other} is not true or false"))
+        }
+    };
+    let Some(items) = body.as_array() else {
+        return exchange.bad_request("The body must be a list of members, each with an id.");
+    };
+    if items.is_empty() || items.len() > MAX_MEMBERS_PER_CALL {
+        return exchange.bad_request(&format!(
+            "Invalid request data.  Make sure you submit a valid number of queue members \
+             (from 1 to {MAX_MEMBERS_PER_CALL}; {} were sent).",
+            items.len()
+        ));
+    }
+    let mut user_ids: Vec<&str> = Vec::with_capacity(items.len());
+    for item in items {
+        match item
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+        {
+            Some(id) => user_ids.push(id),
+            None => return exchange.invalid_value("id", "Each member needs an id."),
+        }
+    }
+    let mut org = shared.org.lock().expect("org");
+    let Some(queue_index) = org.queues.iter().position(|q| q.id == queue_id) else {
+        return exchange.not_found();
+    };
+    if let Some(unknown) = user_ids.iter().find(|id| org.live_user_index(id).is_none()) {
+        return exchange.invalid_value("id", &format!("The user {unknown} does not exist."));
+    }
+    let queue = &mut org.queues[queue_index];
+    for user_id in user_ids {
+        let position = queue.member_ids.iter().position(|m| m == user_id);
+        match (delete, position) {
+            (false, None) => queue.member_ids.push(user_id.to_owned()),
+            (true, Some(at)) => {
+                queue.member_ids.remove(at);
+            }
+            _ => {}
+        }
+    }
+    org.dirty = true;
+    exchange.empty(StatusCode::NO_CONTENT)
+}
+
+/// The location ids of a `PATCH` user's `locations`: each entry names its location by `id` or
+/// by `locationDefinition.id` (both, when they agree).
+fn parse_locations(value: &Value) -> Result<Vec<String>, String> {
+    let Some(items) = value.as_array() else {
+        return Err("locations must be a list".to_owned());
+    };
+    let mut ids: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(item) = item.as_object() else {
+            return Err("each location must be an object".to_owned());
+        };
+        let direct = item.get("id").and_then(Value::as_str);
+        let definition = item
+            .get("locationDefinition")
+            .and_then(|d| d.get("id"))
+            .and_then(Value::as_str);
+        let id = match (direct, definition) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(format!(
+                    "location id {a} and locationDefinition id {b} differ"
+                ))
+            }
+            (Some(id), _) | (None, Some(id)) if !id.is_empty() => id,
+            _ => return Err("each location needs an id or a locationDefinition id".to_owned()),
+        };
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    Ok(ids)
 }
 
 fn bearer(headers: &hyper::HeaderMap) -> Option<String> {
