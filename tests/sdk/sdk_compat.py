@@ -2,8 +2,9 @@
 
 Starts `rollcall sandbox --json` as its own process, then uses PureCloudPlatformClientV2 to get
 a token, create a user, read it back, search it, list divisions and the home division, page
-through users, and receive a duplicate e-mail as an ApiException. If the SDK rejects an
-answer, the sandbox is wrong.
+through users, receive a duplicate e-mail as an ApiException, look up roles, queues, skills
+and locations, and give the user a role, a skill, a queue, a location and an extension. If the
+SDK rejects an answer, the sandbox is wrong.
 
 Usage: python sdk_compat.py PATH_TO_ROLLCALL_BINARY
 Prints one line per check and a closing "N passed, N failed" line; exits 1 on any failure.
@@ -132,7 +133,106 @@ def run_checks(info):
     except ApiException as e:
         check("unknown user is 404", e.status == 404 and "not.found" in e.body, e.body)
 
+    directory_checks(api_client, created.id)
+
     print(f"sdk: {passed} passed, {failed} failed")
+
+
+def directory_checks(api_client, user_id):
+    """Roles, queues, skills, locations, and giving them to a user, through the SDK's models."""
+    authorization = gc.AuthorizationApi(api_client)
+    routing = gc.RoutingApi(api_client)
+    users = gc.UsersApi(api_client)
+    locations_api = gc.LocationsApi(api_client)
+
+    roles = authorization.get_authorization_roles(page_size=100, page_number=1)
+    role_names = [r.name for r in roles.entities]
+    check("roles listed", "Agent" in role_names and roles.total == len(role_names), role_names)
+    agent = authorization.get_authorization_roles(name="Agent").entities
+    check("role found by exact name", [r.name for r in agent] == ["Agent"], agent)
+
+    queues = routing.get_routing_queues(page_size=2, page_number=1)
+    check("queues paged", len(queues.entities) == 2 and queues.page_count >= 3, queues.page_count)
+    support = routing.get_routing_queues(name="*Support").entities
+    check(
+        "queues by wildcard name",
+        sorted(q.name for q in support) == ["Spanish Support", "Support"],
+        [q.name for q in support],
+    )
+    check("queue has a division", support[0].division.id is not None, support[0].division)
+
+    skills = routing.get_routing_skills(name="Span")
+    check("skills by leading name", [s.name for s in skills.entities] == ["Spanish"], skills)
+    locations = locations_api.get_locations(page_size=25, page_number=1)
+    location_names = [l.name for l in locations.entities]
+    check("locations listed", "Remote" in location_names, location_names)
+
+    home = authorization.get_authorization_divisions_home()
+    grant = gc.RoleDivisionPair()
+    grant.role_id = agent[0].id
+    grant.division_id = home.id
+    grants = gc.RoleDivisionGrants()
+    grants.grants = [grant]
+    authorization.post_authorization_subject_bulkadd(user_id, grants)
+    subject = authorization.get_authorization_subject(user_id)
+    check(
+        "role granted",
+        len(subject.grants) == 1
+        and subject.grants[0].role.name == "Agent"
+        and subject.grants[0].division.id == home.id,
+        subject,
+    )
+
+    skill = gc.UserRoutingSkillPost()
+    skill.id = skills.entities[0].id
+    skill.proficiency = 4.0
+    answer = users.patch_user_routingskills_bulk(user_id, [skill])
+    check(
+        "skill given",
+        len(answer.entities) == 1 and answer.entities[0].proficiency == 4.0,
+        answer,
+    )
+    listed = users.get_user_routingskills(user_id)
+    check("skills read back", [s.name for s in listed.entities] == ["Spanish"], listed)
+
+    member = gc.WritableEntity()
+    member.id = user_id
+    routing.post_routing_queue_members(support[0].id, [member])
+    member_of = users.get_user_queues(user_id)
+    check(
+        "queue membership read back",
+        [q.id for q in member_of.entities] == [support[0].id],
+        member_of,
+    )
+    try:
+        routing.post_routing_queue_members(support[0].id, [member] * 101)
+        check("101 queue members refused", False, "no exception")
+    except ApiException as e:
+        check("101 queue members refused", e.status == 400 and "bad.request" in e.body, e.body)
+
+    current = users.get_user(user_id)
+    patch = gc.UpdateUser()
+    patch.version = current.version
+    place = gc.Location()
+    place.id = next(l.id for l in locations.entities if l.name == "Remote")
+    patch.locations = [place]
+    extension = gc.Contact()
+    extension.extension = "4321"
+    extension.media_type = "PHONE"
+    extension.type = "WORK2"
+    patch.addresses = list(current.addresses or []) + [extension]
+    users.patch_user(user_id, patch)
+    expanded = users.get_user(user_id, expand=["locations"])
+    check(
+        "location read back with expand",
+        [l.location_definition.id for l in expanded.locations or []] == [place.id],
+        expanded.locations,
+    )
+    check(
+        "extension kept",
+        any(c.extension == "4321" for c in expanded.addresses),
+        expanded.addresses,
+    )
 
 
 if __name__ == "__main__":
