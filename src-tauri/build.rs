@@ -32,6 +32,13 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // The window's controls are Genesys Spark components, served from the app's own assets.
+    if !std::path::Path::new("../ui/vendor/spark/genesys-webcomponents.esm.js").exists() {
+        panic!(
+            "ui/vendor/spark is missing: run `node scripts/ui-deps.mjs` (or scripts/setup) once; \
+             it installs Genesys Spark with npm and copies it there"
+        );
+    }
     println!("cargo:rerun-if-changed=tauri.conf.json");
     println!("cargo:rerun-if-changed=capabilities");
     println!("cargo:rerun-if-changed=../icons");

@@ -205,6 +205,15 @@ impl App {
 
     async fn screenshot(&self, name: &str) {
         if let Some(folder) = std::env::var_os("ROLLCALL_E2E_SCREENSHOTS") {
+            // Two frames, so what the last change drew is on screen.
+            self.client()
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                    vec![],
+                )
+                .await
+                .unwrap();
             let png = self.client().screenshot().await.unwrap();
             std::fs::create_dir_all(&folder).unwrap();
             std::fs::write(Path::new(&folder).join(format!("{name}.png")), png).unwrap();
@@ -267,6 +276,35 @@ fn secret_tool(args: &[&str]) -> std::process::Output {
 async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     let app = App::launch("flow").await;
     app.screenshot("1-connect").await;
+
+    // The controls are Genesys Spark's, drawn by its components from the app's own assets
+    // under the strict CSP: the native button sits in a defined gux-button-slot that paints
+    // it Spark's primary blue, and the text field is inside a gux-form-field with its shadow.
+    let spark = app
+        .client()
+        .execute(
+            "const save = document.querySelector('#pf-save');
+             const field = document.querySelector('#pf-name').closest('gux-form-field-text-like');
+             return {
+               wrapper: save.parentElement.localName,
+               defined: customElements.get('gux-button-slot') !== undefined,
+               background: getComputedStyle(save).backgroundColor,
+               field: Boolean(field && field.shadowRoot),
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        spark,
+        json!({
+            "wrapper": "gux-button-slot",
+            "defined": true,
+            "background": "rgb(33, 67, 162)",
+            "field": true,
+        }),
+        "the window's controls are Spark components"
+    );
 
     // Connect: the built-in Sandbox org answers with its divisions.
     app.click("[data-profile='Sandbox org'] .profile-actions button")
@@ -491,7 +529,7 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
     assert!(error.contains("wrong"), "{error}");
 
     // Deleted: the profile and its keychain entry go together.
-    app.click("[data-profile='Practice sandbox'] .profile-actions .danger")
+    app.click("[data-profile='Practice sandbox'] .profile-actions [accent=danger] button")
         .await;
     app.wait_for(
         "the profile to disappear",

@@ -47,11 +47,28 @@ export function replace(element, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-/** Show `message` in the error slot next to a control (or clear it with `null`). */
+/**
+ * A Spark button: the native `<button>` (which keeps the id, the label, `disabled` and the
+ * keyboard) inside a `gux-button-slot` that gives it the look. `accent` is `primary`,
+ * `secondary`, `danger`, `ghost` or `inline`.
+ */
+export function button(accent, attributes, ...children) {
+  return h('gux-button-slot', { accent }, h('button', { type: 'button', ...attributes }, ...children));
+}
+
+/**
+ * Show `message` in the error slot next to a control (or clear it with `null`). A slot inside a
+ * Spark form field (`data-gux-slot="error"`) is handed to the field while it has a message, so
+ * the field draws itself as invalid.
+ */
 export function showError(slot, message) {
   if (!slot) return;
   slot.textContent = message ?? '';
   slot.hidden = !message;
+  if (slot.dataset.guxSlot) {
+    if (message) slot.setAttribute('slot', slot.dataset.guxSlot);
+    else slot.removeAttribute('slot');
+  }
 }
 
 /** A short notice at the bottom of the window. */

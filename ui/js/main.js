@@ -18,6 +18,7 @@ async function start() {
   initPlan();
   initRun();
   listenToShell();
+  await sparkReady();
   const startup = await api.appReady();
   store.sandboxUrl = startup.sandboxUrl;
   await initConnect().catch((error) => toast(messageOf(error), { kind: 'error' }));
@@ -30,6 +31,18 @@ async function start() {
     measureScroll: (ms) => previewGrid().measureScroll(ms),
     ready: true,
   };
+}
+
+/**
+ * Waits until the page's Spark components are defined (their code is loaded lazily, chunk by
+ * chunk), so the window is shown working rather than half-drawn; gives up after `timeout` ms.
+ */
+async function sparkReady(timeout = 5000) {
+  const tags = new Set([...document.querySelectorAll('*')]
+    .map((element) => element.localName)
+    .filter((name) => name.startsWith('gux-')));
+  const defined = Promise.all([...tags].map((tag) => customElements.whenDefined(tag)));
+  await Promise.race([defined, new Promise((resolve) => setTimeout(resolve, timeout))]);
 }
 
 function listenToShell() {

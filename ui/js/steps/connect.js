@@ -1,7 +1,7 @@
 // Step 1, Connect: the profiles, the form that adds one, Test connection, Reset sandbox.
 
 import * as api from '../api.js';
-import { h, $, replace, showError, toast } from '../dom.js';
+import { h, $, button, replace, showError, toast } from '../dom.js';
 import { store, messageOf } from '../store.js';
 import {
   profileFromForm, fieldForError, SANDBOX_CHOICE, CUSTOM_CHOICE,
@@ -63,12 +63,12 @@ function renderProfiles() {
       h('label', { for: id, class: 'profile-name' }, profile.name,
         profile.builtIn ? h('span', { class: 'badge sandbox' }, 'Demo') : null),
       h('div', { class: 'profile-actions' },
-        h('button', {
-          type: 'button', class: 'secondary', 'aria-label': `Test connection of ${profile.name}`,
+        button('secondary', {
+          'aria-label': `Test connection of ${profile.name}`,
           onclick: () => testSaved(profile, result),
         }, 'Test connection'),
-        profile.builtIn ? null : h('button', {
-          type: 'button', class: 'danger', 'aria-label': `Delete ${profile.name}`,
+        profile.builtIn ? null : button('danger', {
+          'aria-label': `Delete ${profile.name}`,
           onclick: () => removeProfile(profile, result),
         }, 'Delete')),
       h('span', { class: 'profile-meta' }, `${profile.place} · client ${profile.clientId}`),

@@ -120,16 +120,17 @@ function renderMapping(preview) {
   replace($('#mapping-grid'), preview.mapping.columns.map((column, i) => {
     const id = `map-${i}`;
     const how = { name: 'matched by name', synonym: 'matched', user: 'your choice', unmatched: 'ignored' }[column.matchedBy];
-    return h('div', { class: 'field' },
-      h('label', { for: id, title: column.header }, column.header, ' ', h('span', { class: 'how' }, `(${how})`)),
+    return h('div', { class: 'field' }, h('gux-form-field-select', {},
+      h('label', { slot: 'label', for: id, title: column.header }, column.header, ' ', h('span', { class: 'how' }, `(${how})`)),
       h('select', {
+        slot: 'input',
         id,
         'data-header': column.header,
         onchange: (event) => remap(column.header, event.target.value || null),
       },
       h('option', { value: '', selected: column.field == null }, 'Ignore this column'),
       fields.map((f) => h('option', { value: f.key, selected: f.key === column.field },
-        f.applied ? fieldLabel(f.key) : `${fieldLabel(f.key)} (checked only)`))));
+        f.applied ? fieldLabel(f.key) : `${fieldLabel(f.key)} (checked only)`)))));
   }));
 }
 

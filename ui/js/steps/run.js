@@ -2,7 +2,7 @@
 // Resume, Cancel), its results (summary, filter, exports) and the history of runs.
 
 import * as api from '../api.js';
-import { h, $, replace, showError, toast } from '../dom.js';
+import { h, $, button, replace, showError, toast } from '../dom.js';
 import { store, goTo, onShow, markDone, messageOf } from '../store.js';
 import { Grid } from '../grid.js';
 import { SpeedChart } from '../chart.js';
@@ -358,9 +358,9 @@ export async function loadHistory() {
       h('td', {}, h('span', { class: `status-pill ${entry.effectiveStatus}` }, entry.effectiveStatus)),
       h('td', {}, `${formatCount(created)} created · ${formatCount(failed)} failed · ${formatCount(entry.total)} rows`),
       h('td', { class: 'actions-cell' },
-        h('button', { type: 'button', class: 'secondary', 'aria-label': `Open the results of run ${entry.id}`, onclick: () => openRun(entry) }, 'Open'),
+        button('secondary', { 'aria-label': `Open the results of run ${entry.id}`, onclick: () => openRun(entry) }, 'Open'),
         entry.resumable
-          ? h('button', { type: 'button', class: 'primary', 'aria-label': `Resume run ${entry.id}`, onclick: () => resumeRun(entry.id) }, 'Resume')
+          ? button('primary', { 'aria-label': `Resume run ${entry.id}`, onclick: () => resumeRun(entry.id) }, 'Resume')
           : null));
   }));
 }
