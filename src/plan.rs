@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::directory::{self, Current, Directory, RowExtras};
 use crate::genesys::{
     Contact, CreateUser, Division, GenesysClient, GenesysError, StateFilter, User, UserState,
 };
@@ -42,6 +43,10 @@ pub struct PlanOptions {
     pub pool_size: Option<u8>,
     /// Send Genesys's invitation e-mail to each created user.
     pub invite: bool,
+    /// Add the file's roles, queues, skills, location and extension to users that already
+    /// exist (added, never removed, as the admin UI's import does).
+    #[serde(default)]
+    pub update_existing: bool,
 }
 
 /// What a row will do.
@@ -52,6 +57,9 @@ pub enum RowAction {
     Create,
     /// An active or inactive user has this e-mail: nothing to do.
     Exists,
+    /// A user has this e-mail and the file adds roles, queues, skills, a location or an
+    /// extension they do not have yet (with [`PlanOptions::update_existing`]).
+    Update,
     /// A soft-deleted user has this e-mail and the policy is to restore it.
     Restore,
     /// A soft-deleted user has this e-mail and the policy is to skip the row.
@@ -97,6 +105,10 @@ pub struct PlannedRow {
     pub problems: Vec<String>,
     /// Things worth knowing that do not block the row.
     pub notes: Vec<String>,
+    /// What the row adds after the create (or to the existing user, for an update), resolved
+    /// to ids.
+    #[serde(default)]
+    pub extras: Option<RowExtras>,
 }
 
 /// How the plan found the e-mails that already exist.
@@ -120,6 +132,26 @@ pub struct PlanCounts {
     pub skip_deleted: usize,
     pub fail_deleted: usize,
     pub invalid: usize,
+    #[serde(default)]
+    pub update: usize,
+}
+
+/// How many users get each post-creation step, and the calls they take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StepTotals {
+    pub roles: usize,
+    pub skills: usize,
+    pub queues: usize,
+    pub location: usize,
+    pub extension: usize,
+    /// Queue memberships to add, and the calls that takes batched per queue.
+    pub queue_memberships: usize,
+    pub queue_calls: u32,
+    /// Calls of all the steps (roles, skills, location and extension, queues).
+    pub calls: u32,
+    /// What the same steps would take with one call per role, skill and queue.
+    pub naive_calls: u32,
 }
 
 /// The whole dry run.
@@ -144,6 +176,9 @@ pub struct Plan {
     pub estimated_seconds: u64,
     /// Columns in the file that this release reads but does not apply.
     pub not_applied: Vec<String>,
+    /// The post-creation steps the run will take.
+    #[serde(default)]
+    pub steps: StepTotals,
 }
 
 /// Why a plan could not be made.
@@ -254,22 +289,11 @@ pub async fn plan(
         })
         .collect();
     resolve_managers(&mut rows, report, &org_users);
-
-    let not_applied = not_applied_columns(report);
-    if !not_applied.is_empty() {
-        let note = format!(
-            "Not applied in this release: {} (read and checked only).",
-            not_applied.join(", ")
-        );
-        for row in rows.iter_mut().filter(|r| r.action == RowAction::Create) {
-            if row_has_unapplied(report.rows[row.index].draft.as_deref()) {
-                row.notes.push(note.clone());
-            }
-        }
-    }
+    calls += resolve_extras(client, report, &divisions, &home, options, &mut rows).await?;
 
     let counts = count(&rows);
-    let calls_planned = planned_calls(&rows, options.invite);
+    let steps = step_totals(&rows);
+    let calls_planned = planned_calls(&rows, options.invite) + steps.calls;
     let allowance_per_minute = client
         .last_rate_limit()
         .map(|l| l.allowed)
@@ -298,8 +322,110 @@ pub async fn plan(
         pool_size,
         allowance_per_minute,
         estimated_seconds,
-        not_applied,
+        not_applied: Vec::new(),
+        steps,
     })
+}
+
+/// Resolve every row's roles, queues, skills, location and extension against the org (one
+/// read of each list), and for users that exist, what they lack. Returns the calls it made.
+async fn resolve_extras(
+    client: &GenesysClient,
+    report: &ImportReport,
+    divisions: &[Division],
+    home: &Division,
+    options: &PlanOptions,
+    rows: &mut [PlannedRow],
+) -> Result<u32, PlanError> {
+    let applies = |row: &PlannedRow| match row.action {
+        RowAction::Create | RowAction::Restore => true,
+        RowAction::Exists => options.update_existing,
+        _ => false,
+    };
+    let drafts: Vec<&UserDraft> = rows
+        .iter()
+        .filter(|row| applies(row))
+        .filter_map(|row| report.rows[row.index].draft.as_deref())
+        .filter(|draft| directory::wanted(draft))
+        .collect();
+    if drafts.is_empty() {
+        return Ok(0);
+    }
+    let directory = Directory::load(client, divisions, home, drafts.into_iter()).await?;
+    let mut calls = directory.calls;
+    for row in rows.iter_mut().filter(|row| applies(row)) {
+        let Some(draft) = report.rows[row.index].draft.as_deref() else {
+            continue;
+        };
+        if !directory::wanted(draft) {
+            continue;
+        }
+        let extras = match directory.resolve(draft) {
+            Ok(extras) => extras,
+            Err(problems) => {
+                let line = row.line;
+                row.problems
+                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
+                row.action = RowAction::Invalid;
+                continue;
+            }
+        };
+        if row.action != RowAction::Exists {
+            row.extras = Some(extras);
+            continue;
+        }
+        let Some(user_id) = row.existing_user_id.clone() else {
+            continue;
+        };
+        let current = Current::read(client, &user_id).await?;
+        calls += 4;
+        let missing = current.missing(&extras);
+        if missing.is_empty() {
+            row.notes
+                .push("Already has every role, queue, skill and location the file lists.".into());
+        } else {
+            row.notes = vec![format!(
+                "Already in the org; will add {}.",
+                missing.describe().join("; ")
+            )];
+            row.action = RowAction::Update;
+            row.extras = Some(missing);
+        }
+    }
+    Ok(calls)
+}
+
+fn step_totals(rows: &[PlannedRow]) -> StepTotals {
+    let mut totals = StepTotals::default();
+    let mut per_queue: HashMap<&str, usize> = HashMap::new();
+    for row in rows {
+        if !matches!(
+            row.action,
+            RowAction::Create | RowAction::Restore | RowAction::Update
+        ) {
+            continue;
+        }
+        let Some(extras) = &row.extras else {
+            continue;
+        };
+        totals.roles += usize::from(!extras.roles.is_empty());
+        totals.skills += usize::from(!extras.skills.is_empty());
+        totals.queues += usize::from(!extras.queues.is_empty());
+        totals.location += usize::from(extras.location.is_some());
+        totals.extension += usize::from(extras.extension.is_some());
+        totals.calls += extras.calls();
+        totals.naive_calls += (extras.roles.len() + extras.skills.len() + extras.queues.len())
+            as u32
+            + u32::from(extras.location.is_some())
+            + u32::from(extras.extension.is_some());
+        for queue in &extras.queues {
+            *per_queue.entry(queue.id.as_str()).or_default() += 1;
+            totals.queue_memberships += 1;
+        }
+    }
+    totals.queue_calls = directory::queue_calls(per_queue.into_values());
+    totals.calls += totals.queue_calls;
+    totals
 }
 
 /// Enough tokens to do the run's calls in about a minute, within 1 to [`MAX_POOL`]. Each token
@@ -353,6 +479,7 @@ fn count(rows: &[PlannedRow]) -> PlanCounts {
         match row.action {
             RowAction::Create => counts.create += 1,
             RowAction::Exists => counts.exists += 1,
+            RowAction::Update => counts.update += 1,
             RowAction::Restore => counts.restore += 1,
             RowAction::SkipDeleted => counts.skip_deleted += 1,
             RowAction::FailDeleted => counts.fail_deleted += 1,
@@ -454,6 +581,7 @@ fn classify(
         depth: 0,
         problems: Vec::new(),
         notes: Vec::new(),
+        extras: None,
     };
     let Some(draft) = draft else {
         row.problems = report
@@ -726,35 +854,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
-}
-
-fn row_has_unapplied(draft: Option<&UserDraft>) -> bool {
-    draft.is_some_and(|d| {
-        d.extension.is_some()
-            || d.location.is_some()
-            || !d.roles.is_empty()
-            || !d.queues.is_empty()
-            || !d.skills.is_empty()
-    })
-}
-
-fn not_applied_columns(report: &ImportReport) -> Vec<String> {
-    let mut columns = Vec::new();
-    let drafts: Vec<&UserDraft> = report.valid_drafts().collect();
-    type Used = fn(&UserDraft) -> bool;
-    let checks: [(&str, Used); 5] = [
-        ("extension", |d| d.extension.is_some()),
-        ("location_work", |d| d.location.is_some()),
-        ("roles_divisions", |d| !d.roles.is_empty()),
-        ("queues", |d| !d.queues.is_empty()),
-        ("skills", |d| !d.skills.is_empty()),
-    ];
-    for (column, used) in checks {
-        if drafts.iter().any(|d| used(d)) {
-            columns.push(column.to_owned());
-        }
-    }
-    columns
 }
 
 #[cfg(test)]

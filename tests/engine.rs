@@ -690,3 +690,434 @@ async fn faults_lose_nothing_and_duplicate_nothing() {
         rows.iter().map(|r| r.user_id.clone().unwrap()).collect();
     assert_eq!(ids.len(), 2_000, "each row points at its own user");
 }
+
+// --- Post-creation steps: roles, skills, queues, location, extension ---------------------
+
+const FULL_FILE: &str = "\
+name,email,phone_work,extension,title,department,email_manager,location_work,roles_divisions,queues,division,skills
+Ada Agent,ada.agent@example.com,+14155550101,1001,Agent,Care,,London Office,Agent:Support|Employee,\"Support,Escalations\",Support,\"English:4,Spanish:2\"
+Ben Agent,ben.agent@example.com,,1002,Agent,Care,ada.agent@example.com,Remote,Agent:Support,Support,Support,English:3
+Cleo Lead,cleo.lead@example.com,,,Lead,Care,,,Supervisor:*,\"Support,Sales\",Support,
+";
+
+fn sandbox_user(sandbox: &Sandbox, email: &str) -> SandboxUser {
+    sandbox
+        .users()
+        .into_iter()
+        .find(|u| u.email.eq_ignore_ascii_case(email))
+        .unwrap_or_else(|| panic!("{email} is in the sandbox org"))
+}
+
+fn id_of<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>, wanted: &str) -> String {
+    names
+        .into_iter()
+        .find(|(_, name)| *name == wanted)
+        .map(|(id, _)| id.to_owned())
+        .unwrap_or_else(|| panic!("{wanted} is in the sandbox org"))
+}
+
+#[tokio::test]
+async fn roles_skills_queues_location_and_extension_are_applied_with_queues_batched() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("steps");
+    let report = import(FULL_FILE);
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(plan.counts.create, 3, "{:?}", plan.rows);
+    assert_eq!(plan.steps.roles, 3);
+    assert_eq!(plan.steps.skills, 2);
+    assert_eq!(plan.steps.queue_memberships, 5);
+    // Support (3 members), Escalations, Sales: one call per queue.
+    assert_eq!(plan.steps.queue_calls, 3);
+    assert!(plan.not_applied.is_empty());
+
+    let before = sandbox.stats();
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    assert_eq!(
+        outcome.summary.status,
+        RunStatus::Finished,
+        "{:?}",
+        outcome.summary
+    );
+    assert_eq!(outcome.summary.progress.steps_total, 14);
+    assert_eq!(outcome.summary.progress.steps_done, 14);
+    assert_eq!(outcome.summary.progress.steps_failed, 0);
+
+    let roles = sandbox.roles();
+    let role = |name| id_of(roles.iter().map(|r| (r.id.as_str(), r.name.as_str())), name);
+    let divisions = sandbox.divisions();
+    let division = |name| {
+        id_of(
+            divisions.iter().map(|d| (d.id.as_str(), d.name.as_str())),
+            name,
+        )
+    };
+    let home = divisions.iter().find(|d| d.home).unwrap().id.clone();
+
+    let ada = sandbox_user(&sandbox, "ada.agent@example.com");
+    let mut grants: Vec<(String, String)> = ada
+        .grants
+        .iter()
+        .map(|g| (g.role_id.clone(), g.division_id.clone()))
+        .collect();
+    grants.sort();
+    let mut expected = vec![
+        (role("Agent"), division("Support")),
+        (role("Employee"), home.clone()),
+    ];
+    expected.sort();
+    assert_eq!(grants, expected);
+    assert_eq!(ada.skills.len(), 2);
+    let locations = sandbox.locations();
+    assert_eq!(
+        ada.location_ids,
+        [id_of(
+            locations.iter().map(|l| (l.id.as_str(), l.name.as_str())),
+            "London Office"
+        )]
+    );
+    // The extension joins the work phone; the number is kept.
+    let work = ada
+        .addresses
+        .iter()
+        .find(|a| a.media_type == "PHONE" && a.kind == "WORK")
+        .expect("a work phone");
+    assert_eq!(work.address.as_deref(), Some("+14155550101"));
+    assert_eq!(work.extension.as_deref(), Some("1001"));
+    let ben = sandbox_user(&sandbox, "ben.agent@example.com");
+    assert_eq!(ben.manager_id.as_deref(), Some(ada.id.as_str()));
+    assert!(ben
+        .addresses
+        .iter()
+        .any(|a| a.extension.as_deref() == Some("1002")));
+    let cleo = sandbox_user(&sandbox, "cleo.lead@example.com");
+    assert_eq!(cleo.grants.len(), 1);
+    assert_eq!(cleo.grants[0].division_id, "*");
+
+    let queues = sandbox.queues();
+    let members = |name: &str| {
+        let mut ids = queues
+            .iter()
+            .find(|q| q.name == name)
+            .unwrap()
+            .member_ids
+            .clone();
+        ids.sort();
+        ids
+    };
+    let mut support = vec![ada.id.clone(), ben.id.clone(), cleo.id.clone()];
+    support.sort();
+    assert_eq!(members("Support"), support);
+    assert_eq!(members("Escalations"), [ada.id.as_str()]);
+    assert_eq!(members("Sales"), [cleo.id.as_str()]);
+
+    let after = sandbox.stats();
+    assert_eq!(
+        after.grant_calls - before.grant_calls,
+        3,
+        "one bulkadd per user"
+    );
+    assert_eq!(
+        after.skill_calls - before.skill_calls,
+        2,
+        "one skills call per user"
+    );
+    assert_eq!(
+        after.queue_member_calls - before.queue_member_calls,
+        3,
+        "one call per queue, not per user"
+    );
+
+    // The results say it, step by step.
+    let journal = Journal::open(&scratch.journal_path()).unwrap();
+    let rows = journal.rows(&run_id).unwrap();
+    assert!(rows
+        .iter()
+        .flat_map(|r| r.steps.iter())
+        .all(|s| s.status == rollcall_core::run::StepStatus::Done));
+    let mut csv = Vec::new();
+    export::write_results(&journal.run(&run_id).unwrap(), &rows, &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let header = csv.lines().next().unwrap();
+    for column in [
+        "Roles result",
+        "Skills result",
+        "Queues result",
+        "Location result",
+        "Extension result",
+    ] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(csv.contains("done: Support, Escalations"), "{csv}");
+}
+
+#[tokio::test]
+async fn an_unknown_role_queue_skill_or_location_is_a_row_error_with_suggestions() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let report = import(
+        "name,email,roles_divisions,queues,skills,location_work\n\
+         Typo Person,typo@example.com,Agnet,Suport,Englsh:3,Londn Office\n\
+         Fine Person,fine@example.com,Agent,Support,English:3,Remote\n",
+    );
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let typo = &plan.rows[0];
+    assert_eq!(typo.action, RowAction::Invalid);
+    let problems = typo.problems.join("\n");
+    for expected in [
+        "The role \"Agnet\" is not in this org. Did you mean \"Agent\"?",
+        "The queue \"Suport\" is not in this org. Did you mean \"Support\"",
+        "The routing skill \"Englsh\" is not in this org. Did you mean \"English\"?",
+        "The location \"Londn Office\" is not in this org. Did you mean \"London Office\"?",
+    ] {
+        assert!(problems.contains(expected), "{problems}");
+    }
+    assert_eq!(plan.rows[1].action, RowAction::Create);
+    // Nothing is created from a name: the org's lists are as they were.
+    assert_eq!(sandbox.roles().len(), 5);
+    assert_eq!(sandbox.queues().len(), 5);
+}
+
+#[tokio::test]
+async fn a_step_refused_for_a_missing_permission_fails_on_its_rows_and_undoes_nothing() {
+    let config = SandboxConfig {
+        clients: vec![rollcall_core::sandbox::SandboxClient::with_permissions(
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET,
+            &[
+                "directory:user:add",
+                "directory:user:view",
+                "directory:user:edit",
+                "authorization:role:view",
+                "authorization:grant:add",
+                "routing:queue:view",
+                "routing:queue:edit",
+            ],
+        )],
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let scratch = Scratch::new("steps-perm");
+    let report = import(
+        "name,email,roles_divisions,skills,queues\n\
+         One,one@example.com,Agent,English:3,Support\n\
+         Two,two@example.com,Agent,English:4,Support\n\
+         Three,three@example.com,Agent,Spanish:2,Support\n",
+    );
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(plan.counts.create, 3);
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    assert_eq!(outcome.summary.progress.created, 3);
+    assert_eq!(outcome.summary.progress.steps_failed, 3);
+    assert_eq!(outcome.summary.progress.steps_done, 6);
+    // Genesys was asked once; the other rows were told without another refused call.
+    assert_eq!(sandbox.stats().skill_calls, 1);
+    let rows = Journal::open(&scratch.journal_path())
+        .unwrap()
+        .rows(&run_id)
+        .unwrap();
+    for row in &rows {
+        let skills = row
+            .steps
+            .iter()
+            .find(|s| s.kind == rollcall_core::run::StepKind::Skills)
+            .unwrap();
+        assert_eq!(skills.status, rollcall_core::run::StepStatus::Failed);
+        assert!(
+            skills
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("routing:skill:assign"),
+            "{skills:?}"
+        );
+        assert_eq!(
+            sandbox_user(&sandbox, row.email.as_deref().unwrap())
+                .grants
+                .len(),
+            1
+        );
+    }
+    assert_eq!(
+        sandbox
+            .queues()
+            .iter()
+            .find(|q| q.name == "Support")
+            .unwrap()
+            .member_ids
+            .len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let file = "name,email,roles_divisions,queues,skills\n\
+                Jordan Lee,jordan.lee@example.com,Agent:Sales|Employee,\"Sales,Support\",English:4\n";
+    // Without the option, an existing user is left as they are.
+    let report = import(file);
+    let left = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(left.rows[0].action, RowAction::Exists);
+
+    // Jordan already has Employee and is in Sales.
+    let org = client(&sandbox);
+    let jordan = sandbox_user(&sandbox, "jordan.lee@example.com");
+    let roles = sandbox.roles();
+    let employee = id_of(
+        roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
+        "Employee",
+    );
+    let home = sandbox.divisions().into_iter().find(|d| d.home).unwrap().id;
+    org.grant_roles(
+        &jordan.id,
+        &[rollcall_core::genesys::RoleGrant {
+            role_id: employee,
+            division_id: home,
+        }],
+    )
+    .await
+    .unwrap();
+    let queues = sandbox.queues();
+    let sales = queues
+        .iter()
+        .find(|q| q.name == "Sales")
+        .unwrap()
+        .id
+        .clone();
+    org.add_queue_members(&sales, std::slice::from_ref(&jordan.id))
+        .await
+        .unwrap();
+
+    let options = PlanOptions {
+        update_existing: true,
+        ..PlanOptions::default()
+    };
+    let update = plan(&client(&sandbox), &report, &options).await.unwrap();
+    let row = &update.rows[0];
+    assert_eq!(row.action, RowAction::Update);
+    assert_eq!(update.counts.update, 1);
+    assert_eq!(
+        row.notes[0],
+        "Already in the org; will add roles: Agent (Sales); skills: English 4; queues: Support."
+    );
+
+    let scratch = Scratch::new("steps-update");
+    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &update).await;
+    assert_eq!(outcome.summary.status, RunStatus::Finished);
+    assert_eq!(outcome.summary.progress.existed, 1);
+    assert_eq!(outcome.summary.progress.steps_done, 3);
+    let jordan = sandbox_user(&sandbox, "jordan.lee@example.com");
+    assert_eq!(jordan.grants.len(), 2, "added, and nothing removed");
+    assert_eq!(jordan.skills.len(), 1);
+    assert_eq!(
+        users_with_email(&sandbox.users(), "jordan.lee@example.com").len(),
+        1
+    );
+
+    // A second plan finds nothing left to add.
+    let again = plan(&client(&sandbox), &report, &options).await.unwrap();
+    assert_eq!(again.rows[0].action, RowAction::Exists);
+    assert_eq!(
+        again.rows[0].notes.last().unwrap(),
+        "Already has every role, queue, skill and location the file lists."
+    );
+}
+
+#[tokio::test]
+async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let scratch = Scratch::new("steps-resume");
+    let report = import(
+        "name,email,roles_divisions,skills,queues\n\
+         Resumed,resumed@example.com,Agent,English:3,Support\n",
+    );
+    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
+    let origin = RunOrigin {
+        source_name: "users.csv".into(),
+        endpoint: sandbox.url().into(),
+        client_id: DEMO_CLIENT_ID.into(),
+        ..RunOrigin::default()
+    };
+    let record = record_run(&mut journal, &report, &plan, &origin).unwrap();
+
+    // An earlier process created the user and granted the roles, then died.
+    let body = rollcall_core::plan::create_body(
+        report.rows[0].draft.as_deref().unwrap(),
+        &plan.rows[0].division_id.clone().unwrap(),
+    );
+    let user = client(&sandbox).create_user(&body).await.unwrap().value;
+    let extras = plan.rows[0].extras.clone().unwrap();
+    client(&sandbox)
+        .grant_roles(
+            &user.id,
+            &[rollcall_core::genesys::RoleGrant {
+                role_id: extras.roles[0].role.id.clone(),
+                division_id: extras.roles[0].division.id.clone(),
+            }],
+        )
+        .await
+        .unwrap();
+    use rollcall_core::run::journal::RowUpdate;
+    journal
+        .apply(
+            &record.id,
+            &[
+                RowUpdate::Intent { index: 0 },
+                RowUpdate::Created {
+                    index: 0,
+                    user_id: user.id.clone(),
+                    version: user.version,
+                    note: None,
+                },
+                RowUpdate::Step {
+                    index: 0,
+                    kind: rollcall_core::run::StepKind::Roles,
+                    item: String::new(),
+                    status: rollcall_core::run::StepStatus::Done,
+                    error: None,
+                },
+            ],
+        )
+        .unwrap();
+    drop(journal);
+
+    let before = sandbox.stats();
+    let outcome = drive_run(
+        &sandbox,
+        &scratch,
+        &record.id,
+        passwords(&report),
+        1,
+        RunControl::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.summary.status, RunStatus::Finished);
+    let after = sandbox.stats();
+    assert_eq!(
+        after.users_created, before.users_created,
+        "not created again"
+    );
+    assert_eq!(
+        after.grant_calls, before.grant_calls,
+        "roles not granted again"
+    );
+    assert_eq!(after.skill_calls - before.skill_calls, 1);
+    assert_eq!(after.queue_member_calls - before.queue_member_calls, 1);
+    let resumed = sandbox_user(&sandbox, "resumed@example.com");
+    assert_eq!(resumed.skills.len(), 1);
+    assert_eq!(
+        users_with_email(&sandbox.users(), "resumed@example.com").len(),
+        1
+    );
+}

@@ -70,6 +70,10 @@ pub struct PlanArgs {
     /// Send Genesys's invitation e-mail to each created user.
     #[arg(long)]
     pub invite: bool,
+    /// Add the file's roles, queues, skills, location and extension to users that already
+    /// exist (added, never removed).
+    #[arg(long)]
+    pub update_existing: bool,
 }
 
 impl PlanArgs {
@@ -83,6 +87,7 @@ impl PlanArgs {
             },
             pool_size: self.pool,
             invite: self.invite,
+            update_existing: self.update_existing,
         }
     }
 }

@@ -12,6 +12,11 @@
 //!    was created by this run).
 //! 4. The manager is set (`PATCH` with the version the create returned), and the invitation
 //!    sent when asked for.
+//! 5. Roles, routing skills, location and extension are added (`steps`), and once every row
+//!    is through, queue memberships, batched per queue.
+
+#[path = "steps.rs"]
+mod steps;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -24,7 +29,7 @@ use tokio::sync::{mpsc, watch};
 use super::events::{Progress, RunEvent, RunSummary, StopReason};
 use super::journal::{
     Journal, JournalRow, JournalWriter, RowError, RowStatus, RowUpdate, RunLock, RunStatus,
-    StepStatus,
+    StepKind, StepStatus,
 };
 use super::RunError;
 use crate::genesys::{
@@ -123,6 +128,8 @@ struct Counters {
     skipped: AtomicUsize,
     failed: AtomicUsize,
     requests: AtomicU64,
+    steps_done: AtomicUsize,
+    steps_failed: AtomicUsize,
 }
 
 struct Engine {
@@ -145,6 +152,10 @@ struct Engine {
     transient_streak: AtomicUsize,
     total: usize,
     started: Instant,
+    /// Post-creation steps of the run (done, failed or still to do).
+    steps_total: usize,
+    /// Steps Genesys refused for a missing permission: the rest of that kind fail without a call.
+    denied_steps: Mutex<HashMap<StepKind, String>>,
 }
 
 /// Drive the run `run_id` of `journal` until every row is final, or it is cancelled or
@@ -166,13 +177,28 @@ pub async fn drive(
     for _ in 1..pool_size {
         clients.push(context.client.with_own_token());
     }
+    let all_steps = rows.iter().flat_map(|r| r.steps.iter());
+    let steps_total = all_steps
+        .clone()
+        .filter(|s| s.status != StepStatus::None)
+        .count();
+    let counters = Counters::default();
+    for step in all_steps {
+        match step.status {
+            StepStatus::Done => counters.steps_done.fetch_add(1, Ordering::Relaxed),
+            StepStatus::Failed => counters.steps_failed.fetch_add(1, Ordering::Relaxed),
+            _ => 0,
+        };
+    }
     let engine = Arc::new(Engine {
         run_id: run_id.to_owned(),
+        steps_total,
+        denied_steps: Mutex::default(),
         clients,
         writer,
         total: rows.len(),
         rows: Mutex::new(rows),
-        counters: Counters::default(),
+        counters,
         retry_counter: Arc::default(),
         settle: context.settle,
         invite: context.invite,
@@ -253,17 +279,23 @@ pub async fn drive(
         }
     }
 
+    if !engine.should_stop() {
+        let workers = engine.clients.len() * context.workers_per_token.max(1);
+        engine.add_queue_members(workers).await;
+    }
+
     ticker.abort();
     let summary = engine.finish().await?;
     Ok(summary)
 }
 
 fn needs_follow_up(row: &JournalRow, invite: bool) -> bool {
-    matches!(row.status, RowStatus::Created | RowStatus::Restored)
+    (matches!(row.status, RowStatus::Created | RowStatus::Restored)
         && (row.manager_step == StepStatus::Pending
             || (invite
                 && row.status == RowStatus::Created
-                && row.invite_step == StepStatus::Pending))
+                && row.invite_step == StepStatus::Pending)))
+        || steps::pending_own_steps(row)
 }
 
 /// What happened to a row's main step.
@@ -348,6 +380,7 @@ impl Engine {
             user_id: row.user_id.clone(),
             error: row.error.clone(),
             note: row.note.clone(),
+            steps: row.steps.clone(),
         })
         .await;
     }
@@ -429,6 +462,7 @@ impl Engine {
         {
             self.send_invitation(&client, index).await;
         }
+        self.apply_steps(&client, index).await;
         let row = self.row(index);
         self.count(row.status);
         self.emit_row(&row).await;
@@ -980,6 +1014,9 @@ impl Engine {
             elapsed_seconds: elapsed,
             requests: c.requests.load(Ordering::Relaxed),
             retries: self.retry_counter.load(Ordering::Relaxed),
+            steps_total: self.steps_total,
+            steps_done: c.steps_done.load(Ordering::Relaxed),
+            steps_failed: c.steps_failed.load(Ordering::Relaxed),
         }
     }
 
@@ -987,7 +1024,9 @@ impl Engine {
         let rows = self.rows.lock().expect("rows").clone();
         let unfinished = rows
             .iter()
-            .filter(|r| !r.status.is_final() || needs_follow_up(r, self.invite))
+            .filter(|r| {
+                !r.status.is_final() || needs_follow_up(r, self.invite) || steps::pending_steps(r)
+            })
             .count();
         let stop = self.stop.lock().expect("stop").clone();
         let stop_reason = stop.as_ref().map(|(reason, _)| *reason);

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::journal::{RowError, RowStatus, RunStatus};
+use super::journal::{RowError, RowStatus, RunStatus, StepRecord};
 
 /// One event of a run. On the wire: `{"event": "rowFinished", "data": {…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +34,16 @@ pub enum RunEvent {
         user_id: Option<String>,
         error: Option<RowError>,
         note: Option<String>,
+        /// Its post-creation steps so far (queue memberships come later, in `RowSteps`).
+        steps: Vec<StepRecord>,
+    },
+    /// A row's post-creation steps changed after it finished (queue memberships, which are
+    /// batched per queue once every row is through).
+    #[serde(rename_all = "camelCase")]
+    RowSteps {
+        index: usize,
+        line: usize,
+        steps: Vec<StepRecord>,
     },
     /// A request is retried after a wait.
     #[serde(rename_all = "camelCase")]
@@ -85,6 +95,11 @@ pub struct Progress {
     pub requests: u64,
     /// Retries so far.
     pub retries: u64,
+    /// Post-creation steps (roles, skills, each queue, location, extension) of the run, and
+    /// how many are done or failed.
+    pub steps_total: usize,
+    pub steps_done: usize,
+    pub steps_failed: usize,
 }
 
 /// A problem that stopped a whole run (every row would have met it).

@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use super::journal::{JournalRow, RowStatus, RunRecord};
+use super::journal::{JournalRow, RowStatus, RunRecord, StepKind, StepStatus};
 use crate::import::mapping::{normalize_header, Field};
 use crate::import::neutralize_cell;
 
@@ -17,6 +17,15 @@ pub const RESULT_COLUMNS: [&str; 5] = [
     "Error code",
     "Message",
     "Correlation ID",
+];
+
+/// The columns for the post-creation steps, after the result columns, when a run has steps.
+pub const STEP_COLUMNS: [(StepKind, &str); 5] = [
+    (StepKind::Roles, "Roles result"),
+    (StepKind::Skills, "Skills result"),
+    (StepKind::Queue, "Queues result"),
+    (StepKind::Location, "Location result"),
+    (StepKind::Extension, "Extension result"),
 ];
 
 /// What an export wrote.
@@ -44,7 +53,12 @@ pub fn write_results(
     rows: &[JournalRow],
     out: impl Write,
 ) -> csv::Result<ExportSummary> {
-    let mut writer = start(run, &RESULT_COLUMNS, out)?;
+    let with_steps = rows.iter().any(|r| !r.steps.is_empty());
+    let mut columns = RESULT_COLUMNS.to_vec();
+    if with_steps {
+        columns.extend(STEP_COLUMNS.iter().map(|(_, name)| *name));
+    }
+    let mut writer = start(run, &columns, out)?;
     let width = run.headers.len();
     for row in rows {
         let mut record: Vec<String> = padded(&row.raw, width);
@@ -62,6 +76,11 @@ pub fn write_results(
                 .and_then(|e| e.correlation_id.as_deref())
                 .unwrap_or(""),
         ));
+        if with_steps {
+            for (kind, _) in STEP_COLUMNS {
+                record.push(guard(&step_summary(row, kind)));
+            }
+        }
         writer.write_record(&record)?;
     }
     writer.flush()?;
@@ -81,10 +100,10 @@ pub fn write_failed_rows(
     let mut writer = start(run, &[], out)?;
     let width = run.headers.len();
     let mut written = 0;
-    for row in rows
-        .iter()
-        .filter(|r| matches!(r.status, RowStatus::Failed | RowStatus::Invalid))
-    {
+    for row in rows.iter().filter(|r| {
+        matches!(r.status, RowStatus::Failed | RowStatus::Invalid)
+            || r.steps.iter().any(|s| s.status == StepStatus::Failed)
+    }) {
         writer.write_record(padded(&row.raw, width))?;
         written += 1;
     }
@@ -102,6 +121,40 @@ fn start<W: Write>(run: &RunRecord, extra: &[&str], out: W) -> csv::Result<csv::
     header.extend(extra.iter().map(|c| c.to_string()));
     writer.write_record(&header)?;
     Ok(writer)
+}
+
+/// What became of one kind of step of a row: `done: Support, Sales`, `failed: …`, or empty
+/// when the row has none. Queues can end differently each: `done: Support; failed: Sales (…)`.
+pub fn step_summary(row: &JournalRow, kind: StepKind) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for status in [
+        StepStatus::Done,
+        StepStatus::Failed,
+        StepStatus::Pending,
+        StepStatus::None,
+    ] {
+        let steps: Vec<_> = row
+            .steps
+            .iter()
+            .filter(|s| s.kind == kind && s.status == status)
+            .collect();
+        if steps.is_empty() {
+            continue;
+        }
+        let labels: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
+        let word = match status {
+            StepStatus::Done => "done",
+            StepStatus::Failed => "failed",
+            StepStatus::Pending => "not done",
+            _ => "not applied",
+        };
+        let mut part = format!("{word}: {}", labels.join(", "));
+        if let Some(error) = steps.iter().find_map(|s| s.error.as_deref()) {
+            part.push_str(&format!(" ({error})"));
+        }
+        parts.push(part);
+    }
+    parts.join("; ")
 }
 
 /// How a row ended, in a word an admin reads at a glance.

@@ -173,6 +173,59 @@ impl StepStatus {
     }
 }
 
+/// A post-creation step: what it adds to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepKind {
+    /// Roles with their divisions (one `bulkadd` per user).
+    Roles,
+    /// Routing skills with proficiency (up to 50 per call).
+    Skills,
+    /// Membership of one queue (batched per queue, up to 100 users per call).
+    Queue,
+    /// The user's work location.
+    Location,
+    /// The phone extension (the work phone is kept).
+    Extension,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 5] = [
+        StepKind::Roles,
+        StepKind::Skills,
+        StepKind::Queue,
+        StepKind::Location,
+        StepKind::Extension,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Roles => "roles",
+            StepKind::Skills => "skills",
+            StepKind::Queue => "queue",
+            StepKind::Location => "location",
+            StepKind::Extension => "extension",
+        }
+    }
+
+    fn parse(text: &str) -> Option<StepKind> {
+        StepKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One post-creation step of one row, as the journal keeps it. A crash resumes at the step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRecord {
+    pub kind: StepKind,
+    /// The queue's id for a queue step; empty for the others.
+    pub item: String,
+    /// What the admin knows it by (`Support`, `Agent (Sales), Supervisor (Home)`).
+    pub label: String,
+    pub status: StepStatus,
+    pub error: Option<String>,
+}
+
 /// Genesys's refusal, as kept on a row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -243,6 +296,10 @@ pub struct JournalRow {
     pub error: Option<RowError>,
     pub attempts: u32,
     pub note: Option<String>,
+    /// What the row adds after the create, resolved to ids by the plan.
+    pub extras: Option<crate::directory::RowExtras>,
+    /// Its post-creation steps.
+    pub steps: Vec<StepRecord>,
 }
 
 /// A change to one row. Applied in order, in a group commit.
@@ -291,6 +348,14 @@ pub enum RowUpdate {
         index: usize,
         step: StepStatus,
         note: Option<String>,
+    },
+    /// A post-creation step settled.
+    Step {
+        index: usize,
+        kind: StepKind,
+        item: String,
+        status: StepStatus,
+        error: Option<String>,
     },
     /// A request and its outcome, for the attempts log.
     Attempt {
@@ -358,7 +423,28 @@ CREATE TABLE IF NOT EXISTS attempts (
     correlation_id TEXT
 );
 CREATE INDEX IF NOT EXISTS attempts_by_row ON attempts(run_id, idx);
+CREATE TABLE IF NOT EXISTS steps (
+    run_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    label TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    PRIMARY KEY (run_id, idx, kind, item)
+);
 ";
+
+/// Columns added after the first release, for journals created before them.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has_extras = conn
+        .prepare("SELECT 1 FROM pragma_table_info('rows') WHERE name = 'extras'")?
+        .exists([])?;
+    if !has_extras {
+        conn.execute_batch("ALTER TABLE rows ADD COLUMN extras TEXT")?;
+    }
+    Ok(())
+}
 
 /// A connection to the journal.
 pub struct Journal {
@@ -379,6 +465,7 @@ impl Journal {
             // FULL: a commit is on disk when it returns, so an intent survives a power cut too.
             conn.pragma_update(None, "synchronous", "FULL")?;
             conn.execute_batch(SCHEMA)?;
+            migrate(&conn)?;
             Ok(conn)
         };
         let conn = open().map_err(|source| JournalError::Open {
@@ -395,6 +482,7 @@ impl Journal {
     pub fn in_memory() -> Result<Journal> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         Ok(Journal { conn, path: None })
     }
 
@@ -430,9 +518,13 @@ impl Journal {
             let mut insert = tx.prepare(
                 "INSERT INTO rows (run_id, idx, line, email, name, action, raw, body,
                     has_password, manager, depth, existing_user_id, existing_version, status,
-                    user_id, version, manager_step, invite_step, error, attempts, note)
+                    user_id, version, manager_step, invite_step, error, attempts, note, extras)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                    ?16, ?17, ?18, ?19, ?20, ?21)",
+                    ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+            )?;
+            let mut insert_step = tx.prepare(
+                "INSERT INTO steps (run_id, idx, kind, item, label, status, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for row in rows {
                 // The password is not stored: the body is written field by field without it.
@@ -463,7 +555,19 @@ impl Journal {
                     row.error.as_ref().map(json),
                     row.attempts,
                     row.note,
+                    row.extras.as_ref().map(json),
                 ])?;
+                for step in &row.steps {
+                    insert_step.execute(params![
+                        run.id,
+                        row.index,
+                        step.kind.as_str(),
+                        step.item,
+                        step.label,
+                        step.status.as_str(),
+                        step.error,
+                    ])?;
+                }
             }
         }
         tx.commit()?;
@@ -535,7 +639,7 @@ impl Journal {
         let mut statement = self.conn.prepare(
             "SELECT idx, line, email, name, action, raw, body, has_password, manager, depth,
                 existing_user_id, existing_version, status, user_id, version, manager_step,
-                invite_step, error, attempts, note
+                invite_step, error, attempts, note, extras
              FROM rows WHERE run_id = ?1 ORDER BY idx",
         )?;
         let rows = statement
@@ -563,9 +667,41 @@ impl Journal {
                     error: row.get::<_, Option<String>>(17)?.map(|e| parse_json(&e)),
                     attempts: row.get(18)?,
                     note: row.get(19)?,
+                    extras: row
+                        .get::<_, Option<String>>(20)?
+                        .and_then(|e| serde_json::from_str(&e).ok()),
+                    steps: Vec::new(),
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<JournalRow>>>()?;
+        let mut rows = rows;
+        let mut statement = self.conn.prepare(
+            "SELECT idx, kind, item, label, status, error FROM steps WHERE run_id = ?1
+             ORDER BY idx, rowid",
+        )?;
+        let steps = statement.query_map(params![run_id], |row| {
+            Ok((
+                row.get::<_, usize>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        for step in steps {
+            let (index, kind, item, label, status, error) = step?;
+            let (Some(kind), Some(row)) = (StepKind::parse(&kind), rows.get_mut(index)) else {
+                continue;
+            };
+            row.steps.push(StepRecord {
+                kind,
+                item,
+                label,
+                status: StepStatus::parse(&status),
+                error,
+            });
+        }
         Ok(rows)
     }
 
@@ -600,6 +736,15 @@ fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         message: row.get(11)?,
         total: row.get(12)?,
     })
+}
+
+/// A row that ends without its user (failed, skipped, found to exist) takes none of its steps.
+fn no_steps(tx: &rusqlite::Transaction<'_>, run: &str, index: usize) -> Result<()> {
+    tx.execute(
+        "UPDATE steps SET status = 'none' WHERE run_id = ?1 AND idx = ?2 AND status = 'pending'",
+        params![run, index],
+    )?;
+    Ok(())
 }
 
 fn apply_one(
@@ -647,6 +792,7 @@ fn apply_one(
                  WHERE run_id = ?1 AND idx = ?2",
                 params![run, index, user_id, note],
             )?;
+            no_steps(tx, run, *index)?;
         }
         RowUpdate::Restored {
             index,
@@ -666,6 +812,7 @@ fn apply_one(
                  WHERE run_id = ?1 AND idx = ?2",
                 params![run, index, note],
             )?;
+            no_steps(tx, run, *index)?;
         }
         RowUpdate::Failed { index, error } => {
             tx.execute(
@@ -673,6 +820,20 @@ fn apply_one(
                     invite_step = 'none'
                  WHERE run_id = ?1 AND idx = ?2",
                 params![run, index, json(error)],
+            )?;
+            no_steps(tx, run, *index)?;
+        }
+        RowUpdate::Step {
+            index,
+            kind,
+            item,
+            status,
+            error,
+        } => {
+            tx.execute(
+                "UPDATE steps SET status = ?5, error = ?6
+                 WHERE run_id = ?1 AND idx = ?2 AND kind = ?3 AND item = ?4",
+                params![run, index, kind.as_str(), item, status.as_str(), error],
             )?;
         }
         RowUpdate::Manager {

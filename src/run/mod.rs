@@ -12,11 +12,11 @@ pub use engine::{drive, RunContext, RunControl, SettlePolicy};
 pub use events::{Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
     Journal, JournalError, JournalRow, RowError, RowStatus, RunLock, RunRecord, RunStatus,
-    StepStatus,
+    StepKind, StepRecord, StepStatus,
 };
 
 use crate::import::{Field, ImportReport};
-use crate::plan::{create_body, Plan, RowAction};
+use crate::plan::{create_body, Plan, PlannedRow, RowAction};
 use crate::secrets::Secret;
 
 /// Requests each token keeps in flight. The pacer, not this number, keeps a token under its
@@ -86,7 +86,9 @@ pub fn record_run(
             };
             let (status, error, note) = match planned.action {
                 RowAction::Create | RowAction::Restore => (RowStatus::Pending, None, None),
-                RowAction::Exists => (RowStatus::Existed, None, planned.notes.first().cloned()),
+                RowAction::Exists | RowAction::Update => {
+                    (RowStatus::Existed, None, planned.notes.first().cloned())
+                }
                 RowAction::SkipDeleted => {
                     (RowStatus::Skipped, None, planned.notes.first().cloned())
                 }
@@ -148,11 +150,59 @@ pub fn record_run(
                 error,
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
+                steps: planned_steps(planned),
+                extras: planned.extras.clone(),
             }
         })
         .collect();
     journal.create_run(&record, &rows)?;
     Ok(record)
+}
+
+/// The post-creation steps of a planned row, all pending.
+fn planned_steps(planned: &PlannedRow) -> Vec<StepRecord> {
+    let Some(extras) = planned.extras.as_ref().filter(|_| {
+        matches!(
+            planned.action,
+            RowAction::Create | RowAction::Restore | RowAction::Update
+        )
+    }) else {
+        return Vec::new();
+    };
+    let step = |kind, item: &str, label: String| StepRecord {
+        kind,
+        item: item.to_owned(),
+        label,
+        status: StepStatus::Pending,
+        error: None,
+    };
+    let mut steps = Vec::new();
+    if !extras.roles.is_empty() {
+        let roles: Vec<String> = extras
+            .roles
+            .iter()
+            .map(|g| format!("{} ({})", g.role.name, g.division.name))
+            .collect();
+        steps.push(step(StepKind::Roles, "", roles.join(", ")));
+    }
+    if !extras.skills.is_empty() {
+        let skills: Vec<String> = extras
+            .skills
+            .iter()
+            .map(|s| format!("{}:{}", s.skill.name, s.proficiency))
+            .collect();
+        steps.push(step(StepKind::Skills, "", skills.join(", ")));
+    }
+    for queue in &extras.queues {
+        steps.push(step(StepKind::Queue, &queue.id, queue.name.clone()));
+    }
+    if let Some(location) = &extras.location {
+        steps.push(step(StepKind::Location, "", location.name.clone()));
+    }
+    if let Some(extension) = &extras.extension {
+        steps.push(step(StepKind::Extension, "", extension.clone()));
+    }
+    steps
 }
 
 /// A non-empty cell of a row, by field.
