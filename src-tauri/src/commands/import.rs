@@ -15,8 +15,9 @@ use crate::dialogs;
 use crate::error::{Error, Result};
 use crate::state::{AppState, ImportedFile};
 
-/// The sample file a newcomer starts with: good rows, an existing user, a deleted one, and a
-/// few mistakes the preview shows.
+/// The sample file a newcomer starts with: good rows with the demo org's roles, queues, skills,
+/// locations and extensions, an existing user, a deleted one, a few mistakes the preview shows
+/// and a misspelt role the plan catches.
 const SAMPLE_CSV: &str = include_str!("../../resources/sample-users.csv");
 /// Where the user's column choices are remembered, in the config folder.
 const MAPPING_FILE: &str = "column-mapping.json";
@@ -287,5 +288,73 @@ mod tests {
             (2..=5).contains(&invalid),
             "a few invalid rows, not {invalid}"
         );
+    }
+
+    /// The sample shows the steps after creation: planned against the Sandbox org's demo
+    /// names, every row that is created gets roles, most get queues and skills, some a location
+    /// and an extension, and the one misspelt role is caught with the right suggestion.
+    #[tokio::test]
+    async fn the_sample_file_plans_roles_queues_and_skills_against_the_demo_org() {
+        use rollcall_core::genesys::{
+            ClientConfig, Credentials, Endpoint, GenesysClient, RetryPolicy,
+        };
+        use rollcall_core::plan::{plan, PlanOptions, RowAction};
+        use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+
+        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let client = GenesysClient::new(
+            Endpoint::custom(sandbox.url()).unwrap(),
+            Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+            ClientConfig {
+                retry: RetryPolicy::fast(),
+                ..ClientConfig::default()
+            },
+        )
+        .unwrap();
+        let report = rollcall_core::import::import_bytes(
+            SAMPLE_CSV.as_bytes(),
+            "sample-users.csv",
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        let options = PlanOptions {
+            update_existing: true,
+            ..PlanOptions::default()
+        };
+        let made = plan(&client, &report, &options).await.unwrap();
+
+        let typo = made
+            .rows
+            .iter()
+            .find(|r| r.email.as_deref() == Some("noah.fischer@example.com"))
+            .unwrap();
+        assert_eq!(typo.action, RowAction::Invalid);
+        assert!(
+            typo.problems
+                .iter()
+                .any(|p| p.contains("\"Agnet\"") && p.contains("\"Agent\"")),
+            "the misspelt role is named with its suggestion: {:?}",
+            typo.problems
+        );
+        let jordan = made
+            .rows
+            .iter()
+            .find(|r| r.email.as_deref() == Some("jordan.lee@example.com"))
+            .unwrap();
+        assert_eq!(
+            jordan.action,
+            RowAction::Update,
+            "Jordan Lee exists and gets a role and a queue: {:?}",
+            jordan.notes
+        );
+        assert_eq!(made.counts.create, 9, "{:?}", made.counts);
+        let steps = made.steps;
+        assert_eq!(
+            steps.roles, 10,
+            "every created or updated user gets roles: {steps:?}"
+        );
+        assert!(steps.queues >= 7 && steps.skills >= 7, "{steps:?}");
+        assert!(steps.location >= 5 && steps.extension == 3, "{steps:?}");
+        assert!(steps.calls < steps.naive_calls, "{steps:?}");
     }
 }

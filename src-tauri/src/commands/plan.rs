@@ -1,6 +1,6 @@
 //! Plan: the dry run of the current file against a profile's org.
 
-use rollcall_core::plan::{plan, Lookup, PlanCounts, PlanOptions, RowAction};
+use rollcall_core::plan::{plan, Lookup, PlanCounts, PlanOptions, RowAction, StepTotals};
 use serde::Serialize;
 use tauri::State;
 
@@ -33,6 +33,8 @@ pub struct PlanView {
     allowance_per_minute: u32,
     estimated_seconds: u64,
     not_applied: Vec<String>,
+    /// The roles, skills, queues, locations and extensions the run will add, and their calls.
+    steps: StepTotals,
     /// What each row will do, by row index.
     actions: Vec<RowAction>,
     notes: Vec<PlanNote>,
@@ -68,6 +70,7 @@ pub async fn make_plan(
         allowance_per_minute: made.allowance_per_minute,
         estimated_seconds: made.estimated_seconds,
         not_applied: made.not_applied.clone(),
+        steps: made.steps,
         actions: made.rows.iter().map(|r| r.action).collect(),
         notes: made
             .rows
