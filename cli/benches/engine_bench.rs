@@ -8,7 +8,10 @@
 //!   2/4/8 s, three times) against Rollcall, 100 rows each, at Genesys's real limit (300 per
 //!   token per 60 s);
 //! - **scale**: 10,000 rows in one run — the engine process's peak memory, and the journal's
-//!   cost (on disk versus in memory).
+//!   cost (on disk versus in memory);
+//! - **steps**: 1,000 users of the demo org, each with 2 roles, 2 queues and 3 skills — the
+//!   calls the run makes against one call per role, queue and skill, and the run's time at
+//!   Genesys's default limit (300 per token per 60 s, 250 ± 100 ms per request).
 //!
 //! `-- --quick` runs a small version of each for a smoke test.
 
@@ -36,9 +39,20 @@ struct SandboxProcess {
 }
 
 impl SandboxProcess {
+    /// An empty org (a home division only).
     fn start(args: &[&str]) -> SandboxProcess {
+        Self::spawn(&["--empty"], args)
+    }
+
+    /// The demo org: its divisions, roles, queues, skills and locations.
+    fn start_demo(args: &[&str]) -> SandboxProcess {
+        Self::spawn(&[], args)
+    }
+
+    fn spawn(seed: &[&str], args: &[&str]) -> SandboxProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rollcall"))
-            .args(["sandbox", "--json", "--empty"])
+            .args(["sandbox", "--json"])
+            .args(seed)
             .args(args)
             .stdout(Stdio::piped())
             .spawn()
@@ -63,14 +77,18 @@ impl SandboxProcess {
         .unwrap()
     }
 
-    /// Requests served and 429s answered so far, from the sandbox's own counters.
-    async fn counts(&self) -> (u64, u64) {
-        let stats: serde_json::Value = reqwest::get(format!("{}/__sandbox/stats", self.url))
+    async fn stats(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/__sandbox/stats", self.url))
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Requests served and 429s answered so far, from the sandbox's own counters.
+    async fn counts(&self) -> (u64, u64) {
+        let stats = self.stats().await;
         (
             stats["requests"].as_u64().unwrap(),
             stats["rateLimited"].as_u64().unwrap(),
@@ -224,7 +242,7 @@ async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let only: Option<String> = std::env::args()
         .skip(1)
-        .find(|a| ["pacing", "baseline", "scale"].contains(&a.as_str()));
+        .find(|a| ["pacing", "baseline", "scale", "steps"].contains(&a.as_str()));
     let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
 
     if wants("pacing") {
@@ -335,4 +353,110 @@ async fn main() {
             peak_rss_mb()
         );
     }
+
+    if wants("steps") {
+        steps_scenario(if quick { 100 } else { 1_000 }).await;
+    }
+}
+
+/// 2 roles, 2 queues and 3 skills per user, spread over the demo org's queues and skills.
+fn steps_csv(rows: usize) -> String {
+    const QUEUES: [&str; 5] = [
+        "Sales",
+        "Support",
+        "Billing",
+        "Escalations",
+        "Spanish Support",
+    ];
+    const SKILLS: [&str; 5] = ["English", "Spanish", "French", "Billing", "Technical"];
+    let mut text = String::from("email,name,roles_divisions,queues,skills\n");
+    for i in 0..rows {
+        let queues = format!("{},{}", QUEUES[i % 5], QUEUES[(i + 1) % 5]);
+        let skills = format!(
+            "{}:{},{}:{},{}:{}",
+            SKILLS[i % 5],
+            1 + i % 5,
+            SKILLS[(i + 1) % 5],
+            1 + (i + 1) % 5,
+            SKILLS[(i + 2) % 5],
+            1 + (i + 2) % 5
+        );
+        text.push_str(&format!(
+            "step{i}@example.com,Step User {i},Agent:Support|Employee,\"{queues}\",\"{skills}\"\n"
+        ));
+    }
+    text
+}
+
+async fn steps_scenario(rows: usize) {
+    let sandbox = SandboxProcess::start_demo(&[
+        "--latency-ms",
+        "250",
+        "--jitter-ms",
+        "100",
+        "--rate-limit",
+        "300",
+        "--rate-window",
+        "60",
+    ]);
+    let report = import_bytes(
+        steps_csv(rows).as_bytes(),
+        "steps.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let client = sandbox.client();
+    let plan = plan(&client, &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(plan.counts.create, rows, "{:?}", plan.rows.first());
+    let mut journal = Journal::in_memory().unwrap();
+    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let (events, mut received) = tokio::sync::mpsc::channel(65_536);
+    let drain = tokio::spawn(async move { while received.recv().await.is_some() {} });
+    let before = sandbox.stats().await;
+    let locks = std::env::temp_dir().join(format!("rollcall-bench-locks-{}", std::process::id()));
+    let context = RunContext {
+        client,
+        lock_dir: locks,
+        pool_size: plan.pool_size,
+        workers_per_token: DEFAULT_WORKERS_PER_TOKEN,
+        settle: SettlePolicy::default(),
+        invite: false,
+        passwords: HashMap::new(),
+        events,
+        control: RunControl::default(),
+    };
+    let started = Instant::now();
+    let summary = drive(journal, &record.id, context).await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    drain.await.unwrap();
+    assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
+    assert_eq!(summary.progress.steps_failed, 0, "{:?}", summary.message);
+    let after = sandbox.stats().await;
+    let delta = |key: &str| after[key].as_u64().unwrap() - before[key].as_u64().unwrap();
+    let calls = delta("requests");
+    let (grants, skills, queues) = (
+        delta("grantCalls"),
+        delta("skillCalls"),
+        delta("queueMemberCalls"),
+    );
+    // One call per create, per role, per queue membership and per skill.
+    let naive = rows as u64 * (1 + 2 + 2 + 3);
+    let naive_steps = rows as u64 * (2 + 2 + 3);
+    println!(
+        "steps: {rows} users × (2 roles, 2 queues, 3 skills): {calls} calls in all ({} creates, {grants} role, {skills} skill, {queues} queue-member calls) against {naive} one item at a time: {:.1}× fewer; the steps alone {} against {naive_steps}: {:.1}× fewer",
+        delta("usersCreated"),
+        naive as f64 / calls as f64,
+        grants + skills + queues,
+        naive_steps as f64 / (grants + skills + queues) as f64,
+    );
+    let allowance = f64::from(plan.pool_size) * 300.0;
+    println!(
+        "steps: run time {seconds:.1} s on {} tokens at 300 requests/min each ({:.0} requests/min achieved, {} 429s); one call per item would need at least {:.1} s at the same allowance",
+        plan.pool_size,
+        calls as f64 / seconds * 60.0,
+        delta("rateLimited"),
+        naive as f64 / allowance * 60.0,
+    );
 }

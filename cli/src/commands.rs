@@ -11,7 +11,7 @@ use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::{plan, DeletedPolicy, Plan, PlanOptions, RowAction};
 use rollcall_core::run::{
     drive, export, passwords, record_run, Journal, RowStatus, RunContext, RunControl, RunEvent,
-    RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy, StopReason,
+    RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy, StepStatus, StopReason,
 };
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -305,12 +305,23 @@ fn print_plan(plan: &Plan) {
                 row.line,
                 row.email.as_deref().unwrap_or("")
             ),
+            RowAction::Update => println!(
+                "  update: line {}: {}: {}",
+                row.line,
+                row.email.as_deref().unwrap_or(""),
+                row.notes.first().map(String::as_str).unwrap_or("")
+            ),
             _ => {}
         }
     }
     let c = &plan.counts;
+    let update = if c.update > 0 {
+        format!(", {} to update", c.update)
+    } else {
+        String::new()
+    };
     println!(
-        "Plan: {} to create, {} already exist, {} deleted ({} restore, {} skip, {} fail), {} invalid — of {} rows.",
+        "Plan: {} to create{update}, {} already exist, {} deleted ({} restore, {} skip, {} fail), {} invalid — of {} rows.",
         c.create,
         c.exists,
         c.restore + c.skip_deleted + c.fail_deleted,
@@ -340,10 +351,32 @@ fn print_plan(plan: &Plan) {
         plan.allowance_per_minute,
         human_duration(plan.estimated_seconds)
     );
-    if !plan.not_applied.is_empty() {
+    let s = &plan.steps;
+    if s.calls > 0 {
+        let mut parts = Vec::new();
+        for (count, what) in [
+            (s.roles, "roles"),
+            (s.skills, "routing skills"),
+            (s.location, "a location"),
+            (s.extension, "an extension"),
+        ] {
+            if count > 0 {
+                parts.push(format!("{what} for {count}"));
+            }
+        }
+        if s.queue_memberships > 0 {
+            parts.push(format!(
+                "{} queue memberships in {} call{} (batched per queue)",
+                s.queue_memberships,
+                s.queue_calls,
+                plural(s.queue_calls)
+            ));
+        }
         println!(
-            "Not applied in this release (read and checked only): {}.",
-            plan.not_applied.join(", ")
+            "After creation: {}; {} calls for these steps instead of {} one item at a time.",
+            parts.join(", "),
+            s.calls,
+            s.naive_calls
         );
     }
 }
@@ -656,6 +689,18 @@ async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
                     email.as_deref().unwrap_or("")
                 ));
             }
+            RunEvent::RowFinished { line, steps, .. } | RunEvent::RowSteps { line, steps, .. }
+                if steps.iter().any(|s| s.status == StepStatus::Failed) =>
+            {
+                for step in steps.iter().filter(|s| s.status == StepStatus::Failed) {
+                    say(format!(
+                        "  line {line}: {} {} not done — {}",
+                        step.kind.as_str(),
+                        step.label,
+                        step.error.as_deref().unwrap_or("")
+                    ));
+                }
+            }
             RunEvent::Retrying {
                 line,
                 operation,
@@ -780,6 +825,12 @@ fn finish_message(summary: &RunSummary, written: &Written, json: bool) {
         "{status}: {} created, {} already existed, {} restored, {} skipped, {} failed — {} of {} rows in {:.1} s.",
         p.created, p.existed, p.restored, p.skipped, p.failed, p.done, p.total, p.elapsed_seconds
     );
+    if p.steps_total > 0 {
+        println!(
+            "Roles, skills, queues, location, extension: {} of {} steps done, {} failed (see the results file's step columns).",
+            p.steps_done, p.steps_total, p.steps_failed
+        );
+    }
     if let Some(message) = &summary.message {
         println!("{message}");
     }

@@ -161,6 +161,7 @@ pub fn step_summary(row: &JournalRow, kind: StepKind) -> String {
 pub fn result_label(row: &JournalRow) -> &'static str {
     match row.status {
         RowStatus::Created => "created",
+        RowStatus::Existed if row.steps.iter().any(|s| s.status == StepStatus::Done) => "updated",
         RowStatus::Existed => "already existed",
         RowStatus::Restored => "restored",
         RowStatus::Skipped => "skipped",
