@@ -86,6 +86,7 @@ export function statusLabel(status) {
   const labels = {
     pending: 'Waiting', sending: 'Sending', created: 'Created', existed: 'Already existed',
     restored: 'Restored', skipped: 'Skipped', failed: 'Failed', invalid: 'Invalid',
+    updated: 'Updated',
   };
   return labels[status] ?? status;
 }

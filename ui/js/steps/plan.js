@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import { h, $, replace, showError } from '../dom.js';
 import { store, goTo, onShow, markDone, messageOf } from '../store.js';
 import { formatCount, formatDuration, plural } from '../logic/format.js';
+import { describeStepTotals, noteText, runLabel } from '../logic/post-creation.js';
 import { startRun } from './run.js';
 
 export function initPlan() {
@@ -45,6 +46,7 @@ function options() {
     deletedPolicy: $('#plan-deleted').value,
     poolSize: pool ? Number(pool) : null,
     invite: $('#plan-invite').checked,
+    updateExisting: $('#plan-update').checked,
   };
 }
 
@@ -79,22 +81,31 @@ function showPlan(plan) {
   $('#plan-result').hidden = false;
   replace($('#plan-tiles'),
     tile(c.create, 'will be created', 'info', 'create'),
-    tile(c.exists, 'already exist', 'ok', 'exists'),
+    c.update ? tile(c.update, 'will be updated', 'info', 'update') : null,
+    tile(c.exists, c.update ? 'already exist, nothing to add' : 'already exist', 'ok', 'exists'),
     tile(deleted, deleted ? `soft-deleted (${c.restore} restore, ${c.skipDeleted} skip, ${c.failDeleted} fail)` : 'soft-deleted', 'warning', 'deleted'),
     tile(c.invalid, 'invalid', 'error', 'invalid'));
   const calls = plan.callsPlanned;
   $('#plan-facts').textContent = `${plural(calls, 'API call')} on ${plural(plan.poolSize, 'token')} at ${formatCount(plan.allowancePerMinute)} requests a minute each: about ${formatDuration(plan.estimatedSeconds)}. Rows without a division go to ${plan.defaultDivision}.`
     + (plan.notApplied.length ? ` Read and checked but not applied in this release: ${plan.notApplied.join(', ')}.` : '');
-  const shown = plan.notes.slice(0, 200);
+  const steps = describeStepTotals(plan.steps);
+  $('#plan-steps').textContent = steps ?? '';
+  $('#plan-steps').hidden = !steps;
+  // Invalid rows first: they are what the admin has to fix before running.
+  const notes = [...plan.notes].sort((a, b) => Number(isInvalid(plan, b)) - Number(isInvalid(plan, a)));
+  const shown = notes.slice(0, 200);
   replace($('#plan-notes'), shown.map((note) => h('li', {
-    class: plan.actions[note.index] === 'invalid' ? 'error' : '',
-  }, `Line ${note.line}: ${note.messages.join(' ')}`)),
-  plan.notes.length > shown.length ? h('li', {}, `…and ${formatCount(plan.notes.length - shown.length)} more; all of them are in the results file.`) : null);
-  const work = c.create + c.restore;
+    class: isInvalid(plan, note) ? 'error' : '',
+    'data-line': note.line,
+  }, noteText(note.line, note.messages))),
+  notes.length > shown.length ? h('li', {}, `…and ${formatCount(notes.length - shown.length)} more; all of them are in the results file.`) : null);
+  const work = c.create + c.restore + c.update;
   $('#run-go').disabled = work === 0;
-  $('#run-go').textContent = work ? `Create ${plural(c.create, 'user')}${c.restore ? ` and restore ${c.restore}` : ''}` : 'Nothing to create';
+  $('#run-go').textContent = runLabel(c);
   $('#run-go-hint').textContent = `in ${store.profile}`;
 }
+
+const isInvalid = (plan, note) => plan.actions[note.index] === 'invalid';
 
 export function showPlanStep() {
   goTo('plan');

@@ -10,11 +10,14 @@ import { RateTracker } from '../logic/rate.js';
 import {
   formatCount, formatDuration, formatRate, formatWhen, plural, statusLabel,
 } from '../logic/format.js';
+import {
+  STEP_KINDS, hasFailedStep, kindsOf, resultStatus, stepProgress, stepSummary, stepTone,
+} from '../logic/post-creation.js';
 
 const LOG_LIMIT = 300;
 const FAILED = new Set(['failed', 'invalid']);
 const TONES = {
-  created: 'ok', restored: 'ok', existed: 'info', skipped: 'muted', failed: 'error', invalid: 'error', pending: 'muted', sending: 'muted',
+  created: 'ok', restored: 'ok', updated: 'ok', existed: 'info', skipped: 'muted', failed: 'error', invalid: 'error', pending: 'muted', sending: 'muted',
 };
 
 /** The run on screen: its rows (from the journal) and what events changed since. */
@@ -29,7 +32,7 @@ export function initRun() {
     label: 'Results',
     onSelect: (position) => showResultDetail(position),
   });
-  for (const grid of [runGrid, resultsGrid]) grid.setColumns(COLUMNS);
+  for (const grid of [runGrid, resultsGrid]) grid.setColumns(columnsFor([]));
   chart = new SpeedChart($('#run-chart'));
   $('#run-pause').addEventListener('click', () => control(api.pauseRun));
   $('#run-resume').addEventListener('click', () => control(api.continueRun));
@@ -44,15 +47,51 @@ export function initRun() {
   onShow('run', () => runGrid.refresh());
 }
 
-const COLUMNS = [
-  { label: 'Line', width: 64 },
-  { label: 'Result', width: 130 },
-  { label: 'Name', width: 180 },
-  { label: 'E-mail', width: 250 },
-  { label: 'Message', width: 420 },
-  { label: 'User ID', width: 290 },
-  { label: 'Correlation ID', width: 290 },
-];
+/**
+ * The grids' columns: `cell(run, index, row)` gives `{ text, tone?, title? }`. When the run has
+ * steps, a column for each kind it has (Roles, Skills, Queues, Location, Extension) comes right
+ * after the e-mail, so what was added to each user is in view; the message follows.
+ */
+function columnsFor(kinds) {
+  const live = (run, index) => run.errors.get(index);
+  const WIDTHS = { roles: 210, skills: 180, queue: 190, location: 150, extension: 110 };
+  return [
+    { label: 'Line', width: 64, cell: (run, index, row) => ({ text: String(row.line), tone: 'muted' }) },
+    {
+      label: 'Result',
+      width: 120,
+      cell: (run, index) => {
+        const status = resultStatus(statusOf(run, index), stepsOf(run, index));
+        return { text: statusLabel(status), tone: TONES[status] };
+      },
+    },
+    { label: 'Name', width: kinds.length ? 160 : 180, cell: (run, index, row) => ({ text: row.name ?? '' }) },
+    { label: 'E-mail', width: kinds.length ? 230 : 250, cell: (run, index, row) => ({ text: row.email ?? '' }) },
+    ...kinds.map(({ kind, label }) => ({
+      label,
+      width: WIDTHS[kind],
+      cell: (run, index) => {
+        const steps = stepsOf(run, index);
+        const text = stepSummary(steps, kind);
+        return { text, title: text, tone: stepTone(steps, kind) };
+      },
+    })),
+    {
+      label: 'Message',
+      width: 420,
+      cell: (run, index, row) => {
+        const message = rowMessage(run, index, row);
+        return { text: message, title: message, tone: FAILED.has(statusOf(run, index)) ? 'error' : '' };
+      },
+    },
+    { label: 'User ID', width: 290, cell: (run, index, row) => ({ text: live(run, index)?.userId ?? row.userId ?? '', tone: 'muted' }) },
+    {
+      label: 'Correlation ID',
+      width: 290,
+      cell: (run, index, row) => ({ text: live(run, index)?.correlationId ?? row.error?.correlationId ?? '', tone: 'muted' }),
+    },
+  ];
+}
 
 /** Start the planned run. */
 export async function startRun() {
@@ -84,6 +123,7 @@ function beginRun(started, verb) {
     rows: [],
     status: new Map(),
     errors: new Map(),
+    steps: new Map(),
     going: true,
     progress: null,
     tracker: new RateTracker({ allowancePerMinute: started.allowancePerMinute, poolSize: started.poolSize }),
@@ -106,6 +146,9 @@ async function loadRows(run) {
   } catch (error) {
     showError($('#run-error'), messageOf(error));
   }
+  // Once the run has ended the journal holds every step: what the events said is no longer
+  // needed (and could be older than the journal).
+  if (!run.going) run.steps.clear();
   refreshGrids();
 }
 
@@ -122,6 +165,12 @@ function onEvents(events) {
         run.status.set(data.index, data.status);
         if (data.error || data.note) run.errors.set(data.index, { ...data.error, note: data.note, userId: data.userId });
         else if (data.userId) run.errors.set(data.index, { userId: data.userId });
+        if (data.steps?.length) run.steps.set(data.index, data.steps);
+        rowsChanged = true;
+        break;
+      case 'rowSteps':
+        // Queue memberships settle after every row is through, batched per queue.
+        run.steps.set(data.index, data.steps);
         rowsChanged = true;
         break;
       case 'retrying':
@@ -167,7 +216,8 @@ function renderProgress(p) {
     stat('Skipped', formatCount(p.skipped), 'skipped'),
     stat('Rate', formatRate(p.perMinute), 'rate'),
     stat('ETA', p.etaSeconds == null ? '—' : formatDuration(p.etaSeconds), 'eta'),
-    stat('Retries', formatCount(p.retries), 'retries'));
+    stat('Retries', formatCount(p.retries), 'retries'),
+    stepProgress(p) ? stat('Steps', stepProgress(p), 'steps') : null);
   if ($('#run-status').textContent === 'Starting…') $('#run-status').textContent = 'Running.';
 }
 
@@ -204,7 +254,8 @@ async function finish(run, summary) {
   const words = {
     finished: 'Finished', cancelled: 'Cancelled', interrupted: 'Interrupted', running: 'Stopped',
   };
-  const text = `${words[summary.status] ?? summary.status}: ${formatCount(p.created)} created, ${formatCount(p.existed)} already existed, ${formatCount(p.skipped)} skipped, ${formatCount(p.failed)} failed.`;
+  const steps = stepProgress(p);
+  const text = `${words[summary.status] ?? summary.status}: ${formatCount(p.created)} created, ${formatCount(p.existed)} already existed, ${formatCount(p.skipped)} skipped, ${formatCount(p.failed)} failed.${steps ? ` Steps ${steps}.` : ''}`;
   $('#run-status').textContent = text;
   log(text, summary.status === 'finished' ? '' : 'warning');
   if (summary.message) {
@@ -221,31 +272,40 @@ function statusOf(run, index) {
   return run.status.get(index) ?? run.rows[index]?.status ?? 'pending';
 }
 
+function stepsOf(run, index) {
+  return run.steps.get(index) ?? run.rows[index]?.steps ?? [];
+}
+
+function rowMessage(run, index, row) {
+  const live = run.errors.get(index);
+  return live?.message ?? live?.note ?? row.error?.message ?? row.note ?? '';
+}
+
+/** Failed or invalid, or created with a step that failed (what the failed-rows file holds). */
+function needsAttention(run, index) {
+  return FAILED.has(statusOf(run, index)) || hasFailedStep(stepsOf(run, index));
+}
+
 function refreshGrids() {
   const run = current;
   if (!run) return;
+  // The steps' columns follow the kinds this run has (known from the journal at the start).
+  const kinds = kindsOf(run.rows.map((row) => row.steps));
+  const layout = kinds.map((k) => k.kind).join();
+  if (layout !== run.layout) {
+    run.layout = layout;
+    run.columns = columnsFor(kinds);
+    for (const grid of [runGrid, resultsGrid]) grid.setColumns(run.columns);
+  }
   runGrid.setRows(run.rows.length, (i, c) => cellOf(run, i, c));
   applyResultsFilter();
 }
 
 function cellOf(run, index, column) {
   const row = run.rows[index];
-  if (!row) return { text: '' };
-  const status = statusOf(run, index);
-  const live = run.errors.get(index);
-  switch (column) {
-    case 0: return { text: String(row.line), tone: 'muted' };
-    case 1: return { text: statusLabel(status), tone: TONES[status] };
-    case 2: return { text: row.name ?? '' };
-    case 3: return { text: row.email ?? '' };
-    case 4: {
-      const message = live?.message ?? live?.note ?? row.error?.message ?? row.note ?? '';
-      return { text: message, title: message, tone: FAILED.has(status) ? 'error' : '' };
-    }
-    case 5: return { text: live?.userId ?? row.userId ?? '', tone: 'muted' };
-    case 6: return { text: live?.correlationId ?? row.error?.correlationId ?? '', tone: 'muted' };
-    default: return { text: '' };
-  }
+  const definition = run.columns?.[column];
+  if (!row || !definition) return { text: '' };
+  return definition.cell(run, index, row);
 }
 
 function showResults(run) {
@@ -253,23 +313,33 @@ function showResults(run) {
   const p = run.summary?.progress;
   const count = (wanted) => run.rows.filter((_, i) => wanted.includes(statusOf(run, i))).length;
   const created = count(['created']);
-  const existed = count(['existed']);
+  const updated = run.rows.filter((_, i) => resultStatus(statusOf(run, i), stepsOf(run, i)) === 'updated').length;
+  const existed = count(['existed']) - updated;
   const restored = count(['restored']);
   const skipped = count(['skipped']);
   const failed = count(['failed', 'invalid']);
+  const allSteps = run.rows.flatMap((_, i) => stepsOf(run, i));
+  const stepsFailed = allSteps.filter((step) => step.status === 'failed').length;
+  const stepsDone = allSteps.filter((step) => step.status === 'done').length;
+  const attention = run.rows.filter((_, i) => needsAttention(run, i)).length;
   const tile = (value, label, tone, key) => h('div', { class: `tile ${tone}`, 'data-count': key },
     h('span', { class: 'value' }, formatCount(value)), h('span', { class: 'label' }, label));
   replace($('#results-tiles'),
     tile(created, 'created', 'ok', 'created'),
     tile(existed, 'already existed', 'info', 'existed'),
+    updated ? tile(updated, 'updated', 'ok', 'updated') : null,
     restored ? tile(restored, 'restored', 'ok', 'restored') : null,
     tile(skipped, 'skipped', 'warning', 'skipped'),
-    tile(failed, 'failed or invalid', 'error', 'failed'));
+    tile(failed, 'failed or invalid', 'error', 'failed'),
+    stepsFailed ? tile(stepsFailed, stepsFailed === 1 ? 'step failed' : 'steps failed', 'error', 'steps-failed') : null);
   $('#results-lede').textContent = `Run ${run.runId}${run.source ? ` of ${run.source}` : ''}.`;
   $('#results-facts').textContent = p && p.elapsedSeconds
     ? `Took ${formatDuration(p.elapsedSeconds)}, ${formatRate((p.done / Math.max(1, p.elapsedSeconds)) * 60)} on average, ${plural(p.requests, 'request')} and ${plural(p.retries, 'retry', 'retries')}.`
     : `${plural(run.rows.length, 'row')}.`;
-  $('#export-failed').disabled = failed === 0;
+  if (allSteps.length) {
+    $('#results-facts').textContent += ` Roles, skills, queues, location and extension: ${formatCount(stepsDone)} of ${plural(allSteps.length, 'step')} done, ${formatCount(stepsFailed)} failed.`;
+  }
+  $('#export-failed').disabled = attention === 0;
   applyResultsFilter();
 }
 
@@ -277,13 +347,13 @@ function applyResultsFilter() {
   const run = current;
   if (!run) return;
   const wanted = $('#results-filter').value;
-  const matches = (status) => {
+  const matches = (status, index) => {
     if (!wanted) return true;
-    if (wanted === 'failed') return FAILED.has(status);
+    if (wanted === 'failed') return FAILED.has(status) || hasFailedStep(stepsOf(run, index));
     if (wanted === 'pending') return status === 'pending' || status === 'sending';
     return status === wanted;
   };
-  run.order = wanted ? run.rows.map((_, i) => i).filter((i) => matches(statusOf(run, i))) : null;
+  run.order = wanted ? run.rows.map((_, i) => i).filter((i) => matches(statusOf(run, i), i)) : null;
   const shown = run.order ? run.order.length : run.rows.length;
   $('#results-count').textContent = `${formatCount(shown)} of ${plural(run.rows.length, 'row')}`;
   resultsGrid.setRows(shown, (position, column) => cellOf(run, run.order ? run.order[position] : position, column));
@@ -296,11 +366,20 @@ function showResultDetail(position) {
   if (!row) return;
   const status = statusOf(run, index);
   const live = run.errors.get(index);
-  const message = live?.message ?? live?.note ?? row.error?.message ?? row.note;
+  const message = rowMessage(run, index, row);
   const code = live?.code ?? row.error?.code;
+  const steps = stepsOf(run, index);
+  const stepItems = STEP_KINDS
+    .map(({ kind, label }) => ({ label, text: stepSummary(steps, kind), tone: stepTone(steps, kind) }))
+    .filter((item) => item.text)
+    .map((item) => h('li', { class: item.tone === 'error' ? 'error' : '' }, `${item.label}: ${item.text}`));
   replace($('#results-detail'),
-    h('strong', {}, `Line ${row.line} · ${row.email ?? ''}: ${statusLabel(status)}`),
-    message ? h('ul', {}, h('li', { class: FAILED.has(status) ? 'error' : '' }, code ? `${message} (${code})` : message)) : null);
+    h('strong', {}, `Line ${row.line} · ${row.email ?? ''}: ${statusLabel(resultStatus(status, steps))}`),
+    message || stepItems.length
+      ? h('ul', {},
+        message ? h('li', { class: FAILED.has(status) ? 'error' : '' }, code ? `${message} (${code})` : message) : null,
+        stepItems)
+      : null);
 }
 
 async function exportRun(kind) {
@@ -324,6 +403,7 @@ async function openRun(entry) {
     rows: [],
     status: new Map(),
     errors: new Map(),
+    steps: new Map(),
     going: false,
     source: entry.sourceName,
     summary: null,
