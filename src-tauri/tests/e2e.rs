@@ -24,17 +24,20 @@ use serde_json::{json, Value};
 const APP: &str = env!("CARGO_BIN_EXE_rollcall-desktop");
 const WAIT: Duration = Duration::from_secs(30);
 
-/// Good and bad rows: four new users, one who already exists in the sandbox org, a row with a
-/// broken e-mail and a row without a name.
+/// Good and bad rows: four new users with roles, queues, skills and (two of them) a location
+/// and an extension, one who already exists in the sandbox org and lacks a role and a queue, a
+/// row with a broken e-mail, a row without a name, and a row whose role is misspelt (which only
+/// the plan, reading the org's roles, can tell).
 const USERS_CSV: &str = "\
-name,email,title,division,state
-Ada Lovelace,ada.lovelace@example.com,Analyst,Support,active
-Grace Hopper,grace.hopper@example.com,<img src=x onerror=document.title='pwned'>Team Lead,Support,active
-Alan Turing,alan.turing@example.com,Agent,Sales,active
-Katherine Johnson,katherine.johnson@example.com,Agent,Operations,active
-Jordan Lee,jordan.lee@example.com,Sales Manager,Sales,active
-Broken Mail,broken.mail@example,Agent,Support,active
-,nameless@example.com,Agent,Support,active
+name,email,title,division,state,roles_divisions,queues,skills,location_work,extension
+Ada Lovelace,ada.lovelace@example.com,Analyst,Support,active,Agent:Support,Support,\"English:4,Technical:2\",Remote,2201
+Grace Hopper,grace.hopper@example.com,<img src=x onerror=document.title='pwned'>Team Lead,Support,active,Supervisor:Support|Agent:Support,\"Support,Escalations\",English:5,Indianapolis HQ,
+Alan Turing,alan.turing@example.com,Agent,Sales,active,Agent:Sales,Sales,English:3,,
+Katherine Johnson,katherine.johnson@example.com,Agent,Operations,active,Employee,,,,
+Jordan Lee,jordan.lee@example.com,Sales Manager,Sales,active,Supervisor:Sales,Sales,,,
+Broken Mail,broken.mail@example,Agent,Support,active,Agent:Support,Support,,,
+,nameless@example.com,Agent,Support,active,,,,,
+Typo Role,typo.role@example.com,Agent,Support,active,Agnet:Support,Support,,,
 ";
 
 /// One app under WebDriver, with its own folders; stopped on drop.
@@ -203,6 +206,24 @@ impl App {
             .unwrap()
     }
 
+    /// The text of the cell under `column` in the row of `grid` whose `key_column` cell is
+    /// `key` (among the rows drawn), or what is missing.
+    async fn grid_cell(&self, grid: &str, key_column: &str, key: &str, column: &str) -> Value {
+        self.run(
+            "const [grid, keyColumn, key, column] = arguments;
+             const host = document.querySelector(grid);
+             const headers = [...host.querySelectorAll('.grid-header .grid-cell')]
+               .map((cell) => cell.textContent);
+             const [at, keyAt] = [headers.indexOf(column), headers.indexOf(keyColumn)];
+             if (at < 0 || keyAt < 0) return `no column ${column} or ${keyColumn} in ${headers}`;
+             const row = [...host.querySelectorAll('.grid-layer .grid-row:not([hidden])')]
+               .find((row) => row.children[keyAt].textContent === key);
+             return row ? row.children[at].textContent : `no row with ${keyColumn} ${key}`;",
+            vec![json!(grid), json!(key_column), json!(key), json!(column)],
+        )
+        .await
+    }
+
     async fn screenshot(&self, name: &str) {
         if let Some(folder) = std::env::var_os("ROLLCALL_E2E_SCREENSHOTS") {
             // Two frames, so what the last change drew is on screen.
@@ -326,7 +347,7 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         "two rows have errors, the chip says {invalid:?}"
     );
     let ready = app.text_containing("[data-count='valid']", "ready").await;
-    assert!(ready.starts_with('5'), "five rows are ready: {ready:?}");
+    assert!(ready.starts_with('6'), "six rows are ready: {ready:?}");
     // A cell holding HTML is shown as the text it is, never run or parsed.
     let hostile = app
         .run(
@@ -348,7 +369,7 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     assert_eq!(hostile["images"], json!(0), "{hostile}");
     assert_eq!(hostile["title"], json!("Rollcall"), "{hostile}");
     app.click("#problems-only").await;
-    app.text_containing("#preview-count", "2 of 7 rows have problems")
+    app.text_containing("#preview-count", "2 of 8 rows have problems")
         .await;
     let highlighted = app
         .run(
@@ -374,7 +395,7 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         vec![json!(dropped)],
     )
     .await;
-    app.text_containing("#preview-count", "7 rows").await;
+    app.text_containing("#preview-count", "8 rows").await;
     app.run(
         "document.querySelector('#import-summary').scrollIntoView()",
         vec![],
@@ -382,33 +403,81 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     .await;
     app.screenshot("2-import").await;
 
-    // Plan against the sandbox org.
+    // Plan against the sandbox org, adding what Jordan Lee lacks.
     app.click("#to-plan").await;
+    app.click("#plan-update").await;
     app.click("#plan-go").await;
     let create = app
         .text_containing("[data-count='create'] .value", "4")
         .await;
     assert_eq!(create, "4", "four users will be created");
     assert_eq!(
-        app.text_containing("[data-count='exists'] .value", "1")
+        app.text_containing("[data-count='update'] .value", "1")
             .await,
         "1",
-        "Jordan Lee already exists in the sandbox org"
+        "Jordan Lee already exists and will get the role and queue he lacks"
     );
     assert_eq!(
-        app.text_containing("[data-count='invalid'] .value", "2")
+        app.text_containing("[data-count='exists'] .value", "0")
             .await,
-        "2"
+        "0"
+    );
+    assert_eq!(
+        app.text_containing("[data-count='invalid'] .value", "3")
+            .await,
+        "3",
+        "the broken e-mail, the missing name and the misspelt role"
+    );
+    let notes = app
+        .text_containing("#plan-notes", "Did you mean \"Agent\"")
+        .await;
+    assert!(
+        notes.contains("Line 9: The role \"Agnet\""),
+        "the misspelt role is named on its line: {notes}"
+    );
+    app.text_containing(
+        "#plan-notes",
+        "will add roles: Supervisor (Sales); queues: Sales",
+    )
+    .await;
+    let steps = app.text_containing("#plan-steps", "After creation").await;
+    for part in [
+        "roles for 5 users",
+        "skills for 3 users",
+        "5 queue memberships in 3 calls (batched per queue)",
+        "a location for 2 users",
+        "an extension for 1 user",
+        "one by one",
+    ] {
+        assert!(
+            steps.contains(part),
+            "the step summary says {part:?}: {steps}"
+        );
+    }
+    assert_eq!(
+        app.run(
+            "return document.querySelector('#run-go').textContent",
+            vec![]
+        )
+        .await,
+        json!("Create 4 users and update 1")
     );
     app.screenshot("3-plan").await;
 
-    // Run it.
+    // Run it: the rows, then their roles, skills, location and extension, then the queue
+    // memberships batched per queue.
     app.click("#run-go").await;
     let status = app.text_containing("#run-status", "Finished").await;
     assert!(
         status.contains("4 created") && status.contains("1 already existed"),
         "{status}"
     );
+    assert!(
+        status.contains("Steps 16 / 16 done, 0 failed"),
+        "every step of the five users is done: {status}"
+    );
+    app.text_containing("[data-stat='steps']", "16 / 16 done, 0 failed")
+        .await;
     app.screenshot("4-run").await;
 
     // Results: the summary, the grid, and the exported file.
@@ -418,41 +487,89 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
             .await,
         "4"
     );
-    for (result, email) in [
-        ("Created", "ada.lovelace@example.com"),
-        ("Already existed", "jordan.lee@example.com"),
+    for (email, result) in [
+        ("ada.lovelace@example.com", "Created"),
+        ("jordan.lee@example.com", "Updated"),
     ] {
         app.wait_for(
             &format!("{email} to show as {result} in the results grid"),
             &format!(
                 "return [...document.querySelectorAll('#results-grid .grid-layer .grid-row:not([hidden])')]
                    .some((row) => row.children[1].textContent === '{result}'
-                     && row.children[3].textContent === '{email}')"
+                     && [...row.children].some((cell) => cell.textContent === '{email}'))"
             ),
             json!(true),
         )
         .await;
     }
-    app.wait_for(
-        "line 7 to show as invalid, with the reason",
-        "return [...document.querySelectorAll('#results-grid .grid-layer .grid-row:not([hidden])')]
-           .some((row) => row.children[0].textContent === '7'
-             && row.children[1].textContent === 'Invalid'
-             && row.children[4].textContent.includes('e-mail'))",
-        json!(true),
-    )
-    .await;
+    assert_eq!(
+        app.grid_cell("#results-grid", "Line", "7", "Result").await,
+        json!("Invalid")
+    );
+    let reason = app.grid_cell("#results-grid", "Line", "7", "Message").await;
+    assert!(
+        reason.as_str().unwrap_or_default().contains("e-mail"),
+        "line 7 shows why it is invalid: {reason}"
+    );
+    // A column per kind of step, worded as the results file words it.
+    for (email, column, expected) in [
+        ("ada.lovelace@example.com", "Queues", "done: Support"),
+        (
+            "ada.lovelace@example.com",
+            "Skills",
+            "done: English:4, Technical:2",
+        ),
+        ("ada.lovelace@example.com", "Location", "done: Remote"),
+        ("ada.lovelace@example.com", "Extension", "done: 2201"),
+        (
+            "grace.hopper@example.com",
+            "Queues",
+            "done: Support, Escalations",
+        ),
+        (
+            "grace.hopper@example.com",
+            "Roles",
+            "done: Supervisor (Support), Agent (Support)",
+        ),
+        ("jordan.lee@example.com", "Queues", "done: Sales"),
+        ("katherine.johnson@example.com", "Queues", ""),
+    ] {
+        assert_eq!(
+            app.grid_cell("#results-grid", "E-mail", email, column)
+                .await,
+            json!(expected),
+            "{email}'s {column} cell"
+        );
+    }
     app.click("#export-results").await;
-    let saved = app.text_containing("#export-status", "Saved 7 rows").await;
+    let saved = app.text_containing("#export-status", "Saved 8 rows").await;
     let exported = std::fs::read_dir(app.file("saved"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .find(|path| path.to_string_lossy().contains(".results-"))
         .unwrap_or_else(|| panic!("no results file; the window said {saved:?}"));
     let csv = std::fs::read_to_string(&exported).unwrap();
+    let header = csv.lines().next().unwrap();
+    for column in [
+        "Result",
+        "Roles result",
+        "Skills result",
+        "Queues result",
+        "Location result",
+        "Extension result",
+    ] {
+        assert!(
+            header.contains(column),
+            "the header has {column:?}: {header}"
+        );
+    }
+    let ada = csv
+        .lines()
+        .find(|l| l.contains("ada.lovelace@example.com"))
+        .unwrap();
     assert!(
-        csv.lines().next().unwrap().contains("Result"),
-        "header: {csv}"
+        ada.contains("done: Support") && ada.contains("done: Agent (Support)"),
+        "Ada's queue and role are done in the file: {ada}"
     );
     assert_eq!(
         csv.lines().filter(|l| l.contains(",created,")).count(),
@@ -460,7 +577,7 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         "{csv}"
     );
     app.click("#export-failed").await;
-    app.text_containing("#export-status", "Saved 2 rows").await;
+    app.text_containing("#export-status", "Saved 3 rows").await;
     app.text_containing("#history tbody", "finished").await;
     app.screenshot("5-results").await;
 }
