@@ -29,7 +29,21 @@ struct DragPayload {
     paths: Vec<String>,
 }
 
+/// Where there is no GPU (virtual machines, remote desktops, Xvfb) WebKitGTK's accelerated
+/// compositing runs on software OpenGL and scrolling paints at 6 to 10 frames a second; plain
+/// painting keeps it near 60 (measured by `scripts/app-measure`). The window needs nothing
+/// compositing gives, so it is off unless the user decided (`WEBKIT_DISABLE_COMPOSITING_MODE=0`
+/// turns it back on). Runs first, before any other thread exists.
+#[cfg(target_os = "linux")]
+fn prefer_plain_painting() {
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 fn main() {
+    #[cfg(target_os = "linux")]
+    prefer_plain_painting();
     let Some(dirs) = AppDirs::for_current_user() else {
         eprintln!("rollcall-desktop: cannot find a home folder; set ROLLCALL_HOME");
         std::process::exit(2);
