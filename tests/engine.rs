@@ -1011,7 +1011,8 @@ async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
     let scratch = Scratch::new("steps-update");
     let (_, outcome) = run_plan(&sandbox, &scratch, &report, &update).await;
     assert_eq!(outcome.summary.status, RunStatus::Finished);
-    assert_eq!(outcome.summary.progress.existed, 1);
+    assert_eq!(outcome.summary.progress.updated, 1);
+    assert_eq!(outcome.summary.progress.existed, 0);
     assert_eq!(outcome.summary.progress.steps_done, 3);
     let jordan = sandbox_user(&sandbox, "jordan.lee@example.com");
     assert_eq!(jordan.grants.len(), 2, "added, and nothing removed");

@@ -821,8 +821,13 @@ fn finish_message(summary: &RunSummary, written: &Written, json: bool) {
         RunStatus::Interrupted => "Interrupted",
         RunStatus::Running => "Stopped",
     };
+    let updated = if p.updated > 0 {
+        format!(", {} updated", p.updated)
+    } else {
+        String::new()
+    };
     println!(
-        "{status}: {} created, {} already existed, {} restored, {} skipped, {} failed — {} of {} rows in {:.1} s.",
+        "{status}: {} created{updated}, {} already existed, {} restored, {} skipped, {} failed — {} of {} rows in {:.1} s.",
         p.created, p.existed, p.restored, p.skipped, p.failed, p.done, p.total, p.elapsed_seconds
     );
     if p.steps_total > 0 {

@@ -469,7 +469,9 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     app.click("#run-go").await;
     let status = app.text_containing("#run-status", "Finished").await;
     assert!(
-        status.contains("4 created") && status.contains("1 already existed"),
+        status.contains("4 created")
+            && status.contains("1 updated")
+            && status.contains("0 already existed"),
         "{status}"
     );
     assert!(

@@ -30,15 +30,15 @@ pub struct UserDraft {
     pub password: Option<Secret>,
     /// The manager's e-mail address (checked for form; lowercased).
     pub manager_email: Option<String>,
-    /// Read and checked for form only; this release does not apply it.
+    /// The phone extension, set after the create (the work phone is kept).
     pub extension: Option<String>,
-    /// Read only; this release does not apply it.
+    /// The work location's name, resolved against the org by the plan.
     pub location: Option<String>,
-    /// Read and checked for form only; this release does not apply them.
+    /// Roles and their divisions, by name; granted after the create.
     pub roles: Vec<RoleGrant>,
-    /// Read and checked for form only; this release does not apply them.
+    /// Queue names; memberships are added after every row is created, batched per queue.
     pub queues: Vec<String>,
-    /// Read and checked for form only; this release does not apply them.
+    /// Routing skills with proficiency, by name; added after the create.
     pub skills: Vec<SkillLevel>,
 }
 
@@ -166,8 +166,7 @@ pub enum IssueKind {
     InvalidExtension,
     /// The user is listed as their own manager. Warning.
     SelfManager,
-    /// A value is longer than Genesys Cloud accepts. Error for the columns this release applies,
-    /// warning for the others.
+    /// A value is longer than Genesys Cloud accepts. Error.
     TooLong { max: usize, found: usize },
     /// A column is not a Rollcall field and is ignored. Warning, on the header line.
     UnknownColumn,

@@ -192,17 +192,10 @@ impl Field {
         }
     }
 
-    /// Whether this release creates the user with this field. Columns it does not act on yet are
-    /// read and checked for form, and their problems never block a row.
+    /// Whether Rollcall acts on this field (every field does: the user is created with it, or
+    /// it is a step after the create). A problem in an applied column blocks its row.
     pub fn is_applied(self) -> bool {
-        !matches!(
-            self,
-            Field::Extension
-                | Field::LocationWork
-                | Field::RolesDivisions
-                | Field::Queues
-                | Field::Skills
-        )
+        true
     }
 
     pub(crate) fn index(self) -> usize {

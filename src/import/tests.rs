@@ -377,12 +377,12 @@ fn every_rule_is_checked_on_every_row_with_errors_and_warnings_apart() {
         (6, InvalidPhone, E, Some("phone_work")),
         (7, InvalidPhone, E, Some("phone_work")),
         (8, InvalidState, E, Some("state")),
-        (9, InvalidSkills, W, Some("skills")),
-        (9, InvalidSkills, W, Some("skills")),
+        (9, InvalidSkills, E, Some("skills")),
+        (9, InvalidSkills, E, Some("skills")),
         (10, InvalidQueues, W, Some("queues")),
-        (11, InvalidRolesDivisions, W, Some("roles_divisions")),
-        (11, InvalidRolesDivisions, W, Some("roles_divisions")),
-        (11, InvalidRolesDivisions, W, Some("roles_divisions")),
+        (11, InvalidRolesDivisions, E, Some("roles_divisions")),
+        (11, InvalidRolesDivisions, E, Some("roles_divisions")),
+        (11, InvalidRolesDivisions, E, Some("roles_divisions")),
         (
             12,
             TooLong {
@@ -393,7 +393,7 @@ fn every_rule_is_checked_on_every_row_with_errors_and_warnings_apart() {
             Some("title"),
         ),
         (13, InvalidEmail, E, Some("email_manager")),
-        (14, InvalidExtension, W, Some("extension")),
+        (14, InvalidExtension, E, Some("extension")),
         (15, InvalidDivision, W, Some("division")),
         (
             16,
@@ -401,7 +401,7 @@ fn every_rule_is_checked_on_every_row_with_errors_and_warnings_apart() {
                 max: 255,
                 found: 300,
             },
-            W,
+            E,
             Some("location_work"),
         ),
         (17, SelfManager, W, Some("email_manager")),
@@ -419,11 +419,7 @@ fn every_rule_is_checked_on_every_row_with_errors_and_warnings_apart() {
         .filter(|r| r.draft.is_some())
         .map(|r| r.line)
         .collect();
-    assert_eq!(
-        valid,
-        [2, 9, 10, 11, 14, 15, 16, 17],
-        "warnings never block a row"
-    );
+    assert_eq!(valid, [2, 10, 15, 17], "warnings never block a row");
 
     let message = |line: usize| -> String {
         report
@@ -445,20 +441,18 @@ fn every_rule_is_checked_on_every_row_with_errors_and_warnings_apart() {
     assert!(message(10).contains("\"support\" is listed twice"));
     assert!(message(12).contains("256 characters long; the most is 255"));
 
-    // The valid parts of a warned row are kept.
-    let skills = &report.rows[7].draft.as_ref().unwrap().skills;
-    assert_eq!(
-        skills,
-        &vec![SkillLevel {
-            name: "Sales".into(),
-            proficiency: 2.0
-        }]
-    );
-    let roles = &report.rows[9].draft.as_ref().unwrap().roles;
+    // A skill, role, extension or location that cannot be applied blocks its row; a warned
+    // row keeps what it can.
     assert!(
-        roles.is_empty(),
-        "all three role items were malformed: {roles:?}"
+        report.rows[7].draft.is_none(),
+        "bad skill levels block the row"
     );
+    assert!(
+        report.rows[9].draft.is_none(),
+        "malformed roles block the row"
+    );
+    let queues = &report.rows[8].draft.as_ref().unwrap().queues;
+    assert_eq!(queues, &vec!["Support".to_owned()]);
     let own = report.rows[15].draft.as_ref().unwrap();
     assert_eq!(own.manager_email, None);
 }

@@ -626,12 +626,11 @@ impl RowChecker {
             return None;
         }
         if value.len() > 16 || !value.bytes().all(|b| b.is_ascii_digit()) {
-            self.warning(
-                Some(Field::Extension),
+            self.problem(
+                Field::Extension,
                 IssueKind::InvalidExtension,
                 format!(
-                    "{} is not an extension; write up to 16 digits (this release does not set \
-                     extensions yet)",
+                    "{} is not an extension; write up to 16 digits",
                     shown(value)
                 ),
             );
@@ -665,8 +664,8 @@ impl RowChecker {
         let mut skills: Vec<SkillLevel> = Vec::new();
         for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((name, level)) = item.rsplit_once(':') else {
-                self.warning(
-                    Some(Field::Skills),
+                self.problem(
+                    Field::Skills,
                     IssueKind::InvalidSkills,
                     format!(
                         "the skill {} has no level; write it as Skill Name:N with N from 0 to 5",
@@ -681,8 +680,8 @@ impl RowChecker {
                 .ok()
                 .filter(|p| (0.0..=5.0).contains(p));
             let Some(proficiency) = proficiency else {
-                self.warning(
-                    Some(Field::Skills),
+                self.problem(
+                    Field::Skills,
                     IssueKind::InvalidSkills,
                     format!(
                         "the level of skill {} is {}; it must be a number from 0 to 5",
@@ -693,8 +692,8 @@ impl RowChecker {
                 continue;
             };
             if name.is_empty() {
-                self.warning(
-                    Some(Field::Skills),
+                self.problem(
+                    Field::Skills,
                     IssueKind::InvalidSkills,
                     format!("{} has a level but no skill name", shown(item)),
                 );
@@ -733,8 +732,8 @@ impl RowChecker {
                         .filter(|s| !s.is_empty())
                         .collect();
                     if names.is_empty() {
-                        self.warning(
-                            Some(Field::RolesDivisions),
+                        self.problem(
+                            Field::RolesDivisions,
                             IssueKind::InvalidRolesDivisions,
                             format!(
                                 "{} has a colon but no division; write Role Name for the home \
@@ -747,8 +746,8 @@ impl RowChecker {
                     }
                     if names.contains(&"*") {
                         if names.len() > 1 {
-                            self.warning(
-                                Some(Field::RolesDivisions),
+                            self.problem(
+                                Field::RolesDivisions,
                                 IssueKind::InvalidRolesDivisions,
                                 format!(
                                     "{}: * already means every division and cannot be combined \
@@ -775,8 +774,8 @@ impl RowChecker {
             };
             let role = role.trim();
             if role.is_empty() {
-                self.warning(
-                    Some(Field::RolesDivisions),
+                self.problem(
+                    Field::RolesDivisions,
                     IssueKind::InvalidRolesDivisions,
                     format!("{} has divisions but no role name", shown(item)),
                 );

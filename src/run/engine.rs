@@ -124,6 +124,8 @@ impl RunControl {
 struct Counters {
     created: AtomicUsize,
     existed: AtomicUsize,
+    /// Users that existed and got roles, queues, skills, a location or an extension added.
+    updated: AtomicUsize,
     restored: AtomicUsize,
     skipped: AtomicUsize,
     failed: AtomicUsize,
@@ -236,7 +238,7 @@ pub async fn drive(
         .cloned()
         .collect();
     for row in &finals {
-        engine.count(row.status);
+        engine.count(row);
         engine.emit_row(row).await;
     }
 
@@ -385,9 +387,10 @@ impl Engine {
         .await;
     }
 
-    fn count(&self, status: RowStatus) {
-        let counter = match status {
+    fn count(&self, row: &JournalRow) {
+        let counter = match row.status {
             RowStatus::Created => &self.counters.created,
+            RowStatus::Existed if row.action == RowAction::Update => &self.counters.updated,
             RowStatus::Existed => &self.counters.existed,
             RowStatus::Restored => &self.counters.restored,
             RowStatus::Skipped => &self.counters.skipped,
@@ -447,7 +450,7 @@ impl Engine {
                 Step::Done => {}
                 Step::Final => {
                     let row = self.row(index);
-                    self.count(row.status);
+                    self.count(&row);
                     self.emit_row(&row).await;
                     return;
                 }
@@ -464,7 +467,7 @@ impl Engine {
         }
         self.apply_steps(&client, index).await;
         let row = self.row(index);
-        self.count(row.status);
+        self.count(&row);
         self.emit_row(&row).await;
     }
 
@@ -994,10 +997,11 @@ impl Engine {
         let c = &self.counters;
         let created = c.created.load(Ordering::Relaxed);
         let existed = c.existed.load(Ordering::Relaxed);
+        let updated = c.updated.load(Ordering::Relaxed);
         let restored = c.restored.load(Ordering::Relaxed);
         let skipped = c.skipped.load(Ordering::Relaxed);
         let failed = c.failed.load(Ordering::Relaxed);
-        let ok = created + existed + restored;
+        let ok = created + existed + updated + restored;
         let done = ok + skipped + failed;
         let elapsed = self.started.elapsed().as_secs_f64();
         Progress {
@@ -1008,6 +1012,7 @@ impl Engine {
             skipped,
             created,
             existed,
+            updated,
             restored,
             per_minute: 0.0,
             eta_seconds: None,

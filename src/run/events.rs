@@ -77,7 +77,7 @@ pub struct Progress {
     /// Rows with a final status.
     pub done: usize,
     pub total: usize,
-    /// Created, restored or already existing.
+    /// Created, restored, updated or already existing.
     pub ok: usize,
     /// Failed or invalid.
     pub failed: usize,
@@ -85,6 +85,8 @@ pub struct Progress {
     pub skipped: usize,
     pub created: usize,
     pub existed: usize,
+    /// Already existed, and got roles, queues, skills, a location or an extension added.
+    pub updated: usize,
     pub restored: usize,
     /// Rows finished per minute (over the last minute, or since the start).
     pub per_minute: f64,

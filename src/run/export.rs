@@ -131,6 +131,7 @@ pub fn step_summary(row: &JournalRow, kind: StepKind) -> String {
         StepStatus::Done,
         StepStatus::Failed,
         StepStatus::Pending,
+        StepStatus::Unknown,
         StepStatus::None,
     ] {
         let steps: Vec<_> = row
@@ -146,6 +147,7 @@ pub fn step_summary(row: &JournalRow, kind: StepKind) -> String {
             StepStatus::Done => "done",
             StepStatus::Failed => "failed",
             StepStatus::Pending => "not done",
+            StepStatus::Unknown => "outcome unknown",
             _ => "not applied",
         };
         let mut part = format!("{word}: {}", labels.join(", "));

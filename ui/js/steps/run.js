@@ -211,6 +211,7 @@ function renderProgress(p) {
   const stat = (label, value, key) => h('span', { 'data-stat': key }, `${label} `, h('strong', {}, value));
   replace($('#run-stats'),
     stat('Created', formatCount(p.created), 'created'),
+    p.updated ? stat('Updated', formatCount(p.updated), 'updated') : null,
     stat('Already existed', formatCount(p.existed), 'existed'),
     stat('Failed', formatCount(p.failed), 'failed'),
     stat('Skipped', formatCount(p.skipped), 'skipped'),
@@ -255,7 +256,7 @@ async function finish(run, summary) {
     finished: 'Finished', cancelled: 'Cancelled', interrupted: 'Interrupted', running: 'Stopped',
   };
   const steps = stepProgress(p);
-  const text = `${words[summary.status] ?? summary.status}: ${formatCount(p.created)} created, ${formatCount(p.existed)} already existed, ${formatCount(p.skipped)} skipped, ${formatCount(p.failed)} failed.${steps ? ` Steps ${steps}.` : ''}`;
+  const text = `${words[summary.status] ?? summary.status}: ${formatCount(p.created)} created, ${p.updated ? `${formatCount(p.updated)} updated, ` : ''}${formatCount(p.existed)} already existed, ${formatCount(p.skipped)} skipped, ${formatCount(p.failed)} failed.${steps ? ` Steps ${steps}.` : ''}`;
   $('#run-status').textContent = text;
   log(text, summary.status === 'finished' ? '' : 'warning');
   if (summary.message) {
