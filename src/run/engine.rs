@@ -610,6 +610,7 @@ impl Engine {
                     r.note = note;
                     r.manager_step = StepStatus::None;
                     r.invite_step = StepStatus::None;
+                    steps::drop_pending(r);
                 });
                 Step::Final
             }
@@ -940,6 +941,7 @@ impl Engine {
             r.error = Some(error);
             r.manager_step = StepStatus::None;
             r.invite_step = StepStatus::None;
+            steps::drop_pending(r);
         });
         Step::Final
     }

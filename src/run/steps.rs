@@ -33,6 +33,15 @@ pub(super) fn has_user(row: &JournalRow) -> bool {
     ) && row.user_id.is_some()
 }
 
+/// A row that ended without its user takes none of its steps (as the journal records).
+pub(super) fn drop_pending(row: &mut JournalRow) {
+    for step in &mut row.steps {
+        if step.status == StepStatus::Pending {
+            step.status = StepStatus::None;
+        }
+    }
+}
+
 /// Steps of the row still to do, queues excepted (they go in their own phase).
 pub(super) fn pending_own_steps(row: &JournalRow) -> bool {
     has_user(row)
