@@ -5,8 +5,8 @@
 //
 //   node scripts/ui-deps.mjs
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,8 +14,10 @@ const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
 const version = lock.packages['node_modules/genesys-spark-components'].version;
 const target = join(root, 'ui', 'vendor', 'spark');
 const stamp = join(target, 'VERSION');
+// The package's version, and which files of it are kept (raise when `keep` below changes).
+const wanted = `${version} keep-2`;
 
-if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === version) process.exit(0);
+if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted) process.exit(0);
 
 const installed = join(root, 'node_modules', 'genesys-spark-components');
 const installedVersion = existsSync(join(installed, 'package.json'))
@@ -31,11 +33,26 @@ if (installedVersion !== version) {
   });
 }
 
+// What the app embeds is what it serves: the components' code and stylesheet, the English
+// strings (the window's language), and the icons the components' code names — not the 2,000
+// icons of every set (8.4 MB), nor the Spark 3 stylesheet.
+const dist = join(installed, 'dist', 'genesys-webcomponents');
+const code = readdirSync(dist)
+  .filter((name) => name.endsWith('.js'))
+  .map((name) => readFileSync(join(dist, name), 'utf8'))
+  .join('\n');
+const icons = new Set(
+  [...code.matchAll(/["'`]((?:fa|custom|legacy|brand|restricted|deprecated)\/[a-z0-9-]+)["'`]/g)]
+    .map((match) => `icons/${match[1]}.svg`),
+);
+const keep = (path) => {
+  const inside = relative(dist, path).split('\\').join('/');
+  if (inside === 'genesys-webcomponents-legacy.css') return false;
+  if (inside.startsWith('i18n/') && inside.endsWith('.json')) return inside.endsWith('.i18n.en.json');
+  if (inside.startsWith('icons/') && inside.endsWith('.svg')) return icons.has(inside);
+  return true;
+};
 rmSync(target, { recursive: true, force: true });
-cpSync(join(installed, 'dist', 'genesys-webcomponents'), target, {
-  recursive: true,
-  // The legacy stylesheet is for Spark 3 pages; this window uses the current one.
-  filter: (path) => !path.endsWith('genesys-webcomponents-legacy.css'),
-});
-writeFileSync(stamp, `${version}\n`);
+cpSync(dist, target, { recursive: true, filter: keep });
+writeFileSync(stamp, `${wanted}\n`);
 console.log(`ui-deps: Spark ${version} in ui/vendor/spark`);

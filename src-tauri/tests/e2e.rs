@@ -235,7 +235,13 @@ impl App {
                 )
                 .await
                 .unwrap();
-            let png = self.client().screenshot().await.unwrap();
+            let png = tokio::time::timeout(WAIT, self.client().screenshot())
+                .await
+                .expect(
+                    "the screenshot came back in time (scripts/app-screenshots turns WebKit's \
+                     compositing on: WebDriver cannot take one without it)",
+                )
+                .unwrap();
             std::fs::create_dir_all(&folder).unwrap();
             std::fs::write(Path::new(&folder).join(format!("{name}.png")), png).unwrap();
         }
