@@ -99,6 +99,22 @@ async fn run_plan(
     report: &ImportReport,
     plan: &Plan,
 ) -> (String, Outcome) {
+    let run_id = record(sandbox, scratch, report, plan);
+    let outcome = drive_run(
+        sandbox,
+        scratch,
+        &run_id,
+        passwords(report),
+        plan.pool_size,
+        RunControl::default(),
+    )
+    .await
+    .expect("run completes");
+    (run_id, outcome)
+}
+
+/// Journal a run of `plan` in the scratch journal, sending nothing; its id.
+fn record(sandbox: &Sandbox, scratch: &Scratch, report: &ImportReport, plan: &Plan) -> String {
     let mut journal = Journal::open(&scratch.journal_path()).unwrap();
     let origin = RunOrigin {
         source_name: "users.csv".into(),
@@ -106,18 +122,7 @@ async fn run_plan(
         client_id: DEMO_CLIENT_ID.into(),
         ..RunOrigin::default()
     };
-    let record = record_run(&mut journal, report, plan, &origin).unwrap();
-    let outcome = drive_run(
-        sandbox,
-        scratch,
-        &record.id,
-        passwords(report),
-        plan.pool_size,
-        RunControl::default(),
-    )
-    .await
-    .expect("run completes");
-    (record.id, outcome)
+    record_run(&mut journal, report, plan, &origin).unwrap().id
 }
 
 async fn drive_run(
@@ -1042,14 +1047,8 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
+    let run_id = record(&sandbox, &scratch, &report, &plan);
     let mut journal = Journal::open(&scratch.journal_path()).unwrap();
-    let origin = RunOrigin {
-        source_name: "users.csv".into(),
-        endpoint: sandbox.url().into(),
-        client_id: DEMO_CLIENT_ID.into(),
-        ..RunOrigin::default()
-    };
-    let record = record_run(&mut journal, &report, &plan, &origin).unwrap();
 
     // An earlier process created the user and granted the roles, then died.
     let body = rollcall_core::plan::create_body(
@@ -1071,7 +1070,7 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
     use rollcall_core::run::journal::RowUpdate;
     journal
         .apply(
-            &record.id,
+            &run_id,
             &[
                 RowUpdate::Intent { index: 0 },
                 RowUpdate::Created {
@@ -1096,7 +1095,7 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
     let outcome = drive_run(
         &sandbox,
         &scratch,
-        &record.id,
+        &run_id,
         passwords(&report),
         1,
         RunControl::default(),

@@ -24,10 +24,10 @@ use rollcall_core::genesys::{
     ClientConfig, CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy,
     UserState,
 };
-use rollcall_core::import::{import_bytes, ImportOptions};
-use rollcall_core::plan::{plan, PlanOptions};
+use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
+use rollcall_core::plan::{plan, Plan, PlanOptions};
 use rollcall_core::run::{
-    drive, record_run, Journal, RunContext, RunControl, RunOrigin, SettlePolicy,
+    drive, record_run, Journal, RunContext, RunControl, RunOrigin, RunSummary, SettlePolicy,
     DEFAULT_WORKERS_PER_TOKEN,
 };
 use rollcall_core::sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
@@ -139,11 +139,28 @@ async fn rollcall_run(
     };
     let plan = plan(&client, &report, &options).await.unwrap();
     assert_eq!(plan.counts.create, rows);
-    let mut journal = journal;
-    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let (requests_before, limited_before) = sandbox.counts().await;
+    let (summary, seconds) = record_and_drive(client, &report, &plan, journal).await;
+    assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
+    let (requests_after, limited_after) = sandbox.counts().await;
+    Measured {
+        rows,
+        seconds,
+        requests: requests_after - requests_before,
+        rate_limited: limited_after - limited_before,
+    }
+}
+
+/// Journal a run of `plan` and drive it to the end, events drained; the run's time in seconds.
+async fn record_and_drive(
+    client: GenesysClient,
+    report: &ImportReport,
+    plan: &Plan,
+    mut journal: Journal,
+) -> (RunSummary, f64) {
+    let record = record_run(&mut journal, report, plan, &RunOrigin::default()).unwrap();
     let (events, mut received) = tokio::sync::mpsc::channel(65_536);
     let drain = tokio::spawn(async move { while received.recv().await.is_some() {} });
-    let (requests_before, limited_before) = sandbox.counts().await;
     let locks = std::env::temp_dir().join(format!("rollcall-bench-locks-{}", std::process::id()));
     let context = RunContext {
         client,
@@ -160,14 +177,7 @@ async fn rollcall_run(
     let summary = drive(journal, &record.id, context).await.unwrap();
     let seconds = started.elapsed().as_secs_f64();
     drain.await.unwrap();
-    assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
-    let (requests_after, limited_after) = sandbox.counts().await;
-    Measured {
-        rows,
-        seconds,
-        requests: requests_after - requests_before,
-        rate_limited: limited_after - limited_before,
-    }
+    (summary, seconds)
 }
 
 /// The common tutorial's loop: one request at a time, a 100 ms pause after each, and on a 429
@@ -410,27 +420,9 @@ async fn steps_scenario(rows: usize) {
         .await
         .unwrap();
     assert_eq!(plan.counts.create, rows, "{:?}", plan.rows.first());
-    let mut journal = Journal::in_memory().unwrap();
-    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
-    let (events, mut received) = tokio::sync::mpsc::channel(65_536);
-    let drain = tokio::spawn(async move { while received.recv().await.is_some() {} });
     let before = sandbox.stats().await;
-    let locks = std::env::temp_dir().join(format!("rollcall-bench-locks-{}", std::process::id()));
-    let context = RunContext {
-        client,
-        lock_dir: locks,
-        pool_size: plan.pool_size,
-        workers_per_token: DEFAULT_WORKERS_PER_TOKEN,
-        settle: SettlePolicy::default(),
-        invite: false,
-        passwords: HashMap::new(),
-        events,
-        control: RunControl::default(),
-    };
-    let started = Instant::now();
-    let summary = drive(journal, &record.id, context).await.unwrap();
-    let seconds = started.elapsed().as_secs_f64();
-    drain.await.unwrap();
+    let (summary, seconds) =
+        record_and_drive(client, &report, &plan, Journal::in_memory().unwrap()).await;
     assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
     assert_eq!(summary.progress.steps_failed, 0, "{:?}", summary.message);
     let after = sandbox.stats().await;
