@@ -174,8 +174,6 @@ pub struct Plan {
     pub allowance_per_minute: u32,
     /// How long the run should take at that rate.
     pub estimated_seconds: u64,
-    /// Columns in the file that this release reads but does not apply.
-    pub not_applied: Vec<String>,
     /// The post-creation steps the run will take.
     #[serde(default)]
     pub steps: StepTotals,
@@ -322,7 +320,6 @@ pub async fn plan(
         pool_size,
         allowance_per_minute,
         estimated_seconds,
-        not_applied: Vec::new(),
         steps,
     })
 }

@@ -735,7 +735,6 @@ async fn roles_skills_queues_location_and_extension_are_applied_with_queues_batc
     assert_eq!(plan.steps.queue_memberships, 5);
     // Support (3 members), Escalations, Sales: one call per queue.
     assert_eq!(plan.steps.queue_calls, 3);
-    assert!(plan.not_applied.is_empty());
 
     let before = sandbox.stats();
     let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;

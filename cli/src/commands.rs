@@ -287,7 +287,6 @@ fn plan_summary(plan: &Plan) -> serde_json::Value {
         "poolSize": plan.pool_size,
         "allowancePerMinute": plan.allowance_per_minute,
         "estimatedSeconds": plan.estimated_seconds,
-        "notApplied": plan.not_applied,
         "defaultDivision": plan.default_division.name,
     })
 }

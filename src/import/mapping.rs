@@ -192,12 +192,6 @@ impl Field {
         }
     }
 
-    /// Whether Rollcall acts on this field (every field does: the user is created with it, or
-    /// it is a step after the create). A problem in an applied column blocks its row.
-    pub fn is_applied(self) -> bool {
-        true
-    }
-
     pub(crate) fn index(self) -> usize {
         self as usize
     }

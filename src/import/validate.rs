@@ -306,15 +306,6 @@ impl RowChecker {
         self.issues.push(issue);
     }
 
-    /// A problem in a column: an error when this release applies the column, else a warning.
-    fn problem(&mut self, field: Field, kind: IssueKind, message: String) {
-        if field.is_applied() {
-            self.error(Some(field), kind, message);
-        } else {
-            self.warning(Some(field), kind, message);
-        }
-    }
-
     /// Returns `false` (and reports) when the value is too long.
     fn length_ok(&mut self, field: Field, value: &str) -> bool {
         if value.len() <= MAX_VALUE_CHARS {
@@ -324,8 +315,8 @@ impl RowChecker {
         if found <= MAX_VALUE_CHARS {
             return true;
         }
-        self.problem(
-            field,
+        self.error(
+            Some(field),
             IssueKind::TooLong {
                 max: MAX_VALUE_CHARS,
                 found,
@@ -626,8 +617,8 @@ impl RowChecker {
             return None;
         }
         if value.len() > 16 || !value.bytes().all(|b| b.is_ascii_digit()) {
-            self.problem(
-                Field::Extension,
+            self.error(
+                Some(Field::Extension),
                 IssueKind::InvalidExtension,
                 format!(
                     "{} is not an extension; write up to 16 digits",
@@ -664,8 +655,8 @@ impl RowChecker {
         let mut skills: Vec<SkillLevel> = Vec::new();
         for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((name, level)) = item.rsplit_once(':') else {
-                self.problem(
-                    Field::Skills,
+                self.error(
+                    Some(Field::Skills),
                     IssueKind::InvalidSkills,
                     format!(
                         "the skill {} has no level; write it as Skill Name:N with N from 0 to 5",
@@ -680,8 +671,8 @@ impl RowChecker {
                 .ok()
                 .filter(|p| (0.0..=5.0).contains(p));
             let Some(proficiency) = proficiency else {
-                self.problem(
-                    Field::Skills,
+                self.error(
+                    Some(Field::Skills),
                     IssueKind::InvalidSkills,
                     format!(
                         "the level of skill {} is {}; it must be a number from 0 to 5",
@@ -692,8 +683,8 @@ impl RowChecker {
                 continue;
             };
             if name.is_empty() {
-                self.problem(
-                    Field::Skills,
+                self.error(
+                    Some(Field::Skills),
                     IssueKind::InvalidSkills,
                     format!("{} has a level but no skill name", shown(item)),
                 );
@@ -732,8 +723,8 @@ impl RowChecker {
                         .filter(|s| !s.is_empty())
                         .collect();
                     if names.is_empty() {
-                        self.problem(
-                            Field::RolesDivisions,
+                        self.error(
+                            Some(Field::RolesDivisions),
                             IssueKind::InvalidRolesDivisions,
                             format!(
                                 "{} has a colon but no division; write Role Name for the home \
@@ -746,8 +737,8 @@ impl RowChecker {
                     }
                     if names.contains(&"*") {
                         if names.len() > 1 {
-                            self.problem(
-                                Field::RolesDivisions,
+                            self.error(
+                                Some(Field::RolesDivisions),
                                 IssueKind::InvalidRolesDivisions,
                                 format!(
                                     "{}: * already means every division and cannot be combined \
@@ -774,8 +765,8 @@ impl RowChecker {
             };
             let role = role.trim();
             if role.is_empty() {
-                self.problem(
-                    Field::RolesDivisions,
+                self.error(
+                    Some(Field::RolesDivisions),
                     IssueKind::InvalidRolesDivisions,
                     format!("{} has divisions but no role name", shown(item)),
                 );

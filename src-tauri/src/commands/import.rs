@@ -37,8 +37,6 @@ pub struct ReadOptions {
 #[serde(rename_all = "camelCase")]
 pub struct FieldOption {
     key: &'static str,
-    /// Whether this release acts on it (the others are read and checked only).
-    applied: bool,
 }
 
 /// One record of the file, for the preview grid.
@@ -95,10 +93,7 @@ impl Preview {
             mapping: report.mapping.clone(),
             fields: Field::ALL
                 .iter()
-                .map(|f| FieldOption {
-                    key: f.key(),
-                    applied: f.is_applied(),
-                })
+                .map(|f| FieldOption { key: f.key() })
                 .collect(),
             counts: PreviewCounts {
                 rows: rows.len(),

@@ -32,7 +32,6 @@ pub struct PlanView {
     pool_size: u8,
     allowance_per_minute: u32,
     estimated_seconds: u64,
-    not_applied: Vec<String>,
     /// The roles, skills, queues, locations and extensions the run will add, and their calls.
     steps: StepTotals,
     /// What each row will do, by row index.
@@ -69,7 +68,6 @@ pub async fn make_plan(
         pool_size: made.pool_size,
         allowance_per_minute: made.allowance_per_minute,
         estimated_seconds: made.estimated_seconds,
-        not_applied: made.not_applied.clone(),
         steps: made.steps,
         actions: made.rows.iter().map(|r| r.action).collect(),
         notes: made

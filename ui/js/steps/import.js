@@ -130,7 +130,7 @@ function renderMapping(preview) {
       },
       h('option', { value: '', selected: column.field == null }, 'Ignore this column'),
       fields.map((f) => h('option', { value: f.key, selected: f.key === column.field },
-        f.applied ? fieldLabel(f.key) : `${fieldLabel(f.key)} (checked only)`)))));
+        fieldLabel(f.key))))));
   }));
 }
 

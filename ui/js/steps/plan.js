@@ -86,8 +86,7 @@ function showPlan(plan) {
     tile(deleted, deleted ? `soft-deleted (${c.restore} restore, ${c.skipDeleted} skip, ${c.failDeleted} fail)` : 'soft-deleted', 'warning', 'deleted'),
     tile(c.invalid, 'invalid', 'error', 'invalid'));
   const calls = plan.callsPlanned;
-  $('#plan-facts').textContent = `${plural(calls, 'API call')} on ${plural(plan.poolSize, 'token')} at ${formatCount(plan.allowancePerMinute)} requests a minute each: about ${formatDuration(plan.estimatedSeconds)}. Rows without a division go to ${plan.defaultDivision}.`
-    + (plan.notApplied.length ? ` Read and checked but not applied in this release: ${plan.notApplied.join(', ')}.` : '');
+  $('#plan-facts').textContent = `${plural(calls, 'API call')} on ${plural(plan.poolSize, 'token')} at ${formatCount(plan.allowancePerMinute)} requests a minute each: about ${formatDuration(plan.estimatedSeconds)}. Rows without a division go to ${plan.defaultDivision}.`;
   const steps = describeStepTotals(plan.steps);
   $('#plan-steps').textContent = steps ?? '';
   $('#plan-steps').hidden = !steps;
