@@ -158,6 +158,8 @@ struct Engine {
     steps_total: usize,
     /// Steps Genesys refused for a missing permission: the rest of that kind fail without a call.
     denied_steps: Mutex<HashMap<StepKind, String>>,
+    /// Per kind of step, whether a call of it has gone through (see `gated`).
+    step_gates: Mutex<HashMap<StepKind, Arc<tokio::sync::Mutex<bool>>>>,
 }
 
 /// Drive the run `run_id` of `journal` until every row is final, or it is cancelled or
@@ -196,6 +198,7 @@ pub async fn drive(
         run_id: run_id.to_owned(),
         steps_total,
         denied_steps: Mutex::default(),
+        step_gates: Mutex::default(),
         clients,
         writer,
         total: rows.len(),

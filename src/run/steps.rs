@@ -73,55 +73,47 @@ impl Engine {
         };
 
         if pending(StepKind::Roles) && !self.should_stop() {
-            let outcome = match self.denied(StepKind::Roles) {
-                Some(outcome) => outcome,
-                None => {
-                    let grants: Vec<RoleGrant> = extras
-                        .roles
-                        .iter()
-                        .map(|g| RoleGrant {
-                            role_id: g.role.id.clone(),
-                            division_id: g.division.id.clone(),
-                        })
-                        .collect();
-                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                    let result = client.grant_roles(&user_id, &grants).await;
-                    let _ = self
-                        .record(vec![super::attempt_record(index, "roles", &result)])
-                        .await;
-                    self.outcome(StepKind::Roles, result.map(|_| ()))
-                }
+            let grants: Vec<RoleGrant> = extras
+                .roles
+                .iter()
+                .map(|g| RoleGrant {
+                    role_id: g.role.id.clone(),
+                    division_id: g.division.id.clone(),
+                })
+                .collect();
+            let call = async {
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                let result = client.grant_roles(&user_id, &grants).await;
+                let _ = self
+                    .record(vec![super::attempt_record(index, "roles", &result)])
+                    .await;
+                result.map(|_| ())
             };
+            let outcome = self.gated(StepKind::Roles, call).await;
             self.settle_steps(vec![(index, StepKind::Roles, String::new())], outcome)
                 .await;
         }
 
         if pending(StepKind::Skills) && !self.should_stop() {
-            let outcome = match self.denied(StepKind::Skills) {
-                Some(outcome) => outcome,
-                None => {
-                    let mut result = Ok(());
-                    for chunk in extras.skills.chunks(MAX_SKILLS_PER_CALL) {
-                        let skills: Vec<UserSkill> = chunk
-                            .iter()
-                            .map(|s| UserSkill {
-                                id: s.skill.id.clone(),
-                                proficiency: s.proficiency,
-                            })
-                            .collect();
-                        self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                        let reply = client.add_user_skills(&user_id, &skills).await;
-                        let _ = self
-                            .record(vec![super::attempt_record(index, "skills", &reply)])
-                            .await;
-                        if let Err(e) = reply {
-                            result = Err(e);
-                            break;
-                        }
-                    }
-                    self.outcome(StepKind::Skills, result)
+            let call = async {
+                for chunk in extras.skills.chunks(MAX_SKILLS_PER_CALL) {
+                    let skills: Vec<UserSkill> = chunk
+                        .iter()
+                        .map(|s| UserSkill {
+                            id: s.skill.id.clone(),
+                            proficiency: s.proficiency,
+                        })
+                        .collect();
+                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                    let reply = client.add_user_skills(&user_id, &skills).await;
+                    let _ = self
+                        .record(vec![super::attempt_record(index, "skills", &reply)])
+                        .await;
+                    reply?;
                 }
+                Ok(())
             };
+            let outcome = self.gated(StepKind::Skills, call).await;
             self.settle_steps(vec![(index, StepKind::Skills, String::new())], outcome)
                 .await;
         }
@@ -129,15 +121,8 @@ impl Engine {
         let location = extras.location.filter(|_| pending(StepKind::Location));
         let extension = extras.extension.filter(|_| pending(StepKind::Extension));
         if (location.is_some() || extension.is_some()) && !self.should_stop() {
-            let outcome = match self.denied(StepKind::Location) {
-                Some(outcome) => outcome,
-                None => {
-                    let result = self
-                        .patch_profile(client, index, &user_id, location.as_ref(), extension)
-                        .await;
-                    self.outcome(StepKind::Location, result)
-                }
-            };
+            let call = self.patch_profile(client, index, &user_id, location.as_ref(), extension);
+            let outcome = self.gated(StepKind::Location, call).await;
             let mut steps = Vec::new();
             if location.is_some() {
                 steps.push((index, StepKind::Location, String::new()));
@@ -297,21 +282,50 @@ impl Engine {
             .iter()
             .map(|(index, _)| (*index, StepKind::Queue, queue.to_owned()))
             .collect();
-        let outcome = match self.denied(StepKind::Queue) {
-            Some(outcome) => outcome,
-            None => {
-                let first = members[0].0;
-                let client = self.client(token, first);
-                let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                let result = client.add_queue_members(queue, &ids).await;
-                let _ = self
-                    .record(vec![super::attempt_record(first, "queue", &result)])
-                    .await;
-                self.outcome(StepKind::Queue, result.map(|_| ()))
-            }
+        let first = members[0].0;
+        let client = self.client(token, first);
+        let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
+        let call = async {
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let result = client.add_queue_members(queue, &ids).await;
+            let _ = self
+                .record(vec![super::attempt_record(first, "queue", &result)])
+                .await;
+            result.map(|_| ())
         };
+        let outcome = self.gated(StepKind::Queue, call).await;
         self.settle_steps(steps, outcome).await;
+    }
+
+    /// Make one step's call, unless Genesys already refused that kind of step for a missing
+    /// permission. Until a call of a kind has gone through, calls of that kind go one at a
+    /// time, so a missing permission is refused once rather than by every worker at once.
+    async fn gated(
+        &self,
+        kind: StepKind,
+        call: impl std::future::Future<Output = Result<(), GenesysError>>,
+    ) -> Outcome {
+        if let Some(outcome) = self.denied(kind) {
+            return outcome;
+        }
+        let gate = self
+            .step_gates
+            .lock()
+            .expect("gates")
+            .entry(kind)
+            .or_default()
+            .clone();
+        let mut passed = gate.lock().await;
+        if *passed {
+            drop(passed);
+            return self.outcome(kind, call.await);
+        }
+        if let Some(outcome) = self.denied(kind) {
+            return outcome;
+        }
+        let result = call.await;
+        *passed = result.is_ok();
+        self.outcome(kind, result)
     }
 
     /// Turn a step's result into its outcome. A missing permission fails this step for every
