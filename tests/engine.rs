@@ -444,12 +444,11 @@ async fn a_second_driver_of_the_same_run_is_refused() {
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
-    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let run_id = record(&sandbox, &scratch, &report, &plan);
     let first = drive_run(
         &sandbox,
         &scratch,
-        &record.id,
+        &run_id,
         HashMap::new(),
         1,
         RunControl::default(),
@@ -459,7 +458,7 @@ async fn a_second_driver_of_the_same_run_is_refused() {
         drive_run(
             &sandbox,
             &scratch,
-            &record.id,
+            &run_id,
             HashMap::new(),
             1,
             RunControl::default(),
@@ -476,7 +475,7 @@ async fn a_second_driver_of_the_same_run_is_refused() {
         Ok(_) => panic!("a second driver was allowed"),
     }
     let err = JournalError::Busy {
-        run_id: record.id.clone(),
+        run_id: run_id.clone(),
         pid: Some(42),
     };
     assert!(err
@@ -495,8 +494,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
-    let record = record_run(&mut journal, &report, &plan, &RunOrigin::default()).unwrap();
+    let run_id = record(&sandbox, &scratch, &report, &plan);
     let control = RunControl::default();
     let canceller = control.clone();
     tokio::spawn(async move {
@@ -505,7 +503,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         canceller.cancel();
     });
-    let first = drive_run(&sandbox, &scratch, &record.id, HashMap::new(), 1, control)
+    let first = drive_run(&sandbox, &scratch, &run_id, HashMap::new(), 1, control)
         .await
         .unwrap();
     assert_eq!(first.summary.status, RunStatus::Cancelled);
@@ -523,7 +521,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
     let second = drive_run(
         &sandbox,
         &scratch,
-        &record.id,
+        &run_id,
         HashMap::new(),
         1,
         RunControl::default(),
