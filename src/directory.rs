@@ -442,23 +442,7 @@ mod tests {
     }
 
     fn draft() -> UserDraft {
-        UserDraft {
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            email_key: "ada@example.com".into(),
-            division: None,
-            title: None,
-            department: None,
-            phone_work: None,
-            state: None,
-            password: None,
-            manager_email: None,
-            extension: None,
-            location: None,
-            roles: vec![],
-            queues: vec![],
-            skills: vec![],
-        }
+        UserDraft::minimal("Ada", "ada@example.com")
     }
 
     #[test]

@@ -42,6 +42,30 @@ pub struct UserDraft {
     pub skills: Vec<SkillLevel>,
 }
 
+#[cfg(test)]
+impl UserDraft {
+    /// A user with only a name and an e-mail (its key as given), for tests.
+    pub(crate) fn minimal(name: &str, email: &str) -> UserDraft {
+        UserDraft {
+            name: name.into(),
+            email: email.into(),
+            email_key: email.into(),
+            division: None,
+            title: None,
+            department: None,
+            phone_work: None,
+            state: None,
+            password: None,
+            manager_email: None,
+            extension: None,
+            location: None,
+            roles: Vec::new(),
+            queues: Vec::new(),
+            skills: Vec::new(),
+        }
+    }
+}
+
 fn mask_secret<S: Serializer>(secret: &Option<Secret>, serializer: S) -> Result<S::Ok, S::Error> {
     match secret {
         Some(_) => serializer.serialize_some("***"),

@@ -960,23 +960,7 @@ mod tests {
         ImportedRow {
             line,
             raw: Vec::new(),
-            draft: Some(Box::new(UserDraft {
-                name: "N".into(),
-                email: key.into(),
-                email_key: key.into(),
-                division: None,
-                title: None,
-                department: None,
-                phone_work: None,
-                state: None,
-                password: None,
-                manager_email: None,
-                extension: None,
-                location: None,
-                roles: Vec::new(),
-                queues: Vec::new(),
-                skills: Vec::new(),
-            })),
+            draft: Some(Box::new(UserDraft::minimal("N", key))),
         }
     }
 
