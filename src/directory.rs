@@ -322,15 +322,18 @@ pub struct Current {
 }
 
 impl Current {
-    /// Read a user's grants, skills, queues, location and extension (four calls).
+    /// The calls [`Current::read`] makes.
+    pub const CALLS: u32 = 4;
+
+    /// Read a user's grants, skills, queues, location and extension (four calls, side by side).
     pub async fn read(client: &GenesysClient, user_id: &str) -> Result<Current, GenesysError> {
-        let grants = client.user_grants(user_id).await?.value;
-        let skills = client.user_skills(user_id).await?.value;
-        let queues = client.user_queues(user_id).await?.value;
-        let user = client
-            .get_user_expanded(user_id, &["locations"])
-            .await?
-            .value;
+        let (grants, skills, queues, user) = tokio::try_join!(
+            client.user_grants(user_id),
+            client.user_skills(user_id),
+            client.user_queues(user_id),
+            client.get_user_expanded(user_id, &["locations"]),
+        )?;
+        let (grants, skills, queues, user) = (grants.value, skills.value, queues.value, user.value);
         Ok(Current {
             grants: grants
                 .pairs()

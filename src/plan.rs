@@ -350,7 +350,9 @@ async fn resolve_extras(
     }
     let directory = Directory::load(client, divisions, home, drafts.into_iter()).await?;
     let mut calls = directory.calls;
-    for row in rows.iter_mut().filter(|row| applies(row)) {
+    // Existing users to compare with what the file lists: (row position, user id, wanted).
+    let mut to_compare: Vec<(usize, String, RowExtras)> = Vec::new();
+    for (position, row) in rows.iter_mut().enumerate().filter(|(_, row)| applies(row)) {
         let Some(draft) = report.rows[row.index].draft.as_deref() else {
             continue;
         };
@@ -371,12 +373,27 @@ async fn resolve_extras(
             row.extras = Some(extras);
             continue;
         }
-        let Some(user_id) = row.existing_user_id.clone() else {
-            continue;
-        };
-        let current = Current::read(client, &user_id).await?;
-        calls += 4;
-        let missing = current.missing(&extras);
+        if let Some(user_id) = row.existing_user_id.clone() {
+            to_compare.push((position, user_id, extras));
+        }
+    }
+
+    // What those users have, read side by side (as the e-mail searches are).
+    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(SEARCH_CONCURRENCY));
+    let mut reads = tokio::task::JoinSet::new();
+    for (position, user_id, extras) in to_compare {
+        let client = client.clone();
+        let semaphore = semaphore.clone();
+        reads.spawn(async move {
+            let _slot = semaphore.acquire_owned().await.expect("semaphore open");
+            let current = Current::read(&client, &user_id).await;
+            current.map(|current| (position, current.missing(&extras)))
+        });
+    }
+    while let Some(read) = reads.join_next().await {
+        let (position, missing) = read.expect("read task")?;
+        calls += Current::CALLS;
+        let row = &mut rows[position];
         if missing.is_empty() {
             row.notes
                 .push("Already has every role, queue, skill and location the file lists.".into());
