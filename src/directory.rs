@@ -11,7 +11,7 @@ use crate::genesys::{
     MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{RoleDivisions, UserDraft};
-use crate::plan::similar_names;
+use crate::plan::{find_division, similar_names};
 
 /// The division id Genesys uses for "every division" in a grant.
 pub const ALL_DIVISIONS: &str = "*";
@@ -24,6 +24,15 @@ pub struct Named {
     pub name: String,
 }
 
+impl Named {
+    fn new(id: &str, name: &str) -> Named {
+        Named {
+            id: id.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+}
+
 /// A role in a division, resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,6 +40,13 @@ pub struct PlannedGrant {
     pub role: Named,
     /// The division, or `{id: "*", name: "All divisions"}`.
     pub division: Named,
+}
+
+impl PlannedGrant {
+    /// `Agent (Sales)`: how the plan, the journal and the results name it.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.role.name, self.division.name)
+    }
 }
 
 /// A routing skill with its proficiency, resolved.
@@ -74,11 +90,7 @@ impl RowExtras {
     pub fn describe(&self) -> Vec<String> {
         let mut lines = Vec::new();
         if !self.roles.is_empty() {
-            let roles: Vec<String> = self
-                .roles
-                .iter()
-                .map(|g| format!("{} ({})", g.role.name, g.division.name))
-                .collect();
+            let roles: Vec<String> = self.roles.iter().map(PlannedGrant::label).collect();
             lines.push(format!("roles: {}", roles.join(", ")));
         }
         if !self.skills.is_empty() {
@@ -182,37 +194,21 @@ impl Directory {
                 problems.push(unknown("role", &grant.role, role_names()));
                 continue;
             };
-            let role = Named {
-                id: role.id.clone(),
-                name: role.name.clone(),
-            };
+            let role = Named::new(&role.id, &role.name);
             let divisions: Vec<Named> = match &grant.divisions {
                 RoleDivisions::Home => self
                     .home
                     .iter()
-                    .map(|d| Named {
-                        id: d.id.clone(),
-                        name: d.name.clone(),
-                    })
+                    .map(|d| Named::new(&d.id, &d.name))
                     .collect(),
-                RoleDivisions::All => vec![Named {
-                    id: ALL_DIVISIONS.to_owned(),
-                    name: "All divisions".to_owned(),
-                }],
+                RoleDivisions::All => vec![Named::new(ALL_DIVISIONS, "All divisions")],
                 RoleDivisions::Named(names) => names
                     .iter()
-                    .filter_map(|name| {
-                        match find(&self.divisions, name, |d| &d.name)
-                            .or_else(|| self.divisions.iter().find(|d| d.id == name.trim()))
-                        {
-                            Some(d) => Some(Named {
-                                id: d.id.clone(),
-                                name: d.name.clone(),
-                            }),
-                            None => {
-                                problems.push(unknown("division", name, division_names()));
-                                None
-                            }
+                    .filter_map(|name| match find_division(&self.divisions, name) {
+                        Some(d) => Some(Named::new(&d.id, &d.name)),
+                        None => {
+                            problems.push(unknown("division", name, division_names()));
+                            None
                         }
                     })
                     .collect(),
@@ -234,10 +230,7 @@ impl Directory {
                     // The file may name a skill twice; the last proficiency wins.
                     extras.skills.retain(|s| s.skill.id != skill.id);
                     extras.skills.push(PlannedSkill {
-                        skill: Named {
-                            id: skill.id.clone(),
-                            name: skill.name.clone(),
-                        },
+                        skill: Named::new(&skill.id, &skill.name),
                         proficiency: wanted.proficiency,
                     });
                 }
@@ -249,10 +242,7 @@ impl Directory {
         for wanted in &draft.queues {
             match find(&self.queues, wanted, |q| &q.name) {
                 Some(queue) if !extras.queues.iter().any(|q| q.id == queue.id) => {
-                    extras.queues.push(Named {
-                        id: queue.id.clone(),
-                        name: queue.name.clone(),
-                    })
+                    extras.queues.push(Named::new(&queue.id, &queue.name))
                 }
                 Some(_) => {}
                 None => problems.push(unknown("queue", wanted, queue_names())),
@@ -261,12 +251,7 @@ impl Directory {
 
         if let Some(wanted) = &draft.location {
             match find(&self.locations, wanted, |l| &l.name) {
-                Some(location) => {
-                    extras.location = Some(Named {
-                        id: location.id.clone(),
-                        name: location.name.clone(),
-                    })
-                }
+                Some(location) => extras.location = Some(Named::new(&location.id, &location.name)),
                 None => problems.push(unknown(
                     "location",
                     wanted,

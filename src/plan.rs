@@ -819,7 +819,8 @@ pub fn create_body(draft: &UserDraft, division_id: &str) -> CreateUser {
     }
 }
 
-fn find_division<'a>(divisions: &'a [Division], wanted: &str) -> Option<&'a Division> {
+/// A division by id or by name (ignoring case and surrounding spaces).
+pub(crate) fn find_division<'a>(divisions: &'a [Division], wanted: &str) -> Option<&'a Division> {
     let wanted = wanted.trim();
     divisions
         .iter()

@@ -181,7 +181,7 @@ fn planned_steps(planned: &PlannedRow) -> Vec<StepRecord> {
         let roles: Vec<String> = extras
             .roles
             .iter()
-            .map(|g| format!("{} ({})", g.role.name, g.division.name))
+            .map(crate::directory::PlannedGrant::label)
             .collect();
         steps.push(step(StepKind::Roles, "", roles.join(", ")));
     }
