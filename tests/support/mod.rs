@@ -1,0 +1,221 @@
+//! Shared set-up for the integration tests: scratch folders, a sandbox org, clients against it,
+//! imported files, and a run recorded and driven to its end. Each test file that uses it says
+//! `mod support;`; helpers a file does not use are allowed to be dead there.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rollcall_core::genesys::{
+    ClientConfig, Credentials, Endpoint, GenesysClient, RetryNotice, RetryPolicy,
+};
+use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
+use rollcall_core::plan::Plan;
+use rollcall_core::run::{
+    drive, passwords, record_run, Journal, RunContext, RunControl, RunError, RunEvent, RunOrigin,
+    RunSummary, SettlePolicy,
+};
+use rollcall_core::sandbox::{
+    Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+};
+use rollcall_core::secrets::Secret;
+use tokio::sync::mpsc;
+
+/// A scratch folder for a test's journal and locks, removed when the test ends.
+pub struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("rollcall-{name}-"))
+            .tempdir()
+            .expect("scratch folder");
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.0.path().to_owned()
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.0.path().join("journal.sqlite3")
+    }
+
+    pub fn locks(&self) -> PathBuf {
+        self.0.path().join("locks")
+    }
+}
+
+/// Start a sandbox org.
+pub async fn start(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+/// The demo org, as the app's Sandbox profile has it.
+pub async fn demo() -> Sandbox {
+    start(SandboxConfig::default()).await
+}
+
+/// Short timeouts and millisecond backoffs, so a test of retries takes no time.
+#[allow(clippy::needless_update)]
+pub fn fast_config() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(5),
+        retry: RetryPolicy::fast(),
+        ..ClientConfig::default()
+    }
+}
+
+/// A client of the sandbox with this OAuth client.
+pub fn client_for(sandbox: &Sandbox, id: &str, secret: &str) -> GenesysClient {
+    client_with(sandbox, id, secret, fast_config())
+}
+
+/// A client of the sandbox with this OAuth client and configuration.
+pub fn client_with(sandbox: &Sandbox, id: &str, secret: &str, config: ClientConfig) -> GenesysClient {
+    let endpoint = Endpoint::custom(sandbox.url()).expect("sandbox url");
+    GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
+}
+
+/// A client of the sandbox with the demo OAuth client (every permission).
+pub fn demo_client(sandbox: &Sandbox) -> GenesysClient {
+    client_for(sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+}
+
+/// A client that records every retry it makes.
+pub fn observed(client: GenesysClient) -> (GenesysClient, Arc<Mutex<Vec<RetryNotice>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let client = client.with_retry_observer(Arc::new(move |notice: &RetryNotice| {
+        sink.lock().unwrap().push(notice.clone())
+    }));
+    (client, seen)
+}
+
+/// Import CSV text as the app would a file named `users.csv`.
+pub fn import(csv: &str) -> ImportReport {
+    import_bytes(csv.as_bytes(), "users.csv", &ImportOptions::default()).expect("imports")
+}
+
+/// A file of `count` users, `User i,useri@example.com`.
+pub fn numbered_users(count: usize) -> String {
+    let mut csv = String::from("name,email\n");
+    for i in 0..count {
+        csv.push_str(&format!("User {i},user{i}@example.com\n"));
+    }
+    csv
+}
+
+/// Settling a lost answer within a second, for tests.
+pub fn fast_settle() -> SettlePolicy {
+    SettlePolicy {
+        window: Duration::from_millis(600),
+        interval: Duration::from_millis(100),
+        max_resends: 3,
+    }
+}
+
+/// The users of the org with this e-mail (any state).
+pub fn users_with_email<'a>(users: &'a [SandboxUser], email: &str) -> Vec<&'a SandboxUser> {
+    users
+        .iter()
+        .filter(|u| u.email.eq_ignore_ascii_case(email))
+        .collect()
+}
+
+/// The user of the org with this e-mail; panics when there is none.
+pub fn user_with_email(sandbox: &Sandbox, email: &str) -> SandboxUser {
+    sandbox
+        .users()
+        .into_iter()
+        .find(|u| u.email.eq_ignore_ascii_case(email))
+        .unwrap_or_else(|| panic!("{email} is in the org"))
+}
+
+/// What a driven run returned and every event it sent.
+pub struct Outcome {
+    pub summary: RunSummary,
+    pub events: Vec<RunEvent>,
+}
+
+/// Journal a run of `plan` in the scratch journal, sending nothing; its id.
+pub fn record(sandbox: &Sandbox, scratch: &Scratch, report: &ImportReport, plan: &Plan) -> String {
+    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
+    let origin = RunOrigin {
+        source_name: "users.csv".into(),
+        endpoint: sandbox.url().into(),
+        client_id: DEMO_CLIENT_ID.into(),
+        ..RunOrigin::default()
+    };
+    record_run(&mut journal, report, plan, &origin).unwrap().id
+}
+
+/// How a test drives a recorded run.
+pub struct Drive {
+    pub client: GenesysClient,
+    pub pool_size: u8,
+    pub passwords: HashMap<usize, Secret>,
+    pub invite: bool,
+    pub control: RunControl,
+}
+
+impl Drive {
+    /// The demo client, one token, no passwords, no invitations.
+    pub fn new(sandbox: &Sandbox) -> Drive {
+        Drive {
+            client: demo_client(sandbox),
+            pool_size: 1,
+            passwords: HashMap::new(),
+            invite: false,
+            control: RunControl::default(),
+        }
+    }
+
+    /// Drive the run `run_id` of the scratch journal to its end, collecting its events.
+    pub async fn run(self, scratch: &Scratch, run_id: &str) -> Result<Outcome, RunError> {
+        let journal = Journal::open(&scratch.journal_path()).unwrap();
+        let (tx, mut rx) = mpsc::channel(10_000);
+        let collector = tokio::spawn(async move {
+            let mut events = Vec::new();
+            while let Some(event) = rx.recv().await {
+                events.push(event);
+            }
+            events
+        });
+        let context = RunContext {
+            client: self.client,
+            lock_dir: scratch.locks(),
+            pool_size: self.pool_size,
+            workers_per_token: 4,
+            settle: fast_settle(),
+            invite: self.invite,
+            passwords: self.passwords,
+            events: tx,
+            control: self.control,
+        };
+        let summary = drive(journal, run_id, context).await?;
+        let events = collector.await.unwrap();
+        Ok(Outcome { summary, events })
+    }
+}
+
+/// Record `plan` and drive it to its end on the plan's pool, with the file's passwords.
+pub async fn run_plan(
+    sandbox: &Sandbox,
+    scratch: &Scratch,
+    report: &ImportReport,
+    plan: &Plan,
+) -> (String, Outcome) {
+    let run_id = record(sandbox, scratch, report, plan);
+    let drive = Drive {
+        pool_size: plan.pool_size,
+        passwords: passwords(report),
+        ..Drive::new(sandbox)
+    };
+    let outcome = drive.run(scratch, &run_id).await.expect("run completes");
+    (run_id, outcome)
+}
