@@ -251,6 +251,10 @@ async fn wrong_secret_and_missing_permission_exit_3() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(unix),
+    ignore = "sends SIGINT with kill(1); Windows has neither (Ctrl-C there is a console event)"
+)]
 async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
     let sandbox = Sandbox::start(SandboxConfig {
         rate_limit: RateLimitConfig {
@@ -372,6 +376,10 @@ async fn sandbox_prints_one_json_line() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "only Linux can lack a keychain (no Secret Service); Windows and macOS always have one"
+)]
 async fn without_a_keychain_a_profile_is_refused_and_nothing_is_written() {
     let home = Home::new("nokeychain");
     let mut add = rollcall(&home);
@@ -418,6 +426,10 @@ fn assert_no_file_contains(dir: &Path, needle: &str) {
 
 /// Profiles against a real Secret Service (gnome-keyring) in a private D-Bus session.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "drives gnome-keyring under dbus-run-session; tests/keychain.rs covers the OS store"
+)]
 async fn profiles_keep_the_secret_in_a_real_keychain() {
     if which("dbus-run-session").is_none() || which("gnome-keyring-daemon").is_none() {
         panic!("dbus-run-session and gnome-keyring are needed (scripts/setup installs them)");

@@ -1,7 +1,7 @@
-//! A run in its own process, killed with SIGKILL at random moments and resumed each time: the
-//! org ends with every valid row's user exactly once, and every row has a final status.
-
-#![cfg(unix)]
+//! A run in its own process, killed at random moments (SIGKILL on Unix, TerminateProcess on
+//! Windows: no chance to clean up either way) and resumed each time: the org ends with every
+//! valid row's user exactly once, and every row has a final status, and the journal's file lock
+//! is freed by the OS each time.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
