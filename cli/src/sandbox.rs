@@ -131,6 +131,7 @@ impl SandboxArgs {
                 gateway_passes_through: 0.5,
                 drop_after_create: self.drop_after_create,
                 revoke_tokens_after: self.revoke_tokens_after,
+                ..Faults::default()
             },
             seed: self.seed_org(),
             state_file: self.state_file.clone(),
