@@ -568,7 +568,7 @@ impl Org {
 /// extension alone; `extension` with a different `display` is a number (in `display`) plus an
 /// extension. A plain number keeps `address` and gains `display`. E-mail entries are left as
 /// they are. What a client sends as `display` is never kept: Genesys computes it.
-pub(crate) fn contact_read_back(contact: &Contact) -> Contact {
+fn contact_read_back(contact: &Contact) -> Contact {
     let mut read = contact.clone();
     if contact.media_type == "EMAIL" {
         return read;
