@@ -158,7 +158,8 @@ pub struct SandboxStats {
     pub dropped_connections: u64,
     /// Requests to `/oauth/token`, the throttled and refused ones included.
     pub token_requests: u64,
-    /// Users moved by `POST /api/v2/authorization/divisions/{id}/objects/USER`.
+    /// Users named in accepted `POST /api/v2/authorization/divisions/{id}/objects/USER` calls
+    /// (one already in the division counts too).
     pub division_moves: u64,
     /// Passwords set by `POST /api/v2/users/{id}/password`.
     pub password_sets: u64,
