@@ -918,12 +918,15 @@ async fn each_call_names_the_permission_it_lacks() {
     let jordan = user_id(&sandbox, JORDAN);
     let sales = queue_id(&sandbox, "Sales");
 
-    // Genesys documents no permission for these.
-    assert_eq!(client.list_locations().await.unwrap().value.len(), 3);
+    // Genesys documents no permission for this.
     assert!(client.user_skills(&jordan).await.unwrap().value.is_empty());
 
     let one = |permission: &str| (permission.to_owned(), "missing.permissions");
     let checks: Vec<(GenesysError, (String, &str))> = vec![
+        (
+            client.list_locations().await.unwrap_err(),
+            one("locations:location:view"),
+        ),
         (
             client.list_roles().await.unwrap_err(),
             one("authorization:role:view"),
@@ -1005,6 +1008,7 @@ async fn a_client_with_exactly_the_permissions_can_do_everything() {
                 "authorization:role:view",
                 "routing:queue:view",
                 "routing:skill:view",
+                "locations:location:view",
                 "authorization:grant:add",
                 "authorization:grant:view",
                 "routing:skill:assign",

@@ -369,19 +369,22 @@ impl Route {
             Route::AddUserSkills => &["routing:skill:assign"],
             Route::UserQueues => &["routing:queue:view"],
             Route::AddQueueMembers => &["routing:queue:edit", "routing:queueMember:manage"],
+            // Where the SDK's docs list none but another Genesys source names one, the sandbox
+            // plays the stricter: `get_locations` lists none, but the corrected API facts this
+            // project codes against (API.md, correction 9) name `locations:location:view` for
+            // the lookup; `post_authorization_division_object` lists none, but the Resource
+            // Center's "Access control permissions overview" says moving users takes
+            // Directory > User > Edit.
+            Route::ListLocations => &["locations:location:view"],
+            Route::MoveUsersToDivision => &["directory:user:edit"],
             // The SDK lists none for these: `get_users`, `get_user`, the divisions and the home
-            // division, `get_user_routingskills`, `get_locations` (no `locations:location:view`
-            // either), `post_authorization_division_object` (the Resource Center's "Access
-            // control permissions overview" says moving users takes Directory > User > Edit, but
-            // the operation's own docs list nothing) and `get_organizations_limits_namespace`
-            // (whose 403 is the `org_limits_readable` variant instead).
+            // division, `get_user_routingskills` and `get_organizations_limits_namespace` (whose
+            // 403 is the `org_limits_readable` variant instead).
             Route::ListUsers
             | Route::GetUser
             | Route::ListDivisions
             | Route::HomeDivision
             | Route::UserSkills
-            | Route::ListLocations
-            | Route::MoveUsersToDivision
             | Route::OrgLimits => &[],
         }
     }
