@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::{
-    Division, GenesysClient, GenesysError, Location, Queue, Role, RoutingSkill, UserLocation,
-    MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, Division, GenesysClient, GenesysError, Location, Queue, Role, RoutingSkill,
+    UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{RoleDivisions, UserDraft};
 use crate::plan::{find_division, similar_names};
@@ -333,11 +333,13 @@ impl Current {
                 .filter_map(UserLocation::location_id)
                 .map(str::to_owned)
                 .collect(),
+            // Genesys reads an extension back as `extension` or as `display`.
             extension: user
                 .addresses
                 .iter()
-                .find(|a| a.media_type == "PHONE" && a.extension.is_some())
-                .and_then(|a| a.extension.clone()),
+                .filter(|a| a.media_type == "PHONE")
+                .find_map(Contact::extension_read)
+                .map(str::to_owned),
         })
     }
 
