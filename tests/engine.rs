@@ -85,6 +85,7 @@ fn fast_settle() -> SettlePolicy {
         window: Duration::from_millis(600),
         interval: Duration::from_millis(100),
         max_resends: 3,
+        auth_lag: Duration::from_millis(600),
     }
 }
 
