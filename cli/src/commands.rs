@@ -335,11 +335,13 @@ fn print_plan(plan: &Plan) {
             format!("by paging through the org ({pages} page{})", plural(pages))
         }
         rollcall_core::plan::Lookup::Search { searches } => {
-            format!(
-                "with {searches} search{}",
-                if searches == 1 { "" } else { "es" }
-            )
+            format!("with {searches} search{}", plural_es(searches))
         }
+        rollcall_core::plan::Lookup::PagedThenSearched { pages, searches } => format!(
+            "by paging through the first {pages} pages of the org (as far as Genesys lists) \
+             and {searches} search{} for the rest",
+            plural_es(searches)
+        ),
     };
     println!(
         "Looked up existing users {lookup}; {} calls so far. The run makes {} calls on {} token{} at {} requests/min each: about {}.",
@@ -377,6 +379,14 @@ fn print_plan(plan: &Plan) {
             s.calls,
             s.naive_calls
         );
+    }
+}
+
+fn plural_es(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "es"
     }
 }
 
