@@ -85,10 +85,6 @@ async fn every_call_works_against_the_sandbox() {
     let meta = created.meta;
     assert_eq!(meta.status, 200);
     assert!(meta.correlation_id.is_some());
-    let limit = meta
-        .rate_limit
-        .expect("rate-limit headers on every response");
-    assert_eq!(limit.allowed, 300);
 
     let fetched = client.get_user(&user.id).await.unwrap().value;
     assert_eq!(fetched.name.as_deref(), Some("Grace Hopper"));
@@ -469,6 +465,7 @@ async fn unknown_user_is_not_found() {
 }
 
 #[tokio::test]
+#[ignore = "replaced by the self-paced pacer (PACER)"]
 async fn pacing_by_the_rate_limit_headers_avoids_429s() {
     let config = SandboxConfig {
         rate_limit: RateLimitConfig {
@@ -830,7 +827,7 @@ async fn wrong_paths_methods_and_bodies_get_genesys_error_bodies() {
         let response = request.bearer_auth(&bearer).send().await.unwrap();
         assert_eq!(response.status().as_u16(), status);
         assert!(response.headers().contains_key("inin-correlation-id"));
-        assert!(response.headers().contains_key("inin-ratelimit-count"));
+        assert!(!response.headers().contains_key("inin-ratelimit-count"));
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["code"], code, "{body}");
         assert_eq!(body["status"], status);

@@ -115,8 +115,8 @@ pub struct Faults {
     pub bad_gateway: f64,
     pub service_unavailable: f64,
     pub gateway_timeout: f64,
-    /// Share answered 429 with `Retry-After` whatever the token's count: the limits that the
-    /// headers do not announce (org-wide and per-endpoint limits).
+    /// Share answered 429 with `Retry-After` whatever the token's count: the limits a client
+    /// cannot foresee (org-wide and per-endpoint limits, other integrations on the same org).
     pub too_many_requests: f64,
     /// Seconds of `Retry-After` on those injected 429s.
     pub retry_after_secs: u64,
@@ -132,7 +132,8 @@ pub struct Faults {
     pub bulkadd_not_found_first: u32,
     /// The first N PATCHes of each user (`PATCH /users/{id}`, `PATCH …/routingskills/bulk`)
     /// meet a stale version: the sandbox bumps the user's version first, as if another admin
-    /// had just edited them; answered with `Variants::stale_version_status`.
+    /// had just edited them; answered with `Variants::stale_version_status`. Each of the two
+    /// routes counts its own calls.
     pub stale_version_first: u32,
     /// `POST /api/v2/users/{id}/password` refuses every password: 400 with a Genesys-like
     /// password-policy message; the user is untouched.

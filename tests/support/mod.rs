@@ -76,7 +76,12 @@ pub fn client_for(sandbox: &Sandbox, id: &str, secret: &str) -> GenesysClient {
 }
 
 /// A client of the sandbox with this OAuth client and configuration.
-pub fn client_with(sandbox: &Sandbox, id: &str, secret: &str, config: ClientConfig) -> GenesysClient {
+pub fn client_with(
+    sandbox: &Sandbox,
+    id: &str,
+    secret: &str,
+    config: ClientConfig,
+) -> GenesysClient {
     let endpoint = Endpoint::custom(sandbox.url()).expect("sandbox url");
     GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
 }
@@ -219,4 +224,105 @@ pub async fn run_plan(
     };
     let outcome = drive.run(scratch, &run_id).await.expect("run completes");
     (run_id, outcome)
+}
+
+/// Raw HTTP against a sandbox with one token, for tests of the wire itself (status codes,
+/// headers, bodies) that a typed client would hide.
+pub struct Wire {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub bearer: String,
+}
+
+/// One raw answer: its status, headers and JSON body (`null` when empty).
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: serde_json::Value,
+}
+
+impl Answer {
+    /// A header's value as text; panics when it is missing.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .unwrap_or_else(|| panic!("a {name} header"))
+            .to_str()
+            .unwrap()
+    }
+}
+
+/// `POST /oauth/token` with client credentials, raw.
+pub async fn token_answer(sandbox: &Sandbox, id: &str, secret: &str) -> Answer {
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token", sandbox.url()))
+        .basic_auth(id, Some(secret))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .expect("token request");
+    read_answer(response).await
+}
+
+async fn read_answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body");
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl Wire {
+    /// With a token of the demo client (every permission).
+    pub async fn demo(sandbox: &Sandbox) -> Wire {
+        Wire::as_client(sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET).await
+    }
+
+    /// With a token of this OAuth client.
+    pub async fn as_client(sandbox: &Sandbox, id: &str, secret: &str) -> Wire {
+        let token = token_answer(sandbox, id, secret).await;
+        assert_eq!(token.status, 200, "token: {}", token.body);
+        Wire {
+            http: reqwest::Client::new(),
+            base: sandbox.url().to_owned(),
+            bearer: token.body["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_owned(),
+        }
+    }
+
+    /// Send a request with this token and a JSON body, if any.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.bearer);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        read_answer(request.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> Answer {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
 }
