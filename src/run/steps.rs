@@ -371,7 +371,7 @@ impl Engine {
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let result = client.patch_user(user_id, &patch).await;
             let _ = self
-                .record(vec![super::attempt_record(index, "profile", &result)])
+                .record(vec![super::attempt_record(index, "location", &result)])
                 .await;
             result.map(|reply| reply.value.version)
         };
