@@ -168,7 +168,7 @@ async fn test(name: String) -> ExitCode {
         }
     };
     println!(
-        "The profile \"{name}\" logs in: {} reached, {} divisions (home: {}).",
+        "The profile \"{name}\" works: {} reached, {} divisions (home: {}).",
         report.endpoint,
         report.divisions.len(),
         report.divisions.first().map(String::as_str).unwrap_or("?")
