@@ -77,7 +77,7 @@ fn assert_as_if_created(sandbox: &Sandbox, riley: &SandboxUser) {
     assert_eq!(riley.location_ids, [remote]);
     let queues = sandbox.queues();
     let sales_queue = queues.iter().find(|q| q.name == "Sales").unwrap();
-    assert_eq!(sales_queue.member_ids, [riley.id.clone()]);
+    assert_eq!(sales_queue.member_ids, [riley.id.as_str()]);
 }
 
 #[tokio::test]
