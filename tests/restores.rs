@@ -193,3 +193,51 @@ async fn a_crash_between_the_restore_and_the_move_resumes_at_the_move() {
         "the resume sends the profile and the location with the extension, nothing more"
     );
 }
+
+#[tokio::test]
+async fn a_journal_from_before_these_steps_gets_them_for_rows_not_sent_yet() {
+    let sandbox = support::demo().await;
+    let scratch = Scratch::new("restore-old-journal");
+    let file = RILEY
+        .replace("extension\n", "extension,password\n")
+        .replace("2301\n", "2301,Correct-Horse-9-Battery\n");
+    let report = support::import(&file);
+    let plan = support::plan_with(&sandbox, &report, &restore()).await;
+    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    // What the previous release journaled for this row: no division, profile or password
+    // step, the manager as a follow-up of its own, and no journal version.
+    {
+        let old = rusqlite::Connection::open(scratch.journal_path()).unwrap();
+        old.execute_batch(
+            "DELETE FROM steps WHERE kind IN ('division', 'profile', 'password');
+             UPDATE rows SET manager_step = 'pending';
+             PRAGMA user_version = 0;",
+        )
+        .unwrap();
+    }
+
+    let drive = Drive {
+        passwords: rollcall_core::run::passwords(&report),
+        ..Drive::new(&sandbox)
+    };
+    let outcome = drive.run(&scratch, &run_id).await.expect("the run goes on");
+    assert_eq!(
+        outcome.summary.status,
+        RunStatus::Finished,
+        "{:?}",
+        outcome.summary
+    );
+    let row = &support::journal_rows(&scratch, &run_id)[0];
+    for kind in [StepKind::Division, StepKind::Profile, StepKind::Password] {
+        let step = row.steps.iter().find(|s| s.kind == kind);
+        assert_eq!(
+            step.map(|s| s.status),
+            Some(StepStatus::Done),
+            "{kind:?}: {:?}",
+            row.steps
+        );
+    }
+    let riley = support::user_with_email(&sandbox, "riley.morgan@example.com");
+    assert_as_if_created(&sandbox, &riley);
+    assert!(riley.password_set, "the file's password is set");
+}
