@@ -35,26 +35,6 @@ pub const SEARCH_PAGE_SIZE: u32 = 100;
 /// The page size of the listings read whole: the largest every one of them accepts.
 const LIST_PAGE_SIZE: u32 = 100;
 
-/// A listing a run reads, for a one-item read of it ([`GenesysClient::read_first`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listing {
-    Roles,
-    Queues,
-    Skills,
-    Locations,
-}
-
-impl Listing {
-    fn path(self) -> &'static str {
-        match self {
-            Listing::Roles => "/api/v2/authorization/roles",
-            Listing::Queues => "/api/v2/routing/queues",
-            Listing::Skills => "/api/v2/routing/skills",
-            Listing::Locations => "/api/v2/locations",
-        }
-    }
-}
-
 /// Timeouts and retries of a client.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -1028,6 +1008,26 @@ fn segment(id: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A listing a run reads, for a one-item read of it ([`GenesysClient::read_first`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Roles,
+    Queues,
+    Skills,
+    Locations,
+}
+
+impl Listing {
+    fn path(self) -> &'static str {
+        match self {
+            Listing::Roles => "/api/v2/authorization/roles",
+            Listing::Queues => "/api/v2/routing/queues",
+            Listing::Skills => "/api/v2/routing/skills",
+            Listing::Locations => "/api/v2/locations",
+        }
+    }
 }
 
 #[cfg(test)]
