@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::{
-    Division, GenesysClient, GenesysError, Location, Queue, Role, RoutingSkill, UserLocation,
-    MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, Division, GenesysClient, GenesysError, Location, Queue, Role, RoutingSkill,
+    UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{RoleDivisions, UserDraft};
 use crate::plan::{find_division, similar_names};
@@ -194,6 +194,10 @@ impl Directory {
                 problems.push(unknown("role", &grant.role, role_names()));
                 continue;
             };
+            if role.id.is_empty() {
+                problems.push(without_id("role", &role.name));
+                continue;
+            }
             let role = Named::new(&role.id, &role.name);
             let divisions: Vec<Named> = match &grant.divisions {
                 RoleDivisions::Home => self
@@ -226,6 +230,9 @@ impl Directory {
         let skill_names = || self.skills.iter().map(|s| s.name.as_str());
         for wanted in &draft.skills {
             match find(&self.skills, &wanted.name, |s| &s.name) {
+                Some(skill) if skill.id.is_empty() => {
+                    problems.push(without_id("routing skill", &skill.name))
+                }
                 Some(skill) => {
                     // The file may name a skill twice; the last proficiency wins.
                     extras.skills.retain(|s| s.skill.id != skill.id);
@@ -241,6 +248,9 @@ impl Directory {
         let queue_names = || self.queues.iter().map(|q| q.name.as_str());
         for wanted in &draft.queues {
             match find(&self.queues, wanted, |q| &q.name) {
+                Some(queue) if queue.id.is_empty() => {
+                    problems.push(without_id("queue", &queue.name))
+                }
                 Some(queue) if !extras.queues.iter().any(|q| q.id == queue.id) => {
                     extras.queues.push(Named::new(&queue.id, &queue.name))
                 }
@@ -251,6 +261,9 @@ impl Directory {
 
         if let Some(wanted) = &draft.location {
             match find(&self.locations, wanted, |l| &l.name) {
+                Some(location) if location.id.is_empty() => {
+                    problems.push(without_id("location", &location.name))
+                }
                 Some(location) => extras.location = Some(Named::new(&location.id, &location.name)),
                 None => problems.push(unknown(
                     "location",
@@ -276,6 +289,15 @@ fn find<'a, T>(items: &'a [T], wanted: &str, name: impl Fn(&T) -> &String) -> Op
             .iter()
             .find(|item| name(item).trim().eq_ignore_ascii_case(wanted))
     })
+}
+
+/// A name the org has, whose entity came without an id in Genesys's answer (every field of a
+/// listing is read leniently; the id is the one the run cannot do without).
+fn without_id(what: &str, name: &str) -> String {
+    format!(
+        "The {what} \"{name}\" came without an id in Genesys's answer, so nothing can be \
+         added with it. Try again later; if it persists, ask Genesys support."
+    )
 }
 
 fn unknown<'a>(what: &str, name: &str, names: impl Iterator<Item = &'a str>) -> String {
@@ -333,11 +355,13 @@ impl Current {
                 .filter_map(UserLocation::location_id)
                 .map(str::to_owned)
                 .collect(),
+            // Genesys reads an extension back as `extension` or as `display`.
             extension: user
                 .addresses
                 .iter()
-                .find(|a| a.media_type == "PHONE" && a.extension.is_some())
-                .and_then(|a| a.extension.clone()),
+                .filter(|a| a.media_type == "PHONE")
+                .find_map(Contact::extension_read)
+                .map(str::to_owned),
         })
     }
 
@@ -480,6 +504,20 @@ mod tests {
                 "The queue \"Marketing\" is not in this org. Create it in Genesys Cloud first, \
                  or correct the name; Rollcall never creates a queue."
             ]
+        );
+    }
+
+    #[test]
+    fn a_name_whose_entity_came_without_an_id_is_a_problem_that_says_so() {
+        let mut directory = directory();
+        directory.queues[0].id.clear();
+        let mut draft = draft();
+        draft.queues = vec!["Support".into()];
+        let problems = directory.resolve(&draft).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].contains("queue \"Support\" came without an id"),
+            "{problems:?}"
         );
     }
 

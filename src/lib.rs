@@ -2,6 +2,7 @@
 //! import and validation, planning and the bulk run. The desktop app and the `rollcall` CLI are
 //! thin faces on this crate.
 
+pub mod connection;
 pub mod directory;
 pub mod genesys;
 pub mod import;

@@ -85,6 +85,7 @@ fn fast_settle() -> SettlePolicy {
         window: Duration::from_millis(600),
         interval: Duration::from_millis(100),
         max_resends: 3,
+        auth_lag: Duration::from_millis(600),
     }
 }
 
@@ -236,8 +237,8 @@ async fn plan_classifies_every_row_and_resolves_managers_in_any_order() {
     assert_eq!(plan.counts.skip_deleted, 1);
     assert_eq!(
         plan.lookup,
-        Lookup::Paged { pages: 1 },
-        "one page beats eight searches"
+        Lookup::Search { searches: 1 },
+        "one search finds the file's eight e-mails"
     );
     // 3 creates + 2 manager updates.
     assert_eq!(plan.calls_planned, 5);
@@ -288,7 +289,11 @@ async fn search_is_used_when_the_org_is_larger_than_the_file() {
     let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    assert_eq!(plan.lookup, Lookup::Search { searches: 2 });
+    assert_eq!(
+        plan.lookup,
+        Lookup::Search { searches: 1 },
+        "one search for both e-mails, no page of the org"
+    );
     assert_eq!(plan.rows[0].action, RowAction::Create);
     assert_eq!(plan.rows[1].action, RowAction::Exists);
 }

@@ -264,18 +264,18 @@ async fn make_plan(args: &PlanArgs) -> Result<(ImportReport, Plan, Connection), 
     let plan = plan(&connection.client, &report, &args.options())
         .await
         .map_err(|e| {
+            // Nothing was written and no run exists: never "interrupted" (4), which promises
+            // a resume.
             let code = match &e {
-                rollcall_core::plan::PlanError::Genesys(g) if is_auth(g) => exit::AUTH,
-                rollcall_core::plan::PlanError::Genesys(_) => exit::INTERRUPTED,
+                rollcall_core::plan::PlanError::Genesys(g) if g.is_auth_or_permission() => {
+                    exit::AUTH
+                }
+                rollcall_core::plan::PlanError::Genesys(_) => exit::FAILED,
                 _ => exit::USAGE,
             };
             fail(code, e)
         })?;
     Ok((report, plan, connection))
-}
-
-fn is_auth(error: &rollcall_core::genesys::GenesysError) -> bool {
-    error.is_auth_or_permission()
 }
 
 fn plan_summary(plan: &Plan) -> serde_json::Value {
@@ -335,11 +335,13 @@ fn print_plan(plan: &Plan) {
             format!("by paging through the org ({pages} page{})", plural(pages))
         }
         rollcall_core::plan::Lookup::Search { searches } => {
-            format!(
-                "with {searches} search{}",
-                if searches == 1 { "" } else { "es" }
-            )
+            format!("with {searches} search{}", plural_es(searches))
         }
+        rollcall_core::plan::Lookup::PagedThenSearched { pages, searches } => format!(
+            "by paging through the first {pages} pages of the org (as far as Genesys lists) \
+             and {searches} search{} for the rest",
+            plural_es(searches)
+        ),
     };
     println!(
         "Looked up existing users {lookup}; {} calls so far. The run makes {} calls on {} token{} at {} requests/min each: about {}.",
@@ -377,6 +379,14 @@ fn print_plan(plan: &Plan) {
             s.calls,
             s.naive_calls
         );
+    }
+}
+
+fn plural_es(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "es"
     }
 }
 
@@ -642,7 +652,7 @@ async fn drive_and_report(
     };
     let written = write_exports(dirs, &run_id, out_dir);
     finish_message(&summary, &written, json);
-    exit_code(&summary)
+    exit_code(&summary, written.step_failed)
 }
 
 async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
@@ -757,6 +767,9 @@ struct Written {
     failed: Option<PathBuf>,
     advice: Option<&'static str>,
     error: Option<String>,
+    /// Whether a step after a create failed (the manager, a role, the password…), as the
+    /// journal has it.
+    step_failed: bool,
 }
 
 fn write_exports(dirs: &AppDirs, run_id: &str, out_dir: &Path) -> Written {
@@ -765,11 +778,13 @@ fn write_exports(dirs: &AppDirs, run_id: &str, out_dir: &Path) -> Written {
         failed: None,
         advice: None,
         error: None,
+        step_failed: false,
     };
     let mut attempt = || -> Result<(), String> {
         let journal = Journal::open(&dirs.journal()).map_err(|e| e.to_string())?;
         let record = journal.run(run_id).map_err(|e| e.to_string())?;
         let rows = journal.rows(run_id).map_err(|e| e.to_string())?;
+        written.step_failed = rows.iter().any(|r| r.any_step_failed());
         let stem = Path::new(&record.source_name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -781,10 +796,10 @@ fn write_exports(dirs: &AppDirs, run_id: &str, out_dir: &Path) -> Written {
         let summary = export::write_results(&record, &rows, file).map_err(|e| e.to_string())?;
         written.advice = summary.advice();
         written.results = Some(results);
-        if rows
-            .iter()
-            .any(|r| matches!(r.status, RowStatus::Failed | RowStatus::Invalid))
-        {
+        if rows.iter().any(|r| {
+            matches!(r.status, RowStatus::Failed | RowStatus::Invalid)
+                || r.steps.iter().any(|s| s.status == StepStatus::Failed)
+        }) {
             let failed = out_dir.join(format!("{stem}.failed-{run_id}.csv"));
             let file =
                 std::fs::File::create(&failed).map_err(|e| format!("{}: {e}", failed.display()))?;
@@ -831,7 +846,7 @@ fn finish_message(summary: &RunSummary, written: &Written, json: bool) {
     );
     if p.steps_total > 0 {
         println!(
-            "Roles, skills, queues, location, extension: {} of {} steps done, {} failed (see the results file's step columns).",
+            "Steps after the creates: {} of {} done, {} failed (see the results file's step columns).",
             p.steps_done, p.steps_total, p.steps_failed
         );
     }
@@ -855,9 +870,13 @@ fn finish_message(summary: &RunSummary, written: &Written, json: bool) {
     }
 }
 
-fn exit_code(summary: &RunSummary) -> ExitCode {
+/// A finished run exits 0 only when every row and every step after its create went through;
+/// `step_failed` says whether the journal has a failed step (the manager, a role, the
+/// password…), which the progress counts do not all include.
+fn exit_code(summary: &RunSummary, step_failed: bool) -> ExitCode {
+    let step_failed = step_failed || summary.progress.steps_failed > 0;
     match summary.status {
-        RunStatus::Finished if summary.progress.failed == 0 => ExitCode::SUCCESS,
+        RunStatus::Finished if summary.progress.failed == 0 && !step_failed => ExitCode::SUCCESS,
         RunStatus::Finished => ExitCode::from(exit::FAILED),
         RunStatus::Interrupted if summary.stop_reason == Some(StopReason::Access) => {
             ExitCode::from(exit::AUTH)

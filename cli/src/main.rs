@@ -44,7 +44,8 @@ enum Command {
 
 /// Exit codes.
 pub mod exit {
-    /// Some rows failed or were invalid.
+    /// Some rows failed or were invalid, or a step after a create failed (the manager, a role,
+    /// the password…); or Genesys answered the plan with something unexpected.
     pub const FAILED: u8 = 1;
     /// Bad input or usage.
     pub const USAGE: u8 = 2;

@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use rollcall_core::connection::{test_connection, ReadOutcome};
 use rollcall_core::genesys::Region;
 use rollcall_core::paths::AppDirs;
 use rollcall_core::profiles::{Profile, ProfileError, Profiles, Target};
@@ -25,7 +26,8 @@ pub enum ProfilesCommand {
     },
     /// Remove a profile and its keychain entry.
     Remove { name: String },
-    /// Get a token and read the divisions, to check a profile works.
+    /// Log in and try a one-item read of each list a run reads, naming any permission the
+    /// client lacks (exit 3); the writes' permissions are listed, checked on first use.
     Test { name: String },
 }
 
@@ -154,32 +156,55 @@ async fn test(name: String) -> ExitCode {
             return ExitCode::from(e.code);
         }
     };
-    let client = connection.client;
-    let checked = async {
-        client.authenticate().await?;
-        let divisions = client.list_divisions().await?.value;
-        let home = client.home_division().await?.value;
-        Ok::<_, rollcall_core::genesys::GenesysError>((divisions, home))
-    }
-    .await;
-    match checked {
-        Ok((divisions, home)) => {
-            println!(
-                "The profile \"{name}\" works: {} reached, {} divisions (home: {}).",
-                client.endpoint().describe(),
-                divisions.len(),
-                home.name
-            );
-            ExitCode::SUCCESS
-        }
+    let report = match test_connection(&connection.client).await {
+        Ok(report) => report,
         Err(e) => {
             eprintln!("rollcall: {e}");
-            ExitCode::from(if e.is_auth_or_permission() {
+            return ExitCode::from(if e.is_auth_or_permission() {
                 exit::AUTH
             } else {
-                exit::INTERRUPTED
-            })
+                exit::FAILED
+            });
         }
+    };
+    println!(
+        "The profile \"{name}\" works: {} reached, {} divisions (home: {}).",
+        report.endpoint,
+        report.divisions.len(),
+        report.divisions.first().map(String::as_str).unwrap_or("?")
+    );
+    println!("Reads a run makes (each tried with one item):");
+    for read in &report.reads {
+        let (word, detail) = match read.outcome {
+            ReadOutcome::Allowed => ("ok", String::new()),
+            ReadOutcome::Missing => ("MISSING", format!(" — needs {}", read.permission)),
+            ReadOutcome::Failed | ReadOutcome::NotChecked => (
+                "not checked",
+                format!(" — {}", read.message.as_deref().unwrap_or("")),
+            ),
+        };
+        println!("  {word:<12} {} ({}){detail}", read.what, read.permission);
+    }
+    println!("Writes a run makes (checked on first use):");
+    for write in report.writes {
+        let permission = write
+            .permission
+            .unwrap_or("no permission of its own in Genesys's API documentation");
+        println!("  {} ({permission})", write.what);
+    }
+    let missing: Vec<String> = report
+        .missing()
+        .map(|r| format!("{} for {}", r.permission, r.what))
+        .collect();
+    if missing.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "rollcall: the OAuth client is missing {}. Give the client a role that has it \
+             (Admin > Roles / Permissions, then Admin > OAuth > Roles).",
+            missing.join("; ")
+        );
+        ExitCode::from(exit::AUTH)
     }
 }
 

@@ -6,10 +6,14 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use rollcall_core::sandbox::{
-    Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
+    Faults, Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
+use serde_json::json;
 use tokio::process::Command;
+
+#[path = "../../tests/support/loopback.rs"]
+mod loopback;
 
 struct Home(PathBuf);
 
@@ -248,6 +252,83 @@ async fn wrong_secret_and_missing_permission_exit_3() {
         "{}",
         text(&viewer)
     );
+}
+
+#[tokio::test]
+async fn a_run_in_which_a_step_failed_exits_1() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        faults: Faults {
+            refuse_passwords: true,
+            ..Faults::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let home = Home::new("step-failed");
+    let file = home.file(
+        "users.csv",
+        "name,email,password\nPat Word,pat.word@example.com,tooSimple1!\n",
+    );
+    let ran = output(against(&home, &sandbox).args(["run", "--yes"]).arg(&file)).await;
+    assert_eq!(ran.status.code(), Some(1), "{}", text(&ran));
+    assert!(text(&ran).contains("Finished: 1 created"), "{}", text(&ran));
+    assert!(
+        text(&ran).contains("password from the file not done"),
+        "the failed step is named: {}",
+        text(&ran)
+    );
+}
+
+#[tokio::test]
+async fn an_unexpected_answer_while_planning_exits_1_not_4() {
+    // Genesys answers the users' listing and search with something that is neither.
+    let server = loopback::Loopback::serve(|method, path| match (method, path) {
+        ("POST", "/oauth/token") => (200, json!({ "access_token": "t", "expires_in": 86399 })),
+        ("GET", "/api/v2/authorization/divisions") => (
+            200,
+            json!({ "entities": [{ "id": "d1", "name": "Home", "homeDivision": true }], "pageCount": 1 }),
+        ),
+        ("GET", "/api/v2/authorization/divisions/home") => {
+            (200, json!({ "id": "d1", "name": "Home", "homeDivision": true }))
+        }
+        _ => (200, json!("not what Rollcall asked for")),
+    })
+    .await;
+    let home = Home::new("unexpected");
+    let file = home.file("users.csv", GOOD);
+    let plan = output(
+        rollcall(&home)
+            .env("GENESYS_CLIENT_ID", "client")
+            .env("GENESYS_CLIENT_SECRET", "secret")
+            .env("GENESYS_API_URL", server.url())
+            .arg("plan")
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(plan.status.code(), Some(1), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("Unexpected answer from Genesys"),
+        "{}",
+        text(&plan)
+    );
+    assert!(!text(&plan).contains("Resume"), "{}", text(&plan));
+}
+
+#[tokio::test]
+async fn profiles_test_tries_each_read_and_lists_the_writes_checked_on_first_use() {
+    let home = Home::new("profiles-test");
+    let tested = output(rollcall(&home).args(["profiles", "test", "Sandbox org"])).await;
+    assert_eq!(tested.status.code(), Some(0), "{}", text(&tested));
+    let said = text(&tested);
+    for line in [
+        "ok           roles (authorization:role:view)",
+        "ok           existing users (search) (directory:user:view)",
+        "Writes a run makes (checked on first use):",
+        "create users (directory:user:add)",
+    ] {
+        assert!(said.contains(line), "{line:?} in {said}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

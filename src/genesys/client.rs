@@ -13,19 +13,25 @@ use serde::Serialize;
 use super::auth::{AccessToken, Credentials, OAuthErrorBody, TokenResponse};
 use super::error::{ApiError, ErrorBody, GenesysError, OAuthError, Result};
 use super::models::{
-    CreateUser, Division, EntityListing, Location, MemberRef, Queue, Role, RoleGrant, RoleGrants,
-    RoutingSkill, SearchCriterion, StateFilter, SubjectGrants, User, UserPatch, UserQueue,
-    UserRoutingSkill, UserSearchRequest, UserSkill, UsersSearchResponse,
+    CreateUser, Division, EntityListing, Location, MemberRef, NewPassword, Queue, Role, RoleGrant,
+    RoleGrants, RoutingSkill, SearchCriterion, StateFilter, SubjectGrants, User, UserPatch,
+    UserQueue, UserRoutingSkill, UserSearchRequest, UserSkill, UserState, UsersSearchResponse,
 };
 use super::pacing::{Pacer, Permit};
 use super::ratelimit::{self, RateLimit};
 use super::regions::Endpoint;
 use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
+use crate::secrets::Secret;
 
 /// The most skills `PATCH /api/v2/users/{id}/routingskills/bulk` takes in one call.
 pub const MAX_SKILLS_PER_CALL: usize = 50;
 /// The most members `POST /api/v2/routing/queues/{id}/members` takes in one call.
 pub const MAX_QUEUE_MEMBERS_PER_CALL: usize = 100;
+/// The most e-mails Rollcall puts in one `POST /api/v2/users/search` criterion (`values`).
+/// Genesys documents no limit; 50 keeps the body small and its results within two pages.
+pub const MAX_EMAILS_PER_SEARCH: usize = 50;
+/// Results per page of `POST /api/v2/users/search` (its largest page).
+pub const SEARCH_PAGE_SIZE: u32 = 100;
 /// The page size of the listings read whole: the largest every one of them accepts.
 const LIST_PAGE_SIZE: u32 = 100;
 
@@ -191,23 +197,41 @@ impl GenesysClient {
     /// `POST /api/v2/users`. A lost answer gives [`GenesysError::OutcomeUnknown`]: look the
     /// e-mail up before sending it again.
     pub async fn create_user(&self, user: &CreateUser) -> Result<Reply<User>> {
+        const WHAT: &str = "create user";
         let body = encode(user)?;
-        self.call_json(
-            "create user",
-            Repeat::Settle,
-            Method::POST,
-            "/api/v2/users",
-            &[],
-            Some(body),
-        )
-        .await
+        let reply = self
+            .call_json(
+                WHAT,
+                Repeat::Settle,
+                Method::POST,
+                "/api/v2/users",
+                &[],
+                Some(body),
+            )
+            .await?;
+        usable_user(WHAT, reply, false)
     }
 
-    /// `GET /api/v2/users/{id}`.
+    /// `GET /api/v2/users/{id}` (an active or inactive user; a deleted one is not found).
     pub async fn get_user(&self, user_id: &str) -> Result<Reply<User>> {
+        const WHAT: &str = "get user";
         let path = format!("/api/v2/users/{}", segment(user_id));
-        self.call_json("get user", Repeat::Safe, Method::GET, &path, &[], None)
-            .await
+        let reply = self
+            .call_json(WHAT, Repeat::Safe, Method::GET, &path, &[], None)
+            .await?;
+        usable_user(WHAT, reply, true)
+    }
+
+    /// `GET /api/v2/users/{id}?state=deleted`: a soft-deleted user, with the version its
+    /// restore needs.
+    pub async fn get_deleted_user(&self, user_id: &str) -> Result<Reply<User>> {
+        const WHAT: &str = "get deleted user";
+        let path = format!("/api/v2/users/{}", segment(user_id));
+        let query = [("state", UserState::Deleted.as_str().to_owned())];
+        let reply = self
+            .call_json(WHAT, Repeat::Safe, Method::GET, &path, &query, None)
+            .await?;
+        usable_user(WHAT, reply, true)
     }
 
     /// `GET /api/v2/users/{id}?expand=…`: the user with more of its parts (`locations`, …).
@@ -227,17 +251,13 @@ impl GenesysClient {
 
     /// `PATCH /api/v2/users/{id}` with the user's current `version`.
     pub async fn patch_user(&self, user_id: &str, patch: &UserPatch) -> Result<Reply<User>> {
+        const WHAT: &str = "update user";
         let path = format!("/api/v2/users/{}", segment(user_id));
         let body = encode(patch)?;
-        self.call_json(
-            "update user",
-            Repeat::Safe,
-            Method::PATCH,
-            &path,
-            &[],
-            Some(body),
-        )
-        .await
+        let reply = self
+            .call_json(WHAT, Repeat::Safe, Method::PATCH, &path, &[], Some(body))
+            .await?;
+        usable_user(WHAT, reply, true)
     }
 
     /// `POST /api/v2/users/search` for one e-mail (exact match). With `include_deleted`, the
@@ -247,42 +267,67 @@ impl GenesysClient {
         email: &str,
         include_deleted: bool,
     ) -> Result<Reply<Vec<User>>> {
-        let mut query = vec![SearchCriterion {
-            kind: "EXACT".to_owned(),
-            fields: vec!["email".to_owned()],
-            value: Some(email.trim().to_owned()),
-            values: vec![],
-        }];
-        if include_deleted {
-            query.push(SearchCriterion {
+        self.search_users_by_emails(&[email.to_owned()], include_deleted)
+            .await
+    }
+
+    /// `POST /api/v2/users/search` for many e-mails: [`MAX_EMAILS_PER_SEARCH`] in one EXACT
+    /// criterion (`values`), every page of results. With `include_deleted`, soft-deleted users
+    /// are found too (their e-mails stay reserved). The users whose e-mail matches, in any
+    /// order; an e-mail nobody has is simply absent.
+    pub async fn search_users_by_emails(
+        &self,
+        emails: &[String],
+        include_deleted: bool,
+    ) -> Result<Reply<Vec<User>>> {
+        let mut users = Vec::new();
+        let mut meta = ResponseMeta::default();
+        for batch in emails.chunks(MAX_EMAILS_PER_SEARCH) {
+            let mut query = vec![SearchCriterion {
                 kind: "EXACT".to_owned(),
-                fields: vec!["state".to_owned()],
+                fields: vec!["email".to_owned()],
                 value: None,
-                values: ["active", "inactive", "deleted"]
-                    .map(str::to_owned)
-                    .to_vec(),
-            });
+                values: batch.iter().map(|e| e.trim().to_owned()).collect(),
+            }];
+            if include_deleted {
+                query.push(SearchCriterion {
+                    kind: "EXACT".to_owned(),
+                    fields: vec!["state".to_owned()],
+                    value: None,
+                    values: ["active", "inactive", "deleted"]
+                        .map(str::to_owned)
+                        .to_vec(),
+                });
+            }
+            let mut page_number = 1;
+            loop {
+                let request = UserSearchRequest {
+                    query: query.clone(),
+                    page_size: Some(SEARCH_PAGE_SIZE),
+                    page_number: Some(page_number),
+                };
+                let body = encode(&request)?;
+                let reply: Reply<UsersSearchResponse> = self
+                    .call_json(
+                        "search users",
+                        Repeat::Safe,
+                        Method::POST,
+                        "/api/v2/users/search",
+                        &[],
+                        Some(body),
+                    )
+                    .await?;
+                let got = reply.value.results.len();
+                let page_count = reply.value.page_count;
+                users.extend(reply.value.results);
+                meta = reply.meta;
+                if got == 0 || page_number >= page_count {
+                    break;
+                }
+                page_number += 1;
+            }
         }
-        let request = UserSearchRequest {
-            query,
-            page_size: Some(25),
-            page_number: Some(1),
-        };
-        let body = encode(&request)?;
-        let reply: Reply<UsersSearchResponse> = self
-            .call_json(
-                "search users",
-                Repeat::Safe,
-                Method::POST,
-                "/api/v2/users/search",
-                &[],
-                Some(body),
-            )
-            .await?;
-        Ok(Reply {
-            value: reply.value.results,
-            meta: reply.meta,
-        })
+        Ok(Reply { value: users, meta })
     }
 
     /// One page of `GET /api/v2/users` (`pageNumber` from 1, `pageSize` up to 500).
@@ -455,6 +500,23 @@ impl GenesysClient {
         }
     }
 
+    /// Read the first item of a listing (`pageSize=1`): whether this client may read it, for
+    /// "Test connection", at the cost of one small call.
+    pub async fn read_first(&self, listing: Listing) -> Result<Reply<()>> {
+        let query = [("pageSize", "1".to_owned()), ("pageNumber", "1".to_owned())];
+        let (meta, _) = self
+            .call(
+                "read one item",
+                Repeat::Safe,
+                Method::GET,
+                listing.path(),
+                &query,
+                None,
+            )
+            .await?;
+        Ok(Reply { value: (), meta })
+    }
+
     /// `GET /api/v2/authorization/divisions/home`.
     pub async fn home_division(&self) -> Result<Reply<Division>> {
         self.call_json(
@@ -466,6 +528,53 @@ impl GenesysClient {
             None,
         )
         .await
+    }
+
+    /// Move users into a division (`POST /api/v2/authorization/divisions/{id}/objects/USER`,
+    /// body `["userId", …]`): how a restored user leaves Home, where Genesys keeps deleted
+    /// users. Moving a user already there changes nothing, so a lost answer is simply resent.
+    pub async fn move_users_to_division(
+        &self,
+        division_id: &str,
+        user_ids: &[String],
+    ) -> Result<Reply<()>> {
+        let path = format!(
+            "/api/v2/authorization/divisions/{}/objects/USER",
+            segment(division_id)
+        );
+        let body = encode(&user_ids)?;
+        let (meta, _) = self
+            .call(
+                "move to division",
+                Repeat::Safe,
+                Method::POST,
+                &path,
+                &[],
+                Some(body),
+            )
+            .await?;
+        Ok(Reply { value: (), meta })
+    }
+
+    /// Set a user's password (`POST /api/v2/users/{id}/password`, `{"newPassword"}`). Genesys
+    /// checks it against the org's password policy and answers 400 with the rule it breaks. A
+    /// lost answer is not resent (Genesys may refuse a password it has just set as reused).
+    pub async fn set_password(&self, user_id: &str, password: &Secret) -> Result<Reply<()>> {
+        let path = format!("/api/v2/users/{}/password", segment(user_id));
+        let body = encode(&NewPassword {
+            new_password: password,
+        })?;
+        let (meta, _) = self
+            .call(
+                "set password",
+                Repeat::Settle,
+                Method::POST,
+                &path,
+                &[],
+                Some(body),
+            )
+            .await?;
+        Ok(Reply { value: (), meta })
     }
 
     /// `POST /api/v2/users/{id}/invite`: Genesys e-mails the user an invitation.
@@ -814,6 +923,27 @@ fn too_many(what: &str, given: usize, limit: usize, items: &str) -> GenesysError
     }
 }
 
+/// A user answer the run can act on: its id (and, before a write, its version) present.
+/// Everything else in it is read leniently.
+fn usable_user(what: &str, reply: Reply<User>, needs_version: bool) -> Result<Reply<User>> {
+    let missing = if reply.value.id.is_empty() {
+        Some("id")
+    } else if needs_version && reply.value.version == 0 {
+        Some("version")
+    } else {
+        None
+    };
+    match missing {
+        None => Ok(reply),
+        Some(field) => Err(GenesysError::UnexpectedResponse {
+            what: what.to_owned(),
+            status: reply.meta.status,
+            reason: format!("the user in Genesys's answer has no {field}"),
+            correlation_id: reply.meta.correlation_id,
+        }),
+    }
+}
+
 fn encode<T: Serialize>(value: &T) -> Result<Bytes> {
     serde_json::to_vec(value)
         .map(Bytes::from)
@@ -878,6 +1008,26 @@ fn segment(id: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A listing a run reads, for a one-item read of it ([`GenesysClient::read_first`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Roles,
+    Queues,
+    Skills,
+    Locations,
+}
+
+impl Listing {
+    fn path(self) -> &'static str {
+        match self {
+            Listing::Roles => "/api/v2/authorization/roles",
+            Listing::Queues => "/api/v2/routing/queues",
+            Listing::Skills => "/api/v2/routing/skills",
+            Listing::Locations => "/api/v2/locations",
+        }
+    }
 }
 
 #[cfg(test)]

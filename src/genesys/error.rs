@@ -283,6 +283,19 @@ impl GenesysError {
         self.api().is_some_and(ApiError::is_conflict)
     }
 
+    /// Whether a `PATCH` met a stale `version`: 409, or 400 with "does not match the current
+    /// version" (Genesys's directory answers either). The write is sent again with the version
+    /// read afresh, as Genesys's Terraform provider does (`util.IsVersionMismatch`).
+    pub fn is_version_mismatch(&self) -> bool {
+        match self {
+            GenesysError::Api(e) => {
+                e.status == 409
+                    || e.status == 400 && e.message.contains("does not match the current version")
+            }
+            _ => false,
+        }
+    }
+
     /// Whether a write's outcome is unknown and must be settled by looking it up.
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, GenesysError::OutcomeUnknown { .. })
@@ -342,6 +355,18 @@ mod tests {
         assert!(text.contains("wrong client id/secret"), "{text}");
         assert!(text.contains("only valid in its home region"), "{text}");
         assert!(text.contains("eu-west-1"), "{text}");
+    }
+
+    #[test]
+    fn a_stale_version_is_409_or_400_with_genesys_words() {
+        let stale = "The version supplied does not match the current version of the user.";
+        assert!(GenesysError::from(api(409, "general.conflict", stale)).is_version_mismatch());
+        assert!(GenesysError::from(api(400, "bad.request", stale)).is_version_mismatch());
+        assert!(
+            !GenesysError::from(api(400, "invalid.value", "version is required"))
+                .is_version_mismatch()
+        );
+        assert!(!GenesysError::from(api(404, "not.found", stale)).is_version_mismatch());
     }
 
     #[test]

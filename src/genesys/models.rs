@@ -1,7 +1,12 @@
 //! The Genesys Cloud API types Rollcall sends and reads (a subset of the public schema: the
 //! fields that matter here, everything else ignored on read).
+//!
+//! Reading is tolerant: Genesys adds fields and varies shapes between endpoints and over time
+//! (a manager as an id or as an object, a state Rollcall has never seen), so a field Rollcall
+//! reads but can do without never fails a call — it reads as empty. The fields a run depends on
+//! (a user's id, its version before a write) are checked where they are used, and named.
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::secrets::Secret;
 
@@ -48,18 +53,36 @@ impl StateFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::text"
+    )]
     pub address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How Genesys shows the contact; read only. A phone with an extension usually reads back
+    /// with `display` (and `extension`) and no `address`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::text"
+    )]
     pub display: Option<String>,
     /// `PHONE`, `EMAIL` or `SMS`.
     pub media_type: String,
     /// `PRIMARY`, `WORK`, `WORK2`…, `HOME`, `MOBILE`, `MAIN`, `OTHER`.
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::text"
+    )]
     pub extension: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::text"
+    )]
     pub country_code: Option<String>,
 }
 
@@ -73,6 +96,66 @@ impl Contact {
             ..Contact::default()
         }
     }
+
+    /// Whether this is the user's work phone (`PHONE`, `WORK`).
+    pub fn is_work_phone(&self) -> bool {
+        self.media_type == "PHONE" && self.kind == "WORK"
+    }
+
+    /// The contact's phone extension, however Genesys read it back: `extension`, or — for a
+    /// contact with neither an address nor an extension — a `display` that is not a number.
+    pub fn extension_read(&self) -> Option<&str> {
+        self.extension
+            .as_deref()
+            .or_else(|| match (&self.address, &self.display) {
+                (None, Some(display)) if !is_phone_number(display) => Some(display.as_str()),
+                _ => None,
+            })
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+    }
+
+    /// The contact as it must be written back: with its number. Genesys reads a phone with an
+    /// extension back as `display` + `extension`, without `address`; a write of what was read
+    /// would drop the number. The number comes back from `display` where `address` is missing,
+    /// and a contact that only ever had an extension is written as one. `display` itself is
+    /// never sent. (The same reading as Genesys's Terraform provider, `flattenUserAddresses`:
+    /// `display` is the number when an extension comes with it, else the extension.)
+    pub fn writable(&self) -> Contact {
+        let mut written = Contact {
+            address: self.address.clone(),
+            display: None,
+            media_type: self.media_type.clone(),
+            kind: self.kind.clone(),
+            extension: self.extension.clone(),
+            country_code: self.country_code.clone(),
+        };
+        if written.address.is_none() {
+            if let Some(display) = self.display.as_deref().map(str::trim) {
+                if self.media_type == "EMAIL" || is_phone_number(display) {
+                    written.address = Some(compact_number(display));
+                } else if written.extension.is_none() {
+                    written.extension = Some(display.to_owned());
+                } else if written.extension.as_deref() != Some(display) {
+                    written.address = Some(display.to_owned());
+                }
+            }
+        }
+        written
+    }
+}
+
+/// Whether a `display` is a phone number (`+1 317-222-2222`) rather than an extension (`2101`).
+fn is_phone_number(display: &str) -> bool {
+    compact_number(display).starts_with('+')
+}
+
+/// A number without the spaces, dashes, dots and parentheses Genesys formats it with.
+fn compact_number(display: &str) -> String {
+    display
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect()
 }
 
 /// The body of `POST /api/v2/users`.
@@ -107,6 +190,18 @@ fn expose_secret<S: Serializer>(secret: &Option<Secret>, s: S) -> Result<S::Ok, 
     }
 }
 
+/// The body of `POST /api/v2/users/{id}/password` (`ChangePasswordRequest`).
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NewPassword<'a> {
+    #[serde(serialize_with = "expose")]
+    pub new_password: &'a Secret,
+}
+
+fn expose<S: Serializer>(secret: &&Secret, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(secret.expose())
+}
+
 /// The body of `PATCH /api/v2/users/{id}` (`UpdateUser`); `version` is required.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -132,13 +227,14 @@ pub struct UserPatch {
 
 /// One of a user's locations (`Location` in `User.locations` and `UpdateUser.locations`).
 ///
-/// Genesys answers `{"locationDefinition": {"id", …}}`, while its own Terraform provider writes
-/// `{"id": …}`; [`UserLocation::new`] fills both, so the write means the same whichever Genesys
-/// reads.
+/// Genesys answers `{"locationDefinition": {"id", …}}`; a write is `{"id": …}` and nothing
+/// else, as Genesys's Terraform provider sends it (`buildSdkLocations`). Reading takes either.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserLocation {
+    #[serde(deserialize_with = "lenient::text")]
     pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::entity_ref")]
     pub location_definition: Option<EntityRef>,
 }
 
@@ -147,10 +243,7 @@ impl UserLocation {
     pub fn new(location_id: &str) -> UserLocation {
         UserLocation {
             id: Some(location_id.to_owned()),
-            location_definition: Some(EntityRef {
-                id: location_id.to_owned(),
-                ..EntityRef::default()
-            }),
+            location_definition: None,
         }
     }
 
@@ -165,20 +258,11 @@ impl UserLocation {
 }
 
 impl Serialize for UserLocation {
-    /// Only ids go out: a `name: null` or `selfUri: null` has no business in a write.
+    /// `{"id": locationId}` only, whichever shape it was read in.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        #[derive(Serialize)]
-        struct IdOnly<'a> {
-            id: &'a str,
-        }
-        let mut map = s.serialize_map(None)?;
-        if let Some(id) = &self.id {
-            map.serialize_entry("id", id)?;
-        }
-        if let Some(definition) = &self.location_definition {
-            map.serialize_entry("locationDefinition", &IdOnly { id: &definition.id })?;
-        }
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("id", self.location_id().unwrap_or(""))?;
         map.end()
     }
 }
@@ -187,29 +271,50 @@ impl Serialize for UserLocation {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EntityRef {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
     pub self_uri: Option<String>,
 }
 
-/// A user as Genesys returns it.
+/// A user as Genesys returns it. Every field reads leniently (see the module's notes): `id`
+/// reads as empty and `version` as 0 when missing or unreadable, and the client names them
+/// when a call depends on them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct User {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
     pub email: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
     pub username: Option<String>,
+    /// `None` for a state Rollcall does not know.
+    #[serde(deserialize_with = "lenient::or_default")]
     pub state: Option<UserState>,
+    #[serde(deserialize_with = "lenient::entity_ref")]
     pub division: Option<EntityRef>,
+    #[serde(deserialize_with = "lenient::text")]
     pub title: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
     pub department: Option<String>,
+    #[serde(deserialize_with = "lenient::list")]
     pub addresses: Vec<Contact>,
+    #[serde(deserialize_with = "lenient::list")]
     pub primary_contact_info: Vec<Contact>,
+    /// An object `{id, …}` in most answers, a bare id in some.
+    #[serde(deserialize_with = "lenient::entity_ref")]
     pub manager: Option<EntityRef>,
     /// Only present when asked for with `expand=locations`.
+    #[serde(deserialize_with = "lenient::list")]
     pub locations: Vec<UserLocation>,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub version: i64,
+    #[serde(deserialize_with = "lenient::text")]
     pub self_uri: Option<String>,
 }
 
@@ -217,10 +322,15 @@ pub struct User {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Division {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub name: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub description: Option<String>,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub home_division: bool,
+    #[serde(deserialize_with = "lenient::text")]
     pub self_uri: Option<String>,
 }
 
@@ -228,8 +338,11 @@ pub struct Division {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Role {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub name: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub description: Option<String>,
 }
 
@@ -237,8 +350,11 @@ pub struct Role {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Queue {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub name: String,
+    #[serde(deserialize_with = "lenient::entity_ref")]
     pub division: Option<EntityRef>,
 }
 
@@ -246,7 +362,9 @@ pub struct Queue {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RoutingSkill {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub name: String,
 }
 
@@ -254,7 +372,9 @@ pub struct RoutingSkill {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Location {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub name: String,
 }
 
@@ -286,9 +406,13 @@ pub struct UserSkill {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserRoutingSkill {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub proficiency: f64,
+    #[serde(deserialize_with = "lenient::text")]
     pub state: Option<String>,
 }
 
@@ -296,9 +420,13 @@ pub struct UserRoutingSkill {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserQueue {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::entity_ref")]
     pub division: Option<EntityRef>,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub joined: Option<bool>,
 }
 
@@ -312,7 +440,9 @@ pub(crate) struct MemberRef<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GrantRole {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
 }
 
@@ -320,7 +450,9 @@ pub struct GrantRole {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Grant {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub role: GrantRole,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub division: EntityRef,
 }
 
@@ -328,8 +460,11 @@ pub struct Grant {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SubjectGrants {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::list")]
     pub grants: Vec<Grant>,
 }
 
@@ -352,13 +487,13 @@ impl SubjectGrants {
 pub struct EntityListing<T> {
     #[serde(default = "Vec::new")]
     pub entities: Vec<T>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub page_size: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub page_number: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub total: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub page_count: u32,
 }
 
@@ -391,11 +526,70 @@ pub struct UserSearchRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UsersSearchResponse {
+    #[serde(deserialize_with = "lenient::or_default")]
     pub total: u64,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub page_count: u32,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub page_size: u32,
+    #[serde(deserialize_with = "lenient::or_default")]
     pub page_number: u32,
     pub results: Vec<User>,
+}
+
+/// Deserializers for fields Rollcall can do without: a value of an unexpected shape reads as
+/// empty instead of failing the whole answer.
+mod lenient {
+    use super::*;
+    use serde_json::Value;
+
+    /// The value, or its default when it has another shape (`null`, a string for a number, an
+    /// enum value Rollcall does not know).
+    pub fn or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: serde::de::DeserializeOwned + Default,
+    {
+        let value = Value::deserialize(d)?;
+        Ok(serde_json::from_value(value).unwrap_or_default())
+    }
+
+    /// Text; a number is taken as its digits (an extension sent as `2101`), anything else is
+    /// `None`.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(text) => Some(text),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        })
+    }
+
+    /// A reference as an object `{id, …}` or as a bare id.
+    pub fn entity_ref<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EntityRef>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(id) if !id.is_empty() => Some(EntityRef {
+                id,
+                ..EntityRef::default()
+            }),
+            value @ Value::Object(_) => serde_json::from_value(value).ok(),
+            _ => None,
+        })
+    }
+
+    /// A list whose unreadable items are left out (a list that is not a list is empty).
+    pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: serde::de::DeserializeOwned,
+    {
+        Ok(match Value::deserialize(d)? {
+            Value::Array(items) => items
+                .into_iter()
+                .filter_map(|item| serde_json::from_value(item).ok())
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -419,26 +613,103 @@ mod tests {
     }
 
     #[test]
-    fn a_location_is_written_by_id_both_ways_and_read_from_its_definition() {
+    fn a_location_is_written_by_id_only_and_read_from_either_shape() {
         let patch = UserPatch {
             version: 3,
             locations: Some(vec![UserLocation::new("loc-1")]),
             ..UserPatch::default()
         };
         let json = serde_json::to_value(&patch).unwrap();
-        assert_eq!(
-            json["locations"],
-            serde_json::json!([{ "id": "loc-1", "locationDefinition": { "id": "loc-1" } }])
-        );
+        assert_eq!(json["locations"], serde_json::json!([{ "id": "loc-1" }]));
         assert!(serde_json::to_value(UserPatch::default())
             .unwrap()
             .get("locations")
             .is_none());
         let user: User = serde_json::from_value(serde_json::json!({
             "id": "u1",
-            "locations": [{ "locationDefinition": { "id": "loc-2", "selfUri": "/api/v2/locations/loc-2" } }]
+            "locations": [
+                { "locationDefinition": { "id": "loc-2", "selfUri": "/api/v2/locations/loc-2" } },
+                { "id": "loc-3" }
+            ]
         }))
         .unwrap();
         assert_eq!(user.locations[0].location_id(), Some("loc-2"));
+        assert_eq!(user.locations[1].location_id(), Some("loc-3"));
+        let written = serde_json::to_value(&user.locations).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!([{ "id": "loc-2" }, { "id": "loc-3" }]),
+            "what was read goes back as ids only"
+        );
+    }
+
+    #[test]
+    fn a_user_in_unexpected_shapes_still_reads() {
+        let user: User = serde_json::from_value(serde_json::json!({
+            "id": "u1",
+            "email": "ada@example.com",
+            "manager": "m-7",
+            "state": "suspended",
+            "division": "d-1",
+            "title": 42,
+            "version": "seven",
+            "addresses": [
+                { "display": "+1 317-222-2222", "extension": 2101, "mediaType": "PHONE", "type": "WORK" },
+                "not a contact"
+            ],
+            "locations": { "unexpected": true },
+            "someFieldFromNextYear": [1, 2, 3]
+        }))
+        .expect("a user with odd fields is still a user");
+        assert_eq!(user.id, "u1");
+        assert_eq!(user.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(user.manager.map(|m| m.id).as_deref(), Some("m-7"));
+        assert_eq!(user.state, None, "an unknown state reads as unknown");
+        assert_eq!(user.division.map(|d| d.id).as_deref(), Some("d-1"));
+        assert_eq!(user.title.as_deref(), Some("42"));
+        assert_eq!(user.version, 0);
+        assert_eq!(
+            user.addresses.len(),
+            1,
+            "the unreadable contact is left out"
+        );
+        assert_eq!(user.addresses[0].extension.as_deref(), Some("2101"));
+        assert!(user.locations.is_empty());
+
+        let manager_object: User =
+            serde_json::from_value(serde_json::json!({ "id": "u2", "manager": { "id": "m-8" } }))
+                .unwrap();
+        assert_eq!(manager_object.manager.unwrap().id, "m-8");
+    }
+
+    #[test]
+    fn contacts_are_written_back_with_their_numbers() {
+        let read: Vec<Contact> = serde_json::from_value(serde_json::json!([
+            { "display": "+1 (317) 222-2222", "extension": "2101", "mediaType": "PHONE", "type": "WORK" },
+            { "display": "4410", "mediaType": "PHONE", "type": "WORK2" },
+            { "display": "+44 20 7946 0000", "mediaType": "PHONE", "type": "MOBILE" },
+            { "address": "+13172223333", "display": "+1 317-222-3333", "mediaType": "SMS", "type": "MOBILE" }
+        ]))
+        .unwrap();
+        let written: Vec<serde_json::Value> = read
+            .iter()
+            .map(|c| serde_json::to_value(c.writable()).unwrap())
+            .collect();
+        assert_eq!(
+            written,
+            [
+                serde_json::json!({ "address": "+13172222222", "extension": "2101", "mediaType": "PHONE", "type": "WORK" }),
+                serde_json::json!({ "extension": "4410", "mediaType": "PHONE", "type": "WORK2" }),
+                serde_json::json!({ "address": "+442079460000", "mediaType": "PHONE", "type": "MOBILE" }),
+                serde_json::json!({ "address": "+13172223333", "mediaType": "SMS", "type": "MOBILE" }),
+            ]
+        );
+        assert_eq!(read[0].extension_read(), Some("2101"));
+        assert_eq!(
+            read[1].extension_read(),
+            Some("4410"),
+            "an extension read as display"
+        );
+        assert_eq!(read[2].extension_read(), None);
     }
 }

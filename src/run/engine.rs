@@ -4,16 +4,23 @@
 //! a depth, a pool of workers shares the rows, each worker bound to one token of the pool, and
 //! each token paced by Genesys's rate-limit headers. For every row:
 //!
-//! 1. The intent is committed to the journal, then the create (or restore) is sent.
+//! 1. The intent is committed to the journal, then the create (or restore) is sent. A create
+//!    never carries the password: it is set by a step of its own.
 //! 2. A lost answer is settled by looking the e-mail up — retrying for a while, since search
 //!    lags a fresh create — before anything is sent again; a user found that way was created
 //!    by this run.
 //! 3. A `general.conflict` is looked up too: the user already existed (or, after a lost answer,
 //!    was created by this run).
-//! 4. The manager is set (`PATCH` with the version the create returned), and the invitation
-//!    sent when asked for.
-//! 5. Roles, routing skills, location and extension are added (`steps`), and once every row
-//!    is through, queue memberships, batched per queue.
+//! 4. A restore reads the deleted user (`?state=deleted`) for its version and sets its state;
+//!    Genesys leaves a restored user in Home with nothing else changed, so its steps move it to
+//!    the row's division and set the row's name, title, department, work phone and manager.
+//! 5. The manager of a created user is set (`PATCH` with the version the create returned).
+//! 6. The password, roles, routing skills, location and extension are added (`steps`), the
+//!    invitation sent when asked for, and once every row is through, queue memberships,
+//!    batched per queue.
+//!
+//! Every `PATCH` that meets a stale version reads the user again and is sent again
+//! (`steps::with_current_version`).
 
 #[path = "steps.rs"]
 mod steps;
@@ -38,16 +45,30 @@ use crate::genesys::{
 use crate::plan::{ManagerRef, RowAction};
 use crate::secrets::Secret;
 
-/// How a lost answer is settled.
+/// How the run waits for Genesys to catch up with a fresh create: a lost answer settled by
+/// looking the e-mail up, and roles refused by an auth service that has not seen the user yet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SettlePolicy {
     /// How long to keep looking for a user whose create may have happened (search lags a fresh
     /// create; Genesys's Terraform provider waits 15 s).
     pub window: Duration,
-    /// The pause between two lookups.
+    /// The pause between two lookups (and between two tries of a grant, below).
     pub interval: Duration,
     /// How often a row whose outcome stayed unknown is sent again before it is failed.
     pub max_resends: u32,
+    /// How long roles answered 404 for a user this run just created or restored are tried
+    /// again: "new roles or divisions have not yet been added to the auth service cache", as
+    /// Genesys's Terraform provider puts it when it retries the same `bulkadd`. Counted in
+    /// tries, one every `interval`.
+    pub auth_lag: Duration,
+}
+
+impl SettlePolicy {
+    /// Tries of a grant after a 404 for a fresh user (see [`SettlePolicy::auth_lag`]).
+    fn grant_retries(&self) -> u32 {
+        let interval = self.interval.as_millis().max(1);
+        (self.auth_lag.as_millis() / interval).min(u128::from(u32::MAX)) as u32
+    }
 }
 
 impl Default for SettlePolicy {
@@ -56,6 +77,7 @@ impl Default for SettlePolicy {
             window: Duration::from_secs(15),
             interval: Duration::from_secs(1),
             max_resends: 3,
+            auth_lag: Duration::from_secs(30),
         }
     }
 }
@@ -463,12 +485,16 @@ impl Engine {
         if self.row(index).manager_step == StepStatus::Pending {
             self.set_manager(&client, index).await;
         }
+        // The password is one of the steps: the invitation goes out once it is set.
+        self.apply_steps(&client, index).await;
         let row = self.row(index);
-        if self.invite && row.status == RowStatus::Created && row.invite_step == StepStatus::Pending
+        if self.invite
+            && !self.should_stop()
+            && row.status == RowStatus::Created
+            && row.invite_step == StepStatus::Pending
         {
             self.send_invitation(&client, index).await;
         }
-        self.apply_steps(&client, index).await;
         let row = self.row(index);
         self.count(&row);
         self.emit_row(&row).await;
@@ -504,7 +530,7 @@ impl Engine {
                     Err(e) => return self.deferred(index, &e).await,
                 }
             }
-            let Some(mut body) = row.body.clone() else {
+            let Some(body) = row.body.clone() else {
                 let error = RowError {
                     code: None,
                     message: "Nothing to create: the row has no user data.".to_owned(),
@@ -512,21 +538,15 @@ impl Engine {
                 };
                 return self.failed(index, error).await;
             };
-            if row.has_password {
-                match self.passwords.get(&index) {
-                    Some(password) => body.password = Some(password.clone()),
-                    None => {
-                        let error = RowError {
-                            code: None,
-                            message: "The file's password for this user is no longer \
-                                      available (the file changed or was moved). Resume with \
-                                      the original file, or import the row again."
-                                .to_owned(),
-                            correlation_id: None,
-                        };
-                        return self.failed(index, error).await;
-                    }
-                }
+            // The password is set by its own step once the user exists (a create can succeed
+            // while Genesys refuses its password); a row whose password is gone is not sent.
+            if row.has_password && !self.passwords.contains_key(&index) {
+                let error = RowError {
+                    code: None,
+                    message: PASSWORD_GONE.to_owned(),
+                    correlation_id: None,
+                };
+                return self.failed(index, error).await;
             }
             if self.should_stop() {
                 return Step::Deferred;
@@ -622,34 +642,49 @@ impl Engine {
         }
     }
 
-    /// Bring a soft-deleted user back.
+    /// Bring a soft-deleted user back: read it with `?state=deleted` for its version, then set
+    /// its state (a `PATCH` that carries `state` changes nothing else). Its division and
+    /// profile follow as steps.
     async fn restore(&self, client: &GenesysClient, index: usize) -> Step {
         let row = self.row(index);
         let email = row.email.clone().unwrap_or_default();
+        let Some(user_id) = row.existing_user_id.clone() else {
+            let error = RowError {
+                code: None,
+                message: format!("The plan found no user id for the deleted user {email}."),
+                correlation_id: None,
+            };
+            return self.failed(index, error).await;
+        };
         let wanted = row
             .body
             .as_ref()
             .and_then(|b| b.state)
             .unwrap_or(UserState::Active);
-        for _ in 0..3 {
-            let user = match self.find_user(client, &email, true).await {
-                Ok(Some(user)) => user,
-                Ok(None) => {
-                    let error = RowError {
-                        code: None,
-                        message: format!("The deleted user with the e-mail {email} is gone."),
-                        correlation_id: None,
-                    };
-                    return self.failed(index, error).await;
+        if self.should_stop() {
+            return Step::Deferred;
+        }
+        if !self.record(vec![RowUpdate::Intent { index }]).await {
+            return Step::Deferred;
+        }
+        self.update_row(index, |r| {
+            r.status = RowStatus::Sending;
+            r.attempts += 1;
+        });
+        let read = || async {
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            match client.get_deleted_user(&user_id).await {
+                // Not deleted (any more): an earlier attempt of this run restored it.
+                Err(e) if e.status() == Some(404) => {
+                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                    client.get_user(&user_id).await.map(|r| r.value)
                 }
-                Err(e) => return self.deferred(index, &e).await,
-            };
-            if user.state != Some(UserState::Deleted) {
-                // Restored already (by an earlier attempt of this run).
-                return self.restored(index, &user, None).await;
+                other => other.map(|r| r.value),
             }
-            if !self.record(vec![RowUpdate::Intent { index }]).await {
-                return Step::Deferred;
+        };
+        let write = |user: User| async move {
+            if user.state != Some(UserState::Deleted) {
+                return Ok((user, None));
             }
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let patch = UserPatch {
@@ -660,22 +695,43 @@ impl Engine {
             let result = client.patch_user(&user.id, &patch).await;
             let attempt = attempt_record(index, "restore", &result);
             match result {
-                Ok(reply) => return self.restored(index, &reply.value, Some(attempt)).await,
+                Ok(reply) => Ok((reply.value, Some(attempt))),
                 Err(e) => {
                     let _ = self.record(vec![attempt]).await;
-                    if e.status() == Some(409) {
-                        continue;
-                    }
-                    return self.refused(index, &e).await;
+                    Err(e)
+                }
+            }
+        };
+        match steps::with_current_version(None, read, write).await {
+            Ok((user, attempt)) => self.restored(index, &user, attempt).await,
+            Err(e) if e.status() == Some(404) => {
+                let error = RowError {
+                    message: format!(
+                        "The deleted user with the e-mail {email} is gone (removed for good \
+                         since the plan)."
+                    ),
+                    ..RowError::from_genesys(&e)
+                };
+                self.failed(index, error).await
+            }
+            Err(e) => self.refused(index, &e).await,
+        }
+    }
+
+    /// The id of the row's manager, or why there is none (the manager's row did not make it).
+    fn manager_id(&self, manager: &ManagerRef) -> Result<String, String> {
+        match manager {
+            ManagerRef::Existing { user_id, .. } => Ok(user_id.clone()),
+            ManagerRef::Row { index, email } => {
+                let other = self.row(*index);
+                match other.status {
+                    RowStatus::Created | RowStatus::Restored | RowStatus::Existed => other
+                        .user_id
+                        .ok_or_else(|| format!("{email} was not created.")),
+                    _ => Err(format!("{email} was not created.")),
                 }
             }
         }
-        let error = RowError {
-            code: Some("general.conflict".to_owned()),
-            message: format!("The deleted user {email} kept changing while Rollcall restored it."),
-            correlation_id: None,
-        };
-        self.failed(index, error).await
     }
 
     async fn set_manager(&self, client: &GenesysClient, index: usize) {
@@ -683,88 +739,55 @@ impl Engine {
         let (Some(user_id), Some(manager)) = (row.user_id.clone(), row.manager.clone()) else {
             return;
         };
-        let manager_id = match &manager {
-            ManagerRef::Existing { user_id, .. } => Some(user_id.clone()),
-            ManagerRef::Row { index: other, .. } => {
-                let other = self.row(*other);
-                match other.status {
-                    RowStatus::Created | RowStatus::Restored | RowStatus::Existed => other.user_id,
-                    _ => None,
-                }
+        let manager_id = match self.manager_id(&manager) {
+            Ok(id) => id,
+            Err(reason) => {
+                let note = Some(format!("Manager not set: {reason}"));
+                self.manager_done(index, StepStatus::Failed, None, note)
+                    .await;
+                return;
             }
         };
-        let Some(manager_id) = manager_id else {
-            let email = match &manager {
-                ManagerRef::Existing { email, .. } | ManagerRef::Row { email, .. } => email,
-            };
-            self.manager_done(
-                index,
-                StepStatus::Failed,
-                None,
-                Some(format!("Manager not set: {email} was not created.")),
-            )
-            .await;
-            return;
+        let (user_id, manager_id) = (&user_id, &manager_id);
+        // The version of the create's answer first; a stale one reads the user again, and an
+        // earlier attempt may have set the manager already.
+        let known = row.version.map(|version| User {
+            version,
+            ..User::default()
+        });
+        let read = || async {
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            client.get_user(user_id).await.map(|r| r.value)
         };
-        let mut version = row.version.unwrap_or(1);
-        for _ in 0..3 {
+        let write = |current: User| async move {
+            if current.manager.as_ref().map(|m| m.id.as_str()) == Some(manager_id.as_str()) {
+                return Ok(current.version);
+            }
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let patch = UserPatch {
-                version,
+                version: current.version,
                 manager: Some(manager_id.clone()),
                 ..UserPatch::default()
             };
-            let result = client.patch_user(&user_id, &patch).await;
-            let attempt = attempt_record(index, "manager", &result);
-            let _ = self.record(vec![attempt]).await;
-            match result {
-                Ok(reply) => {
-                    self.manager_done(index, StepStatus::Done, Some(reply.value.version), None)
-                        .await;
-                    return;
-                }
-                Err(e) if e.status() == Some(409) => {
-                    // A stale version: read the user again (an earlier attempt may have set
-                    // the manager already).
-                    match client.get_user(&user_id).await {
-                        Ok(current) => {
-                            let current = current.value;
-                            if current.manager.as_ref().map(|m| m.id.as_str())
-                                == Some(manager_id.as_str())
-                            {
-                                self.manager_done(
-                                    index,
-                                    StepStatus::Done,
-                                    Some(current.version),
-                                    None,
-                                )
-                                .await;
-                                return;
-                            }
-                            version = current.version;
-                        }
-                        Err(e) => {
-                            self.manager_failed(index, &e).await;
-                            return;
-                        }
-                    }
-                }
-                Err(e) if e.is_auth_or_permission() || matches!(e, GenesysError::GaveUp { .. }) => {
-                    // Leave the step pending: a resume will do it.
-                    if e.is_auth_or_permission() {
-                        self.stop_run(StopReason::Access, e.to_string());
-                    }
-                    return;
-                }
-                Err(e) => {
-                    self.manager_failed(index, &e).await;
-                    return;
+            let result = client.patch_user(user_id, &patch).await;
+            let _ = self
+                .record(vec![attempt_record(index, "manager", &result)])
+                .await;
+            result.map(|r| r.value.version)
+        };
+        match steps::with_current_version(known, read, write).await {
+            Ok(version) => {
+                self.manager_done(index, StepStatus::Done, Some(version), None)
+                    .await
+            }
+            Err(e) if e.is_auth_or_permission() || matches!(e, GenesysError::GaveUp { .. }) => {
+                // Leave the step pending: a resume will do it.
+                if e.is_auth_or_permission() {
+                    self.stop_run(StopReason::Access, e.to_string());
                 }
             }
+            Err(e) => self.manager_failed(index, &e).await,
         }
-        let note = Some("Manager not set: the user kept changing.".to_owned());
-        self.manager_done(index, StepStatus::Failed, None, note)
-            .await;
     }
 
     async fn manager_failed(&self, index: usize, error: &GenesysError) {
@@ -1095,6 +1118,11 @@ impl Engine {
 }
 
 const LOST_ANSWER: &str = "Created by this run (its answer was lost; confirmed by a lookup).";
+
+/// Why a row with a password in the file cannot go on after a resume.
+const PASSWORD_GONE: &str = "The file's password for this user is no longer available (the \
+                             file changed or was moved). Resume with the original file, or \
+                             import the row again.";
 
 fn attempt_record<T>(
     index: usize,

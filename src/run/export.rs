@@ -19,14 +19,19 @@ pub const RESULT_COLUMNS: [&str; 5] = [
     "Correlation ID",
 ];
 
-/// The columns for the post-creation steps, after the result columns, when a run has steps.
-pub const STEP_COLUMNS: [(StepKind, &str); 5] = [
-    (StepKind::Roles, "Roles result"),
-    (StepKind::Skills, "Skills result"),
-    (StepKind::Queue, "Queues result"),
-    (StepKind::Location, "Location result"),
-    (StepKind::Extension, "Extension result"),
-];
+/// The kinds of step the run's rows have, in column order: each gets a column after the
+/// result columns (`Roles result`, `Division result`, …), as the window shows them.
+pub fn step_kinds(rows: &[JournalRow]) -> Vec<StepKind> {
+    StepKind::ALL
+        .into_iter()
+        .filter(|kind| rows.iter().any(|r| r.steps.iter().any(|s| s.kind == *kind)))
+        .collect()
+}
+
+/// The results file's column for a kind of step.
+pub fn step_column(kind: StepKind) -> String {
+    format!("{} result", kind.title())
+}
 
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,11 +58,9 @@ pub fn write_results(
     rows: &[JournalRow],
     out: impl Write,
 ) -> csv::Result<ExportSummary> {
-    let with_steps = rows.iter().any(|r| !r.steps.is_empty());
-    let mut columns = RESULT_COLUMNS.to_vec();
-    if with_steps {
-        columns.extend(STEP_COLUMNS.iter().map(|(_, name)| *name));
-    }
+    let kinds = step_kinds(rows);
+    let mut columns: Vec<String> = RESULT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    columns.extend(kinds.iter().map(|kind| step_column(*kind)));
     let mut writer = start(run, &columns, out)?;
     let width = run.headers.len();
     for row in rows {
@@ -76,10 +79,8 @@ pub fn write_results(
                 .and_then(|e| e.correlation_id.as_deref())
                 .unwrap_or(""),
         ));
-        if with_steps {
-            for (kind, _) in STEP_COLUMNS {
-                record.push(guard(&step_summary(row, kind)));
-            }
+        for kind in &kinds {
+            record.push(guard(&step_summary(row, *kind)));
         }
         writer.write_record(&record)?;
     }
@@ -115,10 +116,10 @@ pub fn write_failed_rows(
 }
 
 /// A CSV writer that has written the file's header (guarded), then `extra` columns.
-fn start<W: Write>(run: &RunRecord, extra: &[&str], out: W) -> csv::Result<csv::Writer<W>> {
+fn start<W: Write>(run: &RunRecord, extra: &[String], out: W) -> csv::Result<csv::Writer<W>> {
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
     let mut header: Vec<String> = run.headers.iter().map(|h| guard(h)).collect();
-    header.extend(extra.iter().map(|c| c.to_string()));
+    header.extend(extra.iter().cloned());
     writer.write_record(&header)?;
     Ok(writer)
 }

@@ -173,10 +173,17 @@ impl StepStatus {
     }
 }
 
-/// A post-creation step: what it adds to the user.
+/// A step after the create (or restore): what it adds to the user.
+///
+/// The order of the variants is the order of the results' columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum StepKind {
+    /// A restored user's move from Home (where Genesys keeps deleted users) to the row's
+    /// division.
+    Division,
+    /// A restored user's name, title, department, work phone and manager, from the row.
+    Profile,
     /// Roles with their divisions (one `bulkadd` per user).
     Roles,
     /// Routing skills with proficiency (up to 50 per call).
@@ -187,24 +194,47 @@ pub enum StepKind {
     Location,
     /// The phone extension (the work phone is kept).
     Extension,
+    /// The file's password, set after the create (`POST /api/v2/users/{id}/password`). The
+    /// password itself is never journaled.
+    Password,
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 5] = [
+    pub const ALL: [StepKind; 8] = [
+        StepKind::Division,
+        StepKind::Profile,
         StepKind::Roles,
         StepKind::Skills,
         StepKind::Queue,
         StepKind::Location,
         StepKind::Extension,
+        StepKind::Password,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            StepKind::Division => "division",
+            StepKind::Profile => "profile",
             StepKind::Roles => "roles",
             StepKind::Skills => "skills",
             StepKind::Queue => "queue",
             StepKind::Location => "location",
             StepKind::Extension => "extension",
+            StepKind::Password => "password",
+        }
+    }
+
+    /// What the admin calls it, as a column title: `Roles`, `Queues`, `Division`.
+    pub fn title(self) -> &'static str {
+        match self {
+            StepKind::Division => "Division",
+            StepKind::Profile => "Profile",
+            StepKind::Roles => "Roles",
+            StepKind::Skills => "Skills",
+            StepKind::Queue => "Queues",
+            StepKind::Location => "Location",
+            StepKind::Extension => "Extension",
+            StepKind::Password => "Password",
         }
     }
 
@@ -300,6 +330,15 @@ pub struct JournalRow {
     pub extras: Option<crate::directory::RowExtras>,
     /// Its post-creation steps.
     pub steps: Vec<StepRecord>,
+}
+
+impl JournalRow {
+    /// Whether something after the create failed: the manager, the invitation or a step.
+    pub fn any_step_failed(&self) -> bool {
+        self.manager_step == StepStatus::Failed
+            || self.invite_step == StepStatus::Failed
+            || self.steps.iter().any(|s| s.status == StepStatus::Failed)
+    }
 }
 
 /// A change to one row. Applied in order, in a group commit.
@@ -435,7 +474,7 @@ CREATE TABLE IF NOT EXISTS steps (
 );
 ";
 
-/// Columns added after the first release, for journals created before them.
+/// Columns and steps added after the first release, for journals created before them.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let has_extras = conn
         .prepare("SELECT 1 FROM pragma_table_info('rows') WHERE name = 'extras'")?
@@ -443,7 +482,88 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     if !has_extras {
         conn.execute_batch("ALTER TABLE rows ADD COLUMN extras TEXT")?;
     }
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version < 1 {
+        add_password_and_restore_steps(conn)?;
+        conn.pragma_update(None, "user_version", 1)?;
+    }
     Ok(())
+}
+
+/// Journal version 1: a password is set by its own step after the create, and a restore is
+/// followed by the move to the row's division and the row's profile (which carries the
+/// manager). Rows of older journals that have not been sent yet get those steps, so a resume
+/// neither creates a user without the file's password nor leaves a restored user in Home.
+fn add_password_and_restore_steps(conn: &Connection) -> rusqlite::Result<()> {
+    let mut select = conn.prepare(
+        "SELECT run_id, idx, action, body, has_password, manager FROM rows
+         WHERE status IN ('pending', 'sending')",
+    )?;
+    let waiting = select
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, usize>(1)?,
+                parse_json::<RowAction>(&row.get::<_, String>(2)?),
+                row.get::<_, Option<String>>(3)?.map(|b| parse_body(&b)),
+                row.get::<_, bool>(4)?,
+                row.get::<_, Option<String>>(5)?
+                    .and_then(|m| serde_json::from_str::<ManagerRef>(&m).ok()),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut insert = conn.prepare(
+        "INSERT OR IGNORE INTO steps (run_id, idx, kind, item, label, status)
+         VALUES (?1, ?2, ?3, '', ?4, 'pending')",
+    )?;
+    for (run, index, action, body, has_password, manager) in waiting {
+        if has_password {
+            insert.execute(params![
+                run,
+                index,
+                StepKind::Password.as_str(),
+                PASSWORD_LABEL
+            ])?;
+        }
+        let Some(body) = body.filter(|_| action == RowAction::Restore) else {
+            continue;
+        };
+        // The division's name is not in older journals: its id stands in.
+        let division = body.division_id.clone().unwrap_or_default();
+        insert.execute(params![run, index, StepKind::Division.as_str(), division])?;
+        insert.execute(params![
+            run,
+            index,
+            StepKind::Profile.as_str(),
+            profile_label(&body, manager.as_ref())
+        ])?;
+        conn.execute(
+            "UPDATE rows SET manager_step = 'none' WHERE run_id = ?1 AND idx = ?2",
+            params![run, index],
+        )?;
+    }
+    Ok(())
+}
+
+/// How the results name a password step (never the password).
+pub(crate) const PASSWORD_LABEL: &str = "from the file";
+
+/// How the results name a restored user's profile step: what it sets, from the row.
+pub(crate) fn profile_label(body: &CreateUser, manager: Option<&ManagerRef>) -> String {
+    let mut parts = vec![body.name.clone()];
+    parts.extend(body.title.clone());
+    parts.extend(body.department.clone());
+    parts.extend(
+        body.addresses
+            .iter()
+            .filter(|a| a.is_work_phone())
+            .filter_map(|a| a.address.clone()),
+    );
+    if let Some(manager) = manager {
+        let (ManagerRef::Existing { email, .. } | ManagerRef::Row { email, .. }) = manager;
+        parts.push(format!("manager {email}"));
+    }
+    parts.join(", ")
 }
 
 /// A connection to the journal.

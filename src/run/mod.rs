@@ -15,6 +15,7 @@ pub use journal::{
     StepKind, StepRecord, StepStatus,
 };
 
+use crate::genesys::CreateUser;
 use crate::import::{Field, ImportReport};
 use crate::plan::{create_body, Plan, PlannedRow, RowAction};
 use crate::secrets::Secret;
@@ -113,7 +114,8 @@ pub fn record_run(
                     None,
                 ),
             };
-            let active = matches!(planned.action, RowAction::Create | RowAction::Restore);
+            let has_password = draft.is_some_and(|d| d.password.is_some());
+            let steps = planned_steps(planned, body.as_ref(), has_password);
             JournalRow {
                 index: planned.index,
                 line: planned.line,
@@ -128,7 +130,7 @@ pub fn record_run(
                     .or_else(|| cell(report, &imported.raw, Field::Name)),
                 action: planned.action,
                 raw: imported.raw.clone(),
-                has_password: draft.is_some_and(|d| d.password.is_some()),
+                has_password,
                 body,
                 manager: planned.manager.clone(),
                 depth: planned.depth,
@@ -137,7 +139,8 @@ pub fn record_run(
                 status,
                 user_id: planned.existing_user_id.clone(),
                 version: None,
-                manager_step: if active && planned.manager.is_some() {
+                // A restore sets the manager with the rest of the row's profile.
+                manager_step: if planned.action == RowAction::Create && planned.manager.is_some() {
                     StepStatus::Pending
                 } else {
                     StepStatus::None
@@ -150,7 +153,7 @@ pub fn record_run(
                 error,
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
-                steps: planned_steps(planned),
+                steps,
                 extras: planned.extras.clone(),
             }
         })
@@ -159,16 +162,14 @@ pub fn record_run(
     Ok(record)
 }
 
-/// The post-creation steps of a planned row, all pending.
-fn planned_steps(planned: &PlannedRow) -> Vec<StepRecord> {
-    let Some(extras) = planned.extras.as_ref().filter(|_| {
-        matches!(
-            planned.action,
-            RowAction::Create | RowAction::Restore | RowAction::Update
-        )
-    }) else {
-        return Vec::new();
-    };
+/// The steps of a planned row after its create (or restore), all pending: a restored user's
+/// division and profile, the file's password, then what the row adds (roles, skills, queues,
+/// location, extension) — the same for a restore as for a create.
+fn planned_steps(
+    planned: &PlannedRow,
+    body: Option<&CreateUser>,
+    has_password: bool,
+) -> Vec<StepRecord> {
     let step = |kind, item: &str, label: String| StepRecord {
         kind,
         item: item.to_owned(),
@@ -177,6 +178,34 @@ fn planned_steps(planned: &PlannedRow) -> Vec<StepRecord> {
         error: None,
     };
     let mut steps = Vec::new();
+    if let (RowAction::Restore, Some(body)) = (planned.action, body) {
+        let division = planned
+            .division_name
+            .clone()
+            .or_else(|| body.division_id.clone())
+            .unwrap_or_default();
+        steps.push(step(StepKind::Division, "", division));
+        steps.push(step(
+            StepKind::Profile,
+            "",
+            journal::profile_label(body, planned.manager.as_ref()),
+        ));
+    }
+    if has_password && matches!(planned.action, RowAction::Create | RowAction::Restore) {
+        steps.push(step(
+            StepKind::Password,
+            "",
+            journal::PASSWORD_LABEL.to_owned(),
+        ));
+    }
+    let Some(extras) = planned.extras.as_ref().filter(|_| {
+        matches!(
+            planned.action,
+            RowAction::Create | RowAction::Restore | RowAction::Update
+        )
+    }) else {
+        return steps;
+    };
     if !extras.roles.is_empty() {
         let roles: Vec<String> = extras
             .roles

@@ -1,21 +1,27 @@
-//! The post-creation steps of a run: roles, routing skills, location and extension for each
-//! user, then queue memberships batched per queue. Each step is journaled per row (and per
-//! queue), so a resumed run picks up at the step; a step's failure is reported on its row and
-//! undoes nothing else.
+//! The steps of a run after each create (or restore): a restored user's division and
+//! profile, the password, roles, routing skills, location and extension for each user, then
+//! queue memberships batched per queue. Each step is journaled per row (and per queue), so a
+//! resumed run picks up at the step; a step's failure is reported on its row and undoes
+//! nothing else.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Engine, RowStatus, RowUpdate, StopReason};
 use crate::directory::Named;
 use crate::genesys::{
-    Contact, GenesysClient, GenesysError, RoleGrant, UserLocation, UserPatch, UserSkill,
+    Contact, GenesysClient, GenesysError, RoleGrant, User, UserLocation, UserPatch, UserSkill,
     MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::run::journal::{JournalRow, StepKind, StepStatus};
 use crate::run::RunEvent;
+
+/// Tries of a write guarded by a version before it gives up (Genesys's Terraform provider,
+/// `util.RetryWhen`: 10).
+const VERSION_ATTEMPTS: u32 = 10;
 
 /// How a step ended.
 enum Outcome {
@@ -23,6 +29,48 @@ enum Outcome {
     Failed(String),
     /// Not done and not failed: the run is stopping (credentials), a resume does it.
     Left,
+}
+
+/// Send a write guarded by the user's `version`, and while Genesys answers that the version is
+/// stale ([`GenesysError::is_version_mismatch`]: someone, or Genesys itself, changed the user
+/// in between), read the user again and send it again, up to [`VERSION_ATTEMPTS`] times — as
+/// Genesys's Terraform provider does with `RetryWhen(IsVersionMismatch)`.
+///
+/// `known` is what to try first (the version of the last answer), else `read` reads it;
+/// `write` sends the write for what was read, or finds there is nothing left to do. A write
+/// without a version of its own (routing skills) reads nothing: `read` is then a no-op.
+pub(super) async fn with_current_version<S, T, R, RF, W, WF>(
+    known: Option<S>,
+    read: R,
+    write: W,
+) -> Result<T, GenesysError>
+where
+    R: Fn() -> RF,
+    RF: Future<Output = Result<S, GenesysError>>,
+    W: Fn(S) -> WF,
+    WF: Future<Output = Result<T, GenesysError>>,
+{
+    let started = Instant::now();
+    let mut snapshot = known;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let current = match snapshot.take() {
+            Some(current) => current,
+            None => read().await?,
+        };
+        match write(current).await {
+            Err(e) if e.is_version_mismatch() && attempts < VERSION_ATTEMPTS => continue,
+            Err(e) if e.is_version_mismatch() => {
+                return Err(GenesysError::GaveUp {
+                    attempts,
+                    elapsed: started.elapsed(),
+                    last: Box::new(e),
+                })
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Whether a row's user exists, so its steps can run.
@@ -57,20 +105,65 @@ pub(super) fn pending_steps(row: &JournalRow) -> bool {
 }
 
 impl Engine {
-    /// Roles, skills, location and extension of one row's user, in that order.
+    /// One row's own steps, in order: a restored user's division and profile, the password,
+    /// roles, skills, then location and extension in one `PATCH`. Queues come later, batched.
     pub(super) async fn apply_steps(&self, client: &GenesysClient, index: usize) {
         let row = self.row(index);
-        let (Some(user_id), Some(extras)) = (row.user_id.clone(), row.extras.clone()) else {
+        let Some(user_id) = row.user_id.clone() else {
             return;
         };
         if !has_user(&row) {
             return;
         }
+        let extras = row.extras.clone().unwrap_or_default();
         let pending = |kind: StepKind| {
             row.steps
                 .iter()
                 .any(|s| s.kind == kind && s.status == StepStatus::Pending)
         };
+        let user_id = user_id.as_str();
+
+        if pending(StepKind::Division) && !self.should_stop() {
+            let division_id = row
+                .body
+                .as_ref()
+                .and_then(|b| b.division_id.clone())
+                .unwrap_or_default();
+            let call = async {
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                let result = client
+                    .move_users_to_division(&division_id, &[user_id.to_owned()])
+                    .await;
+                let _ = self
+                    .record(vec![super::attempt_record(index, "division", &result)])
+                    .await;
+                result.map(|_| ())
+            };
+            self.step(index, StepKind::Division, call).await;
+        }
+
+        if pending(StepKind::Profile) && !self.should_stop() {
+            let call = self.apply_profile(client, index, user_id);
+            self.step(index, StepKind::Profile, call).await;
+        }
+
+        if pending(StepKind::Password) && !self.should_stop() {
+            let call = async {
+                let Some(password) = self.passwords.get(&index) else {
+                    return Err(GenesysError::InvalidInput {
+                        what: "the password".to_owned(),
+                        reason: super::PASSWORD_GONE.to_owned(),
+                    });
+                };
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                let result = client.set_password(user_id, password).await;
+                let _ = self
+                    .record(vec![super::attempt_record(index, "password", &result)])
+                    .await;
+                result.map(|_| ())
+            };
+            self.step(index, StepKind::Password, call).await;
+        }
 
         if pending(StepKind::Roles) && !self.should_stop() {
             let grants: Vec<RoleGrant> = extras
@@ -81,17 +174,31 @@ impl Engine {
                     division_id: g.division.id.clone(),
                 })
                 .collect();
-            let call = async {
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                let result = client.grant_roles(&user_id, &grants).await;
-                let _ = self
-                    .record(vec![super::attempt_record(index, "roles", &result)])
-                    .await;
-                result.map(|_| ())
+            // Genesys's auth service learns of a new user a little after its create: a 404 for
+            // a user this run just made is tried again for a while.
+            let fresh = matches!(row.status, RowStatus::Created | RowStatus::Restored);
+            let mut retries = if fresh {
+                self.settle.grant_retries()
+            } else {
+                0
             };
-            let outcome = self.gated(StepKind::Roles, call).await;
-            self.settle_steps(vec![(index, StepKind::Roles, String::new())], outcome)
-                .await;
+            let call = async {
+                loop {
+                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                    let result = client.grant_roles(user_id, &grants).await;
+                    let _ = self
+                        .record(vec![super::attempt_record(index, "roles", &result)])
+                        .await;
+                    match result {
+                        Err(e) if e.status() == Some(404) && retries > 0 => {
+                            retries -= 1;
+                            tokio::time::sleep(self.settle.interval).await;
+                        }
+                        other => return other.map(|_| ()),
+                    }
+                }
+            };
+            self.step(index, StepKind::Roles, call).await;
         }
 
         if pending(StepKind::Skills) && !self.should_stop() {
@@ -104,24 +211,34 @@ impl Engine {
                             proficiency: s.proficiency,
                         })
                         .collect();
-                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                    let reply = client.add_user_skills(&user_id, &skills).await;
-                    let _ = self
-                        .record(vec![super::attempt_record(index, "skills", &reply)])
-                        .await;
-                    reply?;
+                    let skills = &skills;
+                    // No version goes with skills, but Genesys still answers a stale one when
+                    // the user changed meanwhile: the same call is sent again.
+                    let write = |()| async move {
+                        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                        let reply = client.add_user_skills(user_id, skills).await;
+                        let _ = self
+                            .record(vec![super::attempt_record(index, "skills", &reply)])
+                            .await;
+                        reply.map(|_| ())
+                    };
+                    with_current_version(Some(()), || async { Ok(()) }, write).await?;
                 }
                 Ok(())
             };
-            let outcome = self.gated(StepKind::Skills, call).await;
-            self.settle_steps(vec![(index, StepKind::Skills, String::new())], outcome)
-                .await;
+            self.step(index, StepKind::Skills, call).await;
         }
 
         let location = extras.location.filter(|_| pending(StepKind::Location));
         let extension = extras.extension.filter(|_| pending(StepKind::Extension));
         if (location.is_some() || extension.is_some()) && !self.should_stop() {
-            let call = self.patch_profile(client, index, &user_id, location.as_ref(), extension);
+            let call = self.patch_location_and_extension(
+                client,
+                index,
+                user_id,
+                location.as_ref(),
+                extension,
+            );
             let outcome = self.gated(StepKind::Location, call).await;
             let mut steps = Vec::new();
             if location.is_some() {
@@ -134,9 +251,79 @@ impl Engine {
         }
     }
 
+    /// Make one step of a row (its item empty) and journal how it ended.
+    async fn step(
+        &self,
+        index: usize,
+        kind: StepKind,
+        call: impl Future<Output = Result<(), GenesysError>>,
+    ) {
+        let outcome = self.gated(kind, call).await;
+        self.settle_steps(vec![(index, kind, String::new())], outcome)
+            .await;
+    }
+
+    /// A restored user's name, title, department, work phone and manager, from its row, in one
+    /// `PATCH` (Genesys leaves them as they were when the user was deleted). The user is read
+    /// first: its other contacts are kept, written back with their numbers.
+    async fn apply_profile(
+        &self,
+        client: &GenesysClient,
+        index: usize,
+        user_id: &str,
+    ) -> Result<(), GenesysError> {
+        let row = self.row(index);
+        let Some(body) = row.body.clone() else {
+            return Ok(());
+        };
+        let manager = row.manager.as_ref().map(|m| self.manager_id(m));
+        let manager_id = manager.as_ref().and_then(|m| m.as_ref().ok());
+        let work_phone = body.addresses.iter().find(|a| a.is_work_phone());
+        let body = &body;
+        let read = || async {
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            client.get_user(user_id).await.map(|r| r.value)
+        };
+        let write = |current: User| async move {
+            let addresses = work_phone.map(|phone| {
+                let mut addresses: Vec<Contact> =
+                    current.addresses.iter().map(Contact::writable).collect();
+                match addresses.iter_mut().find(|a| a.is_work_phone()) {
+                    Some(work) => work.address = phone.address.clone(),
+                    None => addresses.push(phone.clone()),
+                }
+                addresses
+            });
+            let patch = UserPatch {
+                version: current.version,
+                name: Some(body.name.clone()),
+                title: body.title.clone(),
+                department: body.department.clone(),
+                manager: manager_id.cloned(),
+                addresses,
+                ..UserPatch::default()
+            };
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let result = client.patch_user(user_id, &patch).await;
+            let _ = self
+                .record(vec![super::attempt_record(index, "profile", &result)])
+                .await;
+            result.map(|reply| reply.value.version)
+        };
+        let version = with_current_version(None, read, write).await?;
+        self.update_row(index, |r| r.version = Some(version));
+        match manager {
+            Some(Err(reason)) => Err(GenesysError::InvalidInput {
+                what: "the manager".to_owned(),
+                reason: format!("{reason} The rest of the profile is set."),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// One `PATCH` for the location and the extension, keeping the user's other addresses
-    /// (the work phone among them). A stale version is read again and retried.
-    async fn patch_profile(
+    /// (the work phone among them, with its number).
+    async fn patch_location_and_extension(
         &self,
         client: &GenesysClient,
         index: usize,
@@ -147,26 +334,24 @@ impl Engine {
         let row = self.row(index);
         // A user this run created: its addresses are the create's, its version the last
         // answer's. Anyone else: read first.
-        let mut known = match (&row.body, row.version, row.status) {
-            (Some(body), Some(version), RowStatus::Created) => {
-                Some((version, body.addresses.clone()))
-            }
+        let known = match (&row.body, row.version, row.status) {
+            (Some(body), Some(version), RowStatus::Created) => Some(User {
+                version,
+                addresses: body.addresses.clone(),
+                ..User::default()
+            }),
             _ => None,
         };
-        for _ in 0..3 {
-            let (version, mut addresses) = match known.take() {
-                Some(known) => known,
-                None => {
-                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                    let user = client.get_user(user_id).await?.value;
-                    (user.version, user.addresses)
-                }
-            };
-            if let Some(extension) = &extension {
-                match addresses
-                    .iter_mut()
-                    .find(|a| a.media_type == "PHONE" && a.kind == "WORK")
-                {
+        let extension = extension.as_ref();
+        let read = || async {
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            client.get_user(user_id).await.map(|r| r.value)
+        };
+        let write = |current: User| async move {
+            let addresses = extension.map(|extension| {
+                let mut addresses: Vec<Contact> =
+                    current.addresses.iter().map(Contact::writable).collect();
+                match addresses.iter_mut().find(|a| a.is_work_phone()) {
                     Some(work) => work.extension = Some(extension.clone()),
                     None => addresses.push(Contact {
                         extension: Some(extension.clone()),
@@ -175,32 +360,24 @@ impl Engine {
                         ..Contact::default()
                     }),
                 }
-            }
+                addresses
+            });
             let patch = UserPatch {
-                version,
+                version: current.version,
                 locations: location.map(|l| vec![UserLocation::new(&l.id)]),
-                addresses: extension.is_some().then_some(addresses),
+                addresses,
                 ..UserPatch::default()
             };
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let result = client.patch_user(user_id, &patch).await;
             let _ = self
-                .record(vec![super::attempt_record(index, "profile", &result)])
+                .record(vec![super::attempt_record(index, "location", &result)])
                 .await;
-            match result {
-                Ok(reply) => {
-                    let version = reply.value.version;
-                    self.update_row(index, |r| r.version = Some(version));
-                    return Ok(());
-                }
-                Err(e) if is_stale_version(&e) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(GenesysError::InvalidInput {
-            what: "update user".to_owned(),
-            reason: "the user kept changing while Rollcall updated it".to_owned(),
-        })
+            result.map(|reply| reply.value.version)
+        };
+        let version = with_current_version(known, read, write).await?;
+        self.update_row(index, |r| r.version = Some(version));
+        Ok(())
     }
 
     /// Queue memberships of every row, batched per queue (up to 100 users per call), on every
@@ -394,13 +571,5 @@ impl Engine {
                 step.error = error.clone();
             }
         }
-    }
-}
-
-fn is_stale_version(error: &GenesysError) -> bool {
-    match error.status() {
-        Some(409) => true,
-        Some(400) => error.to_string().contains("version"),
-        _ => false,
     }
 }

@@ -4,19 +4,23 @@
 
 #![allow(dead_code)]
 
+pub mod loopback;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rollcall_core::genesys::{
-    ClientConfig, Credentials, Endpoint, GenesysClient, RetryNotice, RetryPolicy,
+    ClientConfig, Credentials, Endpoint, GenesysClient, RetryNotice, RetryPolicy, UserPatch,
+    UserState,
 };
 use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
-use rollcall_core::plan::Plan;
+use rollcall_core::plan::{plan, Plan, PlanOptions};
+use rollcall_core::run::journal::RowUpdate;
 use rollcall_core::run::{
-    drive, passwords, record_run, Journal, RunContext, RunControl, RunError, RunEvent, RunOrigin,
-    RunSummary, SettlePolicy,
+    drive, passwords, record_run, Journal, JournalRow, RunContext, RunControl, RunError, RunEvent,
+    RunOrigin, RunSummary, SettlePolicy,
 };
 use rollcall_core::sandbox::{
     Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
@@ -82,7 +86,12 @@ pub fn client_with(
     secret: &str,
     config: ClientConfig,
 ) -> GenesysClient {
-    let endpoint = Endpoint::custom(sandbox.url()).expect("sandbox url");
+    client_at(sandbox.url(), id, secret, config)
+}
+
+/// A client of the server at `url` (a sandbox, a [`loopback::Loopback`]).
+pub fn client_at(url: &str, id: &str, secret: &str, config: ClientConfig) -> GenesysClient {
+    let endpoint = Endpoint::custom(url).expect("a loopback url");
     GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
 }
 
@@ -121,6 +130,7 @@ pub fn fast_settle() -> SettlePolicy {
         window: Duration::from_millis(600),
         interval: Duration::from_millis(100),
         max_resends: 3,
+        auth_lag: Duration::from_millis(600),
     }
 }
 
@@ -324,4 +334,56 @@ impl Wire {
     pub async fn patch(&self, path: &str, body: serde_json::Value) -> Answer {
         self.send(reqwest::Method::PATCH, path, Some(body)).await
     }
+}
+
+/// The plan of `report` against the sandbox, with the demo client.
+pub async fn plan_with(sandbox: &Sandbox, report: &ImportReport, options: &PlanOptions) -> Plan {
+    plan(&demo_client(sandbox), report, options)
+        .await
+        .expect("the plan is made")
+}
+
+/// The rows of a run, as its journal has them now.
+pub fn journal_rows(scratch: &Scratch, run_id: &str) -> Vec<JournalRow> {
+    Journal::open(&scratch.journal_path())
+        .unwrap()
+        .rows(run_id)
+        .unwrap()
+}
+
+/// What a crash right after a restore leaves behind, written as the engine would have: the
+/// user of row `index` restored in Genesys (so, in Home, nothing else changed) and the journal
+/// saying so, with every step after the restore still to do.
+pub async fn restored_then_crashed(
+    sandbox: &Sandbox,
+    scratch: &Scratch,
+    run_id: &str,
+    index: usize,
+) {
+    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
+    let row = journal.rows(run_id).unwrap().remove(index);
+    let user_id = row
+        .existing_user_id
+        .expect("a restore row has its user's id");
+    let client = demo_client(sandbox);
+    let deleted = client.get_deleted_user(&user_id).await.unwrap().value;
+    let patch = UserPatch {
+        version: deleted.version,
+        state: Some(UserState::Active),
+        ..UserPatch::default()
+    };
+    let restored = client.patch_user(&user_id, &patch).await.unwrap().value;
+    journal
+        .apply(
+            run_id,
+            &[
+                RowUpdate::Intent { index },
+                RowUpdate::Restored {
+                    index,
+                    user_id,
+                    version: restored.version,
+                },
+            ],
+        )
+        .unwrap();
 }

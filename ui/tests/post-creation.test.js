@@ -53,6 +53,18 @@ test('the results show a column only for the kinds the run has, in the export or
   assert.deepEqual(kindsOf([[], undefined]), [], 'a run without steps gets no step columns');
 });
 
+test('a restore\'s division and profile lead the columns, the password ends them, a new kind follows', () => {
+  const kinds = kindsOf([
+    [step('password', 'from the file', 'failed'), step('roles', 'Agent (Sales)', 'done')],
+    [step('division', 'Sales', 'done'), step('profile', 'Riley Morgan, Lead', 'done')],
+    [step('certifications', 'CCNA', 'pending')],
+  ]);
+  assert.deepEqual(
+    kinds.map((k) => k.label),
+    ['Division', 'Profile', 'Roles', 'Password', 'Certifications'],
+  );
+});
+
 test('the plan says who gets what after creation and the calls it saves', () => {
   const text = describeStepTotals({
     roles: 3, skills: 2, queues: 4, location: 1, extension: 1,

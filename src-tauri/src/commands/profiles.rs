@@ -1,5 +1,6 @@
 //! Connect: profiles, their secrets in the OS keychain, and "Test connection".
 
+use rollcall_core::connection::{self, ConnectionReport};
 use rollcall_core::genesys::{ClientConfig, GenesysClient, REGIONS};
 use rollcall_core::profiles::{Profile, Profiles, Target};
 use rollcall_core::secrets::{KeyringStore, Secret};
@@ -63,16 +64,6 @@ pub struct ProfileInput {
     client_secret: String,
 }
 
-/// What "Test connection" found.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionReport {
-    /// Where it connected.
-    endpoint: String,
-    /// The org's divisions, the home division first.
-    divisions: Vec<String>,
-}
-
 #[tauri::command]
 pub fn regions() -> Vec<RegionOption> {
     REGIONS
@@ -121,8 +112,8 @@ pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Result<
     Ok(())
 }
 
-/// Get a token and read the divisions, with the form's values (a new profile) or a saved
-/// profile's (its secret from the keychain).
+/// Log in, read the divisions and try a one-item read of each list a run reads, with the
+/// form's values (a new profile) or a saved profile's (its secret from the keychain).
 #[tauri::command]
 pub async fn test_connection(
     state: State<'_, AppState>,
@@ -141,13 +132,7 @@ pub async fn test_connection(
         rollcall_core::secrets::SecretStore::set(&store, &profile.keychain_account(), &secret)?;
         profile.client(&store, Some(state.sandbox.url()), ClientConfig::default())?
     };
-    client.authenticate().await?;
-    let mut divisions = client.list_divisions().await?.value;
-    divisions.sort_by_key(|d| !d.home_division);
-    Ok(ConnectionReport {
-        endpoint: client.endpoint().describe(),
-        divisions: divisions.into_iter().map(|d| d.name).collect(),
-    })
+    Ok(connection::test_connection(&client).await?)
 }
 
 /// A client for a saved profile, its secret read from the keychain off the main thread.

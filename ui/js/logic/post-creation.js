@@ -1,5 +1,6 @@
-// The post-creation steps of a run (roles, skills, queue memberships, location, extension) in
-// the words the window shows: the plan's summary, the run's progress and the results' columns.
+// The steps of a run after each create or restore (a restored user's division and profile,
+// roles, skills, queue memberships, location, extension, password) in the words the window
+// shows: the plan's summary, the run's progress and the results' columns.
 // The results wording is the same as the exported results file's (`step_summary` in
 // src/run/export.rs). Pure: no DOM.
 
@@ -7,11 +8,14 @@ import { formatCount, plural } from './format.js';
 
 /** The step kinds, in the order of the results' columns (the export's order too). */
 export const STEP_KINDS = [
+  { kind: 'division', label: 'Division' },
+  { kind: 'profile', label: 'Profile' },
   { kind: 'roles', label: 'Roles' },
   { kind: 'skills', label: 'Skills' },
   { kind: 'queue', label: 'Queues' },
   { kind: 'location', label: 'Location' },
   { kind: 'extension', label: 'Extension' },
+  { kind: 'password', label: 'Password' },
 ];
 
 /** Statuses in the order the summary lists them, with their word (as export.rs). */
@@ -60,11 +64,18 @@ export function resultStatus(status, steps) {
 /** Whether any step of the row failed. */
 export const hasFailedStep = (steps) => (steps ?? []).some((s) => s.status === 'failed');
 
-/** The step kinds a run's rows have, in column order (none when the run has no steps). */
+/**
+ * The step kinds a run's rows have, in column order (none when the run has no steps). A kind
+ * this window does not know yet still gets its column, after the others, named after itself.
+ */
 export function kindsOf(rowsSteps) {
   const present = new Set();
   for (const steps of rowsSteps) for (const step of steps ?? []) present.add(step.kind);
-  return STEP_KINDS.filter(({ kind }) => present.has(kind));
+  const known = STEP_KINDS.filter(({ kind }) => present.has(kind));
+  const unknown = [...present]
+    .filter((kind) => !STEP_KINDS.some((k) => k.kind === kind))
+    .map((kind) => ({ kind, label: kind[0].toUpperCase() + kind.slice(1) }));
+  return [...known, ...unknown];
 }
 
 /**

@@ -6,6 +6,7 @@ import { store, messageOf } from '../store.js';
 import {
   profileFromForm, fieldForError, SANDBOX_CHOICE, CUSTOM_CHOICE,
 } from '../logic/profile-form.js';
+import { describeConnection } from '../logic/connection.js';
 
 const FIELDS = ['name', 'where', 'apiUrl', 'clientId', 'clientSecret', 'form'];
 
@@ -99,6 +100,17 @@ function say(slot, text, kind) {
   slot.textContent = text;
 }
 
+/** A connection report in `slot`: one line each, a missing permission in the error tone. */
+function showReport(slot, report, className) {
+  const { lines } = describeConnection(report);
+  slot.hidden = false;
+  slot.className = className;
+  replace(slot, lines.map(({ text, tone }, i) => [
+    i ? h('br') : null,
+    h('span', { class: `connection-${tone}` }, text),
+  ]));
+}
+
 async function testSaved(profile, slot) {
   say(slot, 'Connecting…', 'info');
   try {
@@ -107,7 +119,7 @@ async function testSaved(profile, slot) {
     });
     store.connectedTo = profile.name;
     if (profile.name === store.profile) store.divisions = report.divisions;
-    say(slot, `Connected to ${report.endpoint}: ${report.divisions.length} divisions (${report.divisions.join(', ')}).`, 'ok');
+    showReport(slot, report, 'profile-result');
     renderTopbar();
   } catch (error) {
     say(slot, messageOf(error), 'error');
@@ -184,8 +196,7 @@ async function testFromForm() {
   status.textContent = 'Connecting…';
   try {
     const report = await api.testConnection(profile);
-    status.className = 'status-line ok';
-    status.textContent = `Connected to ${report.endpoint}: ${report.divisions.length} divisions (${report.divisions.join(', ')}).`;
+    showReport(status, report, 'status-line');
   } catch (error) {
     status.textContent = '';
     backendError(error);

@@ -11,7 +11,7 @@ import {
   formatCount, formatDuration, formatRate, formatWhen, plural, statusLabel,
 } from '../logic/format.js';
 import {
-  STEP_KINDS, hasFailedStep, kindsOf, resultStatus, stepProgress, stepSummary, stepTone,
+  hasFailedStep, kindsOf, resultStatus, stepProgress, stepSummary, stepTone,
 } from '../logic/post-creation.js';
 
 const LOG_LIMIT = 300;
@@ -49,12 +49,15 @@ export function initRun() {
 
 /**
  * The grids' columns: `cell(run, index, row)` gives `{ text, tone?, title? }`. When the run has
- * steps, a column for each kind it has (Roles, Skills, Queues, Location, Extension) comes right
- * after the e-mail, so what was added to each user is in view; the message follows.
+ * steps, a column for each kind it has (Division, Profile, Roles, Skills, Queues, Location,
+ * Extension, Password) comes right after the e-mail, so what was done to each user is in view;
+ * the message follows.
  */
 function columnsFor(kinds) {
   const live = (run, index) => run.errors.get(index);
-  const WIDTHS = { roles: 210, skills: 180, queue: 190, location: 150, extension: 110 };
+  const WIDTHS = {
+    division: 140, profile: 240, roles: 210, skills: 180, queue: 190, location: 150, extension: 110, password: 200,
+  };
   return [
     { label: 'Line', width: 64, cell: (run, index, row) => ({ text: String(row.line), tone: 'muted' }) },
     {
@@ -69,7 +72,7 @@ function columnsFor(kinds) {
     { label: 'E-mail', width: kinds.length ? 230 : 250, cell: (run, index, row) => ({ text: row.email ?? '' }) },
     ...kinds.map(({ kind, label }) => ({
       label,
-      width: WIDTHS[kind],
+      width: WIDTHS[kind] ?? 180,
       cell: (run, index) => {
         const steps = stepsOf(run, index);
         const text = stepSummary(steps, kind);
@@ -338,7 +341,7 @@ function showResults(run) {
     ? `Took ${formatDuration(p.elapsedSeconds)}, ${formatRate((p.done / Math.max(1, p.elapsedSeconds)) * 60)} on average, ${plural(p.requests, 'request')} and ${plural(p.retries, 'retry', 'retries')}.`
     : `${plural(run.rows.length, 'row')}.`;
   if (allSteps.length) {
-    $('#results-facts').textContent += ` Roles, skills, queues, location and extension: ${formatCount(stepsDone)} of ${plural(allSteps.length, 'step')} done, ${formatCount(stepsFailed)} failed.`;
+    $('#results-facts').textContent += ` Steps after the creates: ${formatCount(stepsDone)} of ${plural(allSteps.length, 'step')} done, ${formatCount(stepsFailed)} failed.`;
   }
   $('#export-failed').disabled = attention === 0;
   applyResultsFilter();
@@ -370,7 +373,7 @@ function showResultDetail(position) {
   const message = rowMessage(run, index, row);
   const code = live?.code ?? row.error?.code;
   const steps = stepsOf(run, index);
-  const stepItems = STEP_KINDS
+  const stepItems = kindsOf([steps])
     .map(({ kind, label }) => ({ label, text: stepSummary(steps, kind), tone: stepTone(steps, kind) }))
     .filter((item) => item.text)
     .map((item) => h('li', { class: item.tone === 'error' ? 'error' : '' }, `${item.label}: ${item.text}`));
