@@ -206,13 +206,8 @@ impl<'a> Profiles<'a> {
             path: self.path.clone(),
             reason: e.to_string(),
         };
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
-        }
-        let temporary = self.path.with_extension("json.tmp");
         let bytes = serde_json::to_vec_pretty(file).expect("profiles serialise");
-        std::fs::write(&temporary, bytes).map_err(fail)?;
-        std::fs::rename(&temporary, &self.path).map_err(fail)
+        crate::paths::write_private(&self.path, &bytes).map_err(fail)
     }
 }
 

@@ -76,7 +76,12 @@ pub fn client_for(sandbox: &Sandbox, id: &str, secret: &str) -> GenesysClient {
 }
 
 /// A client of the sandbox with this OAuth client and configuration.
-pub fn client_with(sandbox: &Sandbox, id: &str, secret: &str, config: ClientConfig) -> GenesysClient {
+pub fn client_with(
+    sandbox: &Sandbox,
+    id: &str,
+    secret: &str,
+    config: ClientConfig,
+) -> GenesysClient {
     let endpoint = Endpoint::custom(sandbox.url()).expect("sandbox url");
     GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
 }
