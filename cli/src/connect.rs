@@ -5,9 +5,9 @@
 
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, Region};
 use rollcall_core::paths::AppDirs;
-use rollcall_core::profiles::{Profiles, Target};
+use rollcall_core::profiles::{ProfileError, Profiles, Target};
 use rollcall_core::sandbox::{Sandbox, SandboxConfig};
-use rollcall_core::secrets::KeyringStore;
+use rollcall_core::secrets::{KeychainError, KeyringStore};
 
 use crate::exit;
 
@@ -83,11 +83,10 @@ impl ConnectArgs {
         })
         .map_err(|e| ConnectError {
             code: match e {
-                rollcall_core::profiles::ProfileError::NoSecret(_)
-                | rollcall_core::profiles::ProfileError::Keychain(_) => exit::AUTH,
+                ProfileError::NoSecret(_) | ProfileError::Keychain(_) => exit::AUTH,
                 _ => exit::USAGE,
             },
-            message: e.to_string(),
+            message: profile_error_message(&e),
         })?;
         Ok(Connection {
             client,
@@ -138,5 +137,19 @@ impl ConnectArgs {
             profile: None,
             _sandbox: None,
         })
+    }
+}
+
+/// A profile error as the CLI says it. Without a keychain a script can still pass the secret
+/// for one session in the environment; the desktop app never suggests that, since a desktop
+/// user has no session environment to set.
+pub fn profile_error_message(error: &ProfileError) -> String {
+    match error {
+        ProfileError::Keychain(KeychainError::Unavailable(_)) => format!(
+            "{error} For one session you can instead set GENESYS_CLIENT_ID and \
+             GENESYS_CLIENT_SECRET (with GENESYS_REGION or GENESYS_API_URL) and leave out \
+             --profile."
+        ),
+        _ => error.to_string(),
     }
 }

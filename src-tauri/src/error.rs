@@ -142,6 +142,10 @@ mod tests {
         let message = value["message"].as_str().unwrap();
         assert!(message.contains("nothing was saved"), "{message}");
         assert!(message.contains("no Secret Service"), "{message}");
+        assert!(
+            !message.contains("GENESYS_") && !message.contains("environment"),
+            "a desktop user is never told to put the secret in the environment: {message}"
+        );
         assert_eq!(value.as_object().unwrap().len(), 2, "only kind and message");
     }
 
