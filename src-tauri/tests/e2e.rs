@@ -7,7 +7,8 @@
 //! ```
 //!
 //! They are ignored by a plain `cargo test`, which has no display. WebDriver cannot drop a file
-//! on the window or click through a native dialog, so the tests use the app's test hook: under
+//! on the window or click through a native dialog, so the tests use the app's test hook, built
+//! only with the `e2e-hooks` feature (which `scripts/app-e2e` turns on): under
 //! WebDriver automation `ROLLCALL_TEST_OPEN_FILE` is what the Open dialog returns and
 //! `ROLLCALL_TEST_SAVE_DIR` is where the Save dialog saves; a drop is sent through the same
 //! command the drop event calls (`window.rollcall.openPath`).
@@ -53,6 +54,12 @@ impl App {
             std::env::var_os("DISPLAY").is_some(),
             "these tests need a display and a session bus: run scripts/app-e2e"
         );
+        if !cfg!(feature = "e2e-hooks") {
+            panic!(
+                "these tests need the app's dialog test hook: run scripts/app-e2e, which builds \
+                 with --features e2e-hooks"
+            );
+        }
         let scratch = std::env::temp_dir().join(format!(
             "rollcall-e2e-{name}-{}-{}",
             std::process::id(),
