@@ -5,7 +5,7 @@
 
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, Region};
 use rollcall_core::paths::AppDirs;
-use rollcall_core::profiles::{ProfileError, Profiles, Target};
+use rollcall_core::profiles::{ProfileError, Profiles, SandboxAccess, Target};
 use rollcall_core::sandbox::{Sandbox, SandboxConfig};
 use rollcall_core::secrets::{KeychainError, KeyringStore};
 
@@ -65,21 +65,20 @@ impl ConnectArgs {
         let profile = profiles
             .get(name)
             .map_err(|e| ConnectError::usage(e.to_string()))?;
-        let sandbox = if profile.target == Target::Sandbox {
+        let (sandbox, access) = if profile.target == Target::Sandbox {
             let config = SandboxConfig {
                 state_file: Some(dirs.sandbox_org()),
                 ..SandboxConfig::default()
             };
-            let sandbox = Sandbox::start(config)
+            let (sandbox, access) = SandboxAccess::start(config)
                 .await
                 .map_err(|e| ConnectError::usage(format!("cannot start the sandbox org: {e}")))?;
-            Some(sandbox)
+            (Some(sandbox), Some(access))
         } else {
-            None
+            (None, None)
         };
-        let url = sandbox.as_ref().map(|s| s.url().to_owned());
         let client = tokio::task::block_in_place(|| {
-            profile.client(&store, url.as_deref(), ClientConfig::default())
+            profile.client(&store, access.as_ref(), ClientConfig::default())
         })
         .map_err(|e| ConnectError {
             code: match e {
