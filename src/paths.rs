@@ -86,10 +86,10 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
             std::fs::set_permissions(dir, Permissions::from_mode(0o700))?;
         }
-        Ok(())
     }
     #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)
+    std::fs::create_dir_all(dir)?;
+    Ok(())
 }
 
 /// Options that create a file only this user can read and write (0600 on Unix).
