@@ -193,6 +193,20 @@ impl App {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Put `text` in the field `css` by script, as typing would. WebKitWebDriver will not always
+    /// focus a field that was hidden when the page loaded (the custom URL), though the page reads
+    /// it the same way.
+    async fn fill(&self, css: &str, text: &str) {
+        self.run(
+            "const [css, text] = arguments;
+             const field = document.querySelector(css);
+             field.value = text;
+             field.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![json!(css), json!(text)],
+        )
+        .await;
+    }
+
     async fn select(&self, css: &str, value: &str) {
         self.client()
             .find(Locator::Css(css))
@@ -646,7 +660,7 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
     // A secret typed in the form goes nowhere but a region or a saved profile's address.
     app.type_into("#pf-name", "Practice sandbox").await;
     app.select("#pf-where", "__custom__").await;
-    app.type_into("#pf-url", practice.url()).await;
+    app.fill("#pf-url", practice.url()).await;
     app.type_into("#pf-client-id", DEMO_CLIENT_ID).await;
     app.type_into("#pf-secret", DEMO_CLIENT_SECRET).await;
     app.click("#pf-test").await;
@@ -704,7 +718,7 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
     // A wrong secret is said plainly, next to the form (the address is a saved profile's).
     app.type_into("#pf-name", "Wrong secret").await;
     app.select("#pf-where", "__custom__").await;
-    app.type_into("#pf-url", practice.url()).await;
+    app.fill("#pf-url", practice.url()).await;
     app.type_into("#pf-client-id", DEMO_CLIENT_ID).await;
     app.type_into("#pf-secret", "not-the-secret").await;
     app.click("#pf-test").await;

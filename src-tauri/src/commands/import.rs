@@ -159,6 +159,7 @@ pub async fn map_column(
     remap(&state, &header, field, options.unwrap_or_default()).await
 }
 
+/// Remember `header`'s field and read the open file again with it: a new reading.
 pub(crate) async fn remap(
     state: &AppState,
     header: &str,
