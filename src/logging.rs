@@ -1,27 +1,28 @@
 //! The log file: one a day in the app's log folder, the last 14 kept, shared by the app and the
 //! CLI. It records what Genesys support asks for — each failure's correlation id — and never a
 //! secret: secrets are a type that prints as `***`, and tokens are never logged.
+//!
+//! The files are `PROGRAM.YYYY-MM-DD.log` (the UTC date), created readable by this user only
+//! (0600 on Unix) in a private folder: they name the org and the people a run created.
 
-use std::path::Path;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
+
+use crate::paths::{create_private_dir, private_file_options};
 
 /// How many daily files are kept.
 pub const KEEP_FILES: usize = 14;
 
 /// Send this process's log to a daily file in `log_dir` named after `program`. Keep the guard
 /// alive for as long as the process logs (dropping it flushes the file).
-pub fn init(log_dir: &Path, program: &str) -> std::io::Result<WorkerGuard> {
-    std::fs::create_dir_all(log_dir)?;
-    let appender = RollingFileAppender::builder()
-        .rotation(Rotation::DAILY)
-        .filename_prefix(program)
-        .filename_suffix("log")
-        .max_log_files(KEEP_FILES)
-        .build(log_dir)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+pub fn init(log_dir: &Path, program: &str) -> io::Result<WorkerGuard> {
+    let mut file = DailyFile::new(log_dir, program)?;
+    file.open_for(&utc_date(SystemTime::now()))?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let subscriber = tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
@@ -31,4 +32,141 @@ pub fn init(log_dir: &Path, program: &str) -> std::io::Result<WorkerGuard> {
     // A second call in the same process keeps the first subscriber.
     let _ = tracing::subscriber::set_global_default(subscriber);
     Ok(guard)
+}
+
+/// The day's log file, opened again under the next day's name after midnight (UTC). Written
+/// from the logging thread only.
+struct DailyFile {
+    dir: PathBuf,
+    program: String,
+    /// The date of the open file, and the file.
+    current: Option<(String, File)>,
+}
+
+impl DailyFile {
+    fn new(dir: &Path, program: &str) -> io::Result<DailyFile> {
+        create_private_dir(dir)?;
+        Ok(DailyFile {
+            dir: dir.to_owned(),
+            program: program.to_owned(),
+            current: None,
+        })
+    }
+
+    /// The file of `date`, opened (and the oldest files beyond [`KEEP_FILES`] removed) when the
+    /// date changes.
+    fn open_for(&mut self, date: &str) -> io::Result<&mut File> {
+        if self.current.as_ref().is_none_or(|(open, _)| open != date) {
+            let path = self.dir.join(format!("{}.{date}.log", self.program));
+            let file = private_file_options()
+                .create(true)
+                .append(true)
+                .open(path)?;
+            self.current = Some((date.to_owned(), file));
+            self.remove_old_files();
+        }
+        Ok(&mut self.current.as_mut().expect("just opened").1)
+    }
+
+    /// Keep the newest [`KEEP_FILES`] of this program's files (their dated names sort by age).
+    fn remove_old_files(&self) {
+        let prefix = format!("{}.", self.program);
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut dated: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".log"))
+            })
+            .collect();
+        dated.sort();
+        let excess = dated.len().saturating_sub(KEEP_FILES);
+        for old in &dated[..excess] {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+}
+
+impl Write for DailyFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.open_for(&utc_date(SystemTime::now()))?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.current {
+            Some((_, file)) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` of `time` in UTC (the proleptic Gregorian calendar, from the days since the
+/// Unix epoch: Howard Hinnant's `civil_from_days`).
+fn utc_date(time: SystemTime) -> String {
+    let seconds = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn dates_are_utc_calendar_days() {
+        let at = |seconds: u64| utc_date(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds));
+        assert_eq!(at(0), "1970-01-01");
+        assert_eq!(at(951_782_400), "2000-02-29");
+        assert_eq!(at(1_798_761_599), "2026-12-31");
+        assert_eq!(at(1_798_761_600), "2027-01-01");
+    }
+
+    #[test]
+    fn a_new_day_opens_a_new_file_and_only_the_newest_fourteen_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        let mut file = DailyFile::new(&logs, "rollcall").unwrap();
+        for day in 1..=20 {
+            let date = format!("2026-11-{day:02}");
+            writeln!(file.open_for(&date).unwrap(), "day {day}").unwrap();
+        }
+        std::fs::write(
+            logs.join("rollcall-desktop.2026-01-01.log"),
+            "another program",
+        )
+        .unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&logs)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), KEEP_FILES + 1, "{names:?}");
+        assert_eq!(names[0], "rollcall-desktop.2026-01-01.log");
+        assert_eq!(names[1], "rollcall.2026-11-07.log");
+        assert_eq!(
+            std::fs::read_to_string(logs.join("rollcall.2026-11-20.log")).unwrap(),
+            "day 20\n"
+        );
+    }
 }

@@ -3,8 +3,16 @@
 //! The folders match what Tauri's path resolver gives the app for the same identifier
 //! (`app_config_dir`, `app_data_dir`, `app_log_dir`), so the CLI and the app read the same
 //! profiles and the same run journal.
+//!
+//! What Rollcall keeps in them (profiles, column choices, the journal with every user's e-mail,
+//! the logs, the sandbox org) is nobody else's business: on Unix the folders are made 0700 and
+//! the files 0600, whatever the umask. Files are replaced atomically through a temporary file
+//! with a unique name beside them, so the app and the CLI writing the same file at once never
+//! trip over each other's temporary file or leave a half-written one.
 
-use std::path::PathBuf;
+use std::fs::{File, OpenOptions, Permissions};
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// The bundle identifier of the desktop app (also `identifier` in `tauri.conf.json`).
 pub const BUNDLE_IDENTIFIER: &str = "app.rollcall.desktop";
@@ -62,6 +70,112 @@ impl AppDirs {
             logs: root.join("logs"),
         }
     }
+}
+
+/// Create `dir` and its missing parents so that only this user can open it (0700 on Unix, where
+/// an existing `dir` with a looser mode is tightened; parents that exist are left alone). Other
+/// OSes keep the permissions of the user's own profile folder.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, Permissions::from_mode(0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)?;
+    Ok(())
+}
+
+/// Options that create a file only this user can read and write (0600 on Unix).
+pub fn private_file_options() -> OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// Make sure `path` exists and only this user can read it (0600 on Unix, an existing file with a
+/// looser mode is tightened), for files another library creates and fills (the SQLite journal).
+pub fn create_private_file(path: &Path) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        create_private_dir(parent)?;
+    }
+    let file = private_file_options()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(Permissions::from_mode(0o600))?;
+        }
+    }
+    drop(file);
+    Ok(())
+}
+
+/// Replace `path` with `bytes`, readable by this user only (0600 on Unix), in a private folder.
+/// See [`replace_file`] for how the file is replaced.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        create_private_dir(parent)?;
+    }
+    replace_with(path, None, |file| io::Write::write_all(file, bytes))
+}
+
+/// Replace `path` (in a folder the user chose) with what `write` puts in a new file, which gets
+/// the user's usual permissions. The bytes go to a temporary file with a unique name beside
+/// `path` (`.NAME.RANDOM.tmp`), flushed to disk, then renamed over `path`: a reader sees the old
+/// file or the whole new one, and two processes writing the same file at once each finish
+/// (the last rename wins) instead of mixing their bytes.
+pub fn replace_file<T>(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<T>,
+) -> io::Result<T> {
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        // The umask applies, as for any file the user's programs create.
+        Some(Permissions::from_mode(0o666))
+    };
+    #[cfg(not(unix))]
+    let permissions = None;
+    replace_with(path, permissions, write)
+}
+
+/// `permissions: None` is tempfile's own default, 0600 on Unix.
+fn replace_with<T>(
+    path: &Path,
+    permissions: Option<Permissions>,
+    write: impl FnOnce(&mut File) -> io::Result<T>,
+) -> io::Result<T> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    // Dropped on any error below, which removes the temporary file.
+    let mut temporary = builder.tempfile_in(folder)?;
+    let written = write(temporary.as_file_mut())?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(written)
 }
 
 #[cfg(target_os = "macos")]

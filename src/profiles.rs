@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use rand::distr::{Alphanumeric, SampleString};
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, GenesysError, Region};
-use crate::sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use crate::sandbox::{Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID};
 use crate::secrets::{KeychainError, Secret, SecretStore};
 
 /// The name of the profile every install starts with.
@@ -18,7 +19,8 @@ pub const SANDBOX_PROFILE: &str = "Sandbox org";
 pub enum Target {
     /// A Genesys Cloud region, by key.
     Region { key: String },
-    /// Rollcall's built-in sandbox org (its demo credentials are public).
+    /// Rollcall's built-in sandbox org: its address and secret come from the sandbox the app (or
+    /// the CLI) starts, see [`SandboxAccess`].
     Sandbox,
     /// A custom API base URL (a proxy).
     Custom { api_url: String },
@@ -62,25 +64,61 @@ impl Profile {
         }
     }
 
-    /// A client for this profile, its secret read from `secrets` (the sandbox needs none).
+    /// A client for this profile, its secret read from `secrets`; the Sandbox profile's client
+    /// is the one the running sandbox was started with.
     pub fn client(
         &self,
         secrets: &dyn SecretStore,
-        sandbox_url: Option<&str>,
+        sandbox: Option<&SandboxAccess>,
         config: ClientConfig,
     ) -> Result<GenesysClient, ProfileError> {
-        let endpoint = self.endpoint(sandbox_url)?;
-        let secret = match self.target {
-            Target::Sandbox => Secret::new(DEMO_CLIENT_SECRET),
-            _ => secrets
-                .get(&self.keychain_account())?
-                .ok_or_else(|| ProfileError::NoSecret(self.name.clone()))?,
+        let endpoint = self.endpoint(sandbox.map(|s| s.url.as_str()))?;
+        let credentials = match (&self.target, sandbox) {
+            (Target::Sandbox, Some(sandbox)) => {
+                Credentials::new(sandbox.client_id.clone(), sandbox.client_secret.clone())
+            }
+            _ => {
+                let secret = secrets
+                    .get(&self.keychain_account())?
+                    .ok_or_else(|| ProfileError::NoSecret(self.name.clone()))?;
+                Credentials::new(self.client_id.clone(), secret)
+            }
         };
-        Ok(GenesysClient::new(
-            endpoint,
-            Credentials::new(self.client_id.clone(), secret),
-            config,
-        )?)
+        Ok(GenesysClient::new(endpoint, credentials, config)?)
+    }
+}
+
+/// How the built-in Sandbox profile reaches the sandbox org this process started: its address
+/// and the one OAuth client it accepts. The secret is new at every launch and never saved, so
+/// no other program on the computer can log in to the sandbox org with a secret it read from a
+/// file, a profile or the source code.
+#[derive(Debug, Clone)]
+pub struct SandboxAccess {
+    /// The API base URL (`http://127.0.0.1:PORT`).
+    pub url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+impl SandboxAccess {
+    /// Start the sandbox org behind the Sandbox profile: `config` with its clients replaced by
+    /// one with every permission and a random secret made for this launch.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<(Sandbox, SandboxAccess)> {
+        let client = SandboxClient {
+            client_secret: Secret::new(Alphanumeric.sample_string(&mut rand::rng(), 40)),
+            ..SandboxClient::demo()
+        };
+        let sandbox = Sandbox::start(SandboxConfig {
+            clients: vec![client.clone()],
+            ..config
+        })
+        .await?;
+        let access = SandboxAccess {
+            url: sandbox.url().to_owned(),
+            client_id: client.client_id,
+            client_secret: client.client_secret,
+        };
+        Ok((sandbox, access))
     }
 }
 
@@ -206,13 +244,8 @@ impl<'a> Profiles<'a> {
             path: self.path.clone(),
             reason: e.to_string(),
         };
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
-        }
-        let temporary = self.path.with_extension("json.tmp");
         let bytes = serde_json::to_vec_pretty(file).expect("profiles serialise");
-        std::fs::write(&temporary, bytes).map_err(fail)?;
-        std::fs::rename(&temporary, &self.path).map_err(fail)
+        crate::paths::write_private(&self.path, &bytes).map_err(fail)
     }
 }
 
@@ -305,5 +338,50 @@ mod tests {
         assert!(secrets.get("profile:X").unwrap().is_none());
         assert!(!dir.join("profiles.json").exists());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_sandbox_profile_logs_in_with_this_launchs_secret_and_the_public_one_is_refused() {
+        let (sandbox, access) = SandboxAccess::start(SandboxConfig::default())
+            .await
+            .unwrap();
+        let (_next, next_launch) = SandboxAccess::start(SandboxConfig::default())
+            .await
+            .unwrap();
+        assert_ne!(
+            access.client_secret.expose(),
+            next_launch.client_secret.expose(),
+            "every launch makes its own secret"
+        );
+        assert_eq!(access.url, sandbox.url());
+
+        let client = Profile::sandbox()
+            .client(
+                &MemoryStore::default(),
+                Some(&access),
+                ClientConfig::default(),
+            )
+            .unwrap();
+        client
+            .authenticate()
+            .await
+            .expect("the Sandbox profile logs in to the sandbox it started");
+        assert!(
+            client.endpoint().describe().contains(sandbox.url()),
+            "{}",
+            client.endpoint().describe()
+        );
+
+        let public = GenesysClient::new(
+            Endpoint::custom(sandbox.url()).unwrap(),
+            Credentials::new(DEMO_CLIENT_ID, crate::sandbox::DEMO_CLIENT_SECRET),
+            ClientConfig::default(),
+        )
+        .unwrap();
+        let refused = public.authenticate().await.unwrap_err();
+        assert!(
+            refused.to_string().contains("wrong client id/secret"),
+            "the published demo secret does not open the app's sandbox org: {refused}"
+        );
     }
 }

@@ -67,11 +67,12 @@ mod tests {
 /// answered by writing the secret somewhere else.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeychainError {
+    /// Said to the desktop app's user as it is; the CLI adds how a script can pass the secret
+    /// for one session instead.
     #[error(
         "No keychain is available on this computer ({0}). Rollcall keeps client secrets only in \
          the OS keychain, so nothing was saved. On Linux, install and start a Secret Service \
-         (GNOME Keyring or KWallet); or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET for \
-         this session instead."
+         (GNOME Keyring or KWallet), then try again."
     )]
     Unavailable(String),
     #[error("The keychain is locked or refused access ({0}). Unlock it and try again.")]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use rollcall_core::import::{import_path, template_csv, ImportOptions, ImportReport};
-use rollcall_core::paths::AppDirs;
+use rollcall_core::paths::{replace_file, AppDirs};
 use rollcall_core::plan::{plan, DeletedPolicy, Plan, PlanOptions, RowAction};
 use rollcall_core::run::{
     drive, export, passwords, record_run, Journal, RowStatus, RunContext, RunControl, RunEvent,
@@ -790,10 +790,13 @@ fn write_exports(dirs: &AppDirs, run_id: &str, out_dir: &Path) -> Written {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "users".to_owned());
         std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+        // Through a temporary file renamed over the result: the app may export the same run to
+        // the same folder at the same time.
         let results = out_dir.join(format!("{stem}.results-{run_id}.csv"));
-        let file =
-            std::fs::File::create(&results).map_err(|e| format!("{}: {e}", results.display()))?;
-        let summary = export::write_results(&record, &rows, file).map_err(|e| e.to_string())?;
+        let summary = replace_file(&results, |file| {
+            export::write_results(&record, &rows, file).map_err(std::io::Error::other)
+        })
+        .map_err(|e| format!("{}: {e}", results.display()))?;
         written.advice = summary.advice();
         written.results = Some(results);
         if rows.iter().any(|r| {
@@ -801,9 +804,10 @@ fn write_exports(dirs: &AppDirs, run_id: &str, out_dir: &Path) -> Written {
                 || r.steps.iter().any(|s| s.status == StepStatus::Failed)
         }) {
             let failed = out_dir.join(format!("{stem}.failed-{run_id}.csv"));
-            let file =
-                std::fs::File::create(&failed).map_err(|e| format!("{}: {e}", failed.display()))?;
-            export::write_failed_rows(&record, &rows, file).map_err(|e| e.to_string())?;
+            replace_file(&failed, |file| {
+                export::write_failed_rows(&record, &rows, file).map_err(std::io::Error::other)
+            })
+            .map_err(|e| format!("{}: {e}", failed.display()))?;
             written.failed = Some(failed);
         }
         Ok(())

@@ -5,9 +5,9 @@
 
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, Region};
 use rollcall_core::paths::AppDirs;
-use rollcall_core::profiles::{Profiles, Target};
+use rollcall_core::profiles::{ProfileError, Profiles, SandboxAccess, Target};
 use rollcall_core::sandbox::{Sandbox, SandboxConfig};
-use rollcall_core::secrets::KeyringStore;
+use rollcall_core::secrets::{KeychainError, KeyringStore};
 
 use crate::exit;
 
@@ -65,29 +65,27 @@ impl ConnectArgs {
         let profile = profiles
             .get(name)
             .map_err(|e| ConnectError::usage(e.to_string()))?;
-        let sandbox = if profile.target == Target::Sandbox {
+        let (sandbox, access) = if profile.target == Target::Sandbox {
             let config = SandboxConfig {
                 state_file: Some(dirs.sandbox_org()),
                 ..SandboxConfig::default()
             };
-            let sandbox = Sandbox::start(config)
+            let (sandbox, access) = SandboxAccess::start(config)
                 .await
                 .map_err(|e| ConnectError::usage(format!("cannot start the sandbox org: {e}")))?;
-            Some(sandbox)
+            (Some(sandbox), Some(access))
         } else {
-            None
+            (None, None)
         };
-        let url = sandbox.as_ref().map(|s| s.url().to_owned());
         let client = tokio::task::block_in_place(|| {
-            profile.client(&store, url.as_deref(), ClientConfig::default())
+            profile.client(&store, access.as_ref(), ClientConfig::default())
         })
         .map_err(|e| ConnectError {
             code: match e {
-                rollcall_core::profiles::ProfileError::NoSecret(_)
-                | rollcall_core::profiles::ProfileError::Keychain(_) => exit::AUTH,
+                ProfileError::NoSecret(_) | ProfileError::Keychain(_) => exit::AUTH,
                 _ => exit::USAGE,
             },
-            message: e.to_string(),
+            message: profile_error_message(&e),
         })?;
         Ok(Connection {
             client,
@@ -138,5 +136,19 @@ impl ConnectArgs {
             profile: None,
             _sandbox: None,
         })
+    }
+}
+
+/// A profile error as the CLI says it. Without a keychain a script can still pass the secret
+/// for one session in the environment; the desktop app never suggests that, since a desktop
+/// user has no session environment to set.
+pub fn profile_error_message(error: &ProfileError) -> String {
+    match error {
+        ProfileError::Keychain(KeychainError::Unavailable(_)) => format!(
+            "{error} For one session you can instead set GENESYS_CLIENT_ID and \
+             GENESYS_CLIENT_SECRET (with GENESYS_REGION or GENESYS_API_URL) and leave out \
+             --profile."
+        ),
+        _ => error.to_string(),
     }
 }

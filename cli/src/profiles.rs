@@ -209,7 +209,10 @@ async fn test(name: String) -> ExitCode {
 }
 
 fn failure(error: ProfileError) -> ExitCode {
-    eprintln!("rollcall: {error}");
+    eprintln!(
+        "rollcall: {}",
+        crate::connect::profile_error_message(&error)
+    );
     ExitCode::from(match error {
         ProfileError::Keychain(_) => exit::AUTH,
         _ => exit::USAGE,

@@ -489,6 +489,11 @@ async fn without_a_keychain_a_profile_is_refused_and_nothing_is_written() {
     let out = child.wait_with_output().await.unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(text(&out).contains("keychain"), "{}", text(&out));
+    assert!(
+        text(&out).contains("GENESYS_CLIENT_SECRET"),
+        "a script is told it can pass the secret in the environment: {}",
+        text(&out)
+    );
     assert!(!home.0.join("config/profiles.json").exists());
     assert_no_file_contains(&home.0, "keychain-less-secret");
 }

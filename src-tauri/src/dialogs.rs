@@ -3,11 +3,15 @@
 //! A dialog is built on the main thread, where the toolkit lives, and awaited on the command's
 //! task, so the window stays responsive while it is open.
 //!
-//! WebDriver cannot click through a native dialog. When the app runs under WebDriver automation
-//! (`TAURI_WEBVIEW_AUTOMATION`, set by tauri-driver), and only then:
+//! WebDriver cannot click through a native dialog. A build with the `e2e-hooks` feature (what
+//! `scripts/app-e2e` builds; never a release) has a hook for it: when that build runs under
+//! WebDriver automation (`TAURI_WEBVIEW_AUTOMATION`, set by tauri-driver), and only then,
 //! - `ROLLCALL_TEST_OPEN_FILE` names the file the Open dialog returns;
 //! - `ROLLCALL_TEST_SAVE_DIR` names the folder where the Save dialog "saves" the file under its
 //!   suggested name.
+//!
+//! Without the feature the hook is not compiled at all, so no variable can make the app open or
+//! write a file the user did not choose.
 
 use std::path::PathBuf;
 
@@ -19,10 +23,12 @@ use crate::error::{Error, Result};
 const USER_FILES: (&str, &[&str]) = ("Users (CSV or Excel)", &["csv", "xlsx"]);
 
 /// Whether WebDriver drives this window (tauri-driver sets this variable for the app).
-pub fn under_automation() -> bool {
+#[cfg(feature = "e2e-hooks")]
+fn under_automation() -> bool {
     std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
+#[cfg(feature = "e2e-hooks")]
 fn test_hook(variable: &str) -> Option<PathBuf> {
     if !under_automation() {
         return None;
@@ -34,6 +40,7 @@ fn test_hook(variable: &str) -> Option<PathBuf> {
 
 /// Ask for a CSV or XLSX file to open; `None` when the user cancels.
 pub async fn pick_user_file(app: &AppHandle) -> Result<Option<PathBuf>> {
+    #[cfg(feature = "e2e-hooks")]
     if let Some(path) = test_hook("ROLLCALL_TEST_OPEN_FILE") {
         return Ok(Some(path));
     }
@@ -57,6 +64,7 @@ pub async fn save_csv(
     title: &str,
     suggested_name: &str,
 ) -> Result<Option<PathBuf>> {
+    #[cfg(feature = "e2e-hooks")]
     if let Some(folder) = test_hook("ROLLCALL_TEST_SAVE_DIR") {
         return Ok(Some(folder.join(suggested_name)));
     }

@@ -40,6 +40,13 @@ pub enum Error {
     /// The step asked for needs an earlier one first (plan before import, run before plan…).
     #[error("{0}")]
     NotReady(String),
+    /// The plan was made from another reading of the file (another file, another mapping).
+    #[error("{0}")]
+    Stale(String),
+    /// The window asked for something it may not have: a file the user did not hand over, an
+    /// address that is neither a region nor a saved profile's.
+    #[error("{0}")]
+    Forbidden(String),
     /// A bug or an unexpected failure of the shell itself.
     #[error("{0}")]
     Internal(String),
@@ -59,6 +66,8 @@ impl Error {
             Error::Run(_) => "run",
             Error::Io(_) => "io",
             Error::NotReady(_) => "notReady",
+            Error::Stale(_) => "stale",
+            Error::Forbidden(_) => "forbidden",
             Error::Internal(_) => "internal",
         }
     }
@@ -142,6 +151,10 @@ mod tests {
         let message = value["message"].as_str().unwrap();
         assert!(message.contains("nothing was saved"), "{message}");
         assert!(message.contains("no Secret Service"), "{message}");
+        assert!(
+            !message.contains("GENESYS_") && !message.contains("environment"),
+            "a desktop user is never told to put the secret in the environment: {message}"
+        );
         assert_eq!(value.as_object().unwrap().len(), 2, "only kind and message");
     }
 

@@ -8,17 +8,17 @@ mod dialogs;
 mod error;
 mod state;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use rollcall_core::paths::AppDirs;
-use rollcall_core::sandbox::{Sandbox, SandboxConfig};
+use rollcall_core::profiles::SandboxAccess;
+use rollcall_core::sandbox::SandboxConfig;
 use serde::Serialize;
 use tauri::{DragDropEvent, Emitter, Manager, Window, WindowEvent};
 
-use crate::state::AppState;
+use crate::state::{AppState, OfferedFiles};
 
 /// A file drag over the window, for the drop zone (the drop itself opens the file).
 #[derive(Clone, Serialize)]
@@ -55,13 +55,23 @@ fn main() {
 
     tauri::Builder::default()
         .setup(move |app| {
-            let sandbox = start_sandbox(&dirs)?;
+            // A free loopback port and a new secret each launch: the Sandbox profile is given
+            // both, and nothing saved anywhere can reach this sandbox.
+            let (sandbox, sandbox_access) =
+                tauri::async_runtime::block_on(SandboxAccess::start(SandboxConfig {
+                    state_file: Some(dirs.sandbox_org()),
+                    ..SandboxConfig::default()
+                }))?;
+            let offered = OfferedFiles::default();
+            offered.offer(open_path.clone());
             app.manage(AppState {
                 dirs: dirs.clone(),
                 sandbox,
+                sandbox_access,
                 session: Mutex::default(),
                 runs: Mutex::default(),
                 pending_open: Mutex::new(open_path.clone()),
+                offered,
                 close_confirmed: AtomicBool::new(false),
             });
             Ok(())
@@ -96,36 +106,6 @@ fn main() {
         .expect("error while running Rollcall");
 }
 
-/// File holding the sandbox org's port, so a profile saved with the sandbox's address keeps
-/// working after a restart.
-const SANDBOX_PORT_FILE: &str = "sandbox-port";
-
-/// Start the sandbox org on the port it had last time (a free one when that is taken), with its
-/// org kept in the data folder.
-fn start_sandbox(dirs: &AppDirs) -> std::io::Result<Sandbox> {
-    let port_file = dirs.data.join(SANDBOX_PORT_FILE);
-    let preferred: u16 = std::fs::read_to_string(&port_file)
-        .ok()
-        .and_then(|text| text.trim().parse().ok())
-        .unwrap_or(0);
-    let start = |port: u16| {
-        tauri::async_runtime::block_on(Sandbox::start(SandboxConfig {
-            bind: SocketAddr::from(([127, 0, 0, 1], port)),
-            state_file: Some(dirs.sandbox_org()),
-            ..SandboxConfig::default()
-        }))
-    };
-    let sandbox = match start(preferred) {
-        Err(_) if preferred != 0 => start(0)?,
-        started => started?,
-    };
-    if sandbox.address().port() != preferred {
-        std::fs::create_dir_all(&dirs.data)?;
-        std::fs::write(&port_file, sandbox.address().port().to_string())?;
-    }
-    Ok(sandbox)
-}
-
 fn on_window_event(window: &Window, event: &WindowEvent) {
     match event {
         WindowEvent::CloseRequested { api, .. }
@@ -140,10 +120,17 @@ fn on_window_event(window: &Window, event: &WindowEvent) {
                     kind: "enter",
                     paths: display(paths),
                 },
-                DragDropEvent::Drop { paths, .. } => DragPayload {
-                    kind: "drop",
-                    paths: display(paths),
-                },
+                DragDropEvent::Drop { paths, .. } => {
+                    // The window may now open these files, and only files handed over so.
+                    window
+                        .state::<AppState>()
+                        .offered
+                        .offer(paths.iter().cloned());
+                    DragPayload {
+                        kind: "drop",
+                        paths: display(paths),
+                    }
+                }
                 DragDropEvent::Leave => DragPayload {
                     kind: "leave",
                     paths: Vec::new(),

@@ -1,16 +1,19 @@
 //! What the app holds while it runs: its folders, the sandbox org, the file being worked on and
-//! its plan, and the runs being driven.
+//! its plan, the files the user handed over, and the runs being driven.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use rollcall_core::import::ImportReport;
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::Plan;
+use rollcall_core::profiles::SandboxAccess;
 use rollcall_core::run::RunControl;
 use rollcall_core::sandbox::Sandbox;
+
+use crate::error::{Error, Result};
 
 /// The app's managed state (`.manage(AppState)`).
 pub struct AppState {
@@ -18,31 +21,137 @@ pub struct AppState {
     /// The sandbox org, served on a loopback port for the app's lifetime; its org is kept in
     /// the data folder, so an interrupted sandbox run can be resumed after a restart.
     pub sandbox: Sandbox,
+    /// How the built-in Sandbox profile reaches `sandbox`: its address and this launch's secret.
+    pub sandbox_access: SandboxAccess,
     /// The file being worked on and its plan.
     pub session: Mutex<Session>,
     /// The controls of the runs this process drives, by run id.
     pub runs: Mutex<HashMap<String, RunControl>>,
     /// A `.csv`/`.xlsx` named on the command line, opened once the window has loaded.
     pub pending_open: Mutex<Option<PathBuf>>,
+    /// The files the user handed to the app: see [`OfferedFiles`].
+    pub offered: OfferedFiles,
     /// The user agreed to close the window while a run was going.
     pub close_confirmed: AtomicBool,
 }
 
+/// The files the user handed to the app: dropped on the window, chosen in the Open dialog, or
+/// named on the command line. The window can only ask to read one of these, so a page that
+/// went wrong cannot make the app read any file it likes.
+#[derive(Default)]
+pub struct OfferedFiles(Mutex<HashSet<PathBuf>>);
+
+impl OfferedFiles {
+    /// Remember files the user handed over.
+    pub fn offer(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.0.lock().expect("offered files").extend(paths);
+    }
+
+    /// `path`, when the user handed it over; otherwise an error that says where files come from.
+    pub fn check(&self, path: &Path) -> Result<()> {
+        if self.0.lock().expect("offered files").contains(path) {
+            return Ok(());
+        }
+        Err(Error::Forbidden(format!(
+            "Rollcall opens only files you give it: drop the file on the window, choose it with \
+             Browse, or name it on the command line. {} was not given that way.",
+            path.display()
+        )))
+    }
+}
+
+/// Which reading of a file a preview and a plan belong to. Every open, remap or re-read is a
+/// new one, so a plan made from one reading is never run with another's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportId(u64);
+
 /// The current file and what was learned from it.
 #[derive(Default)]
 pub struct Session {
-    pub file: Option<ImportedFile>,
-    pub plan: Option<PlannedFile>,
+    file: Option<ImportedFile>,
+    plan: Option<PlannedFile>,
+    /// Readings so far; the next one's number.
+    readings: u64,
 }
 
 /// A file read, mapped and validated.
 pub struct ImportedFile {
+    pub id: ImportId,
     pub path: PathBuf,
     pub report: ImportReport,
 }
 
-/// The plan of the current file against one profile's org.
+/// The plan of one reading of a file against one profile's org.
 pub struct PlannedFile {
+    /// The reading it was made from.
+    pub file: ImportId,
     pub profile: String,
     pub plan: Plan,
+}
+
+impl Session {
+    /// The current file, if one is open.
+    pub fn file(&self) -> Option<&ImportedFile> {
+        self.file.as_ref()
+    }
+
+    /// Make `report` the current file, as a new reading; the plan of an earlier reading stays
+    /// until the next plan, but can no longer be run.
+    pub fn read(&mut self, path: PathBuf, report: ImportReport) -> ImportId {
+        self.readings += 1;
+        let id = ImportId(self.readings);
+        self.file = Some(ImportedFile { id, path, report });
+        id
+    }
+
+    /// Keep a plan, if the reading it was made from is still the current one. Another file
+    /// (or another mapping) may have been opened while the plan awaited the org.
+    pub fn keep_plan(&mut self, planned: PlannedFile) -> Result<()> {
+        if self.file.as_ref().map(|f| f.id) != Some(planned.file) {
+            return Err(Error::Stale(
+                "The file or its columns changed while the plan was being made, so that plan \
+                 was dropped. Make the plan again."
+                    .to_owned(),
+            ));
+        }
+        self.plan = Some(planned);
+        Ok(())
+    }
+
+    /// The current file and its plan, when the plan was made from this very reading.
+    pub fn planned(&self) -> Result<(&ImportedFile, &PlannedFile)> {
+        let (Some(file), Some(planned)) = (&self.file, &self.plan) else {
+            return Err(Error::NotReady("Make a plan first.".to_owned()));
+        };
+        if planned.file != file.id {
+            return Err(Error::Stale(format!(
+                "The plan was made before {} was opened or its columns changed; plan again \
+                 before running.",
+                file.report.source.file_name
+            )));
+        }
+        Ok((file, planned))
+    }
+}
+
+#[cfg(test)]
+impl AppState {
+    /// The app as `main` sets it up, with its folders under `root` and a sandbox org of its own
+    /// (no state file), for the command-layer tests.
+    pub async fn for_tests(root: &Path) -> AppState {
+        let (sandbox, sandbox_access) =
+            SandboxAccess::start(rollcall_core::sandbox::SandboxConfig::default())
+                .await
+                .expect("the sandbox org starts");
+        AppState {
+            dirs: AppDirs::under(root.to_owned()),
+            sandbox,
+            sandbox_access,
+            session: Mutex::default(),
+            runs: Mutex::default(),
+            pending_open: Mutex::default(),
+            offered: OfferedFiles::default(),
+            close_confirmed: AtomicBool::new(false),
+        }
+    }
 }

@@ -7,10 +7,12 @@
 //! ```
 //!
 //! They are ignored by a plain `cargo test`, which has no display. WebDriver cannot drop a file
-//! on the window or click through a native dialog, so the tests use the app's test hook: under
-//! WebDriver automation `ROLLCALL_TEST_OPEN_FILE` is what the Open dialog returns and
-//! `ROLLCALL_TEST_SAVE_DIR` is where the Save dialog saves; a drop is sent through the same
-//! command the drop event calls (`window.rollcall.openPath`).
+//! on the window or click through a native dialog, so the tests use the app's test hook, built
+//! only with the `e2e-hooks` feature (which `scripts/app-e2e` turns on): under WebDriver
+//! automation `ROLLCALL_TEST_OPEN_FILE` is what the Open dialog returns and
+//! `ROLLCALL_TEST_SAVE_DIR` is where the Save dialog saves. A drop is sent through the same
+//! command the drop event calls (`window.rollcall.openPath`), with a file the Open dialog has
+//! handed over: the app opens no other.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
+use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use serde_json::{json, Value};
 
 /// The app binary cargo built with these tests.
@@ -53,6 +57,12 @@ impl App {
             std::env::var_os("DISPLAY").is_some(),
             "these tests need a display and a session bus: run scripts/app-e2e"
         );
+        if !cfg!(feature = "e2e-hooks") {
+            panic!(
+                "these tests need the app's dialog test hook: run scripts/app-e2e, which builds \
+                 with --features e2e-hooks"
+            );
+        }
         let scratch = std::env::temp_dir().join(format!(
             "rollcall-e2e-{name}-{}-{}",
             std::process::id(),
@@ -181,6 +191,20 @@ impl App {
         let field = self.client().find(Locator::Css(css)).await.unwrap();
         field.clear().await.unwrap();
         field.send_keys(text).await.unwrap();
+    }
+
+    /// Put `text` in the field `css` by script, as typing would. WebKitWebDriver will not always
+    /// focus a field that was hidden when the page loaded (the custom URL), though the page reads
+    /// it the same way.
+    async fn fill(&self, css: &str, text: &str) {
+        self.run(
+            "const [css, text] = arguments;
+             const field = document.querySelector(css);
+             field.value = text;
+             field.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![json!(css), json!(text)],
+        )
+        .await;
     }
 
     async fn select(&self, css: &str, value: &str) {
@@ -336,11 +360,35 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     // Connect: the built-in Sandbox org answers with its divisions.
     app.click("[data-profile='Sandbox org'] .profile-actions button")
         .await;
-    app.text_containing(
-        "[data-profile='Sandbox org'] .profile-result",
-        "5 divisions",
+    let connected = app
+        .text_containing(
+            "[data-profile='Sandbox org'] .profile-result",
+            "5 divisions",
+        )
+        .await;
+    // Its secret is this launch's own: the published demo secret does not log in to it.
+    let sandbox_url = connected
+        .strip_prefix("Connected to ")
+        .and_then(|rest| rest.split(": ").next())
+        .unwrap_or_else(|| panic!("the result names the sandbox's address: {connected}"));
+    let demo = GenesysClient::new(
+        Endpoint::custom(sandbox_url).unwrap(),
+        Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+        ClientConfig::default(),
     )
-    .await;
+    .unwrap();
+    let refused = demo
+        .authenticate()
+        .await
+        .expect_err("the demo secret is refused by the app's sandbox org");
+    assert!(refused.is_auth_or_permission(), "{refused}");
+
+    // The window cannot open a file the user did not hand over.
+    let made_up = app.file("new-hires.csv").display().to_string();
+    let refused = app
+        .invoke("open_file", json!({"path": made_up, "options": null}))
+        .await;
+    assert_eq!(refused["error"]["kind"], "forbidden", "{refused}");
 
     // Import through Browse (the Open dialog's test hook returns the file).
     app.click("[data-step='import']").await;
@@ -595,11 +643,36 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
 async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_profile() {
     let mut app = App::launch("keychain").await;
     let account = "profile:Practice sandbox";
+    // An org of its own for the profile, as `rollcall sandbox` serves one, with the public demo
+    // client: the app's built-in Sandbox org is not a place a profile can be saved for.
+    let practice = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let choices = app
+        .run(
+            "return [...document.querySelectorAll('#pf-where option')].map((o) => o.textContent)",
+            vec![],
+        )
+        .await;
+    assert!(
+        !choices.to_string().contains("Sandbox"),
+        "Add profile offers no sandbox choice: {choices}"
+    );
 
-    // Save a profile pointing at the sandbox org, with its secret.
+    // A secret typed in the form goes nowhere but a region or a saved profile's address.
     app.type_into("#pf-name", "Practice sandbox").await;
-    app.select("#pf-where", "__sandbox__").await;
-    app.click("#pf-fill-demo").await;
+    app.select("#pf-where", "__custom__").await;
+    app.fill("#pf-url", practice.url()).await;
+    app.type_into("#pf-client-id", DEMO_CLIENT_ID).await;
+    app.type_into("#pf-secret", DEMO_CLIENT_SECRET).await;
+    app.click("#pf-test").await;
+    app.text_containing("#pf-apiUrl-error", "Save the profile first")
+        .await;
+    assert_eq!(
+        practice.stats().tokens_issued,
+        0,
+        "the secret was not sent to an address no profile has"
+    );
+
+    // Save the profile, with its secret.
     app.click("#pf-save").await;
     app.text_containing("#pf-status", "Saved \"Practice sandbox\"")
         .await;
@@ -642,10 +715,11 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
     .await;
     app.screenshot("connect-keychain-profile").await;
 
-    // A wrong secret is said plainly, next to the form.
+    // A wrong secret is said plainly, next to the form (the address is a saved profile's).
     app.type_into("#pf-name", "Wrong secret").await;
-    app.select("#pf-where", "__sandbox__").await;
-    app.type_into("#pf-client-id", "rollcall-sandbox").await;
+    app.select("#pf-where", "__custom__").await;
+    app.fill("#pf-url", practice.url()).await;
+    app.type_into("#pf-client-id", DEMO_CLIENT_ID).await;
     app.type_into("#pf-secret", "not-the-secret").await;
     app.click("#pf-test").await;
     let error = app
@@ -734,14 +808,11 @@ async fn measure_frame_time_while_scrolling_100000_rows() {
         };
         csv.push_str(&format!("User {i},{email},Agent,Support,active\n"));
     }
-    let path = app.file("hundred-thousand.csv");
-    std::fs::write(&path, csv).unwrap();
+    // The file the Open dialog's test hook returns (the app opens only files handed over).
+    std::fs::write(app.file("new-hires.csv"), csv).unwrap();
+    app.click("[data-step='import']").await;
     let opened = Instant::now();
-    app.run(
-        "window.rollcall.openPath(arguments[0])",
-        vec![json!(path.display().to_string())],
-    )
-    .await;
+    app.click("#browse").await;
     app.text_containing("#preview-count", "100,000 rows").await;
     println!(
         "import and first render of 100,000 rows: {} ms",

@@ -1,11 +1,11 @@
-//! The window's config is as tight as the app allows: a strict CSP, and a capability that grants
-//! Rollcall's own commands and event listening only.
+//! The window's config is as tight as the app allows: a strict CSP, a capability that grants
+//! Rollcall's own commands and event listening only, and no dialog test hook outside the
+//! end-to-end tests' build.
 
 use serde_json::Value;
 
 fn read(path: &str) -> Value {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap()
+    serde_json::from_str(&read_text(path)).unwrap()
 }
 
 #[test]
@@ -62,4 +62,56 @@ fn the_capability_grants_no_shell_filesystem_or_opener() {
     assert!(config
         .get("plugins")
         .is_none_or(|p| p.as_object().is_none_or(|o| o.is_empty())));
+}
+
+/// The dialogs' test hook (`ROLLCALL_TEST_OPEN_FILE`, `ROLLCALL_TEST_SAVE_DIR`) is compiled only
+/// with the `e2e-hooks` feature: a build without it, like this one, has no trace of the hook.
+#[cfg(not(feature = "e2e-hooks"))]
+#[test]
+fn an_app_built_without_the_e2e_feature_has_no_dialog_hook() {
+    let app = std::fs::read(env!("CARGO_BIN_EXE_rollcall-desktop")).expect("the app binary");
+    // Lossy text keeps the search in the standard library's optimised code.
+    let text = String::from_utf8_lossy(&app);
+    for variable in ["ROLLCALL_TEST_OPEN_FILE", "ROLLCALL_TEST_SAVE_DIR"] {
+        assert!(
+            !text.contains(variable),
+            "the app binary reads {variable}, so the hook is compiled in"
+        );
+    }
+}
+
+/// Only the end-to-end script turns the hook on: it is no default feature, and neither the
+/// installers (`scripts/bundle`, `tauri.conf.json`) nor the workflows name it.
+#[test]
+fn only_the_end_to_end_script_builds_the_dialog_hook() {
+    let manifest: toml::Table = read_text("Cargo.toml").parse().expect("Cargo.toml");
+    let features = manifest["features"].as_table().expect("a [features] table");
+    assert_eq!(features["e2e-hooks"], toml::Value::Array(Vec::new()));
+    let default = features.get("default").and_then(|d| d.as_array());
+    assert!(
+        default.is_none_or(|d| !d.iter().any(|f| f.as_str() == Some("e2e-hooks"))),
+        "e2e-hooks is not a default feature"
+    );
+    let e2e = read_text("../scripts/app-e2e");
+    assert_eq!(
+        e2e.matches("--features e2e-hooks").count(),
+        2,
+        "scripts/app-e2e builds and runs the tests with the hook"
+    );
+    for release in [
+        "../scripts/bundle",
+        "../scripts/launch",
+        "tauri.conf.json",
+        "../.github/workflows/release.yml",
+    ] {
+        assert!(
+            !read_text(release).contains("e2e-hooks"),
+            "{release} must not build the hook"
+        );
+    }
+}
+
+fn read_text(path: &str) -> String {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }

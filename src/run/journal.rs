@@ -575,9 +575,9 @@ pub struct Journal {
 impl Journal {
     /// Open (or create) the journal file.
     pub fn open(path: &Path) -> Result<Journal> {
-        if let Some(parent) = path.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
+        // Every row's name and e-mail is in it: this user's only (SQLite gives its -wal and
+        // -shm files the journal's own mode). A failure shows as SQLite's, just below.
+        let _ = crate::paths::create_private_file(path);
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open(path)?;
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -1120,12 +1120,12 @@ pub struct RunLock {
 impl RunLock {
     /// Take the lock of `run_id` in `lock_dir`, or say who holds it.
     pub fn acquire(lock_dir: &Path, run_id: &str, journal: &Journal) -> Result<RunLock> {
-        std::fs::create_dir_all(lock_dir).map_err(|source| JournalError::Lock {
+        crate::paths::create_private_dir(lock_dir).map_err(|source| JournalError::Lock {
             run_id: run_id.to_owned(),
             source,
         })?;
         let path = lock_dir.join(format!("{run_id}.lock"));
-        let file = std::fs::OpenOptions::new()
+        let file = crate::paths::private_file_options()
             .create(true)
             .truncate(false)
             .write(true)

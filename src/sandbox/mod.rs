@@ -245,7 +245,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
     connections.abort_all();
 }
 
-/// Write the org to its file when it changed (atomically: a temporary file, then a rename).
+/// Write the org to its file when it changed (atomically, through a uniquely named temporary
+/// file: the app and the CLI may each run a sandbox on the same file).
 fn save(shared: &Shared) -> std::io::Result<()> {
     let Some(path) = &shared.config.state_file else {
         return Ok(());
@@ -258,10 +259,5 @@ fn save(shared: &Shared) -> std::io::Result<()> {
         org.dirty = false;
         org.snapshot()
     };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, path)
+    crate::paths::write_private(path, &bytes)
 }

@@ -2,7 +2,7 @@
 
 import * as api from './api.js';
 import { $, toast } from './dom.js';
-import { store, goTo, messageOf } from './store.js';
+import { goTo, messageOf } from './store.js';
 import { initConnect } from './steps/connect.js';
 import { initImport, openPath, previewGrid } from './steps/import.js';
 import { initPlan } from './steps/plan.js';
@@ -20,7 +20,6 @@ async function start() {
   listenToShell();
   await sparkReady();
   const startup = await api.appReady();
-  store.sandboxUrl = startup.sandboxUrl;
   await initConnect().catch((error) => toast(messageOf(error), { kind: 'error' }));
   loadHistory();
   if (startup.openPath) await openPath(startup.openPath);

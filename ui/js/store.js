@@ -4,7 +4,6 @@ export const store = {
   /** The profile runs use. */
   profile: 'Sandbox org',
   profiles: [],
-  sandboxUrl: '',
   /** The open file's preview (from `open_file`). */
   preview: null,
   /** The plan of the open file (from `make_plan`). */

@@ -1,8 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  profileFromForm, fieldForError, SANDBOX_CHOICE, CUSTOM_CHOICE,
-} from '../js/logic/profile-form.js';
+import { profileFromForm, fieldForError, CUSTOM_CHOICE } from '../js/logic/profile-form.js';
 
 test('a complete form becomes a region profile', () => {
   const { profile, errors } = profileFromForm({
@@ -12,14 +10,6 @@ test('a complete form becomes a region profile', () => {
   assert.deepEqual(profile, {
     name: 'EMEA prod', target: { kind: 'region', key: 'eu-west-1' }, clientId: 'abc', clientSecret: 's3cret',
   });
-});
-
-test('the sandbox choice points at the sandbox org on this computer', () => {
-  const { profile } = profileFromForm(
-    { name: 'Practice', where: SANDBOX_CHOICE, clientId: 'rollcall-sandbox', clientSecret: 'x' },
-    'http://127.0.0.1:4567',
-  );
-  assert.deepEqual(profile.target, { kind: 'custom', api_url: 'http://127.0.0.1:4567' });
 });
 
 test('every missing field is reported next to itself', () => {

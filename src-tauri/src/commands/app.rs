@@ -16,8 +16,6 @@ pub struct Startup {
     version: &'static str,
     /// A file named on the command line, to open at once.
     open_path: Option<String>,
-    /// The sandbox org's address (shown in the profile list).
-    sandbox_url: String,
 }
 
 /// Called by the page's load handler. With `ROLLCALL_REPORT_READY` set, prints when that was
@@ -42,7 +40,6 @@ pub fn app_ready(app: AppHandle, state: State<'_, AppState>) -> Startup {
             .expect("pending open")
             .take()
             .map(|p: PathBuf| p.display().to_string()),
-        sandbox_url: state.sandbox.url().to_owned(),
     }
 }
 

@@ -8,12 +8,13 @@ use rollcall_core::import::{
     import_path, template_csv, ColumnMapping, Field, ImportOptions, ImportReport, MatchedBy,
     RowIssue, SourceInfo,
 };
+use rollcall_core::paths::{replace_file, write_private};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
 use crate::dialogs;
 use crate::error::{Error, Result};
-use crate::state::{AppState, ImportedFile};
+use crate::state::AppState;
 
 /// The sample file a newcomer starts with: good rows with the demo org's roles, queues, skills,
 /// locations and extensions, an existing user, a deleted one, a few mistakes the preview shows
@@ -108,31 +109,40 @@ impl Preview {
     }
 }
 
-/// Read a file: the same command serves a drop on the window, Browse, the command line and the
-/// sample.
+/// Read a file the user handed over: the same command serves a drop on the window, Browse and
+/// the command line.
 #[tauri::command]
 pub async fn open_file(
     state: State<'_, AppState>,
     path: String,
     options: Option<ReadOptions>,
 ) -> Result<Preview> {
-    import_into_session(&state, PathBuf::from(path), options.unwrap_or_default()).await
+    open_offered(&state, PathBuf::from(path), options.unwrap_or_default()).await
+}
+
+/// Read `path` if the user handed it over (see [`crate::state::OfferedFiles`]).
+pub(crate) async fn open_offered(
+    state: &AppState,
+    path: PathBuf,
+    read: ReadOptions,
+) -> Result<Preview> {
+    state.offered.check(&path)?;
+    import_into_session(state, path, read).await
 }
 
 /// Browse for a file; `None` when the user cancels.
 #[tauri::command]
-pub async fn choose_file(app: AppHandle) -> Result<Option<String>> {
-    Ok(dialogs::pick_user_file(&app)
-        .await?
-        .map(|path| path.display().to_string()))
+pub async fn choose_file(app: AppHandle, state: State<'_, AppState>) -> Result<Option<String>> {
+    let chosen = dialogs::pick_user_file(&app).await?;
+    state.offered.offer(chosen.clone());
+    Ok(chosen.map(|path| path.display().to_string()))
 }
 
 /// Write the sample file to the data folder and open it.
 #[tauri::command]
 pub async fn open_sample(state: State<'_, AppState>) -> Result<Preview> {
     let path = state.dirs.data.join("sample-users.csv");
-    std::fs::create_dir_all(&state.dirs.data).map_err(|e| Error::Io(e.to_string()))?;
-    std::fs::write(&path, SAMPLE_CSV)
+    write_private(&path, SAMPLE_CSV.as_bytes())
         .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
     import_into_session(&state, path, ReadOptions::default()).await
 }
@@ -146,18 +156,27 @@ pub async fn map_column(
     field: Option<Field>,
     options: Option<ReadOptions>,
 ) -> Result<Preview> {
+    remap(&state, &header, field, options.unwrap_or_default()).await
+}
+
+/// Remember `header`'s field and read the open file again with it: a new reading.
+pub(crate) async fn remap(
+    state: &AppState,
+    header: &str,
+    field: Option<Field>,
+    read: ReadOptions,
+) -> Result<Preview> {
     let path = {
         let session = state.session.lock().expect("session");
         let file = session
-            .file
-            .as_ref()
+            .file()
             .ok_or_else(|| Error::NotReady("Open a file first.".to_owned()))?;
         file.path.clone()
     };
     let mut saved = saved_mapping(&state.dirs.config);
-    remember(&mut saved, &header, field);
+    remember(&mut saved, header, field);
     save_mapping(&state.dirs.config, &saved)?;
-    import_into_session(&state, path, options.unwrap_or_default()).await
+    import_into_session(state, path, read).await
 }
 
 /// Forget the remembered column choices and read the file again.
@@ -174,8 +193,7 @@ pub async fn reset_mapping(
         .session
         .lock()
         .expect("session")
-        .file
-        .as_ref()
+        .file()
         .map(|f| f.path.clone());
     match path {
         Some(path) => Ok(Some(
@@ -192,8 +210,10 @@ pub async fn save_template(app: AppHandle) -> Result<Option<String>> {
     else {
         return Ok(None);
     };
-    std::fs::write(&path, template_csv())
-        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+    replace_file(&path, |file| {
+        std::io::Write::write_all(file, template_csv().as_bytes())
+    })
+    .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -212,9 +232,7 @@ async fn import_into_session(
     let report =
         tauri::async_runtime::spawn_blocking(move || import_path(&reading, &options)).await??;
     let preview = Preview::new(&path, &report);
-    let mut session = state.session.lock().expect("session");
-    session.plan = None;
-    session.file = Some(ImportedFile { path, report });
+    state.session.lock().expect("session").read(path, report);
     Ok(preview)
 }
 
@@ -228,9 +246,8 @@ fn saved_mapping(config: &Path) -> ColumnMapping {
 }
 
 fn save_mapping(config: &Path, mapping: &ColumnMapping) -> Result<()> {
-    std::fs::create_dir_all(config).map_err(|e| Error::Io(e.to_string()))?;
     let bytes = serde_json::to_vec_pretty(mapping).expect("a mapping serialises");
-    std::fs::write(config.join(MAPPING_FILE), bytes).map_err(|e| Error::Io(e.to_string()))
+    write_private(&config.join(MAPPING_FILE), &bytes).map_err(|e| Error::Io(e.to_string()))
 }
 
 /// Record one choice: this header holds `field`, and no other remembered header does.
@@ -254,6 +271,52 @@ fn remember(mapping: &mut ColumnMapping, header: &str, field: Option<Field>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_window_can_open_only_files_the_user_handed_over() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let path = scratch.path().join("new-hires.csv");
+        std::fs::write(&path, "name,email\nAda Lovelace,ada@example.com\n").unwrap();
+
+        let refused = open_offered(&state, path.clone(), ReadOptions::default())
+            .await
+            .err()
+            .expect("a path the window made up is refused");
+        assert_eq!(refused.kind(), "forbidden");
+        let message = refused.to_string();
+        assert!(
+            message.contains("drop the file on the window, choose it with Browse")
+                && message.contains("new-hires.csv"),
+            "{message}"
+        );
+        assert!(
+            state.session.lock().unwrap().file().is_none(),
+            "nothing was read"
+        );
+
+        // Dropped, chosen in the Open dialog or named on the command line: the shell offers it.
+        state.offered.offer([path.clone()]);
+        let preview = open_offered(&state, path, ReadOptions::default())
+            .await
+            .expect("a file the user handed over opens");
+        assert_eq!(preview.counts.rows, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_remembered_columns_are_readable_by_this_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch = tempfile::tempdir().unwrap();
+        let config = scratch.path().join("config");
+        let mut mapping = ColumnMapping::default();
+        remember(&mut mapping, "Work Mail", Some(Field::Email));
+        save_mapping(&config, &mapping).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&config), 0o700);
+        assert_eq!(mode(&config.join(MAPPING_FILE)), 0o600);
+        assert_eq!(saved_mapping(&config).columns.len(), 1);
+    }
 
     #[test]
     fn a_remembered_choice_replaces_the_earlier_one_for_the_same_header_and_field() {

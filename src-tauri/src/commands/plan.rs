@@ -46,16 +46,22 @@ pub async fn make_plan(
     profile: String,
     options: PlanOptions,
 ) -> Result<PlanView> {
-    let client = client_for(&state, &profile).await?;
-    // The report is cloned out of the lock: planning awaits the network.
-    let report = {
+    plan_file(&state, profile, options).await
+}
+
+/// The plan of the file open now, kept only if that reading of the file is still the current
+/// one when the org has answered.
+async fn plan_file(state: &AppState, profile: String, options: PlanOptions) -> Result<PlanView> {
+    // The report is cloned out of the lock with its identity, before anything awaits: planning
+    // awaits the network, and a file may be dropped or remapped meanwhile.
+    let (file, report) = {
         let session = state.session.lock().expect("session");
         let file = session
-            .file
-            .as_ref()
+            .file()
             .ok_or_else(|| Error::NotReady("Open a file of users first.".to_owned()))?;
-        file.report.clone()
+        (file.id, file.report.clone())
     };
+    let client = client_for(state, &profile).await?;
     let made = plan(&client, &report, &options).await?;
     let view = PlanView {
         profile: profile.clone(),
@@ -81,9 +87,136 @@ pub async fn make_plan(
             })
             .collect(),
     };
-    state.session.lock().expect("session").plan = Some(PlannedFile {
-        profile,
-        plan: made,
-    });
+    state
+        .session
+        .lock()
+        .expect("session")
+        .keep_plan(PlannedFile {
+            file,
+            profile,
+            plan: made,
+        })?;
     Ok(view)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::path::{Path, PathBuf};
+    use std::pin::pin;
+    use std::task::{Context, Waker};
+
+    use rollcall_core::profiles::SANDBOX_PROFILE;
+
+    use super::*;
+    use crate::commands::import::{open_offered, remap, ReadOptions};
+    use crate::commands::run::planned_run;
+
+    const FIRST: &str = "name,email,title\nAda Lovelace,ada@example.com,Analyst\n";
+    const SECOND: &str = "name,email,title\nGrace Hopper,grace@example.com,Lead\n\
+                          Alan Turing,alan@example.com,Agent\n";
+
+    fn user_file(folder: &Path, name: &str, text: &str) -> PathBuf {
+        let path = folder.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Plan the open file, and while the plan waits for the org do `meanwhile` (a drop, a
+    /// remap): the plan is then refused, and nothing can run until the file is planned again.
+    async fn interrupted_plan(state: &AppState, meanwhile: impl Future<Output = ()>) {
+        let mut planning = pin!(plan_file(
+            state,
+            SANDBOX_PROFILE.to_owned(),
+            PlanOptions::default()
+        ));
+        // The first step takes the file's rows and identity, then waits for the org (the
+        // sandbox serves on this test's runtime, so it cannot answer before the next await).
+        let first_step = planning
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        assert!(first_step.is_pending(), "the plan waits for the org");
+        meanwhile.await;
+
+        let refused = planning.await.err().expect("the plan is not kept");
+        assert_eq!(refused.kind(), "stale");
+        assert!(
+            refused.to_string().contains("Make the plan again"),
+            "{refused}"
+        );
+        let not_run = planned_run(state).expect_err("nothing to run");
+        assert_eq!(not_run.to_string(), "Make a plan first.");
+    }
+
+    #[tokio::test]
+    async fn a_file_dropped_while_the_plan_awaits_the_org_does_not_get_that_plan() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let first = user_file(scratch.path(), "first.csv", FIRST);
+        let second = user_file(scratch.path(), "second.csv", SECOND);
+        state.offered.offer([first.clone(), second.clone()]);
+        open_offered(&state, first, ReadOptions::default())
+            .await
+            .unwrap();
+
+        interrupted_plan(&state, async {
+            open_offered(&state, second, ReadOptions::default())
+                .await
+                .unwrap();
+        })
+        .await;
+
+        let view = plan_file(&state, SANDBOX_PROFILE.to_owned(), PlanOptions::default())
+            .await
+            .expect("planned again, against the app's own sandbox org");
+        assert_eq!(view.counts.create, 2, "the plan is the second file's");
+        let (report, plan, _, path) = planned_run(&state).expect("the new plan can run");
+        assert_eq!(report.rows.len(), plan.rows.len());
+        assert!(path.ends_with("second.csv"));
+    }
+
+    #[tokio::test]
+    async fn a_column_remapped_while_the_plan_awaits_the_org_does_not_get_that_plan() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let file = user_file(scratch.path(), "first.csv", FIRST);
+        state.offered.offer([file.clone()]);
+        open_offered(&state, file, ReadOptions::default())
+            .await
+            .unwrap();
+
+        interrupted_plan(&state, async {
+            remap(&state, "title", None, ReadOptions::default())
+                .await
+                .unwrap();
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_plan_made_before_another_file_was_opened_is_not_run_with_it() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let first = user_file(scratch.path(), "first.csv", FIRST);
+        let second = user_file(scratch.path(), "second.csv", SECOND);
+        state.offered.offer([first.clone(), second.clone()]);
+        open_offered(&state, first, ReadOptions::default())
+            .await
+            .unwrap();
+        plan_file(&state, SANDBOX_PROFILE.to_owned(), PlanOptions::default())
+            .await
+            .unwrap();
+
+        open_offered(&state, second, ReadOptions::default())
+            .await
+            .unwrap();
+        let refused =
+            planned_run(&state).expect_err("the first file's plan does not run the second file");
+        assert_eq!(refused.kind(), "stale");
+        assert!(
+            refused.to_string().contains("second.csv")
+                && refused.to_string().contains("plan again"),
+            "{refused}"
+        );
+    }
 }

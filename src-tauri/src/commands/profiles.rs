@@ -1,5 +1,7 @@
 //! Connect: profiles, their secrets in the OS keychain, and "Test connection".
 
+use std::path::Path;
+
 use rollcall_core::connection::{self, ConnectionReport};
 use rollcall_core::genesys::{ClientConfig, GenesysClient, REGIONS};
 use rollcall_core::profiles::{Profile, Profiles, Target};
@@ -7,7 +9,7 @@ use rollcall_core::secrets::{KeyringStore, Secret};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// A region as the profile form lists it.
@@ -127,23 +129,92 @@ pub async fn test_connection(
             target: input.target,
             client_id: input.client_id.trim().to_owned(),
         };
+        may_test_at(&state.dirs.config, &profile.target).await?;
         let secret = Secret::new(input.client_secret);
         let store = rollcall_core::secrets::MemoryStore::default();
         rollcall_core::secrets::SecretStore::set(&store, &profile.keychain_account(), &secret)?;
-        profile.client(&store, Some(state.sandbox.url()), ClientConfig::default())?
+        profile.client(&store, Some(&state.sandbox_access), ClientConfig::default())?
     };
     Ok(connection::test_connection(&client).await?)
+}
+
+/// Whether a secret typed in the form may be sent to `target`: a Genesys Cloud region, the
+/// sandbox org, or the address of a saved profile — never a URL only the window has seen, so
+/// a page that went wrong cannot send a secret (or the app's requests) anywhere it likes.
+async fn may_test_at(config: &Path, target: &Target) -> Result<()> {
+    let Target::Custom { api_url } = target else {
+        return Ok(());
+    };
+    let config = config.to_owned();
+    let saved =
+        tauri::async_runtime::spawn_blocking(move || Profiles::new(&config, &KeyringStore).list())
+            .await??;
+    if saved.iter().any(|p| &p.target == target) {
+        return Ok(());
+    }
+    Err(Error::Forbidden(format!(
+        "Save the profile first, then test it: from the form, Test connection reaches only \
+         Genesys Cloud regions and the addresses of saved profiles, and {} is neither.",
+        api_url.trim()
+    )))
 }
 
 /// A client for a saved profile, its secret read from the keychain off the main thread.
 pub async fn client_for(state: &AppState, profile_name: &str) -> Result<GenesysClient> {
     let config = state.dirs.config.clone();
-    let sandbox_url = state.sandbox.url().to_owned();
+    let sandbox = state.sandbox_access.clone();
     let name = profile_name.to_owned();
     let client = tauri::async_runtime::spawn_blocking(move || {
         let profile = Profiles::new(&config, &KeyringStore).get(&name)?;
-        profile.client(&KeyringStore, Some(&sandbox_url), ClientConfig::default())
+        profile.client(&KeyringStore, Some(&sandbox), ClientConfig::default())
     })
     .await??;
     Ok(client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rollcall_core::secrets::MemoryStore;
+
+    #[tokio::test]
+    async fn a_typed_secret_goes_only_to_a_region_the_sandbox_or_a_saved_profiles_address() {
+        let scratch = tempfile::tempdir().unwrap();
+        let config = scratch.path().join("config");
+        let region = Target::Region {
+            key: "eu-west-1".to_owned(),
+        };
+        may_test_at(&config, &region).await.expect("a region");
+        may_test_at(&config, &Target::Sandbox)
+            .await
+            .expect("the sandbox org this app runs");
+
+        let proxy = Target::Custom {
+            api_url: "https://genesys-proxy.example.com".to_owned(),
+        };
+        let refused = may_test_at(&config, &proxy)
+            .await
+            .expect_err("an address only the window has seen");
+        assert_eq!(refused.kind(), "forbidden");
+        let message = refused.to_string();
+        assert!(
+            message.starts_with("Save the profile first")
+                && message.contains("https://genesys-proxy.example.com"),
+            "{message}"
+        );
+
+        Profiles::new(&config, &MemoryStore::default())
+            .save(
+                &Profile {
+                    name: "EU proxy".to_owned(),
+                    target: proxy.clone(),
+                    client_id: "abc".to_owned(),
+                },
+                &Secret::new("saved-secret"),
+            )
+            .unwrap();
+        may_test_at(&config, &proxy)
+            .await
+            .expect("the address of a saved profile");
+    }
 }

@@ -2,13 +2,13 @@
 //! events to the window, pause, resume, cancel, and export what happened.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rollcall_core::genesys::GenesysClient;
 use rollcall_core::import::{import_path, ImportOptions, ImportReport};
-use rollcall_core::paths::AppDirs;
-use rollcall_core::plan::auto_pool_size;
+use rollcall_core::paths::{replace_file, AppDirs};
+use rollcall_core::plan::{auto_pool_size, Plan};
 use rollcall_core::run::events::StopReason;
 use rollcall_core::run::RunError;
 use rollcall_core::run::{
@@ -84,31 +84,18 @@ pub async fn start_run(
     state: State<'_, AppState>,
     on_event: Channel<Vec<RunEvent>>,
 ) -> Result<RunStarted> {
-    let (report, plan, profile) = {
-        let session = state.session.lock().expect("session");
-        let (Some(file), Some(planned)) = (&session.file, &session.plan) else {
-            return Err(Error::NotReady("Make a plan first.".to_owned()));
-        };
-        (
-            file.report.clone(),
-            planned.plan.clone(),
-            planned.profile.clone(),
-        )
-    };
-    let source_path = {
-        let session = state.session.lock().expect("session");
-        session.file.as_ref().map(|f| f.path.clone())
-    };
+    let (report, plan, profile, source_path) = planned_run(&state)?;
     let client = client_for(&state, &profile).await?;
     let origin = RunOrigin {
         source_name: report.source.file_name.clone(),
-        source_path: source_path
-            .and_then(|p| std::fs::canonicalize(p).ok())
+        source_path: std::fs::canonicalize(source_path)
+            .ok()
             .map(|p| p.display().to_string()),
         endpoint: client.endpoint().describe(),
         client_id: client.client_id().to_owned(),
         profile: Some(profile),
     };
+    let (pool_size, allowance_per_minute) = (plan.pool_size, plan.allowance_per_minute);
     let journal_path = state.dirs.journal();
     let (journal, record, passwords) = tauri::async_runtime::spawn_blocking(move || {
         let mut journal = Journal::open(&journal_path)?;
@@ -119,10 +106,9 @@ pub async fn start_run(
     let started = RunStarted {
         run_id: record.id.clone(),
         total: record.total,
-        pool_size: plan_pool(&state),
-        allowance_per_minute: plan_allowance(&state),
+        pool_size,
+        allowance_per_minute,
     };
-    let pool_size = started.pool_size;
     launch(
         &app, &state, journal, record.id, client, passwords, pool_size, on_event,
     );
@@ -261,13 +247,16 @@ pub async fn export_run(
     let written = tauri::async_runtime::spawn_blocking({
         let path = path.clone();
         move || -> Result<export::ExportSummary> {
-            let file = std::fs::File::create(&path)
-                .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
-            let summary = match kind {
-                ExportKind::Results => export::write_results(&record, &rows, file),
-                ExportKind::FailedRows => export::write_failed_rows(&record, &rows, file),
-            };
-            summary.map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))
+            // Through a temporary file renamed over the result: the CLI may write the same
+            // run's file into the same folder.
+            replace_file(&path, |file| {
+                match kind {
+                    ExportKind::Results => export::write_results(&record, &rows, file),
+                    ExportKind::FailedRows => export::write_failed_rows(&record, &rows, file),
+                }
+                .map_err(std::io::Error::other)
+            })
+            .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))
         }
     })
     .await??;
@@ -302,18 +291,18 @@ fn control(state: &AppState, run_id: &str) -> Result<RunControl> {
         .ok_or_else(|| Error::NotReady(format!("Run {run_id} is not going.")))
 }
 
-fn plan_pool(state: &AppState) -> u8 {
+/// The open file's rows, their plan, its profile and the file's path, taken together: a plan
+/// runs only with the reading of the file it was made from, since the run joins them row by
+/// row.
+pub(crate) fn planned_run(state: &AppState) -> Result<(ImportReport, Plan, String, PathBuf)> {
     let session = state.session.lock().expect("session");
-    session.plan.as_ref().map(|p| p.plan.pool_size).unwrap_or(1)
-}
-
-fn plan_allowance(state: &AppState) -> u32 {
-    let session = state.session.lock().expect("session");
-    session
-        .plan
-        .as_ref()
-        .map(|p| p.plan.allowance_per_minute)
-        .unwrap_or(DEFAULT_ALLOWANCE)
+    let (file, planned) = session.planned()?;
+    Ok((
+        file.report.clone(),
+        planned.plan.clone(),
+        planned.profile.clone(),
+        file.path.clone(),
+    ))
 }
 
 /// Spawn the engine and the forwarder of its events; the run's control is kept until it ends.

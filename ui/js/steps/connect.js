@@ -3,9 +3,7 @@
 import * as api from '../api.js';
 import { h, $, button, replace, showError, toast } from '../dom.js';
 import { store, messageOf } from '../store.js';
-import {
-  profileFromForm, fieldForError, SANDBOX_CHOICE, CUSTOM_CHOICE,
-} from '../logic/profile-form.js';
+import { profileFromForm, fieldForError, CUSTOM_CHOICE } from '../logic/profile-form.js';
 import { describeConnection } from '../logic/connection.js';
 
 const FIELDS = ['name', 'where', 'apiUrl', 'clientId', 'clientSecret', 'form'];
@@ -19,16 +17,10 @@ export async function initConnect() {
     h('optgroup', { label: 'Genesys Cloud regions' },
       regions.map((r) => h('option', { value: r.key }, r.name))),
     h('optgroup', { label: 'Other' },
-      h('option', { value: SANDBOX_CHOICE }, 'Sandbox org (on this computer)'),
       h('option', { value: CUSTOM_CHOICE }, 'Custom API URL (a proxy)')),
   );
   where.addEventListener('change', () => {
     $('#pf-url-field').hidden = where.value !== CUSTOM_CHOICE;
-    $('#pf-sandbox-hint').hidden = where.value !== SANDBOX_CHOICE;
-  });
-  $('#pf-fill-demo').addEventListener('click', () => {
-    $('#pf-client-id').value = 'rollcall-sandbox';
-    $('#pf-secret').value = 'rollcall-sandbox-secret';
   });
   $('#profile-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -164,7 +156,7 @@ function backendError(error) {
 async function saveFromForm() {
   const status = $('#pf-status');
   status.textContent = '';
-  const { profile, errors } = profileFromForm(formValues(), store.sandboxUrl);
+  const { profile, errors } = profileFromForm(formValues());
   if (errors) return showFormErrors(errors);
   showFormErrors({});
   $('#pf-save').disabled = true;
@@ -174,7 +166,6 @@ async function saveFromForm() {
     $('#pf-secret').value = '';
     $('#profile-form').reset();
     $('#pf-url-field').hidden = true;
-    $('#pf-sandbox-hint').hidden = true;
     status.className = 'status-line ok';
     status.textContent = `Saved "${saved.name}"; its secret is in the system keychain.`;
     store.profile = saved.name;
@@ -189,7 +180,7 @@ async function saveFromForm() {
 
 async function testFromForm() {
   const status = $('#pf-status');
-  const { profile, errors } = profileFromForm(formValues(), store.sandboxUrl);
+  const { profile, errors } = profileFromForm(formValues());
   if (errors) return showFormErrors(errors);
   showFormErrors({});
   status.className = 'status-line';

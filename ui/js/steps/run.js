@@ -13,6 +13,7 @@ import {
 import {
   hasFailedStep, kindsOf, resultStatus, stepProgress, stepSummary, stepTone,
 } from '../logic/post-creation.js';
+import { bindRunEvents, newRun } from '../logic/run-inbox.js';
 
 const LOG_LIMIT = 300;
 const FAILED = new Set(['failed', 'invalid']);
@@ -20,8 +21,10 @@ const TONES = {
   created: 'ok', restored: 'ok', updated: 'ok', existed: 'info', skipped: 'muted', failed: 'error', invalid: 'error', pending: 'muted', sending: 'muted',
 };
 
-/** The run on screen: its rows (from the journal) and what events changed since. */
-let current = null;
+/** The run this window drives, which the run step shows (see `newRun`). */
+let live = null;
+/** The run whose results the results step shows: the live one, or one opened from the history. */
+let shown = null;
 let runGrid;
 let resultsGrid;
 let chart;
@@ -100,8 +103,11 @@ function columnsFor(kinds) {
 export async function startRun() {
   showError($('#run-error'), null);
   $('#run-go').disabled = true;
+  const run = newRun({ going: true });
+  const inbox = bindRunEvents(run, onEvents);
   try {
-    beginRun(await api.startRun(onEvents), 'Creating users');
+    beginRun(run, await api.startRun(inbox.receive), 'Creating users');
+    inbox.open();
   } catch (error) {
     showError($('#plan-error'), messageOf(error));
   } finally {
@@ -112,35 +118,31 @@ export async function startRun() {
 /** Resume an unfinished run from the history. */
 async function resumeRun(runId) {
   showError($('#history-error'), null);
+  const run = newRun({ going: true });
+  const inbox = bindRunEvents(run, onEvents);
   try {
-    beginRun(await api.resumeRun(runId, onEvents), 'Resuming');
+    beginRun(run, await api.resumeRun(runId, inbox.receive), 'Resuming');
+    inbox.open();
   } catch (error) {
     showError($('#history-error'), messageOf(error));
   }
 }
 
-function beginRun(started, verb) {
-  current = {
-    runId: started.runId,
-    total: started.total,
-    rows: [],
-    status: new Map(),
-    errors: new Map(),
-    steps: new Map(),
-    going: true,
-    progress: null,
-    tracker: new RateTracker({ allowancePerMinute: started.allowancePerMinute, poolSize: started.poolSize }),
-    order: null,
-  };
+function beginRun(run, started, verb) {
+  run.runId = started.runId;
+  run.total = started.total;
+  run.tracker = new RateTracker({ allowancePerMinute: started.allowancePerMinute, poolSize: started.poolSize });
+  live = run;
+  shown = run;
   replace($('#run-log'));
   $('#run-lede').textContent = `${verb} in ${store.profile}: run ${started.runId}.`;
   $('#run-status').textContent = 'Starting…';
   setButtons({ going: true, paused: false });
   renderProgress({ done: 0, total: started.total });
   goTo('run');
-  chart.draw(current.tracker);
+  chart.draw(run.tracker);
   log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}.`);
-  loadRows(current);
+  loadRows(run);
 }
 
 async function loadRows(run) {
@@ -152,12 +154,13 @@ async function loadRows(run) {
   // Once the run has ended the journal holds every step: what the events said is no longer
   // needed (and could be older than the journal).
   if (!run.going) run.steps.clear();
-  refreshGrids();
+  refreshGrids(run);
 }
 
-function onEvents(events) {
-  const run = current;
-  if (!run) return;
+/** A batch of `run`'s events: its state changes whatever is on screen, the run step only shows
+ * the live run's. */
+function onEvents(run, events) {
+  const onScreen = run === live;
   let rowsChanged = false;
   for (const { event, data } of events) {
     switch (event) {
@@ -178,19 +181,21 @@ function onEvents(events) {
         break;
       case 'retrying':
         run.tracker.mark(run.tracker.now, 'retry');
-        log(`Retrying ${data.operation}${data.line ? ` (line ${data.line})` : ''} in ${(data.waitMs / 1000).toFixed(1)} s: ${data.reason}`, 'warning');
+        if (onScreen) log(`Retrying ${data.operation}${data.line ? ` (line ${data.line})` : ''} in ${(data.waitMs / 1000).toFixed(1)} s: ${data.reason}`, 'warning');
         break;
       case 'rateLimited':
         run.tracker.mark(run.tracker.now, 'rateLimited');
-        if (data.waitMs >= 1000) log(`Waiting ${(data.waitMs / 1000).toFixed(1)} s for Genesys's rate limit (token ${data.token + 1}).`, 'warning');
+        if (onScreen && data.waitMs >= 1000) log(`Waiting ${(data.waitMs / 1000).toFixed(1)} s for Genesys's rate limit (token ${data.token + 1}).`, 'warning');
         break;
       case 'progress':
         run.progress = data;
         run.tracker.addProgress(data);
+        if (!onScreen) break;
         renderProgress(data);
         chart.draw(run.tracker);
         break;
       case 'paused':
+        if (!onScreen) break;
         setButtons({ going: true, paused: data.paused });
         $('#run-status').textContent = data.paused ? 'Paused: requests in flight finish, nothing new starts.' : 'Running.';
         log(data.paused ? 'Paused.' : 'Resumed.');
@@ -202,7 +207,7 @@ function onEvents(events) {
         break;
     }
   }
-  if (rowsChanged) refreshGrids();
+  if (rowsChanged) refreshGrids(run);
 }
 
 function renderProgress(p) {
@@ -232,9 +237,9 @@ function setButtons({ going, paused }) {
 }
 
 async function control(call) {
-  if (!current?.going) return;
+  if (!live?.going) return;
   try {
-    await call(current.runId);
+    await call(live.runId);
     if (call === api.cancelRun) $('#run-status').textContent = 'Cancelling: requests in flight finish…';
   } catch (error) {
     showError($('#run-error'), messageOf(error));
@@ -252,14 +257,24 @@ function log(text, kind = '') {
 async function finish(run, summary) {
   run.going = false;
   run.summary = summary;
-  setButtons({ going: false });
   const p = summary.progress;
-  if (p.total) renderProgress(p);
   const words = {
     finished: 'Finished', cancelled: 'Cancelled', interrupted: 'Interrupted', running: 'Stopped',
   };
   const steps = stepProgress(p);
   const text = `${words[summary.status] ?? summary.status}: ${formatCount(p.created)} created, ${p.updated ? `${formatCount(p.updated)} updated, ` : ''}${formatCount(p.existed)} already existed, ${formatCount(p.skipped)} skipped, ${formatCount(p.failed)} failed.${steps ? ` Steps ${steps}.` : ''}`;
+  if (run === live) showEnd(summary, text);
+  await loadRows(run);
+  // A past run opened from the history meanwhile stays on screen.
+  if (run === shown) showResults(run);
+  else loadHistory();
+  toast(run === live ? text : `Run ${run.runId}: ${text}`, { kind: summary.status === 'finished' ? 'info' : 'error' });
+}
+
+/** The run step's account of how the live run ended. */
+function showEnd(summary, text) {
+  setButtons({ going: false });
+  if (summary.progress.total) renderProgress(summary.progress);
   $('#run-status').textContent = text;
   log(text, summary.status === 'finished' ? '' : 'warning');
   if (summary.message) {
@@ -267,9 +282,6 @@ async function finish(run, summary) {
     log(summary.message, 'error');
   }
   markDone('run', summary.status === 'finished');
-  await loadRows(run);
-  showResults(run);
-  toast(text, { kind: summary.status === 'finished' ? 'info' : 'error' });
 }
 
 function statusOf(run, index) {
@@ -290,19 +302,21 @@ function needsAttention(run, index) {
   return FAILED.has(statusOf(run, index)) || hasFailedStep(stepsOf(run, index));
 }
 
-function refreshGrids() {
-  const run = current;
-  if (!run) return;
+/** Show `run`'s rows in the grids that show it: the run step's when it is the live run, the
+ * results' when it is the one shown there. */
+function refreshGrids(run) {
   // The steps' columns follow the kinds this run has (known from the journal at the start).
   const kinds = kindsOf(run.rows.map((row) => row.steps));
   const layout = kinds.map((k) => k.kind).join();
   if (layout !== run.layout) {
     run.layout = layout;
     run.columns = columnsFor(kinds);
-    for (const grid of [runGrid, resultsGrid]) grid.setColumns(run.columns);
   }
-  runGrid.setRows(run.rows.length, (i, c) => cellOf(run, i, c));
-  applyResultsFilter();
+  if (run === live) {
+    if (runGrid.columns !== run.columns) runGrid.setColumns(run.columns);
+    runGrid.setRows(run.rows.length, (i, c) => cellOf(run, i, c));
+  }
+  if (run === shown) applyResultsFilter();
 }
 
 function cellOf(run, index, column) {
@@ -348,8 +362,9 @@ function showResults(run) {
 }
 
 function applyResultsFilter() {
-  const run = current;
+  const run = shown;
   if (!run) return;
+  if (run.columns && resultsGrid.columns !== run.columns) resultsGrid.setColumns(run.columns);
   const wanted = $('#results-filter').value;
   const matches = (status, index) => {
     if (!wanted) return true;
@@ -358,13 +373,13 @@ function applyResultsFilter() {
     return status === wanted;
   };
   run.order = wanted ? run.rows.map((_, i) => i).filter((i) => matches(statusOf(run, i), i)) : null;
-  const shown = run.order ? run.order.length : run.rows.length;
-  $('#results-count').textContent = `${formatCount(shown)} of ${plural(run.rows.length, 'row')}`;
-  resultsGrid.setRows(shown, (position, column) => cellOf(run, run.order ? run.order[position] : position, column));
+  const visible = run.order ? run.order.length : run.rows.length;
+  $('#results-count').textContent = `${formatCount(visible)} of ${plural(run.rows.length, 'row')}`;
+  resultsGrid.setRows(visible, (position, column) => cellOf(run, run.order ? run.order[position] : position, column));
 }
 
 function showResultDetail(position) {
-  const run = current;
+  const run = shown;
   const index = run.order ? run.order[position] : position;
   const row = run.rows[index];
   if (!row) return;
@@ -387,11 +402,11 @@ function showResultDetail(position) {
 }
 
 async function exportRun(kind) {
-  if (!current) return;
+  if (!shown) return;
   showError($('#export-error'), null);
   $('#export-status').textContent = '';
   try {
-    const written = await api.exportRun(current.runId, kind);
+    const written = await api.exportRun(shown.runId, kind);
     if (!written) return;
     $('#export-status').textContent = `Saved ${plural(written.rows, 'row')} to ${written.path}.${written.advice ? ` ${written.advice}` : ''}`;
   } catch (error) {
@@ -401,21 +416,12 @@ async function exportRun(kind) {
 
 /** Open a past run's results. */
 async function openRun(entry) {
-  current = {
-    runId: entry.id,
-    total: entry.total,
-    rows: [],
-    status: new Map(),
-    errors: new Map(),
-    steps: new Map(),
-    going: false,
-    source: entry.sourceName,
-    summary: null,
-    tracker: new RateTracker(),
-    order: null,
-  };
-  await loadRows(current);
-  showResults(current);
+  const run = newRun({
+    runId: entry.id, total: entry.total, source: entry.sourceName, tracker: new RateTracker(),
+  });
+  shown = run;
+  await loadRows(run);
+  if (run === shown) showResults(run);
 }
 
 export async function loadHistory() {
@@ -450,4 +456,4 @@ export async function loadHistory() {
 }
 
 /** Whether a run is going in this window. */
-export const runGoing = () => Boolean(current?.going);
+export const runGoing = () => Boolean(live?.going);
