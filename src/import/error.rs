@@ -31,6 +31,17 @@ pub enum ImportError {
     #[error("the file is empty")]
     Empty,
 
+    #[error(
+        "line {line}: the header has {found} columns; Rollcall reads at most {limit} — delete \
+         the columns it does not need (it uses at most {}) and try again",
+        super::Field::ALL.len()
+    )]
+    TooManyColumns {
+        line: usize,
+        found: usize,
+        limit: usize,
+    },
+
     #[error("line {header_line}: the file has a header but no user rows below it")]
     NoDataRows { header_line: usize },
 
@@ -122,6 +133,7 @@ impl ImportError {
             ImportError::Io { .. } => "io",
             ImportError::TooLarge { .. } => "tooLarge",
             ImportError::TooManyRows { .. } => "tooManyRows",
+            ImportError::TooManyColumns { .. } => "tooManyColumns",
             ImportError::Empty => "empty",
             ImportError::NoDataRows { .. } => "noDataRows",
             ImportError::DuplicateHeader { .. } => "duplicateHeader",

@@ -56,6 +56,9 @@ use crate::secrets::Secret;
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
 /// The most user rows read by default.
 pub const DEFAULT_MAX_ROWS: usize = 200_000;
+/// The most columns a header may have. Rollcall uses at most 16; the cap keeps a header of
+/// thousands of columns from costing memory on every row.
+pub const MAX_COLUMNS: usize = 512;
 
 /// How to read a file. On the wire (camelCase), missing fields take their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,7 +112,9 @@ pub struct ImportedRow {
     /// The line where the record starts (1-based, counting the header and any line breaks inside
     /// quoted cells; for an `.xlsx`, the sheet's row number).
     pub line: usize,
-    /// The cells as read, in the file's column order, for the results and failed-rows files. The
+    /// The cells as read, in the file's column order, for the results and failed-rows files: up
+    /// to the header's width or the row's last value, whichever is further (at most
+    /// [`MAX_COLUMNS`]); a short row stays short, and its missing cells read as empty. The
     /// password cell is always empty here. Rollcall's formula guard (a leading `'`) is removed.
     pub raw: Vec<String>,
     /// The validated user, or `None` when the row has at least one error. (Boxed: a row is then

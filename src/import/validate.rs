@@ -332,51 +332,48 @@ impl RowChecker {
     /// Checks one row and appends it, with its draft when it has no errors. Returns the e-mail
     /// key of a row without a draft whose address is valid, for the duplicate check.
     fn check(&mut self, row: RawRow, out: &mut Vec<ImportedRow>) -> Option<String> {
-        let RawRow { line, mut cells } = row;
+        let RawRow {
+            line,
+            mut cells,
+            used,
+            ended_early,
+        } = row;
         self.line = line;
         self.row_errors = 0;
 
         let width = self.header.len();
-        if cells.len() > width {
-            let used = cells
-                .iter()
-                .rposition(|c| !c.trim().is_empty())
-                .map_or(0, |p| p + 1);
-            if used > width {
-                self.error(
-                    None,
-                    IssueKind::RaggedRow {
-                        expected: width,
-                        found: used,
-                    },
-                    format!(
-                        "this row has {used} values but the header has {width} columns, so {} \
-                         would be lost — look for a delimiter inside a value that is not in \
-                         quotes, or add a header for the extra column",
-                        shown(
-                            cells[width..used]
-                                .iter()
-                                .find(|c| !c.trim().is_empty())
-                                .map_or("", |c| c.trim())
-                        )
-                    ),
-                );
-            }
-            cells.truncate(used.max(width));
-        } else if cells.len() < width {
+        if used > width {
+            let lost = match cells
+                .get(width..)
+                .and_then(|extra| extra.iter().find(|c| !c.trim().is_empty()))
+            {
+                Some(value) => shown(value.trim()),
+                None => format!("the value in column {}", column_letter(used - 1)),
+            };
+            self.error(
+                None,
+                IssueKind::RaggedRow {
+                    expected: width,
+                    found: used,
+                },
+                format!(
+                    "this row has {used} values but the header has {width} columns, so {lost} \
+                     would be lost — look for a delimiter inside a value that is not in quotes, \
+                     or add a header for the extra column"
+                ),
+            );
+        } else if let Some(found) = ended_early {
             self.warning(
                 None,
                 IssueKind::RaggedRow {
                     expected: width,
-                    found: cells.len(),
+                    found,
                 },
                 format!(
-                    "this row has {} values but the header has {width} columns; the missing \
-                     ones are read as empty",
-                    cells.len()
+                    "this row has {found} values but the header has {width} columns; the missing \
+                     ones are read as empty"
                 ),
             );
-            cells.resize(width, String::new());
         }
 
         let name = self.name(&cells);
