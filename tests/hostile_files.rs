@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use rollcall_core::import::{
     import_bytes, import_path, ImportError, ImportOptions, ImportReport, IssueKind, RowIssue,
-    Severity, MAX_COLUMNS,
+    Severity, MAX_COLUMNS, MAX_UNPACKED_BYTES,
 };
 use support::xlsx::{self, Part};
 use support::{alone, peak_memory_mb, Scratch};
@@ -215,4 +215,121 @@ fn a_value_in_a_sheets_last_column_costs_one_cell_not_sixteen_thousand() {
         "{}",
         ragged[0].message
     );
+}
+
+// --- workbooks that unpack to more than they seem ----------------------------------------------
+
+#[test]
+fn an_xlsx_that_unpacks_to_256_mb_is_refused_before_it_is_unpacked() {
+    if !alone("an_xlsx_that_unpacks_to_256_mb_is_refused_before_it_is_unpacked") {
+        return;
+    }
+    let bomb = xlsx::bomb(256 * MB);
+    assert!(bomb.len() < 2 * MB as usize, "{} bytes packed", bomb.len());
+    let err = import(&bomb, "bomb.xlsx").unwrap_err();
+    match &err {
+        ImportError::WorkbookTooLarge { part, size, limit } => {
+            assert_eq!(part.as_deref(), Some("xl/worksheets/sheet1.xml"));
+            assert_eq!(*size, 256 * MB);
+            assert_eq!(*limit, MAX_UNPACKED_BYTES);
+        }
+        other => panic!("expected WorkbookTooLarge, got {other:?}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        "the workbook unpacks to 256 MB in its part xl/worksheets/sheet1.xml alone, more than \
+         the 200 MB Rollcall reads — this is not an ordinary user list: export the sheet as CSV, \
+         or delete other sheets and pictures and save it again"
+    );
+    assert_eq!(err.kind(), "workbookTooLarge");
+    assert_peak_under(100.0, "nothing was to be unpacked");
+}
+
+#[test]
+fn parts_that_together_unpack_past_the_limit_are_refused() {
+    let sheet = Part::spaces(
+        "xl/worksheets/sheet1.xml",
+        xlsx::SHEET_START,
+        150 * MB,
+        xlsx::SHEET_END,
+    );
+    let mut parts = xlsx::workbook_parts(sheet, None);
+    parts.push(Part::spaces("xl/media/image1.png", b"", 150 * MB, b""));
+    let err = import(&xlsx::archive(&parts), "two.xlsx").unwrap_err();
+    assert!(
+        matches!(err, ImportError::WorkbookTooLarge { part: None, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("the workbook unpacks to 300 MB, more than the 200 MB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_workbook_packed_like_the_bombs_but_small_reads_normally() {
+    // The same packing as the bombs, so those are real archives the reader would unpack.
+    let mut start = xlsx::SHEET_START.to_vec();
+    start.extend_from_slice(
+        br#"<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>"#,
+    );
+    let mut end = br#"<row r="2"><c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="inlineStr"><is><t>ada@example.com</t></is></c></row>"#.to_vec();
+    end.extend_from_slice(xlsx::SHEET_END);
+    let sheet = Part::spaces("xl/worksheets/sheet1.xml", &start, 100_000, &end);
+    let report = import(
+        &xlsx::archive(&xlsx::workbook_parts(sheet, None)),
+        "ok.xlsx",
+    )
+    .unwrap();
+    assert_eq!(report.valid_drafts().count(), 1);
+    assert_eq!(report.rows[0].raw, ["Ada", "ada@example.com"]);
+}
+
+#[test]
+fn a_part_that_unpacks_past_its_declared_size_is_stopped() {
+    // The check trusts the declared sizes because the zip reader stops any part at its declared
+    // size; this keeps that true.
+    let mut sheet = Part::spaces(
+        "xl/worksheets/sheet1.xml",
+        xlsx::SHEET_START,
+        50 * MB,
+        xlsx::SHEET_END,
+    );
+    sheet.declared_size = 4096;
+    let err = import(
+        &xlsx::archive(&xlsx::workbook_parts(sheet, None)),
+        "lie.xlsx",
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Xlsx { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("larger than its declared"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_shared_string_table_declaring_more_strings_than_it_holds_is_refused() {
+    let sheet = xlsx::sheet_of(&[&["name", "email"], &["Ada", "ada@example.com"]]);
+    let strings = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="100000000" uniqueCount="100000000"><si><t>Ada</t></si></sst>"#;
+    let parts = xlsx::workbook_parts(sheet, Some(strings));
+    let err = import(&xlsx::archive(&parts), "sst.xlsx").unwrap_err();
+    assert!(matches!(err, ImportError::Xlsx { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "xl/sharedStrings.xml declares 100000000 strings, but its 194 bytes can hold at most 38"
+        ),
+        "{text}"
+    );
+
+    // The same table with an honest count reads.
+    let honest = strings.replace("100000000", "1");
+    let parts = xlsx::workbook_parts(
+        xlsx::sheet_of(&[&["name", "email"], &["Ada", "ada@example.com"]]),
+        Some(&honest),
+    );
+    assert!(import(&xlsx::archive(&parts), "sst.xlsx").is_ok());
 }

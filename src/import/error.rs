@@ -42,6 +42,22 @@ pub enum ImportError {
         limit: usize,
     },
 
+    #[error(
+        "the workbook unpacks to {} MB{}, more than the {} MB Rollcall reads — this is not an \
+         ordinary user list: export the sheet as CSV, or delete other sheets and pictures and \
+         save it again",
+        megabytes(*size),
+        part.as_ref().map(|p| format!(" in its part {p} alone")).unwrap_or_default(),
+        megabytes(*limit)
+    )]
+    WorkbookTooLarge {
+        /// The part (file inside the archive) that alone is too large; `None` when only all of
+        /// them together are.
+        part: Option<String>,
+        size: u64,
+        limit: u64,
+    },
+
     #[error("line {header_line}: the file has a header but no user rows below it")]
     NoDataRows { header_line: usize },
 
@@ -134,6 +150,7 @@ impl ImportError {
             ImportError::TooLarge { .. } => "tooLarge",
             ImportError::TooManyRows { .. } => "tooManyRows",
             ImportError::TooManyColumns { .. } => "tooManyColumns",
+            ImportError::WorkbookTooLarge { .. } => "workbookTooLarge",
             ImportError::Empty => "empty",
             ImportError::NoDataRows { .. } => "noDataRows",
             ImportError::DuplicateHeader { .. } => "duplicateHeader",

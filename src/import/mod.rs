@@ -27,6 +27,7 @@ pub mod mapping;
 pub mod read;
 mod template;
 pub mod validate;
+mod workbook;
 
 #[cfg(test)]
 mod proptests;
@@ -48,6 +49,7 @@ pub use error::ImportError;
 pub use mapping::{ColumnAssignment, ColumnMapping, Field, MatchedBy};
 pub use read::{SourceFormat, SourceInfo};
 pub use template::{template_csv, TEMPLATE_COLUMNS};
+pub use workbook::MAX_UNPACKED_BYTES;
 
 #[cfg(doc)]
 use crate::secrets::Secret;

@@ -487,6 +487,7 @@ fn read_xlsx(
 ) -> Result<Table, ImportError> {
     // calamine parses untrusted archives; a panic in it must not take the app down.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::workbook::check_archive(bytes)?;
         read_sheet(bytes, opts, sink)
     }));
     let (sheet, header, header_line, rows) = read.unwrap_or_else(|_| {
