@@ -88,6 +88,68 @@ fn a_zip_renamed_to_csv_gets_a_clear_error() {
     assert!(text.contains(".xlsx") || text.contains("CSV"), "{text}");
 }
 
+// --- one address on 200,000 lines --------------------------------------------------------------
+
+#[test]
+fn two_hundred_thousand_rows_with_one_address_name_at_most_five_other_lines_each() {
+    const ROWS: usize = 200_000;
+    let mut csv = String::from("name,email\n");
+    for i in 0..ROWS {
+        writeln!(csv, "User {i},same@example.com").unwrap();
+    }
+    let report = import(csv.as_bytes(), "same.csv").unwrap();
+    let duplicates = issues_of(&report, |k| matches!(k, IssueKind::DuplicateEmail { .. }));
+    assert_eq!(duplicates.len(), ROWS, "one error on every line");
+    assert_eq!(report.valid_drafts().count(), 0);
+    assert_eq!(
+        duplicates[0].message,
+        "\"same@example.com\" is also on lines 3, 4, 5, 6, 7 and 199994 more; each person \
+         needs their own address — remove or correct the repeats"
+    );
+    assert_eq!(
+        duplicates[0].kind,
+        IssueKind::DuplicateEmail { other_line: 3 }
+    );
+    assert!(
+        duplicates[1]
+            .message
+            .contains("is also on lines 2, 4, 5, 6, 7 and 199994 more;"),
+        "{}",
+        duplicates[1].message
+    );
+    assert!(
+        duplicates[ROWS - 1]
+            .message
+            .contains("is also on lines 2, 3, 4, 5, 6 and 199994 more;"),
+        "{}",
+        duplicates[ROWS - 1].message
+    );
+    let longest = duplicates.iter().map(|i| i.message.len()).max().unwrap();
+    assert!(longest < 160, "a message of {longest} bytes");
+}
+
+#[test]
+fn a_few_repeats_are_all_named() {
+    let report = import(
+        b"name,email\nA,x@example.com\nB,X@example.com\nC,y@example.com\nD,x@example.com\n",
+        "few.csv",
+    )
+    .unwrap();
+    let duplicates = issues_of(&report, |k| matches!(k, IssueKind::DuplicateEmail { .. }));
+    let messages: Vec<(usize, &str)> = duplicates
+        .iter()
+        .map(|i| (i.line, i.message.split(';').next().unwrap()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (2, "\"x@example.com\" is also on lines 3 and 5"),
+            (3, "\"X@example.com\" is also on lines 2 and 5"),
+            (5, "\"x@example.com\" is also on lines 2 and 3"),
+        ]
+    );
+}
+
 // --- wide headers and short rows ---------------------------------------------------------------
 
 /// `name,email` and then `Extra 3`… up to `columns` columns.

@@ -99,7 +99,8 @@ impl Validator {
         let header_line = checker.header_line;
         let mut issues = checker.issues;
 
-        // Every line with a repeated address gets an error naming the others.
+        // Every line with a repeated address gets an error naming a few of the others: naming
+        // them all would make 200,000 copies of one address 200,000 messages of 200,000 lines.
         let groups = duplicate_groups(&rows, &orphan_keys, key_hashes);
         for members in &groups {
             for &index in members {
@@ -110,25 +111,27 @@ impl Validator {
                         .map(|found| orphan_keys[found].1.clone())
                         .unwrap_or_default(),
                 };
-                let others: Vec<usize> = members
+                let named: Vec<usize> = members
                     .iter()
                     .filter(|&&other| other != index)
+                    .take(MAX_LINES_NAMED)
                     .map(|&other| rows[other].line)
                     .collect();
+                let others = members.len() - 1;
                 let row = &mut rows[index];
                 row.draft = None;
                 issues.push(RowIssue::error(
                     row.line,
                     email_column.as_deref(),
                     IssueKind::DuplicateEmail {
-                        other_line: others[0],
+                        other_line: named[0],
                     },
                     format!(
                         "{} is also on {} {}; each person needs their own address — remove or \
                          correct the repeats",
                         shown(&address),
-                        if others.len() == 1 { "line" } else { "lines" },
-                        join_lines(&others)
+                        if others == 1 { "line" } else { "lines" },
+                        join_lines(&named, others - named.len())
                     ),
                 ));
             }
@@ -175,16 +178,14 @@ fn duplicate_groups(
         if run.len() < 2 {
             continue;
         }
-        // Equal hashes: group by the keys themselves (a true collision splits the run).
-        let mut pending: Vec<usize> = run.iter().map(|&(_, i)| i as usize).collect();
-        while let Some(&first) = pending.first() {
-            let key = key_of(first);
-            let (same, rest): (Vec<usize>, Vec<usize>) =
-                pending.iter().partition(|&&i| key_of(i) == key);
+        // Equal hashes: group by the keys themselves (a true collision splits the run). A
+        // stable sort keeps each group in file order.
+        let mut members: Vec<usize> = run.iter().map(|&(_, i)| i as usize).collect();
+        members.sort_by(|&a, &b| key_of(a).cmp(key_of(b)));
+        for same in members.chunk_by(|&a, &b| key_of(a) == key_of(b)) {
             if same.len() > 1 {
-                groups.push(same);
+                groups.push(same.to_vec());
             }
-            pending = rest;
         }
     }
     groups.sort_unstable_by_key(|group| group[0]);
@@ -212,14 +213,17 @@ fn fx_hash(bytes: &[u8]) -> u64 {
     )
 }
 
-fn join_lines(lines: &[usize]) -> String {
-    match lines {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => {
-            let init: Vec<String> = init.iter().map(usize::to_string).collect();
-            format!("{} and {last}", init.join(", "))
-        }
+/// How many other lines a duplicate's message names; the rest are counted.
+const MAX_LINES_NAMED: usize = 5;
+
+/// `4`, `4 and 9`, `2, 4 and 9`; with `more` lines not named, `2, 4, 9 and 12 more`.
+fn join_lines(lines: &[usize], more: usize) -> String {
+    let listed: Vec<String> = lines.iter().map(usize::to_string).collect();
+    match (listed.as_slice(), more) {
+        ([], _) => String::new(),
+        (listed, more) if more > 0 => format!("{} and {more} more", listed.join(", ")),
+        ([one], _) => one.clone(),
+        ([init @ .., last], _) => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -995,8 +999,12 @@ mod tests {
 
     #[test]
     fn line_lists_read_as_prose() {
-        assert_eq!(join_lines(&[4]), "4");
-        assert_eq!(join_lines(&[4, 9]), "4 and 9");
-        assert_eq!(join_lines(&[2, 4, 9]), "2, 4 and 9");
+        assert_eq!(join_lines(&[4], 0), "4");
+        assert_eq!(join_lines(&[4, 9], 0), "4 and 9");
+        assert_eq!(join_lines(&[2, 4, 9], 0), "2, 4 and 9");
+        assert_eq!(
+            join_lines(&[2, 3, 4, 5, 6], 199_994),
+            "2, 3, 4, 5, 6 and 199994 more"
+        );
     }
 }
