@@ -395,3 +395,59 @@ fn a_shared_string_table_declaring_more_strings_than_it_holds_is_refused() {
     );
     assert!(import(&xlsx::archive(&parts), "sst.xlsx").is_ok());
 }
+
+// --- passwords where no password should be ------------------------------------------------------
+
+#[test]
+fn password_like_columns_are_blanked_in_the_report_with_a_warning_naming_each() {
+    let csv = "name,email,password,PIN,Passwort,mot de passe,Contraseña,Temp_Password,Passport,Secret\n\
+               Ada,ada@example.com,Pw-mapped-1,4821,geheim-77,motdepasse-9,clave-3,temp-5,P1234567,s3cr3t-x\n\
+               Grace,grace@example.com,,,,,,,P7654321,\n";
+    let report = import(csv.as_bytes(), "secrets.csv").unwrap();
+    let json = serde_json::to_string(&report).unwrap();
+    for secret in [
+        "Pw-mapped-1",
+        "4821",
+        "geheim-77",
+        "motdepasse-9",
+        "clave-3",
+        "temp-5",
+        "s3cr3t-x",
+    ] {
+        assert!(!json.contains(secret), "{secret} reached the report");
+    }
+    let ada = &report.rows[0].raw;
+    assert_eq!(ada[8], "P1234567", "a passport number is no password");
+    assert!(
+        ada.iter()
+            .enumerate()
+            .all(|(i, c)| i < 2 || i == 8 || c.is_empty()),
+        "{ada:?}"
+    );
+    let draft = report.rows[0].draft.as_ref().unwrap();
+    assert_eq!(draft.password.as_ref().unwrap().expose(), "Pw-mapped-1");
+
+    let warned: Vec<(&str, Severity, usize)> =
+        issues_of(&report, |k| matches!(k, IssueKind::PasswordColumn))
+            .iter()
+            .map(|i| (i.column.as_deref().unwrap(), i.severity, i.line))
+            .collect();
+    assert_eq!(
+        warned,
+        [
+            ("PIN", Severity::Warning, 1),
+            ("Passwort", Severity::Warning, 1),
+            ("mot de passe", Severity::Warning, 1),
+            ("Contraseña", Severity::Warning, 1),
+            ("Temp_Password", Severity::Warning, 1),
+            ("Secret", Severity::Warning, 1),
+        ]
+    );
+    let pin = issues_of(&report, |k| matches!(k, IssueKind::PasswordColumn))[0];
+    assert_eq!(
+        pin.message,
+        "column \"PIN\" looks like it holds passwords, so its values were removed (1 row): they \
+         are not shown, saved or exported — if it holds the users' initial passwords, map it to \
+         password"
+    );
+}

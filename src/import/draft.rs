@@ -203,6 +203,9 @@ pub enum IssueKind {
     RaggedRow { expected: usize, found: usize },
     /// The file is not UTF-8 and was read as Windows-1252. Warning, line 0.
     LegacyEncoding,
+    /// A column other than the mapped password looks like it holds passwords (`PIN`,
+    /// `Passwort`…); its values were removed from every row. Warning, on the header line.
+    PasswordColumn,
 }
 
 impl RowIssue {

@@ -18,7 +18,8 @@
 //! is a row issue on its line, not a file error, so one bad line loses nothing else.
 //!
 //! A password column is a secret: it lives only in [`UserDraft::password`] (a [`Secret`],
-//! serialized as `"***"`) and is blanked in [`ImportedRow::raw`].
+//! serialized as `"***"`) and is blanked in [`ImportedRow::raw`]. So are the cells of any
+//! other column whose header says it holds passwords (`PIN`, `Passwort`, `mot de passe`…).
 
 mod draft;
 mod email;
@@ -117,7 +118,8 @@ pub struct ImportedRow {
     /// The cells as read, in the file's column order, for the results and failed-rows files: up
     /// to the header's width or the row's last value, whichever is further (at most
     /// [`MAX_COLUMNS`]); a short row stays short, and its missing cells read as empty. The
-    /// password cell is always empty here. Rollcall's formula guard (a leading `'`) is removed.
+    /// password cell, and the cells of other password-like columns, are always empty here.
+    /// Rollcall's formula guard (a leading `'`) is removed.
     pub raw: Vec<String>,
     /// The validated user, or `None` when the row has at least one error. (Boxed: a row is then
     /// small, which keeps a 100,000-row report's row list compact and cheap to allocate.)

@@ -7,7 +7,7 @@ use super::draft::{
     DivisionRef, IssueKind, RoleDivisions, RoleGrant, RowIssue, SkillLevel, UserDraft, UserState,
 };
 use super::email;
-use super::mapping::{ColumnMapping, Field};
+use super::mapping::{self, ColumnMapping, Field};
 use super::read::RawRow;
 use super::ImportedRow;
 use crate::secrets::Secret;
@@ -89,7 +89,7 @@ impl Validator {
     /// by line.
     pub(crate) fn finish(self) -> (Vec<ImportedRow>, Vec<RowIssue>) {
         let Validator {
-            checker,
+            mut checker,
             mut rows,
             orphan_keys,
             unnamed,
@@ -97,7 +97,7 @@ impl Validator {
         } = self;
         let email_column = checker.header_of(Field::Email).map(str::to_owned);
         let header_line = checker.header_line;
-        let mut issues = checker.issues;
+        let mut issues = std::mem::take(&mut checker.issues);
 
         // Every line with a repeated address gets an error naming a few of the others: naming
         // them all would make 200,000 copies of one address 200,000 messages of 200,000 lines.
@@ -132,6 +132,24 @@ impl Validator {
                         shown(&address),
                         if others == 1 { "line" } else { "lines" },
                         join_lines(&named, others - named.len())
+                    ),
+                ));
+            }
+        }
+
+        for (column, blanked) in checker.secret_columns.iter().copied() {
+            if blanked > 0 {
+                let header = &checker.header[column];
+                issues.push(RowIssue::warning(
+                    header_line,
+                    Some(header),
+                    IssueKind::PasswordColumn,
+                    format!(
+                        "column {} looks like it holds passwords, so its values were removed \
+                         ({blanked} {}): they are not shown, saved or exported — if it holds the \
+                         users' initial passwords, map it to password",
+                        shown(header),
+                        if blanked == 1 { "row" } else { "rows" }
                     ),
                 ));
             }
@@ -258,6 +276,9 @@ struct RowChecker {
     header_line: usize,
     /// The column of each field, indexed by [`Field::index`].
     columns: [Option<usize>; 16],
+    /// Columns other than the mapped password whose header says they hold passwords, and how
+    /// many rows had a value blanked in each.
+    secret_columns: Vec<(usize, usize)>,
     default_country: Option<phonenumber::country::Id>,
     issues: Vec<RowIssue>,
     /// Errors found in the row being checked.
@@ -276,10 +297,18 @@ impl RowChecker {
         for field in Field::ALL {
             columns[field.index()] = mapping.column_of(field);
         }
+        let secret_columns = mapping
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.field.is_none() && mapping::looks_like_password(&c.header))
+            .map(|(column, _)| (column, 0))
+            .collect();
         RowChecker {
             header: header.to_vec(),
             header_line,
             columns,
+            secret_columns,
             default_country,
             issues: Vec::new(),
             row_errors: 0,
@@ -379,6 +408,7 @@ impl RowChecker {
                 ),
             );
         }
+        self.blank_secrets(&mut cells);
 
         let name = self.name(&cells);
         let (email, email_key) = self.email(&cells);
@@ -424,6 +454,19 @@ impl RowChecker {
             draft,
         });
         orphan_key
+    }
+
+    /// Empties the cells of password-like columns other than the mapped password, before the
+    /// row is kept anywhere.
+    fn blank_secrets(&mut self, cells: &mut [String]) {
+        for (column, blanked) in &mut self.secret_columns {
+            if let Some(cell) = cells.get_mut(*column) {
+                if !cell.trim().is_empty() {
+                    *blanked += 1;
+                }
+                *cell = String::new();
+            }
+        }
     }
 
     fn name(&mut self, cells: &[String]) -> Option<String> {
