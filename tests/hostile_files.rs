@@ -451,3 +451,105 @@ fn password_like_columns_are_blanked_in_the_report_with_a_warning_naming_each() 
          password"
     );
 }
+
+// --- line breaks, control characters and formulas --------------------------------------------
+
+#[test]
+fn line_breaks_become_one_space_with_a_warning_and_control_characters_are_row_errors() {
+    let csv = "name,email,title,department\n\
+               \"Ada\r\nLovelace\",ada@example.com,\"Lead\n\nAnalyst\",R&D\n\
+               Grace,grace@example.com,\"Lead\u{1b}[2J\",Navy\n\
+               Alan,alan@example.com,Analyst,\u{202e}selas\n\
+               Kay,kay@example.com,Analyst,\"Re\u{85}search\"\n";
+    let report = import(csv.as_bytes(), "breaks.csv").unwrap();
+
+    let ada = report.rows[0]
+        .draft
+        .as_ref()
+        .expect("a line break blocks nothing");
+    assert_eq!(ada.name, "Ada Lovelace");
+    assert_eq!(ada.title.as_deref(), Some("Lead Analyst"));
+    let breaks: Vec<(usize, &str)> = issues_of(&report, |k| matches!(k, IssueKind::LineBreak))
+        .iter()
+        .map(|i| (i.line, i.column.as_deref().unwrap()))
+        .collect();
+    assert_eq!(breaks, [(2, "name"), (2, "title")]);
+    let name_break = issues_of(&report, |k| matches!(k, IssueKind::LineBreak))[0];
+    assert_eq!(name_break.severity, Severity::Warning);
+    assert_eq!(
+        name_break.message,
+        "the name has a line break (Alt+Enter in Excel); it was replaced by a space: \"Ada \
+         Lovelace\""
+    );
+
+    let controls: Vec<(usize, &str, Severity)> =
+        issues_of(&report, |k| matches!(k, IssueKind::ControlCharacter))
+            .iter()
+            .map(|i| (i.line, i.column.as_deref().unwrap(), i.severity))
+            .collect();
+    assert_eq!(
+        controls,
+        [
+            (6, "title", Severity::Error),
+            (7, "department", Severity::Error),
+            (8, "department", Severity::Error),
+        ]
+    );
+    let messages: Vec<&str> = issues_of(&report, |k| matches!(k, IssueKind::ControlCharacter))
+        .iter()
+        .map(|i| i.message.as_str())
+        .collect();
+    assert_eq!(
+        messages[0],
+        "the title \"Lead\\u{1b}[2J\" contains an invisible control character, U+001B (escape), \
+         at character 5; type the value again without it (it can make the text display as \
+         something else)"
+    );
+    assert!(
+        messages[1].contains("U+202E (right-to-left override), at character 1"),
+        "{}",
+        messages[1]
+    );
+    assert!(messages[2].contains("U+0085"), "{}", messages[2]);
+    for message in messages {
+        assert!(
+            !message.contains(['\u{1b}', '\u{202e}', '\u{85}']),
+            "a message carries the raw character: {message:?}"
+        );
+    }
+    let valid: Vec<usize> = report
+        .rows
+        .iter()
+        .filter(|r| r.draft.is_some())
+        .map(|r| r.line)
+        .collect();
+    assert_eq!(valid, [2]);
+}
+
+#[test]
+fn a_name_that_starts_like_a_formula_gets_a_warning() {
+    let csv = "name,email\n\
+               =HYPERLINK(\"http://x\"),a@example.com\n\
+               +Ada,b@example.com\n\
+               -Ada,c@example.com\n\
+               @Ada,d@example.com\n\
+               Ada-Marie,e@example.com\n\
+               '=Guarded,f@example.com\n";
+    let report = import(csv.as_bytes(), "formulas.csv").unwrap();
+    let warned: Vec<usize> = issues_of(&report, |k| matches!(k, IssueKind::FormulaLike))
+        .iter()
+        .map(|i| i.line)
+        .collect();
+    // Line 7 is Rollcall's own guard: the apostrophe is removed, and the name is "=Guarded".
+    assert_eq!(warned, [2, 3, 4, 5, 7]);
+    assert_eq!(report.valid_drafts().count(), 6, "a warning blocks nothing");
+    let first = issues_of(&report, |k| matches!(k, IssueKind::FormulaLike))[0];
+    assert_eq!(first.severity, Severity::Warning);
+    assert!(
+        first
+            .message
+            .contains("starts with \"=\", which a spreadsheet may run as a formula"),
+        "{}",
+        first.message
+    );
+}

@@ -20,6 +20,10 @@
 //! A password column is a secret: it lives only in [`UserDraft::password`] (a [`Secret`],
 //! serialized as `"***"`) and is blanked in [`ImportedRow::raw`]. So are the cells of any
 //! other column whose header says it holds passwords (`PIN`, `Passwort`, `mot de passe`…).
+//!
+//! Hostile and careless files stay bounded: a header has at most [`MAX_COLUMNS`] columns, short
+//! rows are not padded, a repeated address names at most five other lines, and an `.xlsx` is
+//! refused before it is unpacked when it would unpack to more than [`MAX_UNPACKED_BYTES`].
 
 mod draft;
 mod email;
@@ -27,6 +31,7 @@ mod error;
 pub mod mapping;
 pub mod read;
 mod template;
+mod text;
 pub mod validate;
 mod workbook;
 
@@ -50,6 +55,7 @@ pub use error::ImportError;
 pub use mapping::{ColumnAssignment, ColumnMapping, Field, MatchedBy};
 pub use read::{SourceFormat, SourceInfo};
 pub use template::{template_csv, TEMPLATE_COLUMNS};
+pub use text::terminal_safe;
 pub use workbook::MAX_UNPACKED_BYTES;
 
 #[cfg(doc)]

@@ -9,6 +9,7 @@ use super::draft::{
 use super::email;
 use super::mapping::{self, ColumnMapping, Field};
 use super::read::RawRow;
+use super::text::{self, Stray};
 use super::ImportedRow;
 use crate::secrets::Secret;
 
@@ -259,14 +260,15 @@ pub(crate) fn column_letter(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-/// A cell's value quoted for a message, cut short when long.
+/// A cell's value quoted for a message, cut short when long; control characters and bidi
+/// overrides are escaped, so a message never carries them to a window or a terminal.
 fn shown(value: &str) -> String {
     const MAX: usize = 60;
     if value.chars().count() <= MAX {
-        format!("\"{value}\"")
+        format!("\"{}\"", text::terminal_safe(value))
     } else {
         let cut: String = value.chars().take(MAX).collect();
-        format!("\"{cut}…\"")
+        format!("\"{}…\"", text::terminal_safe(&cut))
     }
 }
 
@@ -276,6 +278,9 @@ struct RowChecker {
     header_line: usize,
     /// The column of each field, indexed by [`Field::index`].
     columns: [Option<usize>; 16],
+    /// The columns that hold a field, and the field: their cells are checked for line breaks
+    /// and control characters.
+    mapped: Vec<(usize, Field)>,
     /// Columns other than the mapped password whose header says they hold passwords, and how
     /// many rows had a value blanked in each.
     secret_columns: Vec<(usize, usize)>,
@@ -297,6 +302,11 @@ impl RowChecker {
         for field in Field::ALL {
             columns[field.index()] = mapping.column_of(field);
         }
+        let mut mapped: Vec<(usize, Field)> = Field::ALL
+            .iter()
+            .filter_map(|&field| Some((columns[field.index()]?, field)))
+            .collect();
+        mapped.sort_unstable_by_key(|&(column, _)| column);
         let secret_columns = mapping
             .columns
             .iter()
@@ -308,6 +318,7 @@ impl RowChecker {
             header: header.to_vec(),
             header_line,
             columns,
+            mapped,
             secret_columns,
             default_country,
             issues: Vec::new(),
@@ -409,21 +420,27 @@ impl RowChecker {
             );
         }
         self.blank_secrets(&mut cells);
+        // Out of the row before anything else looks at it: the raw cells never keep it.
+        let password_cell = self.columns[Field::Password.index()]
+            .and_then(|column| cells.get_mut(column))
+            .map(std::mem::take);
+        let folded = self.check_characters(&cells);
+        let view: &[String] = folded.as_deref().unwrap_or(&cells);
 
-        let name = self.name(&cells);
-        let (email, email_key) = self.email(&cells);
-        let division = self.division(&cells);
-        let title = self.text(&cells, Field::Title);
-        let department = self.text(&cells, Field::Department);
-        let phone_work = self.phone(&cells);
-        let state = self.state(&cells);
-        let password = self.password(&mut cells);
-        let manager_email = self.manager(&cells, email_key.as_deref());
-        let extension = self.extension(&cells);
-        let location = self.text(&cells, Field::LocationWork);
-        let roles = self.roles(&cells);
-        let queues = self.queues(&cells);
-        let skills = self.skills(&cells);
+        let name = self.name(view);
+        let (email, email_key) = self.email(view);
+        let division = self.division(view);
+        let title = self.text(view, Field::Title);
+        let department = self.text(view, Field::Department);
+        let phone_work = self.phone(view);
+        let state = self.state(view);
+        let password = password_cell.and_then(|cell| self.password(&cell));
+        let manager_email = self.manager(view, email_key.as_deref());
+        let extension = self.extension(view);
+        let location = self.text(view, Field::LocationWork);
+        let roles = self.roles(view);
+        let queues = self.queues(view);
+        let skills = self.skills(view);
 
         let (draft, orphan_key) = match (self.row_errors, name, email, email_key) {
             (0, Some(name), Some(email), Some(email_key)) => (
@@ -469,6 +486,54 @@ impl RowChecker {
         }
     }
 
+    /// Reports control characters and bidi overrides in mapped cells (an error: they can make
+    /// a value display as something else, or act on a terminal), and folds line breaks into a
+    /// space (a warning). Returns the row with its line breaks folded, when it had any: the
+    /// values checked from there on, while the raw cells stay as the file has them.
+    fn check_characters(&mut self, cells: &[String]) -> Option<Vec<String>> {
+        let mut folded: Option<Vec<String>> = None;
+        for index in 0..self.mapped.len() {
+            let (column, field) = self.mapped[index];
+            if field == Field::Password {
+                continue; // Checked by `password`, which never quotes it.
+            }
+            let Some(cell) = cells.get(column) else {
+                continue;
+            };
+            // Breaks before and after the value are only whitespace, trimmed like any other.
+            match text::find_stray(cell.trim()) {
+                None => {}
+                Some(Stray::LineBreaks) => {
+                    let value = text::fold_line_breaks(cell);
+                    self.warning(
+                        Some(field),
+                        IssueKind::LineBreak,
+                        format!(
+                            "the {} has a line break (Alt+Enter in Excel); it was replaced by a \
+                             space: {}",
+                            label(field),
+                            shown(value.trim())
+                        ),
+                    );
+                    folded.get_or_insert_with(|| cells.to_vec())[column] = value;
+                }
+                Some(Stray::Control { found, position }) => self.error(
+                    Some(field),
+                    IssueKind::ControlCharacter,
+                    format!(
+                        "the {} {} contains an invisible control character, {}, at character \
+                         {position}; type the value again without it (it can make the text \
+                         display as something else)",
+                        label(field),
+                        shown(cell.trim()),
+                        text::describe(found)
+                    ),
+                ),
+            }
+        }
+        folded
+    }
+
     fn name(&mut self, cells: &[String]) -> Option<String> {
         let full = self.cell(cells, Field::Name);
         let name = if full.is_empty() {
@@ -503,6 +568,18 @@ impl RowChecker {
         } else {
             Field::Name
         };
+        if name.starts_with(['=', '+', '-', '@']) {
+            self.warning(
+                Some(field),
+                IssueKind::FormulaLike,
+                format!(
+                    "the name {} starts with {}, which a spreadsheet may run as a formula when \
+                     Genesys Cloud's own exports of users are opened — check it is meant to",
+                    shown(&name),
+                    shown(&name[..1])
+                ),
+            );
+        }
         self.length_ok(field, &name).then_some(name)
     }
 
@@ -604,12 +681,25 @@ impl RowChecker {
         }
     }
 
-    /// Takes the password out of the row: the raw cells never keep it.
-    fn password(&mut self, cells: &mut [String]) -> Option<Secret> {
-        let column = self.columns[Field::Password.index()]?;
-        let cell = std::mem::take(cells.get_mut(column)?);
+    /// The password cell, already taken out of the row.
+    fn password(&mut self, cell: &str) -> Option<Secret> {
         let value = cell.trim();
         if value.is_empty() {
+            return None;
+        }
+        if let Some(stray) = text::find_stray(value) {
+            let what = match stray {
+                Stray::LineBreaks => "a line break".to_owned(),
+                Stray::Control { found, position } => format!(
+                    "an invisible control character, {}, at character {position}",
+                    text::describe(found)
+                ),
+            };
+            self.error(
+                Some(Field::Password),
+                IssueKind::ControlCharacter,
+                format!("the password contains {what}; type it again without it"),
+            );
             return None;
         }
         let found = value.chars().count();
