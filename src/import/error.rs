@@ -138,8 +138,11 @@ pub enum ImportError {
         available: Vec<String>,
     },
 
-    #[error("line {line}: the file could not be read as CSV ({reason})")]
-    Csv { line: usize, reason: String },
+    #[error(
+        "line {line} has more than {limit} values, more than a spreadsheet has columns — check \
+         that the file is a list of users and that its delimiter is , ; tab or |"
+    )]
+    TooManyValues { line: usize, limit: usize },
 }
 
 impl ImportError {
@@ -162,7 +165,7 @@ impl ImportError {
             ImportError::LegacyExcel => "legacyExcel",
             ImportError::Xlsx { .. } => "xlsx",
             ImportError::SheetNotFound { .. } => "sheetNotFound",
-            ImportError::Csv { .. } => "csv",
+            ImportError::TooManyValues { .. } => "tooManyValues",
         }
     }
 }

@@ -9,6 +9,10 @@ use serde::Serialize;
 use super::error::ImportError;
 use super::{ImportOptions, MAX_COLUMNS};
 
+/// The most values one CSV line may have: Excel's 16,384 columns. Past the header's width they
+/// are only counted, but the parser needs room for where each ends.
+pub const MAX_VALUES_PER_LINE: usize = 16_384;
+
 /// What kind of file was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -152,30 +156,51 @@ fn read_csv(
     };
     let delimiter = declared.unwrap_or_else(|| sniff_delimiter(body));
 
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(body.as_bytes(), first_line);
+    // csv_core rather than csv's reader: csv's record grows to hold every field of a line, 8
+    // bytes each, so one line of 40 million delimiters took half a gigabyte. Here the fields'
+    // ends have a fixed room, and a line that overflows it is refused.
+    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let input = body.as_bytes();
+    let mut consumed = 0;
+    let mut fields = vec![0u8; 4096];
+    let mut ends = vec![0usize; MAX_VALUES_PER_LINE];
+    let mut lines = LineCounter::new(input, first_line);
     // About one record per line: a cheap upper bound that saves regrowing.
-    let mut records = Records::new(sink, opts.max_rows, count_byte(body.as_bytes(), b'\n'));
+    let mut records = Records::new(sink, opts.max_rows, count_byte(input, b'\n'));
     loop {
-        let before = reader.position().byte() as usize;
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let start = error.position().map_or(before, |p| p.byte() as usize);
-                return Err(ImportError::Csv {
-                    line: lines.line_of_record_at(start),
-                    reason: error.to_string(),
-                });
+        let start = consumed;
+        let (mut written, mut ended) = (0, 0);
+        let found = loop {
+            let (result, read, wrote, wrote_ends) = parser.read_record(
+                &input[consumed..],
+                &mut fields[written..],
+                &mut ends[ended..],
+            );
+            consumed += read;
+            written += wrote;
+            ended += wrote_ends;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => fields.resize(fields.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    return Err(ImportError::TooManyValues {
+                        line: lines.line_of_record_at(start),
+                        limit: MAX_VALUES_PER_LINE,
+                    });
+                }
+                csv_core::ReadRecordResult::Record => break true,
+                csv_core::ReadRecordResult::End => break false,
             }
+        };
+        if !found {
+            break;
         }
-        let start = record.position().map_or(before, |p| p.byte() as usize);
-        records.push(|| lines.line_of_record_at(start), record.iter(), 0)?;
+        // The input is valid UTF-8 and every delimiter and quote is ASCII, so every field is
+        // valid UTF-8 too: this borrows, never copies.
+        let record = String::from_utf8_lossy(&fields[..written]);
+        let ends = &ends[..ended];
+        let cells = (0..ends.len()).map(|i| &record[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]);
+        records.push(|| lines.line_of_record_at(start), cells, 0)?;
     }
 
     let (header, header_line, rows) = records.finish()?;
