@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use rollcall_core::import::{
     import_bytes, import_path, ImportError, ImportOptions, ImportReport, IssueKind, RowIssue,
-    Severity, MAX_COLUMNS, MAX_UNPACKED_BYTES,
+    Severity, MAX_COLUMNS, MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES,
 };
 use support::xlsx::{self, Part};
 use support::{alone, peak_memory_mb, Scratch};
@@ -399,7 +399,8 @@ fn a_shared_string_table_declaring_more_strings_than_it_holds_is_refused() {
     let sheet = xlsx::sheet_of(&[&["name", "email"], &["Ada", "ada@example.com"]]);
     let strings = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="100000000" uniqueCount="100000000"><si><t>Ada</t></si></sst>"#;
-    let parts = xlsx::workbook_parts(sheet, Some(strings));
+    let table = |xml: &str| Part::stored("xl/sharedStrings.xml", xml.as_bytes());
+    let parts = xlsx::workbook_parts(sheet, Some(table(strings)));
     let err = import(&xlsx::archive(&parts), "sst.xlsx").unwrap_err();
     assert!(matches!(err, ImportError::Xlsx { .. }), "{err:?}");
     let text = err.to_string();
@@ -414,9 +415,120 @@ fn a_shared_string_table_declaring_more_strings_than_it_holds_is_refused() {
     let honest = strings.replace("100000000", "1");
     let parts = xlsx::workbook_parts(
         xlsx::sheet_of(&[&["name", "email"], &["Ada", "ada@example.com"]]),
-        Some(&honest),
+        Some(table(&honest)),
     );
     assert!(import(&xlsx::archive(&parts), "sst.xlsx").is_ok());
+}
+
+#[test]
+fn a_shared_string_table_of_millions_of_texts_is_refused() {
+    if !alone("a_shared_string_table_of_millions_of_texts_is_refused") {
+        return;
+    }
+    // Two million and one empty texts: 10 MB of XML packed into 100 KB, which the workbook
+    // reader would keep as 48 MB of empty strings — and 200 MB of them as a gigabyte.
+    let strings = Part::repeated(
+        "xl/sharedStrings.xml",
+        xlsx::STRINGS_START,
+        b"<si/>",
+        MAX_SHARED_STRINGS + 1,
+        xlsx::STRINGS_END,
+    );
+    let sheet = xlsx::sheet_of(&[&["name", "email"], &["Ada", "ada@example.com"]]);
+    let workbook = xlsx::archive(&xlsx::workbook_parts(sheet, Some(strings)));
+    assert!(workbook.len() < 200_000, "{} bytes packed", workbook.len());
+    let err = import(&workbook, "strings.xlsx").unwrap_err();
+    assert!(
+        matches!(err, ImportError::TooManySharedStrings { limit: 2_000_000 }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "the workbook holds more than 2000000 different texts; Rollcall reads workbooks with up \
+         to 2000000 — this is not an ordinary user list: export the sheet as CSV, or split it"
+    );
+    assert_peak_under(100.0, "no text was to be kept");
+
+    // As many texts as the limit read.
+    let strings = Part::repeated(
+        "xl/sharedStrings.xml",
+        xlsx::STRINGS_START,
+        b"<si/>",
+        MAX_SHARED_STRINGS,
+        xlsx::STRINGS_END,
+    );
+    let sheet = xlsx::sheet_of(&[&["name", "email"], &["Ada", "ada@example.com"]]);
+    let workbook = xlsx::archive(&xlsx::workbook_parts(sheet, Some(strings)));
+    assert!(import(&workbook, "strings.xlsx").is_ok());
+}
+
+#[test]
+fn a_text_of_megabytes_in_one_cell_is_refused_before_it_is_read() {
+    let mut start = xlsx::SHEET_START.to_vec();
+    start.extend_from_slice(
+        br#"<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>"#,
+    );
+    let mut end = b"</t></is></c></row>".to_vec();
+    end.extend_from_slice(xlsx::SHEET_END);
+    let sheet = Part::repeated("xl/worksheets/sheet1.xml", &start, b"a", 2 * MB, &end);
+    let err = import(
+        &xlsx::archive(&xlsx::workbook_parts(sheet, None)),
+        "long.xlsx",
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Xlsx { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(
+            "its part xl/worksheets/sheet1.xml holds a text or tag of more than 1 MB, longer \
+             than any Excel cell"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_long_shared_text_in_every_cell_is_held_to_what_a_csv_may_hold() {
+    // One 500 KB text, stored once, in the notes of 200 rows: 100 MB of cells from a part of
+    // half a megabyte.
+    let strings = Part::repeated(
+        "xl/sharedStrings.xml",
+        b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>",
+        b"note ",
+        100_000,
+        b"</t></si></sst>",
+    );
+    let mut sheet = xlsx::SHEET_START.to_vec();
+    sheet.extend_from_slice(
+        br#"<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c><c r="C1" t="inlineStr"><is><t>notes</t></is></c></row>"#,
+    );
+    for r in 2..=201 {
+        sheet.extend_from_slice(
+            format!(
+                "<row r=\"{r}\"><c r=\"A{r}\" t=\"inlineStr\"><is><t>U{r}</t></is></c>\
+                 <c r=\"B{r}\" t=\"inlineStr\"><is><t>u{r}@example.com</t></is></c>\
+                 <c r=\"C{r}\" t=\"s\"><v>0</v></c></row>"
+            )
+            .as_bytes(),
+        );
+    }
+    sheet.extend_from_slice(xlsx::SHEET_END);
+    let parts = xlsx::workbook_parts(
+        Part::stored("xl/worksheets/sheet1.xml", &sheet),
+        Some(strings),
+    );
+    let err = import(&xlsx::archive(&parts), "notes.xlsx").unwrap_err();
+    assert!(
+        matches!(&err, ImportError::SheetTooLarge { sheet, limit } if sheet == "Users" && *limit == 50 * MB),
+        "{err:?}"
+    );
+    assert_eq!(err.kind(), "sheetTooLarge");
+    assert!(
+        err.to_string().starts_with(
+            "the sheet \"Users\" holds more than 50 MB of text in its cells (a text repeated in \
+             many cells counts each time)"
+        ),
+        "{err}"
+    );
 }
 
 // --- passwords where no password should be ------------------------------------------------------

@@ -58,6 +58,19 @@ pub enum ImportError {
         limit: u64,
     },
 
+    #[error(
+        "the workbook holds more than {limit} different texts; Rollcall reads workbooks with up \
+         to {limit} — this is not an ordinary user list: export the sheet as CSV, or split it"
+    )]
+    TooManySharedStrings { limit: u64 },
+
+    #[error(
+        "the sheet \"{sheet}\" holds more than {} MB of text in its cells (a text repeated in \
+         many cells counts each time), more than Rollcall reads — split it into smaller files",
+        megabytes(*limit)
+    )]
+    SheetTooLarge { sheet: String, limit: u64 },
+
     #[error("line {header_line}: the file has a header but no user rows below it")]
     NoDataRows { header_line: usize },
 
@@ -154,6 +167,8 @@ impl ImportError {
             ImportError::TooManyRows { .. } => "tooManyRows",
             ImportError::TooManyColumns { .. } => "tooManyColumns",
             ImportError::WorkbookTooLarge { .. } => "workbookTooLarge",
+            ImportError::TooManySharedStrings { .. } => "tooManySharedStrings",
+            ImportError::SheetTooLarge { .. } => "sheetTooLarge",
             ImportError::Empty => "empty",
             ImportError::NoDataRows { .. } => "noDataRows",
             ImportError::DuplicateHeader { .. } => "duplicateHeader",

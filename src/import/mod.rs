@@ -23,7 +23,8 @@
 //!
 //! Hostile and careless files stay bounded: a header has at most [`MAX_COLUMNS`] columns, short
 //! rows are not padded, a repeated address names at most five other lines, and an `.xlsx` is
-//! refused before it is unpacked when it would unpack to more than [`MAX_UNPACKED_BYTES`].
+//! refused before it is unpacked when it would unpack to more than [`MAX_UNPACKED_BYTES`] or
+//! hold more than [`MAX_SHARED_STRINGS`] texts.
 
 mod draft;
 mod email;
@@ -56,7 +57,7 @@ pub use mapping::{ColumnAssignment, ColumnMapping, Field, MatchedBy};
 pub use read::{SourceFormat, SourceInfo};
 pub use template::{template_csv, TEMPLATE_COLUMNS};
 pub use text::terminal_safe;
-pub use workbook::MAX_UNPACKED_BYTES;
+pub use workbook::{MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES};
 
 #[cfg(doc)]
 use crate::secrets::Secret;

@@ -576,6 +576,9 @@ fn read_sheet(
     records.sheet = true;
     let mut row = SheetRow::default();
     let mut row_index: Option<u32> = None;
+    // A shared string is stored once and may fill every cell: the text handed over is counted,
+    // and held to what a CSV file may hold, so a few kilobytes cannot become gigabytes of rows.
+    let mut text_bytes: u64 = 0;
     while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
         let (r, c) = cell.get_position();
         if row_index != Some(r) {
@@ -586,6 +589,13 @@ fn read_sheet(
         }
         let text = cell_text(cell.get_value());
         if !text.is_empty() {
+            text_bytes += text.len() as u64;
+            if text_bytes > opts.max_bytes {
+                return Err(ImportError::SheetTooLarge {
+                    sheet,
+                    limit: opts.max_bytes,
+                });
+            }
             row.set(c as usize, text);
         }
     }

@@ -1,6 +1,7 @@
-//! What an `.xlsx` archive says about itself, checked before the workbook reader opens it: a
-//! small file may unpack to gigabytes (a "zip bomb"), and a shared-string table may declare
-//! more strings than it holds, which the reader would reserve memory for up front.
+//! What an `.xlsx` archive holds, checked before the workbook reader opens it: a small file may
+//! unpack to gigabytes (a "zip bomb"); a shared-string table may declare more strings than it
+//! holds, which the reader would reserve memory for up front, or hold millions of them, which
+//! it keeps in memory; and one text or tag of hundreds of megabytes would be buffered whole.
 
 use std::io::{BufReader, Cursor, Read};
 
@@ -10,6 +11,15 @@ use super::error::ImportError;
 /// of 200,000 users with a dozen columns unpacks to well under half of this.
 pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
 
+/// The most different texts a shared-string table may hold. The workbook reader keeps each in
+/// memory (24 bytes plus the text); a list of 200,000 users with a handful of distinct texts
+/// each holds about a million.
+pub const MAX_SHARED_STRINGS: u64 = 2_000_000;
+
+/// The longest stretch of an XML part without a `<`: the most the XML reader buffers for one
+/// text or tag. An Excel cell holds at most 32,767 characters (under 200 KB as escaped UTF-8).
+const MAX_XML_RUN: u64 = 1024 * 1024;
+
 /// The fewest bytes one entry of a shared-string table can take: `<si/>`.
 const MIN_SHARED_STRING_BYTES: u64 = 5;
 
@@ -18,8 +28,10 @@ const MIN_SHARED_STRING_BYTES: u64 = 5;
 /// searched.
 const SST_TAG_WITHIN: u64 = 64 * 1024;
 
-/// Checks the archive's central directory and its shared-string table's declaration. Reads
-/// nothing but the directory and, for the shared strings, the start of that one part.
+/// Checks the archive's central directory first, then the XML parts themselves: the
+/// shared-string table's declared and actual size, and the longest text or tag of each part.
+/// Nothing is unpacked before the directory says the whole archive is within the limit, and
+/// nothing unpacked is kept: each part is read through a small buffer.
 ///
 /// The sizes checked are the ones the central directory declares. The `zip` crate (the workbook
 /// reader's own) stops any entry that unpacks to more than its declared size with an error
@@ -30,7 +42,7 @@ pub(crate) fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
         reason: format!("it is not a valid zip archive: {e}"),
     })?;
     let mut total: u64 = 0;
-    let mut shared_strings = Vec::new();
+    let mut xml_parts = Vec::new();
     for index in 0..archive.len() {
         let entry = archive
             .by_index_data(index)
@@ -50,9 +62,12 @@ pub(crate) fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
             });
         }
         total = total.saturating_add(size);
-        // The workbook reader finds its parts ignoring case, so this does too.
-        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
-            shared_strings.push((index, name, size));
+        // Every part the XML reader could be pointed at (relationships may name any path),
+        // compared ignoring case as the workbook reader does.
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".xml") || lower.ends_with(".rels") {
+            let shared = lower.ends_with("sharedstrings.xml");
+            xml_parts.push((index, name, size, shared));
         }
     }
     if total > MAX_UNPACKED_BYTES {
@@ -62,11 +77,30 @@ pub(crate) fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
             limit: MAX_UNPACKED_BYTES,
         });
     }
-    for (index, name, size) in shared_strings {
-        let part = archive.by_index(index).map_err(|e| ImportError::Xlsx {
-            reason: e.to_string(),
-        })?;
-        check_shared_strings(part.take(SST_TAG_WITHIN), &name, size)?;
+    let unreadable = |e: &dyn std::fmt::Display| ImportError::Xlsx {
+        reason: e.to_string(),
+    };
+    for (index, name, size, shared) in xml_parts {
+        if shared {
+            let part = archive.by_index(index).map_err(|e| unreadable(&e))?;
+            check_shared_strings(part.take(SST_TAG_WITHIN), &name, size)?;
+        }
+        let part = archive.by_index(index).map_err(|e| unreadable(&e))?;
+        let scan = scan_part(part).map_err(|e| unreadable(&e))?;
+        if scan.longest_run > MAX_XML_RUN {
+            return Err(ImportError::Xlsx {
+                reason: format!(
+                    "its part {name} holds a text or tag of more than {} MB, longer than any \
+                     Excel cell",
+                    MAX_XML_RUN / (1024 * 1024)
+                ),
+            });
+        }
+        if shared && scan.string_items > MAX_SHARED_STRINGS {
+            return Err(ImportError::TooManySharedStrings {
+                limit: MAX_SHARED_STRINGS,
+            });
+        }
     }
     Ok(())
 }
@@ -111,6 +145,63 @@ fn check_shared_strings(part: impl Read, name: &str, size: u64) -> Result<(), Im
     }
 }
 
+/// What one pass over an XML part found.
+#[derive(Debug, Default, PartialEq)]
+struct PartScan {
+    /// The longest stretch without a `<` (a text, or a tag with its attributes).
+    longest_run: u64,
+    /// How many `<si>` (shared-string item) tags it opens, with any namespace prefix. Counted
+    /// up to one past [`MAX_SHARED_STRINGS`], where the pass stops.
+    string_items: u64,
+}
+
+/// Reads a part once through a 64 KB buffer, stopping as soon as it is over a limit.
+fn scan_part(mut part: impl Read) -> std::io::Result<PartScan> {
+    let mut scan = PartScan::default();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut run: u64 = 0;
+    // While a tag's name is read (it may span two reads): the bytes after its last `:`, as far
+    // as they could still spell `si`.
+    let mut local: Option<([u8; 2], usize)> = None;
+    loop {
+        let read = part.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(scan);
+        }
+        for &byte in &buffer[..read] {
+            if byte == b'<' {
+                scan.longest_run = scan.longest_run.max(run);
+                run = 0;
+                local = Some(([0; 2], 0));
+                continue;
+            }
+            run += 1;
+            let Some((kept, len)) = &mut local else {
+                continue;
+            };
+            match byte {
+                b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>' => {
+                    if *len == 2 && *kept == *b"si" {
+                        scan.string_items += 1;
+                    }
+                    local = None;
+                }
+                b':' => *len = 0,
+                _ if *len < 2 => {
+                    kept[*len] = byte;
+                    *len += 1;
+                }
+                // Longer than `si`: no item, whatever follows.
+                _ => *len = 3,
+            }
+        }
+        scan.longest_run = scan.longest_run.max(run);
+        if scan.longest_run > MAX_XML_RUN || scan.string_items > MAX_SHARED_STRINGS {
+            return Ok(scan);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +230,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("declares 9 strings"), "{err}");
+    }
+
+    #[test]
+    fn a_scan_counts_string_items_with_any_prefix_and_measures_the_longest_run() {
+        let xml = "<sst uniqueCount=\"3\"><si><t>ab</t></si><x:si/><si \n/><sig/><s/>\
+                   <a-very-long-namespace-prefix:si/><ab:cdsi/></sst>";
+        let scan = scan_part(xml.as_bytes()).unwrap();
+        assert_eq!(
+            scan.string_items, 4,
+            "<sig>, <s>, <ab:cdsi> and </si> are no items"
+        );
+        assert_eq!(
+            scan.longest_run,
+            "a-very-long-namespace-prefix:si/>".len() as u64
+        );
+
+        // A run across reads is measured whole.
+        let long = format!("<t>{}</t>", "a".repeat(200_000));
+        let scan = scan_part(long.as_bytes()).unwrap();
+        assert_eq!(scan.longest_run, 200_002);
     }
 
     #[test]

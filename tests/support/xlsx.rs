@@ -32,26 +32,37 @@ impl Part {
     /// A part that unpacks to `prefix`, then `count` spaces, then `suffix`: a deflate stream of
     /// 13 bits per 258 spaces, so a gigabyte packs into about 6 MB.
     pub fn spaces(name: &str, prefix: &[u8], count: u64, suffix: &[u8]) -> Part {
+        Part::repeated(name, prefix, b" ", count, suffix)
+    }
+
+    /// A part that unpacks to `prefix`, then `unit` `count` times, then `suffix`. The unit
+    /// (1 to 8 bytes) is written once; each 258 bytes after it are one "copy what is `unit`
+    /// bytes back" of 13 or 14 bits.
+    pub fn repeated(name: &str, prefix: &[u8], unit: &[u8], count: u64, suffix: &[u8]) -> Part {
+        assert!((1..=8).contains(&unit.len()), "a unit of 1 to 8 bytes");
         let mut bits = Bits::default();
         bits.push(1, 1); // the last block
         bits.push(1, 2); // fixed Huffman codes
         for &byte in prefix {
             bits.literal(byte);
         }
-        let mut left = count;
-        if left > 0 {
-            bits.literal(b' ');
-            left -= 1;
+        let total = unit.len() as u64 * count;
+        let mut written = 0;
+        if count > 0 {
+            for &byte in unit {
+                bits.literal(byte);
+            }
+            written = unit.len() as u64;
         }
-        while left >= 258 {
-            // Length 258 (symbol 285, code 11000101) at distance 1 (code 00000): "copy the
-            // last 258 bytes again".
+        while total - written >= 258 {
+            // Length 258 (symbol 285, code 11000101), then the distance back to the unit.
             bits.code(0b1100_0101, 8);
-            bits.code(0, 5);
-            left -= 258;
+            bits.distance(unit.len());
+            written += 258;
         }
-        for _ in 0..left {
-            bits.literal(b' ');
+        while written < total {
+            bits.literal(unit[(written % unit.len() as u64) as usize]);
+            written += 1;
         }
         for &byte in suffix {
             bits.literal(byte);
@@ -59,7 +70,7 @@ impl Part {
         bits.code(0, 7); // end of block
         let crc = Crc::new()
             .update(prefix)
-            .update_repeated(b' ', count)
+            .update_repeated(unit, count)
             .update(suffix)
             .value();
         Part {
@@ -67,13 +78,14 @@ impl Part {
             packed: bits.finish(),
             method: 8,
             crc,
-            declared_size: prefix.len() as u64 + count + suffix.len() as u64,
+            declared_size: prefix.len() as u64 + total + suffix.len() as u64,
         }
     }
 }
 
-/// The parts every workbook needs around its sheet and, when given, its shared strings.
-pub fn workbook_parts(sheet: Part, shared_strings: Option<&str>) -> Vec<Part> {
+/// The parts every workbook needs around its sheet and, when given, its shared strings (a part
+/// named `xl/sharedStrings.xml`).
+pub fn workbook_parts(sheet: Part, shared_strings: Option<Part>) -> Vec<Part> {
     let shared_type = if shared_strings.is_some() {
         r#"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#
     } else {
@@ -113,9 +125,7 @@ pub fn workbook_parts(sheet: Part, shared_strings: Option<&str>) -> Vec<Part> {
         ),
         sheet,
     ];
-    if let Some(xml) = shared_strings {
-        parts.push(Part::stored("xl/sharedStrings.xml", xml.as_bytes()));
-    }
+    parts.extend(shared_strings);
     parts
 }
 
@@ -140,6 +150,19 @@ pub fn sheet_of(rows: &[&[&str]]) -> Part {
     }
     xml.extend_from_slice(SHEET_END);
     Part::stored("xl/worksheets/sheet1.xml", &xml)
+}
+
+/// The start of a shared-string table without a declared count, before its `<si>` items.
+pub const STRINGS_START: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
+pub const STRINGS_END: &[u8] = b"</sst>";
+
+/// A shared-string table of these XML items, stored as is.
+pub fn strings_of(items: &str) -> Part {
+    let mut xml = STRINGS_START.to_vec();
+    xml.extend_from_slice(items.as_bytes());
+    xml.extend_from_slice(STRINGS_END);
+    Part::stored("xl/sharedStrings.xml", &xml)
 }
 
 /// A workbook whose only sheet is `unpacked` bytes of XML (spaces between a valid start and
@@ -226,6 +249,20 @@ impl Bits {
         }
     }
 
+    /// A distance of 1 to 8 bytes: its 5-bit code, then the extra bit distances 5 to 8 have.
+    fn distance(&mut self, distance: usize) {
+        let (code, extra) = match distance {
+            1..=4 => (distance - 1, None),
+            5 | 6 => (4, Some(distance - 5)),
+            7 | 8 => (5, Some(distance - 7)),
+            _ => panic!("distance {distance} is not written here"),
+        };
+        self.code(code as u32, 5);
+        if let Some(bit) = extra {
+            self.push(bit as u32, 1);
+        }
+    }
+
     /// A literal byte in the fixed Huffman code.
     fn literal(&mut self, byte: u8) {
         if byte < 144 {
@@ -243,9 +280,9 @@ impl Bits {
     }
 }
 
-/// CRC-32 (the zip one), with a way to add a byte repeated a billion times in a few
-/// microseconds: adding one byte is an affine map of the 32-bit state, and a map applied `n`
-/// times is found by squaring.
+/// CRC-32 (the zip one), with a way to add a few bytes repeated a billion times in a few
+/// microseconds: adding one byte is an affine map of the 32-bit state, so is adding a run of
+/// them, and a map applied `n` times is found by squaring.
 struct Crc(u32);
 
 impl Crc {
@@ -260,8 +297,10 @@ impl Crc {
         self
     }
 
-    fn update_repeated(self, byte: u8, mut count: u64) -> Crc {
-        let mut power = Affine::of_byte(byte);
+    fn update_repeated(self, unit: &[u8], mut count: u64) -> Crc {
+        let mut power = unit.iter().fold(Affine::identity(), |map, &byte| {
+            Affine::of_byte(byte).then(&map)
+        });
         let mut result = Affine::identity();
         while count > 0 {
             if count & 1 == 1 {
