@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use rollcall_core::import::{import_path, template_csv, ImportOptions, ImportReport};
+// Cell text (headers, values quoted in messages) is escaped before it reaches a terminal.
+use rollcall_core::import::terminal_safe as safe;
 use rollcall_core::paths::{replace_file, AppDirs};
 use rollcall_core::plan::{plan, DeletedPolicy, Plan, PlanOptions, RowAction};
 use rollcall_core::run::{
@@ -177,7 +179,7 @@ pub fn validate(args: FileArgs) -> ExitCode {
         print_source(&report);
         for issue in &report.issues {
             let severity = if issue.is_error() { "error" } else { "warning" };
-            println!("  {severity}: {issue}");
+            println!("  {severity}: {}", safe(&issue.to_string()));
         }
         println!(
             "{} rows: {} valid, {} invalid ({} errors, {} warnings).",
@@ -208,11 +210,11 @@ fn print_source(report: &ImportReport) {
         });
     }
     if let Some(sheet) = &source.sheet {
-        how.push(format!("sheet \"{sheet}\""));
+        how.push(format!("sheet \"{}\"", safe(sheet)));
     }
     println!(
         "{}: {} rows ({})",
-        source.file_name,
+        safe(&source.file_name),
         source.data_rows,
         how.join(", ")
     );
@@ -221,8 +223,8 @@ fn print_source(report: &ImportReport) {
         .columns
         .iter()
         .map(|c| match c.field {
-            Some(field) => format!("{} → {}", c.header, field.key()),
-            None => format!("{} (ignored)", c.header),
+            Some(field) => format!("{} → {}", safe(&c.header), field.key()),
+            None => format!("{} (ignored)", safe(&c.header)),
         })
         .collect();
     println!("Columns: {}", mapped.join(", "));
@@ -296,7 +298,7 @@ fn print_plan(plan: &Plan) {
         match row.action {
             RowAction::Invalid => {
                 for problem in &row.problems {
-                    println!("  invalid: {problem}");
+                    println!("  invalid: {}", safe(problem));
                 }
             }
             RowAction::FailDeleted => println!(

@@ -134,6 +134,27 @@ async fn validate_exits_2_on_invalid_rows_and_speaks_json_lines() {
 }
 
 #[tokio::test]
+async fn validate_escapes_control_characters_from_the_file_before_printing_them() {
+    let home = Home::new("escape");
+    // A header that would set the terminal's title, a title that would clear the screen, a
+    // department written backwards by a bidi override.
+    let file = home.file(
+        "hostile.csv",
+        "name,email,Badge\u{1b}]0;pwned\u{7},title,department\n\
+         Ada,ada@example.com,7,\"Lead\u{1b}[2J\",\u{202e}sales\n",
+    );
+    let validated = output(rollcall(&home).arg("validate").arg(&file)).await;
+    let printed = text(&validated);
+    assert!(
+        !printed.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "raw control characters reached the terminal: {printed:?}"
+    );
+    assert!(printed.contains("Badge\\u{1b}]0;pwned\\u{7}"), "{printed}");
+    assert!(printed.contains("\"Lead\\u{1b}[2J\""), "{printed}");
+    assert!(printed.contains("\\u{202e}sales"), "{printed}");
+}
+
+#[tokio::test]
 async fn plan_prints_the_dry_run_and_json_rows() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let home = Home::new("plan");

@@ -203,6 +203,18 @@ pub enum IssueKind {
     RaggedRow { expected: usize, found: usize },
     /// The file is not UTF-8 and was read as Windows-1252. Warning, line 0.
     LegacyEncoding,
+    /// A mapped cell has a line break inside (Excel's Alt+Enter); it was replaced by a space.
+    /// Warning.
+    LineBreak,
+    /// A mapped cell holds a control character or a bidi override (U+202A–U+202E,
+    /// U+2066–U+2069), which can make a value display as something else. Error.
+    ControlCharacter,
+    /// The name starts with `=`, `+`, `-` or `@`, which a spreadsheet may run as a formula when
+    /// an export of users is opened. Warning.
+    FormulaLike,
+    /// A column other than the mapped password looks like it holds passwords (`PIN`,
+    /// `Passwort`…); its values were removed from every row. Warning, on the header line.
+    PasswordColumn,
 }
 
 impl RowIssue {

@@ -31,6 +31,46 @@ pub enum ImportError {
     #[error("the file is empty")]
     Empty,
 
+    #[error(
+        "line {line}: the header has {found} columns; Rollcall reads at most {limit} — delete \
+         the columns it does not need (it uses at most {}) and try again",
+        super::Field::ALL.len()
+    )]
+    TooManyColumns {
+        line: usize,
+        found: usize,
+        limit: usize,
+    },
+
+    #[error(
+        "the workbook unpacks to {} MB{}, more than the {} MB Rollcall reads — this is not an \
+         ordinary user list: export the sheet as CSV, or delete other sheets and pictures and \
+         save it again",
+        megabytes(*size),
+        part.as_ref().map(|p| format!(" in its part {p} alone")).unwrap_or_default(),
+        megabytes(*limit)
+    )]
+    WorkbookTooLarge {
+        /// The part (file inside the archive) that alone is too large; `None` when only all of
+        /// them together are.
+        part: Option<String>,
+        size: u64,
+        limit: u64,
+    },
+
+    #[error(
+        "the workbook holds more than {limit} different texts; Rollcall reads workbooks with up \
+         to {limit} — this is not an ordinary user list: export the sheet as CSV, or split it"
+    )]
+    TooManySharedStrings { limit: u64 },
+
+    #[error(
+        "the sheet \"{sheet}\" holds more than {} MB of text in its cells (a text repeated in \
+         many cells counts each time), more than Rollcall reads — split it into smaller files",
+        megabytes(*limit)
+    )]
+    SheetTooLarge { sheet: String, limit: u64 },
+
     #[error("line {header_line}: the file has a header but no user rows below it")]
     NoDataRows { header_line: usize },
 
@@ -111,8 +151,11 @@ pub enum ImportError {
         available: Vec<String>,
     },
 
-    #[error("line {line}: the file could not be read as CSV ({reason})")]
-    Csv { line: usize, reason: String },
+    #[error(
+        "line {line} has more than {limit} values, more than a spreadsheet has columns — check \
+         that the file is a list of users and that its delimiter is , ; tab or |"
+    )]
+    TooManyValues { line: usize, limit: usize },
 }
 
 impl ImportError {
@@ -122,6 +165,10 @@ impl ImportError {
             ImportError::Io { .. } => "io",
             ImportError::TooLarge { .. } => "tooLarge",
             ImportError::TooManyRows { .. } => "tooManyRows",
+            ImportError::TooManyColumns { .. } => "tooManyColumns",
+            ImportError::WorkbookTooLarge { .. } => "workbookTooLarge",
+            ImportError::TooManySharedStrings { .. } => "tooManySharedStrings",
+            ImportError::SheetTooLarge { .. } => "sheetTooLarge",
             ImportError::Empty => "empty",
             ImportError::NoDataRows { .. } => "noDataRows",
             ImportError::DuplicateHeader { .. } => "duplicateHeader",
@@ -133,7 +180,7 @@ impl ImportError {
             ImportError::LegacyExcel => "legacyExcel",
             ImportError::Xlsx { .. } => "xlsx",
             ImportError::SheetNotFound { .. } => "sheetNotFound",
-            ImportError::Csv { .. } => "csv",
+            ImportError::TooManyValues { .. } => "tooManyValues",
         }
     }
 }

@@ -279,6 +279,69 @@ pub fn normalize_header(header: &str) -> String {
         .collect()
 }
 
+/// Headers of columns that hold passwords or PINs, as people write them in the languages HR
+/// exports come in. Matched against the whole header after [`normalize_header`] (and trailing
+/// digits, as in `Password 2`), never as a part of it: `Passport` and `Spinner` are not
+/// passwords.
+const PASSWORD_HEADERS: &[&str] = &[
+    "pwd",
+    "pw",
+    "pass",
+    "passwd",
+    "password",
+    "passwords",
+    "passcode",
+    "passphrase",
+    "secret",
+    "pin",
+    "pin code",
+    "pin number",
+    "new password",
+    "old password",
+    "default password",
+    "user password",
+    "account password",
+    "login password",
+    "password hash",
+    "confirm password",
+    "passwort",
+    "kennwort",
+    "mot de passe",
+    "contraseña",
+    "clave de acceso",
+    "senha",
+    "wachtwoord",
+    "parola",
+    "hasło",
+    "lösenord",
+    "passord",
+    "adgangskode",
+    "salasana",
+    "heslo",
+    "jelszó",
+    "şifre",
+    "lozinka",
+    "пароль",
+    "密码",
+    "密碼",
+    "パスワード",
+    "비밀번호",
+];
+
+/// Whether a column's header says it holds passwords: one of [`PASSWORD_HEADERS`], or the
+/// password field's own name or synonyms, as the whole header.
+pub(crate) fn looks_like_password(header: &str) -> bool {
+    let key = normalize_header(header);
+    let key = key.trim_end_matches(|c: char| c.is_ascii_digit());
+    if key.is_empty() {
+        return false;
+    }
+    std::iter::once(Field::Password.key())
+        .chain(Field::Password.synonyms().iter().copied())
+        .chain(PASSWORD_HEADERS.iter().copied())
+        .any(|word| normalize_header(word) == key)
+}
+
 /// The automatic match for one normalised header: the field and its rank (0 = the field's own
 /// name; lower is better).
 fn auto_match(key: &str) -> Option<(Field, usize)> {
@@ -719,6 +782,45 @@ mod tests {
             err,
             ImportError::ConflictingMapping { field: "email", .. }
         ));
+    }
+
+    #[test]
+    fn password_like_headers_match_whole_in_any_case_accent_or_spacing() {
+        for header in [
+            "PWD",
+            "Pass",
+            "password",
+            "Password 2",
+            "PASSWORT",
+            "Secret",
+            "PIN",
+            "pin_code",
+            "Mot de passe",
+            "mot-de-passe",
+            "CONTRASEÑA",
+            "contrasena",
+            "Senha",
+            "wachtwoord",
+            "Passcode",
+            "Temp Password",
+            "Hasło",
+            "Пароль",
+        ] {
+            assert!(looks_like_password(header), "{header:?} holds passwords");
+        }
+        for header in [
+            "Passport",
+            "Passport Number",
+            "Spinner",
+            "Pinned",
+            "Password Expiry Date",
+            "Secretary",
+            "Compass",
+            "",
+            "2",
+        ] {
+            assert!(!looks_like_password(header), "{header:?} is no password");
+        }
     }
 
     #[test]

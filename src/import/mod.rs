@@ -18,7 +18,13 @@
 //! is a row issue on its line, not a file error, so one bad line loses nothing else.
 //!
 //! A password column is a secret: it lives only in [`UserDraft::password`] (a [`Secret`],
-//! serialized as `"***"`) and is blanked in [`ImportedRow::raw`].
+//! serialized as `"***"`) and is blanked in [`ImportedRow::raw`]. So are the cells of any
+//! other column whose header says it holds passwords (`PIN`, `Passwort`, `mot de passe`…).
+//!
+//! Hostile and careless files stay bounded: a header has at most [`MAX_COLUMNS`] columns, short
+//! rows are not padded, a repeated address names at most five other lines, and an `.xlsx` is
+//! refused before it is unpacked when it would unpack to more than [`MAX_UNPACKED_BYTES`] or
+//! hold more than [`MAX_SHARED_STRINGS`] texts.
 
 mod draft;
 mod email;
@@ -26,7 +32,9 @@ mod error;
 pub mod mapping;
 pub mod read;
 mod template;
+mod text;
 pub mod validate;
+mod workbook;
 
 #[cfg(test)]
 mod proptests;
@@ -48,6 +56,8 @@ pub use error::ImportError;
 pub use mapping::{ColumnAssignment, ColumnMapping, Field, MatchedBy};
 pub use read::{SourceFormat, SourceInfo};
 pub use template::{template_csv, TEMPLATE_COLUMNS};
+pub use text::terminal_safe;
+pub use workbook::{MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES};
 
 #[cfg(doc)]
 use crate::secrets::Secret;
@@ -56,6 +66,9 @@ use crate::secrets::Secret;
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
 /// The most user rows read by default.
 pub const DEFAULT_MAX_ROWS: usize = 200_000;
+/// The most columns a header may have. Rollcall uses at most 16; the cap keeps a header of
+/// thousands of columns from costing memory on every row.
+pub const MAX_COLUMNS: usize = 512;
 
 /// How to read a file. On the wire (camelCase), missing fields take their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,8 +122,11 @@ pub struct ImportedRow {
     /// The line where the record starts (1-based, counting the header and any line breaks inside
     /// quoted cells; for an `.xlsx`, the sheet's row number).
     pub line: usize,
-    /// The cells as read, in the file's column order, for the results and failed-rows files. The
-    /// password cell is always empty here. Rollcall's formula guard (a leading `'`) is removed.
+    /// The cells as read, in the file's column order, for the results and failed-rows files: up
+    /// to the header's width or the row's last value, whichever is further (at most
+    /// [`MAX_COLUMNS`]); a short row stays short, and its missing cells read as empty. The
+    /// password cell, and the cells of other password-like columns, are always empty here.
+    /// Rollcall's formula guard (a leading `'`) is removed.
     pub raw: Vec<String>,
     /// The validated user, or `None` when the row has at least one error. (Boxed: a row is then
     /// small, which keeps a 100,000-row report's row list compact and cheap to allocate.)

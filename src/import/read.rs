@@ -7,7 +7,11 @@ use std::io::Cursor;
 use serde::Serialize;
 
 use super::error::ImportError;
-use super::ImportOptions;
+use super::{ImportOptions, MAX_COLUMNS};
+
+/// The most values one CSV line may have: Excel's 16,384 columns. Past the header's width they
+/// are only counted, but the parser needs room for where each ends.
+pub const MAX_VALUES_PER_LINE: usize = 16_384;
 
 /// What kind of file was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -62,8 +66,16 @@ pub(crate) trait RowSink {
 pub(crate) struct RawRow {
     /// The line where the record starts (1-based, counting every physical line of the file).
     pub line: usize,
-    /// The cells as read, with the formula guard removed; not trimmed.
+    /// The cells as read, with the formula guard removed; not trimmed. Kept up to the header's
+    /// width or the last value, whichever is further, and never more than [`MAX_COLUMNS`]: a
+    /// short row is not padded, and empty cells past the header are not stored.
     pub cells: Vec<String>,
+    /// How many cells the record has up to its last value, counting any past [`MAX_COLUMNS`]
+    /// that were not kept.
+    pub used: usize,
+    /// For a CSV line that ends before the header's last column, how many cells it has. (A
+    /// sheet stores no empty cells, so a sheet row never ends early.)
+    pub ended_early: Option<usize>,
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -101,13 +113,23 @@ pub(crate) fn strip_formula_guard(cell: &str) -> &str {
     }
 }
 
-/// A record with nothing but whitespace in its cells (`,,,` lines from spreadsheets).
-fn is_blank<'a>(mut cells: impl Iterator<Item = &'a str>) -> bool {
-    cells.all(|cell| strip_formula_guard(cell).trim().is_empty())
+/// Whether a cell holds something: whitespace (and a lone formula guard) is nothing.
+fn has_value(cell: &str) -> bool {
+    !strip_formula_guard(cell).trim().is_empty()
 }
 
-fn unguarded(cell: &str) -> String {
-    strip_formula_guard(cell).to_owned()
+/// How many cells a record has, and how many up to its last value (0 for a blank record, such
+/// as the `,,,` lines spreadsheets write).
+fn measure<'a>(cells: impl Iterator<Item = &'a str>) -> (usize, usize) {
+    let mut read = 0;
+    let mut used = 0;
+    for cell in cells {
+        read += 1;
+        if has_value(cell) {
+            used = read;
+        }
+    }
+    (read, used)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,33 +156,51 @@ fn read_csv(
     };
     let delimiter = declared.unwrap_or_else(|| sniff_delimiter(body));
 
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(body.as_bytes(), first_line);
+    // csv_core rather than csv's reader: csv's record grows to hold every field of a line, 8
+    // bytes each, so one line of 40 million delimiters took half a gigabyte. Here the fields'
+    // ends have a fixed room, and a line that overflows it is refused.
+    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let input = body.as_bytes();
+    let mut consumed = 0;
+    let mut fields = vec![0u8; 4096];
+    let mut ends = vec![0usize; MAX_VALUES_PER_LINE];
+    let mut lines = LineCounter::new(input, first_line);
     // About one record per line: a cheap upper bound that saves regrowing.
-    let mut records = Records::new(sink, opts.max_rows, count_byte(body.as_bytes(), b'\n'));
+    let mut records = Records::new(sink, opts.max_rows, count_byte(input, b'\n'));
     loop {
-        let before = reader.position().byte() as usize;
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let start = error.position().map_or(before, |p| p.byte() as usize);
-                return Err(ImportError::Csv {
-                    line: lines.line_of_record_at(start),
-                    reason: error.to_string(),
-                });
+        let start = consumed;
+        let (mut written, mut ended) = (0, 0);
+        let found = loop {
+            let (result, read, wrote, wrote_ends) = parser.read_record(
+                &input[consumed..],
+                &mut fields[written..],
+                &mut ends[ended..],
+            );
+            consumed += read;
+            written += wrote;
+            ended += wrote_ends;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => fields.resize(fields.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    return Err(ImportError::TooManyValues {
+                        line: lines.line_of_record_at(start),
+                        limit: MAX_VALUES_PER_LINE,
+                    });
+                }
+                csv_core::ReadRecordResult::Record => break true,
+                csv_core::ReadRecordResult::End => break false,
             }
+        };
+        if !found {
+            break;
         }
-        if is_blank(record.iter()) {
-            continue;
-        }
-        let start = record.position().map_or(before, |p| p.byte() as usize);
-        records.push(lines.line_of_record_at(start), record.iter())?;
+        // The input is valid UTF-8 and every delimiter and quote is ASCII, so every field is
+        // valid UTF-8 too: this borrows, never copies.
+        let record = String::from_utf8_lossy(&fields[..written]);
+        let ends = &ends[..ended];
+        let cells = (0..ends.len()).map(|i| &record[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]);
+        records.push(|| lines.line_of_record_at(start), cells, 0)?;
     }
 
     let (header, header_line, rows) = records.finish()?;
@@ -180,13 +220,13 @@ fn read_csv(
 }
 
 /// Sorts the records of either format into the header (the first non-blank one) and the rows
-/// below it, which go to the sink, and applies the row limit.
+/// below it, which go to the sink, and applies the row and column limits.
 struct Records<'s> {
     sink: &'s mut dyn RowSink,
     max_rows: usize,
     row_hint: usize,
     /// A sheet has no "short rows": its empty trailing cells are simply not stored.
-    pad_to_header: bool,
+    sheet: bool,
     header: Option<(Vec<String>, usize)>,
     rows: usize,
 }
@@ -197,25 +237,45 @@ impl<'s> Records<'s> {
             sink,
             max_rows,
             row_hint,
-            pad_to_header: false,
+            sheet: false,
             header: None,
             rows: 0,
         }
     }
 
-    /// A non-blank record starting on `line`.
+    /// One record; `line` says where it starts (asked only when the record is not blank).
+    /// `used_beyond` is, for a sheet row with a value past the columns it kept, how many cells
+    /// it has up to that value; otherwise 0.
     fn push<'c>(
         &mut self,
-        line: usize,
-        cells: impl Iterator<Item = &'c str>,
+        line: impl FnOnce() -> usize,
+        cells: impl Iterator<Item = &'c str> + Clone,
+        used_beyond: usize,
     ) -> Result<(), ImportError> {
-        if self.header.is_none() {
-            let header = header_cells(cells);
+        let (read, used) = measure(cells.clone());
+        let used = used.max(used_beyond);
+        if used == 0 {
+            return Ok(());
+        }
+        let line = line();
+        let Some((header, _)) = &self.header else {
+            // Checked before a cell is copied: a header of a million commas costs nothing.
+            if used > MAX_COLUMNS {
+                return Err(ImportError::TooManyColumns {
+                    line,
+                    found: used,
+                    limit: MAX_COLUMNS,
+                });
+            }
+            let header: Vec<String> = cells
+                .take(used)
+                .map(|c| strip_formula_guard(c).trim().to_owned())
+                .collect();
             self.sink.header(&header, line)?;
             self.sink.expect_rows(self.row_hint.min(self.max_rows));
             self.header = Some((header, line));
             return Ok(());
-        }
+        };
         if self.rows >= self.max_rows {
             return Err(ImportError::TooManyRows {
                 limit: self.max_rows,
@@ -223,13 +283,21 @@ impl<'s> Records<'s> {
             });
         }
         self.rows += 1;
-        let mut cells: Vec<String> = cells.map(unguarded).collect();
-        if let Some((header, _)) = self.header.as_ref().filter(|_| self.pad_to_header) {
-            if cells.len() < header.len() {
-                cells.resize(header.len(), String::new());
-            }
-        }
-        self.sink.row(RawRow { line, cells });
+        let width = header.len();
+        let kept = used.max(read.min(width)).min(MAX_COLUMNS);
+        let mut kept_cells = Vec::with_capacity(kept);
+        kept_cells.extend(
+            cells
+                .take(kept)
+                .map(|cell| strip_formula_guard(cell).to_owned()),
+        );
+        let ended_early = (!self.sheet && read < width).then_some(read);
+        self.sink.row(RawRow {
+            line,
+            cells: kept_cells,
+            used,
+            ended_early,
+        });
         Ok(())
     }
 
@@ -295,17 +363,6 @@ fn count_line_breaks(bytes: &[u8]) -> usize {
 
 fn count_byte(bytes: &[u8], needle: u8) -> usize {
     bytes.iter().map(|&b| usize::from(b == needle)).sum()
-}
-
-/// Header cells, unguarded and trimmed, with trailing empty cells dropped.
-fn header_cells<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut header: Vec<String> = cells
-        .map(|c| strip_formula_guard(c).trim().to_owned())
-        .collect();
-    while header.last().is_some_and(|c| c.is_empty()) {
-        header.pop();
-    }
-    header
 }
 
 /// The name of the encoding read when the file is not UTF-8.
@@ -455,6 +512,7 @@ fn read_xlsx(
 ) -> Result<Table, ImportError> {
     // calamine parses untrusted archives; a panic in it must not take the app down.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::workbook::check_archive(bytes)?;
         read_sheet(bytes, opts, sink)
     }));
     let (sheet, header, header_line, rows) = read.unwrap_or_else(|_| {
@@ -515,45 +573,70 @@ fn read_sheet(
         .0
         .saturating_sub(cells.dimensions().start.0) as usize;
     let mut records = Records::new(sink, opts.max_rows, height);
-    records.pad_to_header = true;
-    let mut row: Vec<String> = Vec::new();
+    records.sheet = true;
+    let mut row = SheetRow::default();
     let mut row_index: Option<u32> = None;
+    // A shared string is stored once and may fill every cell: the text handed over is counted,
+    // and held to what a CSV file may hold, so a few kilobytes cannot become gigabytes of rows.
+    let mut text_bytes: u64 = 0;
     while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
         let (r, c) = cell.get_position();
         if row_index != Some(r) {
             if let Some(previous) = row_index {
-                push_sheet_row(&mut records, previous, &mut row)?;
+                row.push_to(&mut records, previous)?;
             }
             row_index = Some(r);
         }
         let text = cell_text(cell.get_value());
-        if text.is_empty() {
-            continue;
+        if !text.is_empty() {
+            text_bytes += text.len() as u64;
+            if text_bytes > opts.max_bytes {
+                return Err(ImportError::SheetTooLarge {
+                    sheet,
+                    limit: opts.max_bytes,
+                });
+            }
+            row.set(c as usize, text);
         }
-        let c = c as usize;
-        if row.len() <= c {
-            row.resize(c + 1, String::new());
-        }
-        row[c] = text;
     }
     if let Some(previous) = row_index {
-        push_sheet_row(&mut records, previous, &mut row)?;
+        row.push_to(&mut records, previous)?;
     }
     let (header, header_line, rows) = records.finish()?;
     Ok((sheet, header, header_line, rows))
 }
 
-/// Hands one sheet row (0-based index) to the records, unless it is blank, and empties it.
-fn push_sheet_row(
-    records: &mut Records<'_>,
-    index: u32,
-    row: &mut Vec<String>,
-) -> Result<(), ImportError> {
-    if !is_blank(row.iter().map(String::as_str)) {
-        records.push(index as usize + 1, row.iter().map(String::as_str))?;
+/// The cells of the sheet row being read. A sheet stores only the cells that hold something,
+/// each with its column, so a row is as wide as its rightmost value: a value in column XFD
+/// must not make a 16,384-cell row, so cells past [`MAX_COLUMNS`] are only counted.
+#[derive(Default)]
+struct SheetRow {
+    cells: Vec<String>,
+    used_beyond: usize,
+}
+
+impl SheetRow {
+    fn set(&mut self, column: usize, text: String) {
+        if column >= MAX_COLUMNS {
+            if has_value(&text) {
+                self.used_beyond = self.used_beyond.max(column + 1);
+            }
+            return;
+        }
+        if self.cells.len() <= column {
+            self.cells.resize(column + 1, String::new());
+        }
+        self.cells[column] = text;
     }
-    row.clear();
-    Ok(())
+
+    /// Hands the row (0-based index) to the records and empties it.
+    fn push_to(&mut self, records: &mut Records<'_>, index: u32) -> Result<(), ImportError> {
+        let cells = self.cells.iter().map(String::as_str);
+        records.push(|| index as usize + 1, cells, self.used_beyond)?;
+        self.cells.clear();
+        self.used_beyond = 0;
+        Ok(())
+    }
 }
 
 /// A cell's text as Excel shows it for the kinds of values a user list holds.

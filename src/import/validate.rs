@@ -7,8 +7,9 @@ use super::draft::{
     DivisionRef, IssueKind, RoleDivisions, RoleGrant, RowIssue, SkillLevel, UserDraft, UserState,
 };
 use super::email;
-use super::mapping::{ColumnMapping, Field};
+use super::mapping::{self, ColumnMapping, Field};
 use super::read::RawRow;
+use super::text::{self, Stray};
 use super::ImportedRow;
 use crate::secrets::Secret;
 
@@ -89,7 +90,7 @@ impl Validator {
     /// by line.
     pub(crate) fn finish(self) -> (Vec<ImportedRow>, Vec<RowIssue>) {
         let Validator {
-            checker,
+            mut checker,
             mut rows,
             orphan_keys,
             unnamed,
@@ -97,9 +98,10 @@ impl Validator {
         } = self;
         let email_column = checker.header_of(Field::Email).map(str::to_owned);
         let header_line = checker.header_line;
-        let mut issues = checker.issues;
+        let mut issues = std::mem::take(&mut checker.issues);
 
-        // Every line with a repeated address gets an error naming the others.
+        // Every line with a repeated address gets an error naming a few of the others: naming
+        // them all would make 200,000 copies of one address 200,000 messages of 200,000 lines.
         let groups = duplicate_groups(&rows, &orphan_keys, key_hashes);
         for members in &groups {
             for &index in members {
@@ -110,25 +112,45 @@ impl Validator {
                         .map(|found| orphan_keys[found].1.clone())
                         .unwrap_or_default(),
                 };
-                let others: Vec<usize> = members
+                let named: Vec<usize> = members
                     .iter()
                     .filter(|&&other| other != index)
+                    .take(MAX_LINES_NAMED)
                     .map(|&other| rows[other].line)
                     .collect();
+                let others = members.len() - 1;
                 let row = &mut rows[index];
                 row.draft = None;
                 issues.push(RowIssue::error(
                     row.line,
                     email_column.as_deref(),
                     IssueKind::DuplicateEmail {
-                        other_line: others[0],
+                        other_line: named[0],
                     },
                     format!(
                         "{} is also on {} {}; each person needs their own address — remove or \
                          correct the repeats",
                         shown(&address),
-                        if others.len() == 1 { "line" } else { "lines" },
-                        join_lines(&others)
+                        if others == 1 { "line" } else { "lines" },
+                        join_lines(&named, others - named.len())
+                    ),
+                ));
+            }
+        }
+
+        for (column, blanked) in checker.secret_columns.iter().copied() {
+            if blanked > 0 {
+                let header = &checker.header[column];
+                issues.push(RowIssue::warning(
+                    header_line,
+                    Some(header),
+                    IssueKind::PasswordColumn,
+                    format!(
+                        "column {} looks like it holds passwords, so its values were removed \
+                         ({blanked} {}): they are not shown, saved or exported — if it holds the \
+                         users' initial passwords, map it to password",
+                        shown(header),
+                        if blanked == 1 { "row" } else { "rows" }
                     ),
                 ));
             }
@@ -175,16 +197,14 @@ fn duplicate_groups(
         if run.len() < 2 {
             continue;
         }
-        // Equal hashes: group by the keys themselves (a true collision splits the run).
-        let mut pending: Vec<usize> = run.iter().map(|&(_, i)| i as usize).collect();
-        while let Some(&first) = pending.first() {
-            let key = key_of(first);
-            let (same, rest): (Vec<usize>, Vec<usize>) =
-                pending.iter().partition(|&&i| key_of(i) == key);
+        // Equal hashes: group by the keys themselves (a true collision splits the run). A
+        // stable sort keeps each group in file order.
+        let mut members: Vec<usize> = run.iter().map(|&(_, i)| i as usize).collect();
+        members.sort_by(|&a, &b| key_of(a).cmp(key_of(b)));
+        for same in members.chunk_by(|&a, &b| key_of(a) == key_of(b)) {
             if same.len() > 1 {
-                groups.push(same);
+                groups.push(same.to_vec());
             }
-            pending = rest;
         }
     }
     groups.sort_unstable_by_key(|group| group[0]);
@@ -212,14 +232,17 @@ fn fx_hash(bytes: &[u8]) -> u64 {
     )
 }
 
-fn join_lines(lines: &[usize]) -> String {
-    match lines {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => {
-            let init: Vec<String> = init.iter().map(usize::to_string).collect();
-            format!("{} and {last}", init.join(", "))
-        }
+/// How many other lines a duplicate's message names; the rest are counted.
+const MAX_LINES_NAMED: usize = 5;
+
+/// `4`, `4 and 9`, `2, 4 and 9`; with `more` lines not named, `2, 4, 9 and 12 more`.
+fn join_lines(lines: &[usize], more: usize) -> String {
+    let listed: Vec<String> = lines.iter().map(usize::to_string).collect();
+    match (listed.as_slice(), more) {
+        ([], _) => String::new(),
+        (listed, more) if more > 0 => format!("{} and {more} more", listed.join(", ")),
+        ([one], _) => one.clone(),
+        ([init @ .., last], _) => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -237,14 +260,15 @@ pub(crate) fn column_letter(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-/// A cell's value quoted for a message, cut short when long.
+/// A cell's value quoted for a message, cut short when long; control characters and bidi
+/// overrides are escaped, so a message never carries them to a window or a terminal.
 fn shown(value: &str) -> String {
     const MAX: usize = 60;
     if value.chars().count() <= MAX {
-        format!("\"{value}\"")
+        format!("\"{}\"", text::terminal_safe(value))
     } else {
         let cut: String = value.chars().take(MAX).collect();
-        format!("\"{cut}…\"")
+        format!("\"{}…\"", text::terminal_safe(&cut))
     }
 }
 
@@ -254,6 +278,12 @@ struct RowChecker {
     header_line: usize,
     /// The column of each field, indexed by [`Field::index`].
     columns: [Option<usize>; 16],
+    /// The columns that hold a field, and the field: their cells are checked for line breaks
+    /// and control characters.
+    mapped: Vec<(usize, Field)>,
+    /// Columns other than the mapped password whose header says they hold passwords, and how
+    /// many rows had a value blanked in each.
+    secret_columns: Vec<(usize, usize)>,
     default_country: Option<phonenumber::country::Id>,
     issues: Vec<RowIssue>,
     /// Errors found in the row being checked.
@@ -272,10 +302,24 @@ impl RowChecker {
         for field in Field::ALL {
             columns[field.index()] = mapping.column_of(field);
         }
+        let mut mapped: Vec<(usize, Field)> = Field::ALL
+            .iter()
+            .filter_map(|&field| Some((columns[field.index()]?, field)))
+            .collect();
+        mapped.sort_unstable_by_key(|&(column, _)| column);
+        let secret_columns = mapping
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.field.is_none() && mapping::looks_like_password(&c.header))
+            .map(|(column, _)| (column, 0))
+            .collect();
         RowChecker {
             header: header.to_vec(),
             header_line,
             columns,
+            mapped,
+            secret_columns,
             default_country,
             issues: Vec::new(),
             row_errors: 0,
@@ -332,67 +376,71 @@ impl RowChecker {
     /// Checks one row and appends it, with its draft when it has no errors. Returns the e-mail
     /// key of a row without a draft whose address is valid, for the duplicate check.
     fn check(&mut self, row: RawRow, out: &mut Vec<ImportedRow>) -> Option<String> {
-        let RawRow { line, mut cells } = row;
+        let RawRow {
+            line,
+            mut cells,
+            used,
+            ended_early,
+        } = row;
         self.line = line;
         self.row_errors = 0;
 
         let width = self.header.len();
-        if cells.len() > width {
-            let used = cells
-                .iter()
-                .rposition(|c| !c.trim().is_empty())
-                .map_or(0, |p| p + 1);
-            if used > width {
-                self.error(
-                    None,
-                    IssueKind::RaggedRow {
-                        expected: width,
-                        found: used,
-                    },
-                    format!(
-                        "this row has {used} values but the header has {width} columns, so {} \
-                         would be lost — look for a delimiter inside a value that is not in \
-                         quotes, or add a header for the extra column",
-                        shown(
-                            cells[width..used]
-                                .iter()
-                                .find(|c| !c.trim().is_empty())
-                                .map_or("", |c| c.trim())
-                        )
-                    ),
-                );
-            }
-            cells.truncate(used.max(width));
-        } else if cells.len() < width {
+        if used > width {
+            let lost = match cells
+                .get(width..)
+                .and_then(|extra| extra.iter().find(|c| !c.trim().is_empty()))
+            {
+                Some(value) => shown(value.trim()),
+                None => format!("the value in column {}", column_letter(used - 1)),
+            };
+            self.error(
+                None,
+                IssueKind::RaggedRow {
+                    expected: width,
+                    found: used,
+                },
+                format!(
+                    "this row has {used} values but the header has {width} columns, so {lost} \
+                     would be lost — look for a delimiter inside a value that is not in quotes, \
+                     or add a header for the extra column"
+                ),
+            );
+        } else if let Some(found) = ended_early {
             self.warning(
                 None,
                 IssueKind::RaggedRow {
                     expected: width,
-                    found: cells.len(),
+                    found,
                 },
                 format!(
-                    "this row has {} values but the header has {width} columns; the missing \
-                     ones are read as empty",
-                    cells.len()
+                    "this row has {found} values but the header has {width} columns; the missing \
+                     ones are read as empty"
                 ),
             );
-            cells.resize(width, String::new());
         }
+        self.blank_secrets(&mut cells);
+        // Out of the row before anything else looks at it: the raw cells never keep it.
+        let password_cell = self.columns[Field::Password.index()]
+            .and_then(|column| cells.get_mut(column))
+            .map(std::mem::take);
+        let folded = self.check_characters(&cells);
+        let view: &[String] = folded.as_deref().unwrap_or(&cells);
 
-        let name = self.name(&cells);
-        let (email, email_key) = self.email(&cells);
-        let division = self.division(&cells);
-        let title = self.text(&cells, Field::Title);
-        let department = self.text(&cells, Field::Department);
-        let phone_work = self.phone(&cells);
-        let state = self.state(&cells);
-        let password = self.password(&mut cells);
-        let manager_email = self.manager(&cells, email_key.as_deref());
-        let extension = self.extension(&cells);
-        let location = self.text(&cells, Field::LocationWork);
-        let roles = self.roles(&cells);
-        let queues = self.queues(&cells);
-        let skills = self.skills(&cells);
+        let name = self.name(view);
+        let (email, email_key) = self.email(view);
+        let division = self.division(view);
+        let title = self.text(view, Field::Title);
+        let department = self.text(view, Field::Department);
+        let phone_work = self.phone(view);
+        let state = self.state(view);
+        let password = password_cell.and_then(|cell| self.password(&cell));
+        let manager_email = self.manager(view, email_key.as_deref());
+        let extension = self.extension(view);
+        let location = self.text(view, Field::LocationWork);
+        let roles = self.roles(view);
+        let queues = self.queues(view);
+        let skills = self.skills(view);
 
         let (draft, orphan_key) = match (self.row_errors, name, email, email_key) {
             (0, Some(name), Some(email), Some(email_key)) => (
@@ -423,6 +471,67 @@ impl RowChecker {
             draft,
         });
         orphan_key
+    }
+
+    /// Empties the cells of password-like columns other than the mapped password, before the
+    /// row is kept anywhere.
+    fn blank_secrets(&mut self, cells: &mut [String]) {
+        for (column, blanked) in &mut self.secret_columns {
+            if let Some(cell) = cells.get_mut(*column) {
+                if !cell.trim().is_empty() {
+                    *blanked += 1;
+                }
+                *cell = String::new();
+            }
+        }
+    }
+
+    /// Reports control characters and bidi overrides in mapped cells (an error: they can make
+    /// a value display as something else, or act on a terminal), and folds line breaks into a
+    /// space (a warning). Returns the row with its line breaks folded, when it had any: the
+    /// values checked from there on, while the raw cells stay as the file has them.
+    fn check_characters(&mut self, cells: &[String]) -> Option<Vec<String>> {
+        let mut folded: Option<Vec<String>> = None;
+        for index in 0..self.mapped.len() {
+            let (column, field) = self.mapped[index];
+            if field == Field::Password {
+                continue; // Checked by `password`, which never quotes it.
+            }
+            let Some(cell) = cells.get(column) else {
+                continue;
+            };
+            // Breaks before and after the value are only whitespace, trimmed like any other.
+            match text::find_stray(cell.trim()) {
+                None => {}
+                Some(Stray::LineBreaks) => {
+                    let value = text::fold_line_breaks(cell);
+                    self.warning(
+                        Some(field),
+                        IssueKind::LineBreak,
+                        format!(
+                            "the {} has a line break (Alt+Enter in Excel); it was replaced by a \
+                             space: {}",
+                            label(field),
+                            shown(value.trim())
+                        ),
+                    );
+                    folded.get_or_insert_with(|| cells.to_vec())[column] = value;
+                }
+                Some(Stray::Control { found, position }) => self.error(
+                    Some(field),
+                    IssueKind::ControlCharacter,
+                    format!(
+                        "the {} {} contains an invisible control character, {}, at character \
+                         {position}; type the value again without it (it can make the text \
+                         display as something else)",
+                        label(field),
+                        shown(cell.trim()),
+                        text::describe(found)
+                    ),
+                ),
+            }
+        }
+        folded
     }
 
     fn name(&mut self, cells: &[String]) -> Option<String> {
@@ -459,6 +568,18 @@ impl RowChecker {
         } else {
             Field::Name
         };
+        if name.starts_with(['=', '+', '-', '@']) {
+            self.warning(
+                Some(field),
+                IssueKind::FormulaLike,
+                format!(
+                    "the name {} starts with {}, which a spreadsheet may run as a formula when \
+                     Genesys Cloud's own exports of users are opened — check it is meant to",
+                    shown(&name),
+                    shown(&name[..1])
+                ),
+            );
+        }
         self.length_ok(field, &name).then_some(name)
     }
 
@@ -560,12 +681,25 @@ impl RowChecker {
         }
     }
 
-    /// Takes the password out of the row: the raw cells never keep it.
-    fn password(&mut self, cells: &mut [String]) -> Option<Secret> {
-        let column = self.columns[Field::Password.index()]?;
-        let cell = std::mem::take(cells.get_mut(column)?);
+    /// The password cell, already taken out of the row.
+    fn password(&mut self, cell: &str) -> Option<Secret> {
         let value = cell.trim();
         if value.is_empty() {
+            return None;
+        }
+        if let Some(stray) = text::find_stray(value) {
+            let what = match stray {
+                Stray::LineBreaks => "a line break".to_owned(),
+                Stray::Control { found, position } => format!(
+                    "an invisible control character, {}, at character {position}",
+                    text::describe(found)
+                ),
+            };
+            self.error(
+                Some(Field::Password),
+                IssueKind::ControlCharacter,
+                format!("the password contains {what}; type it again without it"),
+            );
             return None;
         }
         let found = value.chars().count();
@@ -998,8 +1132,12 @@ mod tests {
 
     #[test]
     fn line_lists_read_as_prose() {
-        assert_eq!(join_lines(&[4]), "4");
-        assert_eq!(join_lines(&[4, 9]), "4 and 9");
-        assert_eq!(join_lines(&[2, 4, 9]), "2, 4 and 9");
+        assert_eq!(join_lines(&[4], 0), "4");
+        assert_eq!(join_lines(&[4, 9], 0), "4 and 9");
+        assert_eq!(join_lines(&[2, 4, 9], 0), "2, 4 and 9");
+        assert_eq!(
+            join_lines(&[2, 3, 4, 5, 6], 199_994),
+            "2, 3, 4, 5, 6 and 199994 more"
+        );
     }
 }

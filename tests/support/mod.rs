@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod loopback;
+pub mod xlsx;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -51,6 +52,50 @@ impl Scratch {
     pub fn locks(&self) -> PathBuf {
         self.0.path().join("locks")
     }
+}
+
+/// This process's peak resident memory in MB (Linux's `VmHWM`); `None` on other systems.
+pub fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Runs the test named `test` again, alone, in a child process of this test binary, so that
+/// what it measures about its process (its peak memory) is its own, not that of the tests
+/// running beside it. Returns true in the child, where the test's body runs; in the parent,
+/// waits for the child, fails when it failed, and returns false.
+pub fn alone(test: &str) -> bool {
+    const CHILD: &str = "ROLLCALL_TEST_ALONE";
+    if std::env::var(CHILD).as_deref() == Ok(test) {
+        return true;
+    }
+    let output = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([test, "--exact", "--test-threads=1", "--nocapture"])
+        .env(CHILD, test)
+        .output()
+        .expect("the test binary runs again");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "{test}, run alone, failed:\n{printed}"
+    );
+    // A filter that matches nothing succeeds too: make sure the test did run.
+    assert!(
+        printed.contains("1 passed"),
+        "{test} did not run alone:\n{printed}"
+    );
+    false
 }
 
 /// Start a sandbox org.
