@@ -28,7 +28,6 @@ use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
 use rollcall_core::plan::{plan, Plan, PlanOptions};
 use rollcall_core::run::{
     drive, record_run, Journal, RunContext, RunControl, RunOrigin, RunSummary, SettlePolicy,
-    DEFAULT_WORKERS_PER_TOKEN,
 };
 use rollcall_core::sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
@@ -166,7 +165,7 @@ async fn record_and_drive(
         client,
         lock_dir: locks,
         pool_size: plan.pool_size,
-        workers_per_token: DEFAULT_WORKERS_PER_TOKEN,
+        rate_per_minute: plan.allowance_per_minute,
         settle: SettlePolicy::default(),
         invite: false,
         passwords: HashMap::new(),
