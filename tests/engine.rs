@@ -898,6 +898,7 @@ async fn a_step_refused_for_a_missing_permission_fails_on_its_rows_and_undoes_no
                 "authorization:grant:add",
                 "routing:queue:view",
                 "routing:queue:edit",
+                "routing:skill:view",
             ],
         )],
         ..SandboxConfig::default()

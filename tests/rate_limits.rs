@@ -11,10 +11,10 @@ use rollcall_core::genesys::{CreateUser, RetryPolicy, RetryReason, UserPatch, Us
 use rollcall_core::plan::{plan, PlanOptions, RateSource};
 use rollcall_core::sandbox::{Faults, RateLimitConfig, SandboxConfig};
 use serde_json::json;
-use support::{demo_client, import, numbered_users, observed, start, Answer, Scripted, TEST_RATE};
+use support::{demo_client, import, numbered_users, observed, start, Canned, Scripted, TEST_RATE};
 
-fn home() -> Answer {
-    Answer::json(
+fn home() -> Canned {
+    Canned::json(
         200,
         json!({"id": "home-id", "name": "Home", "homeDivision": true}),
     )
@@ -54,8 +54,8 @@ async fn old_rate_limit_headers_are_ignored() {
 
 #[tokio::test]
 async fn a_408_is_sent_again_except_for_a_create_whose_outcome_it_leaves_unknown() {
-    let timeout = || Answer::error(408, "request.timeout", "The request timed out.");
-    let user = Answer::json(200, json!({"id": "u1", "name": "Someone", "version": 2}));
+    let timeout = || Canned::error(408, "request.timeout", "The request timed out.");
+    let user = Canned::json(200, json!({"id": "u1", "name": "Someone", "version": 2}));
     let server = Scripted::start(vec![timeout(), home(), timeout(), user], home()).await;
     let (client, seen) = observed(server.client());
 
@@ -99,8 +99,8 @@ async fn a_408_is_sent_again_except_for_a_create_whose_outcome_it_leaves_unknown
 
 #[tokio::test]
 async fn a_500_is_sent_again_on_reads_but_not_on_writes() {
-    let failed = || Answer::error(500, "internal.server.error", "Something went wrong.");
-    let found = Answer::json(
+    let failed = || Canned::error(500, "internal.server.error", "Something went wrong.");
+    let found = Canned::json(
         200,
         json!({"total": 1, "pageCount": 1, "pageSize": 25, "pageNumber": 1,
                "results": [{"id": "u1", "email": "someone@example.com", "version": 1}]}),

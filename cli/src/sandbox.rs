@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::builder::TypedValueParser;
 use clap::Args;
 use rollcall_core::sandbox::{
-    Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, SeedUser, DEMO_CLIENT_ID,
+    Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
 
@@ -44,8 +44,8 @@ pub struct SandboxArgs {
     /// Share of API requests answered 504 (0.0 to 1.0).
     #[arg(long, default_value_t = 0.0)]
     fail_504: f64,
-    /// Share of API requests answered 429 whatever the token's count (limits the headers do
-    /// not announce), with a Retry-After of --retry-after seconds.
+    /// Share of API requests answered 429 whatever the token's count (org-wide limits, other
+    /// integrations), with a Retry-After of --retry-after seconds.
     #[arg(long, default_value_t = 0.0)]
     fail_429: f64,
     /// Retry-After, in seconds, of the injected 429s.
@@ -66,10 +66,33 @@ pub struct SandboxArgs {
     /// Delay before a new user shows up in search, in milliseconds.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     search_lag_ms: u64,
+    /// Answer a PATCH with a stale version with this status: 409, or 400 "does not match the
+    /// current version".
+    #[arg(long, default_value_t = 409, value_parser = clap::builder::PossibleValuesParser::new(["409", "400"]).map(|s| s.parse::<u16>().unwrap()))]
+    stale_version_status: u16,
+    /// The first N PATCHes of each user (profile, and routing skills, each counted) meet a
+    /// stale version, as if another admin had just edited the user.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    stale_version_first: u32,
+    /// The first N role grants (bulkadd) for each user answer 404, as for a user Genesys's
+    /// authorization service has not seen yet.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    bulkadd_not_found_first: u32,
+    /// Refuse every password set with POST /api/v2/users/{id}/password.
+    #[arg(long)]
+    refuse_passwords: bool,
+    /// The first N token requests answer 400 invalid_request "rate limit exceeded".
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    token_throttled_first: u32,
+    /// Let clients read the org's limits (GET /api/v2/organizations/limits/namespaces/
+    /// platform.api answers --rate-limit per minute); by default it answers 403.
+    #[arg(long)]
+    org_limits_readable: bool,
     /// Start with an org holding only a home division (no demo users).
     #[arg(long)]
     empty: bool,
-    /// Add this many active users (seed0@example.com, seed1@…), to try Rollcall on a large org.
+    /// Add this many active users (Person 0, person0@example.com, …) to try Rollcall on a large
+    /// org; past 10,000, listing users stops and Rollcall must search.
     #[arg(long, default_value_t = 0, value_name = "N")]
     seed_users: usize,
     /// Keep the org in this JSON file, so it survives a restart.
@@ -82,18 +105,12 @@ pub struct SandboxArgs {
 
 impl SandboxArgs {
     fn seed_org(&self) -> Seed {
-        let mut seed = if self.empty {
+        let seed = if self.empty {
             Seed::empty()
         } else {
             Seed::demo()
         };
-        seed.users.extend((0..self.seed_users).map(|i| SeedUser {
-            name: format!("Seed User {i}"),
-            email: format!("seed{i}@example.com"),
-            state: rollcall_core::genesys::UserState::Active,
-            division: None,
-        }));
-        seed
+        seed.with_numbered_users(self.seed_users, "example.com")
     }
 
     fn config(&self) -> Result<SandboxConfig, String> {
@@ -131,6 +148,10 @@ impl SandboxArgs {
                 gateway_passes_through: 0.5,
                 drop_after_create: self.drop_after_create,
                 revoke_tokens_after: self.revoke_tokens_after,
+                bulkadd_not_found_first: self.bulkadd_not_found_first,
+                stale_version_first: self.stale_version_first,
+                refuse_passwords: self.refuse_passwords,
+                token_throttled_first: self.token_throttled_first,
             },
             seed: self.seed_org(),
             state_file: self.state_file.clone(),
@@ -140,6 +161,8 @@ impl SandboxArgs {
         config.variants.duplicate_email_status = self.duplicate_status;
         config.variants.invalid_client_status = self.invalid_client_status;
         config.variants.search_lag = Duration::from_millis(self.search_lag_ms);
+        config.variants.stale_version_status = self.stale_version_status;
+        config.variants.org_limits_readable = self.org_limits_readable;
         Ok(config)
     }
 }
@@ -205,4 +228,68 @@ fn names(sandbox: &Sandbox) -> String {
         .map(|d| d.name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        sandbox: SandboxArgs,
+    }
+
+    fn config(args: &[&str]) -> SandboxConfig {
+        let command =
+            Command::try_parse_from(std::iter::once("sandbox").chain(args.iter().copied()))
+                .expect("flags parse");
+        command.sandbox.config().expect("a valid configuration")
+    }
+
+    #[test]
+    fn the_variant_and_fault_flags_reach_the_sandbox() {
+        let config = config(&[
+            "--rate-limit",
+            "200",
+            "--stale-version-status",
+            "400",
+            "--stale-version-first",
+            "2",
+            "--bulkadd-not-found-first",
+            "3",
+            "--refuse-passwords",
+            "--token-throttled-first",
+            "4",
+            "--org-limits-readable",
+            "--seed-users",
+            "12000",
+        ]);
+        assert_eq!(config.rate_limit.requests, 200);
+        assert_eq!(config.variants.stale_version_status, 400);
+        assert!(config.variants.org_limits_readable);
+        assert_eq!(config.faults.stale_version_first, 2);
+        assert_eq!(config.faults.bulkadd_not_found_first, 3);
+        assert!(config.faults.refuse_passwords);
+        assert_eq!(config.faults.token_throttled_first, 4);
+        assert_eq!(config.seed.users.len(), Seed::demo().users.len() + 12_000);
+    }
+
+    #[test]
+    fn by_default_the_sandbox_plays_genesys_as_it_is() {
+        let config = config(&[]);
+        assert_eq!(config.variants.stale_version_status, 409);
+        assert!(!config.variants.org_limits_readable);
+        assert_eq!(config.faults.stale_version_first, 0);
+        assert_eq!(config.faults.bulkadd_not_found_first, 0);
+        assert!(!config.faults.refuse_passwords);
+        assert_eq!(config.faults.token_throttled_first, 0);
+    }
+
+    #[test]
+    fn a_stale_version_status_other_than_409_or_400_is_refused() {
+        let parsed = Command::try_parse_from(["sandbox", "--stale-version-status", "412"]);
+        assert!(parsed.is_err());
+    }
 }

@@ -115,8 +115,8 @@ pub struct Faults {
     pub bad_gateway: f64,
     pub service_unavailable: f64,
     pub gateway_timeout: f64,
-    /// Share answered 429 with `Retry-After` whatever the token's count: the limits that the
-    /// headers do not announce (org-wide and per-endpoint limits).
+    /// Share answered 429 with `Retry-After` whatever the token's count: the limits a client
+    /// cannot foresee (org-wide and per-endpoint limits, other integrations on the same org).
     pub too_many_requests: f64,
     /// Seconds of `Retry-After` on those injected 429s.
     pub retry_after_secs: u64,
@@ -128,6 +128,19 @@ pub struct Faults {
     pub drop_after_create: f64,
     /// Revoke every token issued so far once this many API requests have been served.
     pub revoke_tokens_after: Option<u64>,
+    /// The first N `bulkadd` calls for each user answer 404 not.found (auth cache lag).
+    pub bulkadd_not_found_first: u32,
+    /// The first N PATCHes of each user (`PATCH /users/{id}`, `PATCH …/routingskills/bulk`)
+    /// meet a stale version: the sandbox bumps the user's version first, as if another admin
+    /// had just edited them; answered with `Variants::stale_version_status`. Each of the two
+    /// routes counts its own calls.
+    pub stale_version_first: u32,
+    /// `POST /api/v2/users/{id}/password` refuses every password: 400 with a Genesys-like
+    /// password-policy message; the user is untouched.
+    pub refuse_passwords: bool,
+    /// The first N requests to `/oauth/token` answer 400
+    /// `{"error":"invalid_request","description":"rate limit exceeded; …"}`.
+    pub token_throttled_first: u32,
 }
 
 /// Behaviours API.md marks UNCONFIRMED; each variant can be chosen, so the client is tested
@@ -140,6 +153,13 @@ pub struct Variants {
     pub invalid_client_status: u16,
     /// A new user shows up in `POST /api/v2/users/search` only after this delay.
     pub search_lag: Duration,
+    /// Status of a PATCH with a stale `version`: 409 (default) or 400 whose message contains
+    /// "does not match the current version".
+    pub stale_version_status: u16,
+    /// Whether `GET /api/v2/organizations/limits/namespaces/platform.api` answers (with the
+    /// sandbox's own `rate_limit.requests` as `client.credentials.token.rate.per.minute`).
+    /// Default false: 403 missing.permissions, as for a client without the permission.
+    pub org_limits_readable: bool,
 }
 
 impl Default for Variants {
@@ -148,6 +168,8 @@ impl Default for Variants {
             duplicate_email_status: 409,
             invalid_client_status: 400,
             search_lag: Duration::ZERO,
+            stale_version_status: 409,
+            org_limits_readable: false,
         }
     }
 }
@@ -300,6 +322,19 @@ impl Seed {
     /// Add routing skills.
     pub fn with_skills<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.skills.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Add `count` active users `Person {i}` / `person{i}@{domain}` in the home division, for
+    /// orgs as large as real ones (12,000 users start in well under a second).
+    pub fn with_numbered_users(mut self, count: usize, domain: &str) -> Self {
+        self.users.reserve(count);
+        self.users.extend((0..count).map(|i| SeedUser {
+            name: format!("Person {i}"),
+            email: format!("person{i}@{domain}"),
+            state: crate::genesys::UserState::Active,
+            division: None,
+        }));
         self
     }
 

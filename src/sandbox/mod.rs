@@ -1,10 +1,12 @@
 //! The sandbox org: a local, faithful simulation of the Genesys Cloud API.
 //!
 //! It speaks the same wire protocol as Genesys Cloud for every call Rollcall makes — OAuth
-//! client credentials, users, search, divisions, invitations, roles and grants, queues and
-//! their members, routing skills, locations — with Genesys's error bodies,
-//! correlation ids, per-token rate limits and `Retry-After`, plus configurable latency and
-//! faults (5xx, connections dropped after a create, revoked tokens). The app and the CLI start
+//! client credentials, users, search, divisions and division moves, invitations, passwords,
+//! roles and grants, queues and their members, routing skills, locations, the org's limits —
+//! with Genesys's error bodies, correlation ids, per-token rate limits (a sliding window, no
+//! rate-limit headers, the normalized 429 and `Retry-After`), plus configurable latency and
+//! faults (5xx, connections dropped after a create, revoked tokens, stale versions, a lagging
+//! authorization service, refused passwords, a throttled token endpoint). The app and the CLI start
 //! it so anyone can try Rollcall with no Genesys account, and the tests run against it.
 
 mod config;
@@ -154,6 +156,12 @@ impl Sandbox {
     /// Change the injected faults while running.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.knobs.lock().expect("knobs").faults = faults;
+    }
+
+    /// Move the sandbox's clock forward, as if this much time had passed: rate windows, token
+    /// lifetimes and search lag all see it, so a test of them waits for nothing.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.org.lock().expect("org").clock_offset += by;
     }
 
     /// Change the latency while running.

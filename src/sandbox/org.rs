@@ -2,7 +2,7 @@
 //! their grants, skills and locations), issued tokens and per-token rate windows, and its
 //! optional file on disk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -102,6 +102,10 @@ pub struct SandboxUser {
     /// Invitations sent to this user.
     #[serde(default)]
     pub invitations: u32,
+    /// Whether a password was set with `POST /api/v2/users/{id}/password` (the password itself
+    /// is never kept).
+    #[serde(default)]
+    pub password_set: bool,
     /// When the user becomes visible to search (search lags a fresh create).
     #[serde(skip)]
     pub searchable_at: Option<Instant>,
@@ -129,9 +133,16 @@ pub(crate) struct TokenInfo {
     pub revoked: bool,
 }
 
-pub(crate) struct RateWindow {
-    pub started: Instant,
-    pub count: u32,
+/// The calls whose first ones for each user a fault refuses (`bulkadd_not_found_first`,
+/// `stale_version_first`), each counted on its own for every user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum UserCall {
+    /// `POST /api/v2/authorization/subjects/{id}/bulkadd`.
+    Bulkadd,
+    /// `PATCH /api/v2/users/{id}`.
+    PatchUser,
+    /// `PATCH /api/v2/users/{id}/routingskills/bulk`.
+    PatchSkills,
 }
 
 /// Counters for tests and the `sandbox` command's summary.
@@ -145,6 +156,12 @@ pub struct SandboxStats {
     pub rate_limited: u64,
     pub server_errors: u64,
     pub dropped_connections: u64,
+    /// Requests to `/oauth/token`, the throttled and refused ones included.
+    pub token_requests: u64,
+    /// Users moved by `POST /api/v2/authorization/divisions/{id}/objects/USER`.
+    pub division_moves: u64,
+    /// Passwords set by `POST /api/v2/users/{id}/password`.
+    pub password_sets: u64,
     // Calls that passed authentication and the rate limit, by kind of route and whatever their
     // answer: for benchmarks that count what a run costs.
     /// `PATCH /api/v2/users/{id}`.
@@ -172,7 +189,13 @@ pub(crate) struct Org {
     pub by_id: HashMap<String, usize>,
     pub by_email: HashMap<String, usize>,
     pub tokens: HashMap<String, TokenInfo>,
-    pub windows: HashMap<String, RateWindow>,
+    /// For each token, when its most recent accepted requests arrived (at most the limit's
+    /// count): the sliding window of the per-token rate limit.
+    pub recent_requests: HashMap<String, VecDeque<Instant>>,
+    /// Calls seen for each user id and kind, for the faults that refuse the first ones.
+    pub user_calls: HashMap<(String, UserCall), u32>,
+    /// How far [`Org::now`] runs ahead of the real clock (`Sandbox::advance_clock`).
+    pub clock_offset: Duration,
     pub stats: SandboxStats,
     pub dirty: bool,
 }
@@ -261,6 +284,7 @@ impl Org {
                 location_ids: vec![],
                 version: 1,
                 invitations: 0,
+                password_set: false,
                 searchable_at: None,
             })
             .collect();
@@ -274,6 +298,8 @@ impl Org {
         })
     }
 
+    /// The org of a state file or a seed. A deleted user lives in the home division whatever
+    /// the file says: Genesys moves a user to Home when it is deleted (API.md, correction 2).
     pub fn from_file(file: OrgFile) -> Org {
         let mut org = Org {
             divisions: file.divisions,
@@ -285,14 +311,27 @@ impl Org {
             by_id: HashMap::new(),
             by_email: HashMap::new(),
             tokens: HashMap::new(),
-            windows: HashMap::new(),
+            recent_requests: HashMap::new(),
+            user_calls: HashMap::new(),
+            clock_offset: Duration::ZERO,
             stats: SandboxStats::default(),
             dirty: false,
         };
-        for user in file.users {
+        let home = org.home().id.clone();
+        org.users.reserve(file.users.len());
+        for mut user in file.users {
+            if user.state == UserState::Deleted {
+                user.division_id = home.clone();
+            }
             org.insert(user);
         }
         org
+    }
+
+    /// The sandbox's clock: the real one, moved forward by `Sandbox::advance_clock`. Rate
+    /// windows, token lifetimes and search lag all read it.
+    pub fn now(&self) -> Instant {
+        Instant::now() + self.clock_offset
     }
 
     /// Load the org from `path`, or `None` when there is no such file yet.
@@ -359,26 +398,46 @@ impl Org {
             .map(|&i| &self.users[i])
     }
 
-    /// Count one request against a token's window; returns (allowed?, count, seconds to reset).
+    /// Count one request against a token's limit of `allowance` requests in any span of
+    /// `window` (a sliding window, as Genesys's limit holds over any 60 s). A refused request
+    /// is not counted; it gets the whole seconds until the oldest counted one leaves the window,
+    /// at least 1, for its `Retry-After`.
     pub fn count_request(
         &mut self,
         token: &str,
         allowance: u32,
         window: Duration,
-    ) -> (bool, u32, u64) {
-        let now = Instant::now();
-        let entry = self.windows.entry(token.to_owned()).or_insert(RateWindow {
-            started: now,
-            count: 0,
-        });
-        if now.duration_since(entry.started) >= window {
-            entry.started = now;
-            entry.count = 0;
+    ) -> Result<(), u64> {
+        let now = self.now();
+        let allowance = allowance as usize;
+        let recent = self.recent_requests.entry(token.to_owned()).or_default();
+        if recent.len() >= allowance {
+            let age = recent.front().map_or(Duration::ZERO, |&oldest| {
+                now.saturating_duration_since(oldest)
+            });
+            if age < window {
+                let left = window - age;
+                let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+                return Err(seconds.max(1));
+            }
+            recent.pop_front();
         }
-        entry.count += 1;
-        let left = window.saturating_sub(now.duration_since(entry.started));
-        let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        (entry.count <= allowance, entry.count, reset.max(1))
+        recent.push_back(now);
+        Ok(())
+    }
+
+    /// Count a call of `kind` on this user; whether it is one of the first `first`, which a
+    /// fault refuses.
+    pub fn early_call(&mut self, user_id: &str, kind: UserCall, first: u32) -> bool {
+        if first == 0 {
+            return false;
+        }
+        let seen = self
+            .user_calls
+            .entry((user_id.to_owned(), kind))
+            .or_default();
+        *seen += 1;
+        *seen <= first
     }
 
     /// The JSON of a user with `expand=locations`: each location as a `locationDefinition`
@@ -419,7 +478,7 @@ impl Org {
             "primaryContactInfo": [
                 { "address": user.email, "mediaType": "EMAIL", "type": "PRIMARY" }
             ],
-            "addresses": user.addresses,
+            "addresses": user.addresses.iter().map(contact_read_back).collect::<Vec<_>>(),
             "state": user.state,
             "username": user.email,
             "version": user.version,
@@ -499,4 +558,28 @@ impl Org {
             "selfUri": format!("/api/v2/authorization/divisions/{}", division.id),
         })
     }
+}
+
+/// A contact as Genesys reads it back: a phone with an extension comes back as `display` and
+/// `extension`, without `address` (API.md, correction 4). Genesys's Terraform provider reads
+/// phones in exactly these shapes (`flattenUserAddresses` in
+/// terraform-provider-genesyscloud `genesyscloud/user/resource_genesyscloud_user_utils.go`,
+/// v1.84): `address` is a number without an extension; `extension` equal to `display` is an
+/// extension alone; `extension` with a different `display` is a number (in `display`) plus an
+/// extension. A plain number keeps `address` and gains `display`. E-mail entries are left as
+/// they are. What a client sends as `display` is never kept: Genesys computes it.
+pub(crate) fn contact_read_back(contact: &Contact) -> Contact {
+    let mut read = contact.clone();
+    if contact.media_type == "EMAIL" {
+        return read;
+    }
+    match (&contact.address, &contact.extension) {
+        (number, Some(extension)) => {
+            read.address = None;
+            read.display = Some(number.clone().unwrap_or_else(|| extension.clone()));
+        }
+        (Some(address), None) => read.display = Some(address.clone()),
+        (None, None) => {}
+    }
+    read
 }

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use bytes::Bytes;
@@ -20,7 +20,7 @@ use rand::Rng;
 use serde_json::{json, Map, Value};
 
 use super::config::{Faults, Latency, SandboxConfig};
-use super::org::{Org, SandboxGrant, SandboxUser, SandboxUserSkill, TokenInfo};
+use super::org::{Org, SandboxGrant, SandboxUser, SandboxUserSkill, TokenInfo, UserCall};
 use crate::genesys::{Contact, UserState};
 
 /// The largest request body the sandbox reads.
@@ -54,10 +54,10 @@ impl std::error::Error for DropConnection {}
 
 type Reply = Response<Full<Bytes>>;
 
-/// The answer being built for one request, with its correlation id and rate-limit headers.
+/// The answer being built for one request, with its correlation id. Genesys sends no
+/// `inin-ratelimit-*` headers since 2021 (API.md, correction 1), so neither does the sandbox.
 struct Exchange {
     correlation_id: String,
-    rate_headers: Option<(u32, u32, u64)>,
 }
 
 impl Exchange {
@@ -77,17 +77,46 @@ impl Exchange {
     }
 
     fn decorate(&self, mut response: Reply) -> Reply {
-        let headers = response.headers_mut();
-        headers.insert(
+        response.headers_mut().insert(
             "inin-correlation-id",
             HeaderValue::from_str(&self.correlation_id).expect("uuid header"),
         );
-        if let Some((allowed, count, reset)) = self.rate_headers {
-            headers.insert("inin-ratelimit-allowed", allowed.into());
-            headers.insert("inin-ratelimit-count", count.into());
-            headers.insert("inin-ratelimit-reset", reset.into());
-        }
         response
+    }
+
+    /// Every 429 as Genesys has normalized it since 2021-11-10 (API.md, correction 1): this
+    /// body, nothing more, and `Retry-After` in whole seconds.
+    fn too_many_requests(&self, retry_after_secs: u64) -> Reply {
+        let body = json!({
+            "message": format!(
+                "Rate limit exceeded the maximum. Retry the request in [{retry_after_secs}] seconds"
+            ),
+            "code": "too.many.requests.retry.after",
+            "status": 429,
+            "contextId": self.correlation_id,
+        });
+        let mut response = self.json(StatusCode::TOO_MANY_REQUESTS, &body);
+        response
+            .headers_mut()
+            .insert("retry-after", retry_after_secs.into());
+        response
+    }
+
+    /// A PATCH with a stale `version`, answered with the chosen status: 409 `general.conflict`
+    /// or 400, both with the message Genesys's Terraform provider looks for ("does not match
+    /// the current version", `IsVersionMismatch` in its `genesyscloud/util/util_retries.go`).
+    fn stale_version(&self, status: u16) -> Reply {
+        let (status, code) = match status {
+            400 => (StatusCode::BAD_REQUEST, "bad.request"),
+            _ => (StatusCode::CONFLICT, "general.conflict"),
+        };
+        self.error_with(
+            status,
+            code,
+            "The version supplied does not match the current version of the user.",
+            None,
+            &["version"],
+        )
     }
 
     /// A Genesys `ErrorBody`.
@@ -161,7 +190,6 @@ pub(crate) async fn handle(
 ) -> Result<Reply, DropConnection> {
     let exchange = Exchange {
         correlation_id: uuid::Uuid::new_v4().to_string(),
-        rate_headers: None,
     };
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
@@ -260,6 +288,9 @@ enum Route {
     UserSkills,
     UserQueues,
     AddQueueMembers,
+    MoveUsersToDivision,
+    SetPassword,
+    OrgLimits,
 }
 
 impl Route {
@@ -294,12 +325,26 @@ impl Route {
             (&Method::POST, ["routing", "queues", id, "members"]) => {
                 (Route::AddQueueMembers, Some(id.to_string()))
             }
+            // The sandbox's only movable objects are users; other object types are unknown here.
+            (&Method::POST, ["authorization", "divisions", id, "objects", "USER"]) => {
+                (Route::MoveUsersToDivision, Some(id.to_string()))
+            }
+            (&Method::POST, ["users", id, "password"]) => {
+                (Route::SetPassword, Some(id.to_string()))
+            }
+            (&Method::GET, ["organizations", "limits", "namespaces", namespace]) => {
+                (Route::OrgLimits, Some(namespace.to_string()))
+            }
             _ => return None,
         };
         Some(route)
     }
 
-    /// The permissions the operation requires (any one of them), as Genesys's API lists them.
+    /// The permissions the operation requires (any one of them), as the Python SDK's API docs
+    /// print them ("Requires ANY permissions:", MyPureCloud/platform-client-sdk-python 257.1,
+    /// `build/docs/UsersApi.md`, `AuthorizationApi.md`, `RoutingApi.md`, `LocationsApi.md`,
+    /// `ObjectsApi.md`, `OrganizationApi.md`). Where the docs say "Requires no permissions", the
+    /// sandbox requires none.
     fn permissions(self) -> &'static [&'static str] {
         match self {
             Route::CreateUser => &["directory:user:add"],
@@ -314,22 +359,30 @@ impl Route {
                 "directory:organization:admin",
                 "directory:user:setPassword",
             ],
+            Route::SetPassword => &["directory:user:setPassword"],
             Route::ListRoles => &["authorization:role:view"],
             Route::ListQueues => &["routing:queue:view"],
+            Route::ListSkills => &["routing:skill:view"],
+            // bulkadd "Requires ALL permissions", a list of one.
             Route::GrantRoles => &["authorization:grant:add"],
             Route::UserGrants => &["authorization:grant:view"],
             Route::AddUserSkills => &["routing:skill:assign"],
-            Route::UserQueues => &[
-                "routing:queue:view",
-                "routing:queue:join",
-                "routing:queueMember:manage",
-            ],
+            Route::UserQueues => &["routing:queue:view"],
             Route::AddQueueMembers => &["routing:queue:edit", "routing:queueMember:manage"],
-            // Genesys's API documentation lists no permission for these: skills, locations and a
-            // user's skills are readable by any client (a skill's view permission is enforced
-            // only for skills assigned to a division, which the sandbox does not have).
-            Route::ListSkills | Route::ListLocations | Route::UserSkills => &[],
-            Route::ListUsers | Route::GetUser | Route::ListDivisions | Route::HomeDivision => &[],
+            // The SDK lists none for these: `get_users`, `get_user`, the divisions and the home
+            // division, `get_user_routingskills`, `get_locations` (no `locations:location:view`
+            // either), `post_authorization_division_object` (the Resource Center's "Access
+            // control permissions overview" says moving users takes Directory > User > Edit, but
+            // the operation's own docs list nothing) and `get_organizations_limits_namespace`
+            // (whose 403 is the `org_limits_readable` variant instead).
+            Route::ListUsers
+            | Route::GetUser
+            | Route::ListDivisions
+            | Route::HomeDivision
+            | Route::UserSkills
+            | Route::ListLocations
+            | Route::MoveUsersToDivision
+            | Route::OrgLimits => &[],
         }
     }
 
@@ -342,6 +395,8 @@ impl Route {
                 | Route::GrantRoles
                 | Route::AddUserSkills
                 | Route::AddQueueMembers
+                | Route::MoveUsersToDivision
+                | Route::SetPassword
         )
     }
 
@@ -365,11 +420,7 @@ impl Route {
     }
 }
 
-async fn api(
-    shared: Arc<Shared>,
-    mut exchange: Exchange,
-    call: Call,
-) -> Result<Reply, DropConnection> {
+async fn api(shared: Arc<Shared>, exchange: Exchange, call: Call) -> Result<Reply, DropConnection> {
     // Authentication first, as Genesys's gateway does.
     let token = match bearer(&call.headers) {
         Some(token) => token,
@@ -388,7 +439,7 @@ async fn api(
         let client_id = match org.tokens.get(&token) {
             None => None,
             Some(info) if info.revoked => None,
-            Some(info) if Instant::now() >= info.expires_at => {
+            Some(info) if org.now() >= info.expires_at => {
                 return Ok(exchange.error(
                     StatusCode::UNAUTHORIZED,
                     "credentials.expired",
@@ -405,31 +456,9 @@ async fn api(
             ));
         };
         let limit = shared.config.rate_limit;
-        let (allowed, count, reset) = org.count_request(&token, limit.requests, limit.window);
-        exchange.rate_headers = Some((limit.requests, count, reset));
-        if !allowed {
+        if let Err(retry_after) = org.count_request(&token, limit.requests, limit.window) {
             org.stats.rate_limited += 1;
-            drop(org);
-            let mut params = BTreeMap::new();
-            params.insert("limit", limit.requests.to_string());
-            params.insert("window", limit.window.as_secs().to_string());
-            let message = format!(
-                "Rate limit exceeded the maximum. [{}] requests for [{}] seconds",
-                limit.requests,
-                limit.window.as_secs()
-            );
-            let mut response = exchange.error_with(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too.many.requests",
-                &message,
-                Some((
-                    "Rate limit exceeded the maximum. [{limit}] requests for [{window}] seconds",
-                    params,
-                )),
-                &[],
-            );
-            response.headers_mut().insert("retry-after", reset.into());
-            return Ok(response);
+            return Ok(exchange.too_many_requests(retry_after));
         }
         (client_id, served)
     };
@@ -456,15 +485,7 @@ async fn api(
         .random_bool(faults.too_many_requests.clamp(0.0, 1.0));
     if injected_429 {
         shared.org.lock().expect("org").stats.rate_limited += 1;
-        let mut response = exchange.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too.many.requests.retry.after",
-            "Rate limit exceeded the maximum. Retry the request after the period given in the Retry-After header.",
-        );
-        response
-            .headers_mut()
-            .insert("retry-after", faults.retry_after_secs.max(1).into());
-        return Ok(response);
+        return Ok(exchange.too_many_requests(faults.retry_after_secs.max(1)));
     }
     let (status, passes) = {
         let mut rng = shared.rng.lock().expect("rng");
@@ -546,34 +567,37 @@ fn route_call(
             &[],
         ));
     }
-    let body = if route.needs_json_body() {
-        if !call.is_json() {
-            return Ok(exchange.error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported.media.type",
-                "Unsupported Media Type: the request body must be application/json.",
-            ));
-        }
-        match serde_json::from_slice::<Value>(&call.body) {
-            Ok(Value::Object(map)) => Some(Value::Object(map)),
-            Ok(_)
-                if matches!(
-                    route,
-                    Route::SearchUsers | Route::CreateUser | Route::PatchUser | Route::GrantRoles
-                ) =>
-            {
-                return Ok(exchange.bad_request("The request body must be a JSON object."))
+    let body =
+        if route.needs_json_body() {
+            if !call.is_json() {
+                return Ok(exchange.error(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported.media.type",
+                    "Unsupported Media Type: the request body must be application/json.",
+                ));
             }
-            Ok(other) => Some(other),
-            Err(_) => {
-                return Ok(exchange.bad_request(
+            match serde_json::from_slice::<Value>(&call.body) {
+                Ok(Value::Object(map)) => Some(Value::Object(map)),
+                Ok(_)
+                    if matches!(
+                        route,
+                        Route::SearchUsers
+                            | Route::CreateUser
+                            | Route::PatchUser
+                            | Route::GrantRoles
+                            | Route::SetPassword
+                    ) =>
+                {
+                    return Ok(exchange.bad_request("The request body must be a JSON object."))
+                }
+                Ok(other) => Some(other),
+                Err(_) => return Ok(exchange.bad_request(
                     "The request could not be understood by the server due to malformed syntax.",
-                ))
+                )),
             }
-        }
-    } else {
-        None
-    };
+        } else {
+            None
+        };
     let id = id.unwrap_or_default();
     Ok(match route {
         Route::CreateUser => {
@@ -624,10 +648,37 @@ fn route_call(
             let org = shared.org.lock().expect("org");
             exchange.json(StatusCode::OK, &Org::division_json(org.home()))
         }
+        Route::MoveUsersToDivision => {
+            move_users_to_division(shared, exchange, &id, body.as_ref().expect("json body"))
+        }
+        Route::SetPassword => {
+            set_password(shared, exchange, &id, body.as_ref().expect("json body"))
+        }
+        Route::OrgLimits => org_limits(shared, exchange, &id),
     })
 }
 
 fn token(shared: &Shared, exchange: &Exchange, headers: &hyper::HeaderMap, body: &Bytes) -> Reply {
+    let throttled_first = shared
+        .knobs
+        .lock()
+        .expect("knobs")
+        .faults
+        .token_throttled_first;
+    let served = {
+        let mut org = shared.org.lock().expect("org");
+        org.stats.token_requests += 1;
+        org.stats.token_requests
+    };
+    if served <= u64::from(throttled_first) {
+        // The token endpoint's own limit, as Genesys answers it: Genesys's Terraform provider
+        // retries exactly "400 - invalid_request (rate limit exceeded;" (`provider.go`).
+        return exchange.oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "rate limit exceeded; too many token requests, retry in a few seconds",
+        );
+    }
     let invalid_client_status = StatusCode::from_u16(shared.config.variants.invalid_client_status)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let form_ok = headers
@@ -706,11 +757,12 @@ fn token(shared: &Shared, exchange: &Exchange, headers: &hyper::HeaderMap, body:
     };
     let mut org = shared.org.lock().expect("org");
     org.stats.tokens_issued += 1;
+    let expires_at = org.now() + lifetime;
     org.tokens.insert(
         access_token.clone(),
         TokenInfo {
             client_id: client.client_id.clone(),
-            expires_at: Instant::now() + lifetime,
+            expires_at,
             revoked: false,
         },
     );
@@ -820,7 +872,8 @@ fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
         location_ids: vec![],
         version: 1,
         invitations: 0,
-        searchable_at: (!lag.is_zero()).then(|| Instant::now() + lag),
+        password_set: false,
+        searchable_at: (!lag.is_zero()).then(|| org.now() + lag),
     };
     let index = org.insert(user);
     org.stats.users_created += 1;
@@ -852,8 +905,12 @@ fn parse_addresses(value: Option<&Value>) -> Result<Vec<Contact>, String> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(vec![]);
     };
-    let contacts: Vec<Contact> = serde_json::from_value(value.clone())
+    let mut contacts: Vec<Contact> = serde_json::from_value(value.clone())
         .map_err(|e| format!("addresses must be a list of contacts ({e})"))?;
+    // Genesys computes `display`; one sent back from a read is not a number.
+    for contact in &mut contacts {
+        contact.display = None;
+    }
     let mut seen = HashSet::new();
     for contact in &contacts {
         if !MEDIA_TYPES.contains(&contact.media_type.as_str()) {
@@ -964,11 +1021,29 @@ fn listing(entities: Vec<Value>, total: usize, size: u32, number: u32, base: &st
     value
 }
 
+/// The most users a listing reaches: `GET /api/v2/users` answers 400 once `pageNumber ×
+/// pageSize` passes it (API.md, correction 6; Genesys's Terraform provider stops paging there,
+/// "inactive GetUsers requests return 400 beyond 10,000 users", `genesyscloud_user_proxy.go`).
+/// The sandbox applies it to every state.
+const MAX_LISTED_USERS: u64 = 10_000;
+
 fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
     let (size, number) = match page_params(exchange, call, 25, 500) {
         Ok(page) => page,
         Err(reply) => return reply,
     };
+    if u64::from(size) * u64::from(number) > MAX_LISTED_USERS {
+        return exchange.error_with(
+            StatusCode::BAD_REQUEST,
+            "bad.request",
+            &format!(
+                "pageNumber {number} with pageSize {size} reaches past the first \
+                 {MAX_LISTED_USERS} users, the most a listing returns."
+            ),
+            None,
+            &["pageNumber"],
+        );
+    }
     let states: &[UserState] = match call.query_one("state").unwrap_or("active") {
         "active" => &[UserState::Active],
         "inactive" => &[UserState::Inactive],
@@ -983,12 +1058,24 @@ fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
     };
     let ids = call.query_all("id");
     let org = shared.org.lock().expect("org");
-    let matching: Vec<&SandboxUser> = org
-        .users
-        .iter()
-        .filter(|u| states.contains(&u.state))
-        .filter(|u| ids.is_empty() || ids.contains(&u.id))
-        .collect();
+    let wanted = |u: &&SandboxUser| states.contains(&u.state);
+    // By id, the index answers; otherwise one pass counts the matches and keeps only the page.
+    let matching: Vec<&SandboxUser> = if ids.is_empty() {
+        org.users.iter().filter(wanted).collect()
+    } else {
+        let mut indexes: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| org.by_id.get(id))
+            .copied()
+            .collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        indexes
+            .into_iter()
+            .map(|i| &org.users[i])
+            .filter(wanted)
+            .collect()
+    };
     let entities = matching
         .iter()
         .skip(((number - 1) * size) as usize)
@@ -1001,11 +1088,24 @@ fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
     )
 }
 
+/// `GET /api/v2/users/{id}`: `state` is `active` (the default: any user not deleted) or
+/// `deleted` (only a deleted user), as the SDK's `get_user` documents it ("Values: active,
+/// deleted", default 'active'). Whether Genesys also answers a live user to `state=deleted` is
+/// not documented; the sandbox does not, the stricter choice.
 fn get_user(shared: &Shared, exchange: &Exchange, call: &Call, id: &str) -> Reply {
-    let include_deleted = matches!(call.query_one("state"), Some("deleted") | Some("any"));
+    let deleted = match call.query_one("state") {
+        None | Some("active") => false,
+        Some("deleted") => true,
+        Some(other) => {
+            return exchange.invalid_value(
+                "state",
+                &format!("state {other} is not one of active, deleted"),
+            )
+        }
+    };
     let org = shared.org.lock().expect("org");
     match org.by_id.get(id).map(|&i| &org.users[i]) {
-        Some(user) if user.state != UserState::Deleted || include_deleted => exchange.json(
+        Some(user) if (user.state == UserState::Deleted) == deleted => exchange.json(
             StatusCode::OK,
             &org.user_json_expanded(user, &call.query_all("expand")),
         ),
@@ -1013,6 +1113,10 @@ fn get_user(shared: &Shared, exchange: &Exchange, call: &Call, id: &str) -> Repl
     }
 }
 
+/// `PATCH /api/v2/users/{id}`. A body carrying `state` changes only the state, whatever else it
+/// holds: the SDK's `UpdateUser` says of `state` "This property can be used to restore a deleted
+/// user or transition between active and inactive. If specified, it is the only modifiable
+/// field." A restored user stays in the Home division it was moved to when deleted.
 fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> Reply {
     let body = body.as_object().expect("object");
     let Some(version) = body.get("version").and_then(Value::as_i64) else {
@@ -1026,30 +1130,22 @@ fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> R
             return exchange.invalid_value("state", &format!("State {other} is not valid."))
         }
     };
-    let addresses = match body.get("addresses") {
-        None | Some(Value::Null) => None,
-        some => match parse_addresses(some) {
-            Ok(list) => Some(list),
-            Err(message) => return exchange.invalid_value("addresses", &message),
-        },
-    };
-    let locations = match body.get("locations") {
-        None | Some(Value::Null) => None,
-        Some(value) => match parse_locations(value) {
-            Ok(ids) => Some(ids),
-            Err(message) => return exchange.invalid_value("locations", &message),
-        },
-    };
-    let mut texts = BTreeMap::new();
-    for field in ["name", "title", "department", "manager"] {
-        match string_field(body, field) {
-            Ok(Some(value)) => {
-                texts.insert(field, value.to_owned());
-            }
-            Ok(None) => {}
+    let changes = match new_state {
+        Some(_) => ProfileChanges::default(),
+        None => match ProfileChanges::read(body) {
+            Ok(changes) => changes,
             Err(reply) => return reply(exchange),
-        }
-    }
+        },
+    };
+    let (stale_first, stale_status) = (
+        shared
+            .knobs
+            .lock()
+            .expect("knobs")
+            .faults
+            .stale_version_first,
+        shared.config.variants.stale_version_status,
+    );
     let mut org = shared.org.lock().expect("org");
     let Some(&index) = org.by_id.get(id) else {
         return exchange.not_found();
@@ -1057,62 +1153,21 @@ fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> R
     if org.users[index].state == UserState::Deleted && new_state.is_none() {
         return exchange.not_found();
     }
+    if org.early_call(id, UserCall::PatchUser, stale_first) {
+        // Another admin just edited the user.
+        org.users[index].version += 1;
+        org.dirty = true;
+    }
     if org.users[index].version != version {
-        return exchange.error_with(
-            StatusCode::CONFLICT,
-            "general.conflict",
-            "The version supplied does not match the current version of the user.",
-            None,
-            &["version"],
-        );
+        return exchange.stale_version(stale_status);
     }
-    if let Some(manager) = texts.get("manager") {
-        let valid = manager != id
-            && org
-                .by_id
-                .get(manager.as_str())
-                .is_some_and(|&m| org.users[m].state != UserState::Deleted);
-        if !valid {
-            return exchange.invalid_value(
-                "manager",
-                &format!("The manager {manager} is not a valid user."),
-            );
-        }
-    }
-    if texts.get("name").is_some_and(|n| n.trim().is_empty()) {
-        return exchange.invalid_value("name", "The user's name cannot be empty.");
-    }
-    if let Some(unknown) = locations
-        .iter()
-        .flatten()
-        .find(|id| !org.locations.iter().any(|l| &&l.id == id))
-    {
-        return exchange.invalid_value(
-            "locations",
-            &format!("The location {unknown} does not exist."),
-        );
+    if let Err(reply) = changes.check(&org, id) {
+        return reply(exchange);
     }
     let user = &mut org.users[index];
-    if let Some(locations) = locations {
-        user.location_ids = locations;
-    }
-    if let Some(state) = new_state {
-        user.state = state;
-    }
-    if let Some(addresses) = addresses {
-        user.addresses = addresses;
-    }
-    if let Some(name) = texts.remove("name") {
-        user.name = name;
-    }
-    if let Some(title) = texts.remove("title") {
-        user.title = Some(title);
-    }
-    if let Some(department) = texts.remove("department") {
-        user.department = Some(department);
-    }
-    if let Some(manager) = texts.remove("manager") {
-        user.manager_id = Some(manager);
+    match new_state {
+        Some(state) => user.state = state,
+        None => changes.apply(user),
     }
     user.version += 1;
     org.dirty = true;
@@ -1120,6 +1175,114 @@ fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> R
     exchange.json(StatusCode::OK, &json)
 }
 
+/// What a PATCH without `state` may change, read and checked before anything is changed.
+#[derive(Default)]
+struct ProfileChanges {
+    addresses: Option<Vec<Contact>>,
+    locations: Option<Vec<String>>,
+    texts: BTreeMap<&'static str, String>,
+}
+
+impl ProfileChanges {
+    fn read(body: &Map<String, Value>) -> Result<ProfileChanges, ErrorReply> {
+        let addresses = match body.get("addresses") {
+            None | Some(Value::Null) => None,
+            some => match parse_addresses(some) {
+                Ok(list) => Some(list),
+                Err(message) => {
+                    return Err(Box::new(move |e: &Exchange| {
+                        e.invalid_value("addresses", &message)
+                    }))
+                }
+            },
+        };
+        let locations = match body.get("locations") {
+            None | Some(Value::Null) => None,
+            Some(value) => match parse_locations(value) {
+                Ok(ids) => Some(ids),
+                Err(message) => {
+                    return Err(Box::new(move |e: &Exchange| {
+                        e.invalid_value("locations", &message)
+                    }))
+                }
+            },
+        };
+        let mut texts = BTreeMap::new();
+        for field in ["name", "title", "department", "manager"] {
+            if let Some(value) = string_field(body, field)? {
+                texts.insert(field, value.to_owned());
+            }
+        }
+        Ok(ProfileChanges {
+            addresses,
+            locations,
+            texts,
+        })
+    }
+
+    /// Whether the manager, the name and the locations are valid in this org for user `id`.
+    fn check(&self, org: &Org, id: &str) -> Result<(), ErrorReply> {
+        if let Some(manager) = self.texts.get("manager") {
+            let valid = manager != id
+                && org
+                    .by_id
+                    .get(manager.as_str())
+                    .is_some_and(|&m| org.users[m].state != UserState::Deleted);
+            if !valid {
+                let message = format!("The manager {manager} is not a valid user.");
+                return Err(Box::new(move |e: &Exchange| {
+                    e.invalid_value("manager", &message)
+                }));
+            }
+        }
+        if self.texts.get("name").is_some_and(|n| n.trim().is_empty()) {
+            return Err(Box::new(|e: &Exchange| {
+                e.invalid_value("name", "The user's name cannot be empty.")
+            }));
+        }
+        if let Some(unknown) = self
+            .locations
+            .iter()
+            .flatten()
+            .find(|id| !org.locations.iter().any(|l| &&l.id == id))
+        {
+            let message = format!("The location {unknown} does not exist.");
+            return Err(Box::new(move |e: &Exchange| {
+                e.invalid_value("locations", &message)
+            }));
+        }
+        Ok(())
+    }
+
+    fn apply(mut self, user: &mut SandboxUser) {
+        if let Some(locations) = self.locations {
+            user.location_ids = locations;
+        }
+        if let Some(addresses) = self.addresses {
+            user.addresses = addresses;
+        }
+        if let Some(name) = self.texts.remove("name") {
+            user.name = name;
+        }
+        if let Some(title) = self.texts.remove("title") {
+            user.title = Some(title);
+        }
+        if let Some(department) = self.texts.remove("department") {
+            user.department = Some(department);
+        }
+        if let Some(manager) = self.texts.remove("manager") {
+            user.manager_id = Some(manager);
+        }
+    }
+}
+
+/// The largest `pageSize` of a user search. The SDK's `UserSearchRequest` documents no maximum;
+/// 100 is the sandbox's, and a client that pages by it works with any larger real one.
+const MAX_SEARCH_PAGE_SIZE: u64 = 100;
+
+/// `POST /api/v2/users/search`: `EXACT`, `CONTAINS` and `STARTS_WITH` criteria on `email`,
+/// `name` or `id`, each with a `value` or several `values` (any of them matches), and a `state`
+/// criterion; the results paged.
 fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
     let Some(criteria) = body
         .get("query")
@@ -1130,8 +1293,14 @@ fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
     };
     let page_size = body.get("pageSize").and_then(Value::as_u64).unwrap_or(25);
     let page_number = body.get("pageNumber").and_then(Value::as_u64).unwrap_or(1);
-    if !(1..=100).contains(&page_size) || page_number < 1 {
-        return exchange.invalid_value("pageSize", "pageSize must be from 1 to 100.");
+    if !(1..=MAX_SEARCH_PAGE_SIZE).contains(&page_size) {
+        return exchange.invalid_value(
+            "pageSize",
+            &format!("pageSize must be from 1 to {MAX_SEARCH_PAGE_SIZE}."),
+        );
+    }
+    if page_number < 1 {
+        return exchange.invalid_value("pageNumber", "pageNumber must be at least 1.");
     }
     let mut states = vec![UserState::Active, UserState::Inactive];
     let mut filters: Vec<(String, String, Vec<String>)> = Vec::new();
@@ -1186,11 +1355,28 @@ fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
         }
         filters.push((kind.to_owned(), fields.join(","), values));
     }
-    let now = Instant::now();
     let org = shared.org.lock().expect("org");
-    let matches: Vec<&SandboxUser> = org
-        .users
+    let now = org.now();
+    // An exact e-mail criterion is answered from the org's e-mail index, so a search of a few
+    // e-mails stays cheap in an org of tens of thousands; results keep creation order.
+    let candidates: Vec<&SandboxUser> = match filters
         .iter()
+        .find(|(kind, fields, _)| kind == "EXACT" && fields == "email")
+    {
+        Some((_, _, emails)) => {
+            let mut indexes: Vec<usize> = emails
+                .iter()
+                .filter_map(|email| org.by_email.get(email.as_str()))
+                .copied()
+                .collect();
+            indexes.sort_unstable();
+            indexes.dedup();
+            indexes.into_iter().map(|i| &org.users[i]).collect()
+        }
+        None => org.users.iter().collect(),
+    };
+    let matches: Vec<&SandboxUser> = candidates
+        .into_iter()
         .filter(|u| states.contains(&u.state))
         .filter(|u| u.searchable_at.is_none_or(|at| at <= now))
         .filter(|u| {
@@ -1241,6 +1427,145 @@ fn invite_user(shared: &Shared, exchange: &Exchange, id: &str) -> Reply {
         }
         _ => exchange.not_found(),
     }
+}
+
+/// `POST /api/v2/authorization/divisions/{divisionId}/objects/USER`, body a list of user ids
+/// (`post_authorization_division_object`: "The body of the request is a list of object IDs").
+/// All the users move or none does. The move bumps each user's version: whether Genesys does is
+/// not documented, and a client that PATCHes with a version read before the move must then
+/// re-read, the stricter case.
+fn move_users_to_division(
+    shared: &Shared,
+    exchange: &Exchange,
+    division_id: &str,
+    body: &Value,
+) -> Reply {
+    let Some(items) = body.as_array().filter(|items| !items.is_empty()) else {
+        return exchange.bad_request("The body must be a non-empty list of user ids.");
+    };
+    let mut user_ids: Vec<&str> = Vec::with_capacity(items.len());
+    for item in items {
+        match item.as_str().filter(|id| !id.is_empty()) {
+            Some(id) => user_ids.push(id),
+            None => return exchange.bad_request("Each object id must be a string."),
+        }
+    }
+    let mut org = shared.org.lock().expect("org");
+    let Some(division_id) = org.division(division_id).map(|d| d.id.clone()) else {
+        return exchange.not_found();
+    };
+    let mut indexes = Vec::with_capacity(user_ids.len());
+    for user_id in user_ids {
+        match org.live_user_index(user_id) {
+            Some(index) => indexes.push(index),
+            None => {
+                return exchange
+                    .invalid_value("objectIds", &format!("The user {user_id} does not exist."))
+            }
+        }
+    }
+    indexes.sort_unstable();
+    indexes.dedup();
+    for &index in &indexes {
+        let user = &mut org.users[index];
+        user.division_id = division_id.clone();
+        user.version += 1;
+    }
+    org.stats.division_moves += indexes.len() as u64;
+    org.dirty = true;
+    exchange.empty(StatusCode::NO_CONTENT)
+}
+
+/// The sandbox's password policy: Genesys's default ("Set Genesys Cloud password requirements"
+/// in the Resource Center: at least 8 characters with a lowercase and an uppercase letter, a
+/// number and a special character; at most 400 characters).
+fn password_problem(password: &str) -> Option<&'static str> {
+    let length = password.chars().count();
+    if length < 8 {
+        Some("it is shorter than 8 characters")
+    } else if length > 400 {
+        Some("it is longer than 400 characters")
+    } else if !password.chars().any(char::is_lowercase) {
+        Some("it has no lowercase letter")
+    } else if !password.chars().any(char::is_uppercase) {
+        Some("it has no uppercase letter")
+    } else if !password.chars().any(|c| c.is_ascii_digit()) {
+        Some("it has no number")
+    } else if password.chars().all(char::is_alphanumeric) {
+        Some("it has no special character")
+    } else {
+        None
+    }
+}
+
+/// `POST /api/v2/users/{id}/password` (`ChangePasswordRequest {newPassword}`): 204, or 400
+/// when the password breaks the org's policy (every password, with the `refuse_passwords`
+/// fault). The password itself is never kept.
+fn set_password(shared: &Shared, exchange: &Exchange, id: &str, body: &Value) -> Reply {
+    let password = match string_field(body.as_object().expect("object"), "newPassword") {
+        Ok(Some(password)) if !password.is_empty() => password,
+        Ok(_) => return exchange.invalid_value("newPassword", "newPassword is required."),
+        Err(reply) => return reply(exchange),
+    };
+    let refuse_all = shared.knobs.lock().expect("knobs").faults.refuse_passwords;
+    let mut org = shared.org.lock().expect("org");
+    let Some(index) = org.live_user_index(id) else {
+        return exchange.not_found();
+    };
+    let problem = if refuse_all {
+        Some("the organization refuses it")
+    } else {
+        password_problem(password)
+    };
+    if let Some(problem) = problem {
+        return exchange.error_with(
+            StatusCode::BAD_REQUEST,
+            "bad.request",
+            &format!(
+                "The new password does not meet the organization's password requirements: \
+                 {problem}."
+            ),
+            None,
+            &["newPassword"],
+        );
+    }
+    org.users[index].password_set = true;
+    org.stats.password_sets += 1;
+    org.dirty = true;
+    exchange.empty(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v2/organizations/limits/namespaces/{namespace}`. By default 403, as for a client
+/// that may not read the org's limits; with `Variants::org_limits_readable`, the `platform.api`
+/// namespace in the SDK's response model: `LimitsEntityListing {entities: [Limit {key,
+/// namespace, value}]}` (platform-client-sdk-python `build/docs/OrganizationApi.md`,
+/// `get_organizations_limits_namespace`, and `LimitsEntityListing.md`, `Limit.md`), holding
+/// `client.credentials.token.rate.per.minute`: the sandbox's per-token limit, per minute.
+fn org_limits(shared: &Shared, exchange: &Exchange, namespace: &str) -> Reply {
+    if !shared.config.variants.org_limits_readable {
+        // The SDK lists no permission for this call, so none is named.
+        return exchange.error(
+            StatusCode::FORBIDDEN,
+            "missing.permissions",
+            "Unable to perform the requested action. You are not allowed to read the \
+             organization's limits.",
+        );
+    }
+    if namespace != "platform.api" {
+        return exchange.not_found();
+    }
+    let limit = shared.config.rate_limit;
+    let per_minute = u128::from(limit.requests) * 60_000 / limit.window.as_millis().max(1);
+    exchange.json(
+        StatusCode::OK,
+        &json!({
+            "entities": [{
+                "key": "client.credentials.token.rate.per.minute",
+                "namespace": "platform.api",
+                "value": per_minute,
+            }],
+        }),
+    )
 }
 
 fn list_divisions(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
@@ -1474,10 +1799,21 @@ fn grant_roles(shared: &Shared, exchange: &Exchange, call: &Call, id: &str, body
             }
         }
     }
+    let not_found_first = shared
+        .knobs
+        .lock()
+        .expect("knobs")
+        .faults
+        .bulkadd_not_found_first;
     let mut org = shared.org.lock().expect("org");
     let Some(index) = org.live_user_index(id) else {
         return exchange.not_found();
     };
+    if org.early_call(id, UserCall::Bulkadd, not_found_first) {
+        // Genesys's authorization service may not know a user created seconds ago (API.md,
+        // correction 8).
+        return exchange.not_found();
+    }
     // Genesys's answer to an unknown role or division is not documented; refusing the whole
     // call is the stricter choice.
     for grant in &grants {
@@ -1601,10 +1937,22 @@ fn add_user_skills(shared: &Shared, exchange: &Exchange, id: &str, body: &Value)
             proficiency,
         });
     }
+    let stale_first = shared
+        .knobs
+        .lock()
+        .expect("knobs")
+        .faults
+        .stale_version_first;
     let mut org = shared.org.lock().expect("org");
     let Some(index) = org.live_user_index(id) else {
         return exchange.not_found();
     };
+    if org.early_call(id, UserCall::PatchSkills, stale_first) {
+        // Another admin just edited the user: this call meets a stale version.
+        org.users[index].version += 1;
+        org.dirty = true;
+        return exchange.stale_version(shared.config.variants.stale_version_status);
+    }
     if let Some(unknown) = wanted
         .iter()
         .find(|w| !org.skills.iter().any(|s| s.id == w.skill_id))

@@ -233,18 +233,18 @@ pub async fn run_plan(
     (run_id, outcome)
 }
 
-/// One scripted answer of a [`Scripted`] server.
+/// One canned answer of a [`Scripted`] server.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub struct Canned {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
 }
 
-impl Answer {
+impl Canned {
     /// A JSON answer with this status.
-    pub fn json(status: u16, body: serde_json::Value) -> Answer {
-        Answer {
+    pub fn json(status: u16, body: serde_json::Value) -> Canned {
+        Canned {
             status,
             headers: Vec::new(),
             body: body.to_string(),
@@ -252,15 +252,15 @@ impl Answer {
     }
 
     /// Genesys's error body for `status`, with its code and message.
-    pub fn error(status: u16, code: &str, message: &str) -> Answer {
-        Answer::json(
+    pub fn error(status: u16, code: &str, message: &str) -> Canned {
+        Canned::json(
             status,
             serde_json::json!({"status": status, "code": code, "message": message}),
         )
     }
 
     /// The same answer with one more header.
-    pub fn with_header(mut self, name: &'static str, value: &str) -> Answer {
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Canned {
         self.headers.push((name, value.to_owned()));
         self
     }
@@ -272,7 +272,7 @@ impl Answer {
 /// next scripted answer, and `fallback` once the script is spent, and is counted.
 pub struct Scripted {
     url: String,
-    script: Arc<Mutex<std::collections::VecDeque<Answer>>>,
+    script: Arc<Mutex<std::collections::VecDeque<Canned>>>,
     api_requests: Arc<std::sync::atomic::AtomicUsize>,
     /// Token requests being answered now, and the most there were at once.
     minting: Arc<Mutex<(usize, usize)>>,
@@ -280,14 +280,14 @@ pub struct Scripted {
 }
 
 impl Scripted {
-    pub async fn start(script: Vec<Answer>, fallback: Answer) -> Scripted {
+    pub async fn start(script: Vec<Canned>, fallback: Canned) -> Scripted {
         use http_body_util::Full;
         use hyper::body::Bytes;
         use std::sync::atomic::Ordering;
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let script: Arc<Mutex<std::collections::VecDeque<Answer>>> =
+        let script: Arc<Mutex<std::collections::VecDeque<Canned>>> =
             Arc::new(Mutex::new(script.into_iter().collect()));
         let api_requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let minting = Arc::new(Mutex::new((0, 0)));
@@ -307,7 +307,7 @@ impl Scripted {
                     let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
                         let is_token = request.uri().path() == "/oauth/token";
                         let answer = if is_token {
-                            Answer::json(
+                            Canned::json(
                                 200,
                                 serde_json::json!({"access_token": "scripted", "token_type": "bearer", "expires_in": 86399}),
                             )
@@ -380,5 +380,106 @@ impl Scripted {
 impl Drop for Scripted {
     fn drop(&mut self) {
         self.server.abort();
+    }
+}
+
+/// Raw HTTP against a sandbox with one token, for tests of the wire itself (status codes,
+/// headers, bodies) that a typed client would hide.
+pub struct Wire {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub bearer: String,
+}
+
+/// One raw answer: its status, headers and JSON body (`null` when empty).
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: serde_json::Value,
+}
+
+impl Answer {
+    /// A header's value as text; panics when it is missing.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .unwrap_or_else(|| panic!("a {name} header"))
+            .to_str()
+            .unwrap()
+    }
+}
+
+/// `POST /oauth/token` with client credentials, raw.
+pub async fn token_answer(sandbox: &Sandbox, id: &str, secret: &str) -> Answer {
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token", sandbox.url()))
+        .basic_auth(id, Some(secret))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .expect("token request");
+    read_answer(response).await
+}
+
+async fn read_answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body");
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl Wire {
+    /// With a token of the demo client (every permission).
+    pub async fn demo(sandbox: &Sandbox) -> Wire {
+        Wire::as_client(sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET).await
+    }
+
+    /// With a token of this OAuth client.
+    pub async fn as_client(sandbox: &Sandbox, id: &str, secret: &str) -> Wire {
+        let token = token_answer(sandbox, id, secret).await;
+        assert_eq!(token.status, 200, "token: {}", token.body);
+        Wire {
+            http: reqwest::Client::new(),
+            base: sandbox.url().to_owned(),
+            bearer: token.body["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_owned(),
+        }
+    }
+
+    /// Send a request with this token and a JSON body, if any.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.bearer);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        read_answer(request.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> Answer {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
     }
 }
