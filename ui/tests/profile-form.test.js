@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  profileFromForm, fieldForError, SANDBOX_CHOICE, CUSTOM_CHOICE,
+  profileFromForm, fieldForError, rateFromText, SANDBOX_CHOICE, CUSTOM_CHOICE,
 } from '../js/logic/profile-form.js';
 
 test('a complete form becomes a region profile', () => {
@@ -10,8 +10,26 @@ test('a complete form becomes a region profile', () => {
   });
   assert.equal(errors, undefined);
   assert.deepEqual(profile, {
-    name: 'EMEA prod', target: { kind: 'region', key: 'eu-west-1' }, clientId: 'abc', clientSecret: 's3cret',
+    name: 'EMEA prod',
+    target: { kind: 'region', key: 'eu-west-1' },
+    clientId: 'abc',
+    clientSecret: 's3cret',
+    ratePerMinute: null,
   });
+});
+
+test("an org's raised rate limit is kept with the profile, and nonsense is refused by the field", () => {
+  const form = {
+    name: 'EMEA prod', where: 'eu-west-1', clientId: 'abc', clientSecret: 's3cret',
+  };
+  assert.equal(profileFromForm({ ...form, ratePerMinute: ' 1,200 ' }).profile.ratePerMinute, 1200);
+  for (const bad of ['0', '-5', '12.5', 'fast']) {
+    const { errors } = profileFromForm({ ...form, ratePerMinute: bad });
+    assert.match(errors.ratePerMinute, /requests a minute/, bad);
+  }
+  assert.equal(rateFromText(''), null);
+  assert.equal(rateFromText(undefined), null);
+  assert.equal(fieldForError({ kind: 'profile', message: 'A rate limit is at least 1 request a minute; leave it empty for Genesys\'s default.' }), 'ratePerMinute');
 });
 
 test('the sandbox choice points at the sandbox org on this computer', () => {

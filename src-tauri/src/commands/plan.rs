@@ -1,10 +1,12 @@
 //! Plan: the dry run of the current file against a profile's org.
 
-use rollcall_core::plan::{plan, Lookup, PlanCounts, PlanOptions, RowAction, StepTotals};
+use rollcall_core::plan::{
+    plan, Lookup, PlanCounts, PlanOptions, RateSource, RowAction, StepTotals,
+};
 use serde::Serialize;
 use tauri::State;
 
-use super::profiles::client_for;
+use super::profiles::{client_for, profile_rate};
 use crate::error::{Error, Result};
 use crate::state::{AppState, PlannedFile};
 
@@ -30,7 +32,9 @@ pub struct PlanView {
     lookup: Lookup,
     calls_planned: u32,
     pool_size: u8,
+    /// Requests per minute per token the run paces to, and where that figure came from.
     allowance_per_minute: u32,
+    rate_source: RateSource,
     estimated_seconds: u64,
     /// The roles, skills, queues, locations and extensions the run will add, and their calls.
     steps: StepTotals,
@@ -44,9 +48,13 @@ pub struct PlanView {
 pub async fn make_plan(
     state: State<'_, AppState>,
     profile: String,
-    options: PlanOptions,
+    mut options: PlanOptions,
 ) -> Result<PlanView> {
     let client = client_for(&state, &profile).await?;
+    options.rate_per_minute = match options.rate_per_minute {
+        Some(rate) => Some(rate),
+        None => profile_rate(&state, &profile).await?,
+    };
     // The report is cloned out of the lock: planning awaits the network.
     let report = {
         let session = state.session.lock().expect("session");
@@ -67,6 +75,7 @@ pub async fn make_plan(
         calls_planned: made.calls_planned,
         pool_size: made.pool_size,
         allowance_per_minute: made.allowance_per_minute,
+        rate_source: made.rate_source,
         estimated_seconds: made.estimated_seconds,
         steps: made.steps,
         actions: made.rows.iter().map(|r| r.action).collect(),

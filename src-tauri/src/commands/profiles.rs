@@ -28,6 +28,8 @@ pub struct ProfileView {
     built_in: bool,
     /// Where it connects, as an admin reads it (`EMEA (Dublin)`, `Sandbox org`).
     place: String,
+    /// Requests per minute per token, when the org's limit was raised.
+    rate_per_minute: Option<u32>,
 }
 
 impl From<Profile> for ProfileView {
@@ -47,6 +49,7 @@ impl From<Profile> for ProfileView {
             target: profile.target,
             client_id: profile.client_id,
             place,
+            rate_per_minute: profile.rate_per_minute,
         }
     }
 }
@@ -61,6 +64,9 @@ pub struct ProfileInput {
     /// Empty when testing a saved profile (its secret is read from the keychain).
     #[serde(default)]
     client_secret: String,
+    /// Requests per minute per token, when the org's limit was raised; empty for the default.
+    #[serde(default)]
+    rate_per_minute: Option<u32>,
 }
 
 /// What "Test connection" found.
@@ -100,6 +106,7 @@ pub async fn save_profile(state: State<'_, AppState>, input: ProfileInput) -> Re
         name: input.name,
         target: input.target,
         client_id: input.client_id,
+        rate_per_minute: input.rate_per_minute,
     };
     let secret = Secret::new(input.client_secret);
     let saved = tauri::async_runtime::spawn_blocking(move || {
@@ -135,6 +142,7 @@ pub async fn test_connection(
             name: input.name,
             target: input.target,
             client_id: input.client_id.trim().to_owned(),
+            rate_per_minute: input.rate_per_minute,
         };
         let secret = Secret::new(input.client_secret);
         let store = rollcall_core::secrets::MemoryStore::default();
@@ -148,6 +156,17 @@ pub async fn test_connection(
         endpoint: client.endpoint().describe(),
         divisions: divisions.into_iter().map(|d| d.name).collect(),
     })
+}
+
+/// The rate limit a saved profile carries, when the org's was raised.
+pub async fn profile_rate(state: &AppState, profile_name: &str) -> Result<Option<u32>> {
+    let config = state.dirs.config.clone();
+    let name = profile_name.to_owned();
+    let profile = tauri::async_runtime::spawn_blocking(move || {
+        Profiles::new(&config, &KeyringStore).get(&name)
+    })
+    .await??;
+    Ok(profile.rate_per_minute)
 }
 
 /// A client for a saved profile, its secret read from the keychain off the main thread.

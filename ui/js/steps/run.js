@@ -126,7 +126,7 @@ function beginRun(started, verb) {
     steps: new Map(),
     going: true,
     progress: null,
-    tracker: new RateTracker({ allowancePerMinute: started.allowancePerMinute, poolSize: started.poolSize }),
+    tracker: new RateTracker(),
     order: null,
   };
   replace($('#run-log'));
@@ -136,7 +136,7 @@ function beginRun(started, verb) {
   renderProgress({ done: 0, total: started.total });
   goTo('run');
   chart.draw(current.tracker);
-  log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}.`);
+  log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}, each paced just under ${formatCount(started.allowancePerMinute)} requests a minute.`);
   loadRows(current);
 }
 
@@ -179,7 +179,7 @@ function onEvents(events) {
         break;
       case 'rateLimited':
         run.tracker.mark(run.tracker.now, 'rateLimited');
-        if (data.waitMs >= 1000) log(`Waiting ${(data.waitMs / 1000).toFixed(1)} s for Genesys's rate limit (token ${data.token + 1}).`, 'warning');
+        if (data.waitMs >= 1000) log(`Genesys answered 429: token ${data.token + 1} waits ${(data.waitMs / 1000).toFixed(1)} s and slows down.`, 'warning');
         break;
       case 'progress':
         run.progress = data;
@@ -216,6 +216,7 @@ function renderProgress(p) {
     stat('Failed', formatCount(p.failed), 'failed'),
     stat('Skipped', formatCount(p.skipped), 'skipped'),
     stat('Rate', formatRate(p.perMinute), 'rate'),
+    p.ratePerMinute ? stat('Pacing at', `${formatCount(Math.round(p.ratePerMinute))} requests/min`, 'pace') : null,
     stat('ETA', p.etaSeconds == null ? '—' : formatDuration(p.etaSeconds), 'eta'),
     stat('Retries', formatCount(p.retries), 'retries'),
     stepProgress(p) ? stat('Steps', stepProgress(p), 'steps') : null);
