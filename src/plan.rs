@@ -72,8 +72,8 @@ impl RateSource {
     /// Where the figure came from, in a few words for the plan's summary.
     pub fn describe(self) -> &'static str {
         match self {
-            RateSource::Default => "Genesys's default (the org's limits could not be read)",
-            RateSource::Org => "the org's limits",
+            RateSource::Default => "Genesys's default; the org's limits could not be read",
+            RateSource::Org => "from the org's limits",
             RateSource::Setting => "the profile's or the command line's setting",
         }
     }
