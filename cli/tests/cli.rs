@@ -352,6 +352,13 @@ async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
 
     let resumed = output(against(&home, &sandbox).args(["resume", "--yes"])).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains(
+            "Pacing at 900 requests/min per token (the profile's or the command line's setting)"
+        ),
+        "the resume paces at the run's own rate: {}",
+        text(&resumed)
+    );
     assert_eq!(sandbox.stats().users_created, 120);
     let users = sandbox.users();
     for i in 0..120 {
