@@ -158,7 +158,8 @@ pub struct SandboxStats {
     pub dropped_connections: u64,
     /// Requests to `/oauth/token`, the throttled and refused ones included.
     pub token_requests: u64,
-    /// Users moved by `POST /api/v2/authorization/divisions/{id}/objects/USER`.
+    /// Users named in accepted `POST /api/v2/authorization/divisions/{id}/objects/USER` calls
+    /// (one already in the division counts too).
     pub division_moves: u64,
     /// Passwords set by `POST /api/v2/users/{id}/password`.
     pub password_sets: u64,
@@ -568,7 +569,7 @@ impl Org {
 /// extension alone; `extension` with a different `display` is a number (in `display`) plus an
 /// extension. A plain number keeps `address` and gains `display`. E-mail entries are left as
 /// they are. What a client sends as `display` is never kept: Genesys computes it.
-pub(crate) fn contact_read_back(contact: &Contact) -> Contact {
+fn contact_read_back(contact: &Contact) -> Contact {
     let mut read = contact.clone();
     if contact.media_type == "EMAIL" {
         return read;

@@ -3,16 +3,24 @@
 Starts `rollcall sandbox --json` as its own process, then uses PureCloudPlatformClientV2 to get
 a token, create a user, read it back, search it, list divisions and the home division, page
 through users, receive a duplicate e-mail as an ApiException, look up roles, queues, skills
-and locations, and give the user a role, a skill, a queue, a location and an extension. If the
-SDK rejects an answer, the sandbox is wrong.
+and locations, and give the user a role, a skill, a queue, a location and an extension. Then
+Genesys as it is today: no rate-limit headers, a deleted user read with state='deleted' in the
+Home division and restored there, a state-only PATCH, a division move, passwords, the org's
+limits refused, a search of several e-mails, the 10,000 listing cap and a phone with an
+extension read back as display + extension. A second sandbox (2 requests per 2 s, limits
+readable) answers the org's limits in the SDK's model and a 429 whose Retry-After the SDK's
+transport waits out. If the SDK rejects an answer, the sandbox is wrong.
 
 Usage: python sdk_compat.py PATH_TO_ROLLCALL_BINARY
 Prints one line per check and a closing "N passed, N failed" line; exits 1 on any failure.
 """
 
+import contextlib
 import json
 import subprocess
 import sys
+import time
+import urllib.request
 import uuid
 
 import PureCloudPlatformClientV2 as gc
@@ -32,24 +40,37 @@ def check(name, condition, detail=""):
         print(f"FAIL {name} {detail}")
 
 
-def main(binary):
-    sandbox = subprocess.Popen(
-        [binary, "sandbox", "--json"], stdout=subprocess.PIPE, text=True
+@contextlib.contextmanager
+def sandbox(binary, *flags):
+    """A sandbox process with these flags; yields its JSON line (url and demo credentials)."""
+    process = subprocess.Popen(
+        [binary, "sandbox", "--json", *flags], stdout=subprocess.PIPE, text=True
     )
     try:
-        line = sandbox.stdout.readline()
-        info = json.loads(line)
-        run_checks(info)
+        yield json.loads(process.stdout.readline())
     finally:
-        sandbox.terminate()
-        sandbox.wait(timeout=10)
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def connect(info):
+    gc.configuration.host = info["url"]
+    return gc.api_client.ApiClient(host=info["url"]).get_client_credentials_token(
+        info["client_id"], info["client_secret"]
+    )
+
+
+def main(binary):
+    with sandbox(binary) as info:
+        run_checks(info)
+    limited = ["--rate-limit", "2", "--rate-window", "2", "--org-limits-readable"]
+    with sandbox(binary, *limited) as info:
+        limit_checks(info)
+    print(f"sdk: {passed} passed, {failed} failed")
 
 
 def run_checks(info):
-    gc.configuration.host = info["url"]
-    api_client = gc.api_client.ApiClient(host=info["url"]).get_client_credentials_token(
-        info["client_id"], info["client_secret"]
-    )
+    api_client = connect(info)
     check("token from /oauth/token", bool(api_client.access_token))
 
     authorization = gc.AuthorizationApi(api_client)
@@ -134,8 +155,7 @@ def run_checks(info):
         check("unknown user is 404", e.status == 404 and "not.found" in e.body, e.body)
 
     directory_checks(api_client, created.id)
-
-    print(f"sdk: {passed} passed, {failed} failed")
+    today_checks(api_client, created.id, home, sales)
 
 
 def directory_checks(api_client, user_id):
@@ -232,6 +252,150 @@ def directory_checks(api_client, user_id):
         "extension kept",
         any(c.extension == "4321" for c in expanded.addresses),
         expanded.addresses,
+    )
+
+
+def refused(call):
+    """The ApiException a call raises (None when it succeeds), with its body as JSON."""
+    try:
+        call()
+        return None
+    except ApiException as e:
+        e.json = json.loads(e.body) if e.body else {}
+        return e
+
+
+def today_checks(api_client, user_id, home, sales):
+    """Genesys as it is today (API.md, corrections 1-9), through the SDK's own calls."""
+    users = gc.UsersApi(api_client)
+    objects = gc.ObjectsApi(api_client)
+
+    users.get_user(user_id)
+    headers = {k.lower() for k in api_client.last_response.getheaders().keys()}
+    check(
+        "no inin-ratelimit headers",
+        not any(h.startswith("inin-ratelimit") for h in headers),
+        headers,
+    )
+
+    deleted = users.get_users(page_size=25, page_number=1, state="deleted").entities
+    check("a deleted user is listed", len(deleted) == 1, deleted)
+    riley = deleted[0]
+    check("a deleted user lives in Home", riley.division.id == home.id, riley.division)
+    e = refused(lambda: users.get_user(riley.id))
+    check("a deleted user is 404 without state", e is not None and e.status == 404, e)
+    read = users.get_user(riley.id, state="deleted")
+    check("get_user with state='deleted'", read.state == "deleted", read.state)
+    e = refused(lambda: users.get_user(riley.id, state="inactive"))
+    check(
+        "get_user state other than active or deleted is 400",
+        e is not None and e.status == 400 and e.json.get("code") == "invalid.value",
+        e,
+    )
+
+    restore = gc.UpdateUser()
+    restore.version = read.version
+    restore.state = "active"
+    restore.title = "Ignored"
+    restored = users.patch_user(riley.id, restore)
+    check(
+        "a restore changes only the state and stays in Home",
+        restored.state == "active"
+        and restored.title is None
+        and restored.division.id == home.id,
+        restored,
+    )
+
+    objects.post_authorization_division_object(sales.id, "USER", [riley.id])
+    moved = users.get_user(riley.id)
+    check(
+        "post_authorization_division_object moves the user",
+        moved.division.id == sales.id,
+        moved.division,
+    )
+    nowhere = str(uuid.uuid4())
+    e = refused(lambda: objects.post_authorization_division_object(nowhere, "USER", [riley.id]))
+    check("a move to an unknown division is 404", e is not None and e.status == 404, e)
+
+    weak = gc.ChangePasswordRequest()
+    weak.new_password = "short"
+    e = refused(lambda: users.post_user_password(riley.id, weak))
+    check("a weak password is refused with 400", e is not None and e.status == 400, e)
+    strong = gc.ChangePasswordRequest()
+    strong.new_password = "Pa55-Word-Good"
+    e = refused(lambda: users.post_user_password(riley.id, strong))
+    check("post_user_password sets a good one", e is None, e)
+
+    organization = gc.OrganizationApi(api_client)
+    e = refused(lambda: organization.get_organizations_limits_namespace("platform.api"))
+    check(
+        "the org's limits are refused by default",
+        e is not None and e.status == 403 and e.json.get("code") == "missing.permissions",
+        e,
+    )
+
+    criterion = gc.UserSearchCriteria()
+    criterion.type = "EXACT"
+    criterion.fields = ["email"]
+    criterion.values = [moved.email, "jordan.lee@example.com", "nobody.at.all@example.com"]
+    search = gc.UserSearchRequest()
+    search.query = [criterion]
+    search.page_size = 1
+    search.page_number = 1
+    found = users.post_users_search(search)
+    check(
+        "search with values, paged",
+        found.total == 2 and found.page_count == 2 and len(found.results) == 1,
+        found,
+    )
+
+    e = refused(lambda: users.get_users(page_size=500, page_number=21, state="any"))
+    check("listing past 10,000 users is 400", e is not None and e.status == 400, e)
+
+    body = gc.CreateUser()
+    body.name = "Sdk Extension"
+    body.email = f"sdk.ext.{uuid.uuid4().hex[:8]}@example.com"
+    phone = gc.Contact()
+    phone.address = "+14155550111"
+    phone.extension = "1234"
+    phone.media_type = "PHONE"
+    phone.type = "WORK"
+    body.addresses = [phone]
+    created = users.post_users(body)
+    work = users.get_user(created.id).addresses[0]
+    check(
+        "a phone with an extension reads back as display + extension",
+        work.address is None and work.display == "+14155550111" and work.extension == "1234",
+        work,
+    )
+
+
+def limit_checks(info):
+    """A sandbox at 2 requests per token per 2 s whose limits the client may read.
+
+    The SDK's transport (urllib3's Retry, which honours Retry-After on a 429) waits out a 429
+    and sends the request again, so the SDK never shows the 429 itself: the check is that the
+    call still succeeds after the wait the sandbox asked for, and that the sandbox did refuse it.
+    """
+    api_client = connect(info)
+    organization = gc.OrganizationApi(api_client)
+    limits = organization.get_organizations_limits_namespace("platform.api")
+    entries = {(l.namespace, l.key): l.value for l in limits.entities}
+    check(
+        "the org's limits in the SDK's LimitsEntityListing",
+        entries == {("platform.api", "client.credentials.token.rate.per.minute"): 60},
+        limits,
+    )
+    authorization = gc.AuthorizationApi(api_client)
+    started = time.monotonic()
+    authorization.get_authorization_divisions_home()
+    home = refused(authorization.get_authorization_divisions_home)
+    waited = time.monotonic() - started
+    stats = json.load(urllib.request.urlopen(info["url"] + "/__sandbox/stats"))
+    check(
+        "the SDK waits out the 429's Retry-After and succeeds",
+        home is None and stats["rateLimited"] == 1 and waited >= 1.0,
+        (home, stats["rateLimited"], waited),
     )
 
 
