@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::directory::{self, Current, Directory, RowExtras};
+use crate::genesys::pacing::{pace_for, DEFAULT_RATE_PER_MINUTE, MAX_IN_FLIGHT};
 use crate::genesys::{
     Contact, CreateUser, Division, GenesysClient, GenesysError, StateFilter, User, UserState,
     MAX_EMAILS_PER_SEARCH, SEARCH_PAGE_SIZE,
@@ -50,6 +51,35 @@ pub struct PlanOptions {
     /// exist (added, never removed, as the admin UI's import does).
     #[serde(default)]
     pub update_existing: bool,
+    /// Requests per minute per token, when the org's limit is known to differ from Genesys's
+    /// default (the profile's figure, or the command line's): it wins over the figure the
+    /// org's limits give.
+    #[serde(default)]
+    pub rate_per_minute: Option<u32>,
+}
+
+/// Where the rate a run paces at came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RateSource {
+    /// Genesys's default, 300 per token per minute: nothing said otherwise.
+    #[default]
+    Default,
+    /// The org's own limits (`client.credentials.token.rate.per.minute`).
+    Org,
+    /// The profile's or the command line's figure.
+    Setting,
+}
+
+impl RateSource {
+    /// Where the figure came from, in a few words for the plan's summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RateSource::Default => "Genesys's default; the org's limits could not be read",
+            RateSource::Org => "from the org's limits",
+            RateSource::Setting => "the profile's or the command line's setting",
+        }
+    }
 }
 
 /// What a row will do.
@@ -177,8 +207,12 @@ pub struct Plan {
     pub calls_planned: u32,
     /// Tokens the run will use.
     pub pool_size: u8,
-    /// Requests per minute per token, as Genesys announced it.
+    /// Requests per minute per token allowed by the org: the figure the run paces to (each
+    /// token a little under it, see [`crate::genesys::pacing`]).
     pub allowance_per_minute: u32,
+    /// Where that figure came from.
+    #[serde(default)]
+    pub rate_source: RateSource,
     /// How long the run should take at that rate.
     pub estimated_seconds: u64,
     /// The post-creation steps the run will take.
@@ -246,6 +280,13 @@ pub async fn plan(
     let started = Instant::now();
     let mut calls = 0u32;
 
+    let (allowance_per_minute, rate_source) = rate_in_use(client, options.rate_per_minute).await;
+    calls += u32::from(options.rate_per_minute.is_none());
+    if rate_source != RateSource::Default {
+        // A figure the admin or the org gave applies at once, to the plan's own reads too.
+        client.set_rate_per_minute(allowance_per_minute);
+    }
+
     let divisions = client.list_divisions().await?;
     calls += divisions.value.len().div_ceil(100).max(1) as u32;
     let divisions = divisions.value;
@@ -309,11 +350,6 @@ pub async fn plan(
         })
         .count() as u32;
     let calls_planned = planned_calls(&rows, options.invite) + steps.calls + passwords;
-    let allowance_per_minute = client
-        .last_rate_limit()
-        .map(|l| l.allowed)
-        .unwrap_or(300)
-        .max(1);
     let pool_size = options
         .pool_size
         .map(|p| p.clamp(1, MAX_POOL))
@@ -336,9 +372,28 @@ pub async fn plan(
         calls_planned,
         pool_size,
         allowance_per_minute,
+        rate_source,
         estimated_seconds,
         steps,
     })
+}
+
+/// The rate a run paces each token to, and where it came from: the setting (the profile's or
+/// the command line's figure) when there is one, else the org's own limit when this client
+/// may read it, else Genesys's default of 300. A plan and a resume decide it the same way.
+pub async fn rate_in_use(client: &GenesysClient, setting: Option<u32>) -> (u32, RateSource) {
+    if let Some(rate) = setting.filter(|r| *r > 0) {
+        return (rate, RateSource::Setting);
+    }
+    match client.org_rate_limit().await {
+        Ok(Some(rate)) => (rate, RateSource::Org),
+        Ok(None) => (DEFAULT_RATE_PER_MINUTE, RateSource::Default),
+        Err(e) => {
+            // The figure is a refinement: the plan's next calls meet any real problem.
+            tracing::warn!("the org's rate limits could not be read: {e}");
+            (DEFAULT_RATE_PER_MINUTE, RateSource::Default)
+        }
+    }
 }
 
 /// Resolve every row's roles, queues, skills, location and extension against the org (one
@@ -459,27 +514,26 @@ fn step_totals(rows: &[PlannedRow]) -> StepTotals {
     totals
 }
 
-/// Enough tokens to do the run's calls in about a minute, within 1 to [`MAX_POOL`]. Each token
-/// adds its own allowance; more than the work needs only mints tokens for nothing (and minting
-/// many at once can trip the login service's own limit).
+/// Enough tokens to do the run's calls in about a minute at the pace of `allowance_per_minute`,
+/// within 1 to [`MAX_POOL`]. Each token adds its own allowance; more than the work needs only
+/// mints tokens for nothing (and minting many at once can trip the login service's own limit).
 pub fn auto_pool_size(calls: u32, allowance_per_minute: u32) -> u8 {
-    calls
-        .div_ceil(allowance_per_minute.max(1))
-        .clamp(1, MAX_POOL as u32) as u8
+    (f64::from(calls) / pace_for(allowance_per_minute))
+        .ceil()
+        .clamp(1.0, f64::from(MAX_POOL)) as u8
 }
 
-/// Seconds a run should take: the rate limit's bound or the latency's, whichever is slower.
+/// Seconds a run should take: each token paces just under `allowance_per_minute`, with as many
+/// requests in flight as the latency needs, up to [`MAX_IN_FLIGHT`]; whichever bound is slower.
 pub fn estimate_seconds(
     calls: u32,
     pool: u8,
     allowance_per_minute: u32,
     per_call: Duration,
 ) -> u64 {
-    let per_minute = f64::from(allowance_per_minute) * f64::from(pool.max(1));
-    let rate_bound = f64::from(calls) / per_minute * 60.0;
-    // Each token keeps a few requests in flight.
-    let in_flight = f64::from(pool.max(1)) * 4.0;
-    let latency_bound = f64::from(calls) * per_call.as_secs_f64() / in_flight;
+    let pool = f64::from(pool.max(1));
+    let rate_bound = f64::from(calls) / (pace_for(allowance_per_minute) * pool) * 60.0;
+    let latency_bound = f64::from(calls) * per_call.as_secs_f64() / (MAX_IN_FLIGHT as f64 * pool);
     rate_bound.max(latency_bound).ceil() as u64
 }
 
@@ -1034,13 +1088,18 @@ mod tests {
     }
 
     #[test]
-    fn estimate_uses_the_slower_of_rate_and_latency() {
-        // 3,000 calls on 10 tokens of 300/min: 60 s by the rate limit.
+    fn estimate_uses_the_pace_and_the_slower_of_rate_and_latency() {
+        // 3,000 calls on 10 tokens allowed 300/min, paced at 296/min: 61 s.
         assert_eq!(
             estimate_seconds(3_000, 10, 300, Duration::from_millis(10)),
-            60
+            61
         );
-        // 100 calls, one token, 2 s each with 4 in flight: 50 s by latency.
-        assert_eq!(estimate_seconds(100, 1, 300, Duration::from_secs(2)), 50);
+        // A raised limit shortens it in proportion.
+        assert_eq!(
+            estimate_seconds(3_000, 10, 600, Duration::from_millis(10)),
+            31
+        );
+        // 100 calls on one token at 8 s each: the 16 in flight cannot keep up, 50 s.
+        assert_eq!(estimate_seconds(100, 1, 300, Duration::from_secs(8)), 50);
     }
 }

@@ -1,5 +1,6 @@
 //! Saved connections: a name, where the org is (a region, the sandbox org, or a custom URL),
-//! and the OAuth client id. The secret is in the OS keychain, never in the profiles file.
+//! the OAuth client id, and the org's rate limit when Genesys raised it. The secret is in the
+//! OS keychain, never in the profiles file.
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +34,10 @@ pub struct Profile {
     pub name: String,
     pub target: Target,
     pub client_id: String,
+    /// Requests per minute per token this org allows, when Genesys support raised it above
+    /// the default 300; `None` lets the plan read the org's limits (or use 300).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_minute: Option<u32>,
 }
 
 impl Profile {
@@ -42,6 +47,7 @@ impl Profile {
             name: SANDBOX_PROFILE.to_owned(),
             target: Target::Sandbox,
             client_id: DEMO_CLIENT_ID.to_owned(),
+            rate_per_minute: None,
         }
     }
 
@@ -133,6 +139,8 @@ pub enum ProfileError {
     EmptyClientId,
     #[error("A profile needs the OAuth client's secret.")]
     EmptySecret,
+    #[error("A rate limit is at least 1 request a minute; leave it empty for Genesys's default.")]
+    ZeroRate,
     #[error("\"{0}\" is not a Genesys Cloud region key.")]
     UnknownRegion(String),
     #[error("The profile \"{0}\" has no secret in the keychain; save it again with its secret.")]
@@ -198,11 +206,15 @@ impl<'a> Profiles<'a> {
         if secret.is_empty() {
             return Err(ProfileError::EmptySecret);
         }
+        if profile.rate_per_minute == Some(0) {
+            return Err(ProfileError::ZeroRate);
+        }
         profile.endpoint(None)?;
         let profile = Profile {
             name: name.to_owned(),
             client_id: profile.client_id.trim().to_owned(),
             target: profile.target.clone(),
+            rate_per_minute: profile.rate_per_minute,
         };
         self.secrets.set(&profile.keychain_account(), secret)?;
         let mut file = self.read()?;
@@ -278,12 +290,18 @@ mod tests {
                 key: "eu-west-1".into(),
             },
             client_id: "abc-123".into(),
+            rate_per_minute: Some(1_200),
         };
         profiles
             .save(&profile, &Secret::new("top-secret-value"))
             .unwrap();
         let file = std::fs::read_to_string(dir.join("profiles.json")).unwrap();
         assert!(file.contains("Production EU") && file.contains("abc-123"));
+        assert_eq!(
+            profiles.get("Production EU").unwrap().rate_per_minute,
+            Some(1_200),
+            "the org's raised limit is kept with the profile"
+        );
         assert!(!file.contains("top-secret-value"));
         assert_eq!(
             secrets
@@ -315,6 +333,20 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_saved_before_rates_existed_still_reads() {
+        let dir = scratch();
+        std::fs::write(
+            dir.join("profiles.json"),
+            r#"{"profiles":[{"name":"Old","target":{"kind":"region","key":"eu-west-1"},"clientId":"id"}]}"#,
+        )
+        .unwrap();
+        let secrets = MemoryStore::default();
+        let old = Profiles::new(&dir, &secrets).get("Old").unwrap();
+        assert_eq!(old.rate_per_minute, None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn bad_profiles_are_refused_before_anything_is_saved() {
         let dir = scratch();
         let secrets = MemoryStore::default();
@@ -325,11 +357,21 @@ mod tests {
                 key: "mars-north-1".into(),
             },
             client_id: "id".into(),
+            rate_per_minute: None,
         };
         assert!(matches!(
             profiles.save(&profile, &Secret::new("s")),
             Err(ProfileError::UnknownRegion(_))
         ));
+        profile.target = Target::Region {
+            key: "eu-west-1".into(),
+        };
+        profile.rate_per_minute = Some(0);
+        assert!(matches!(
+            profiles.save(&profile, &Secret::new("s")),
+            Err(ProfileError::ZeroRate)
+        ));
+        profile.rate_per_minute = None;
         profile.target = Target::Custom {
             api_url: "http://genesys.example.com".into(),
         };

@@ -58,6 +58,8 @@ fn client(sandbox: &Sandbox) -> GenesysClient {
         connect_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_secs(5),
         retry: RetryPolicy::fast(),
+        // No test here waits on the pacer (see `tests/support`'s `TEST_RATE`).
+        rate_per_minute: 6_000,
     };
     GenesysClient::new(
         Endpoint::custom(sandbox.url()).unwrap(),
@@ -147,7 +149,7 @@ async fn drive_run(
         client: client(sandbox),
         lock_dir: scratch.locks(),
         pool_size,
-        workers_per_token: 4,
+        rate_per_minute: 6_000,
         settle: fast_settle(),
         invite: false,
         passwords,

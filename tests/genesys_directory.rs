@@ -19,6 +19,7 @@ fn client_for(sandbox: &Sandbox, id: &str, secret: &str) -> GenesysClient {
         connect_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_secs(5),
         retry: RetryPolicy::fast(),
+        rate_per_minute: 6_000,
     };
     GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
 }

@@ -46,6 +46,7 @@ fn region_profile(name: &str) -> Profile {
             key: "eu-west-1".to_owned(),
         },
         client_id: "abc".to_owned(),
+        rate_per_minute: None,
     }
 }
 

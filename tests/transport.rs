@@ -85,6 +85,7 @@ async fn a_certificate_nobody_vouches_for_is_refused() {
             max_attempts: 2,
             ..RetryPolicy::fast()
         },
+        ..ClientConfig::default()
     };
     let client = GenesysClient::new(
         Endpoint::custom(&format!("https://localhost:{port}")).unwrap(),

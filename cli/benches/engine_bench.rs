@@ -1,14 +1,19 @@
-//! Rollcall's engine, measured against the sandbox org running in its own process.
+//! Rollcall's engine, measured against the sandbox org running in its own process, at
+//! Genesys's defaults unless said: 300 requests per token over any 60 s, 250 ± 100 ms per
+//! request, no rate-limit headers.
 //!
 //! `cargo bench -p rollcall-cli --bench engine_bench` prints:
-//! - **pacing**: rows per minute achieved ÷ the pool's allowance, at realistic latency
-//!   (250 ± 100 ms) and a scaled window (300 requests per token per 10 s), with the share of
-//!   429s;
+//! - **pacing**: 3,000 rows with only a name and an e-mail (one create each) on the plan's own
+//!   pool: requests per minute from the first create to the last (the plan excluded), against
+//!   the pool's allowance, and the share of 429s;
+//! - **adapt**: the same run with the sandbox's limit at 200 per token while the client
+//!   believes 300: the share of 429s, whether every row was created exactly once, and the rate
+//!   the tokens settle at;
 //! - **baseline**: the common tutorial's loop (one request at a time, 100 ms pause, 429 → wait
-//!   2/4/8 s, three times) against Rollcall, 100 rows each, at Genesys's real limit (300 per
-//!   token per 60 s);
-//! - **scale**: 10,000 rows in one run — the engine process's peak memory, and the journal's
-//!   cost (on disk versus in memory);
+//!   2/4/8 s, three times) against Rollcall, 100 rows each;
+//! - **scale**: 10,000 rows in one run against a limit high enough not to matter (read from the
+//!   org's limits) — the engine process's peak memory, and the journal's cost (on disk versus
+//!   in memory);
 //! - **steps**: 1,000 users of the demo org, each with 2 roles, 2 queues and 3 skills — the
 //!   calls the run makes against one call per role, queue and skill, and the run's time at
 //!   Genesys's default limit (300 per token per 60 s, 250 ± 100 ms per request).
@@ -20,6 +25,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use rollcall_core::genesys::pacing::pace_for;
 use rollcall_core::genesys::{
     ClientConfig, CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy,
     UserState,
@@ -27,10 +33,23 @@ use rollcall_core::genesys::{
 use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
 use rollcall_core::plan::{plan, Plan, PlanOptions};
 use rollcall_core::run::{
-    drive, record_run, Journal, RunContext, RunControl, RunOrigin, RunSummary, SettlePolicy,
-    DEFAULT_WORKERS_PER_TOKEN,
+    drive, record_run, Journal, RunContext, RunControl, RunEvent, RunOrigin, RunSummary,
+    SettlePolicy,
 };
 use rollcall_core::sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+
+/// The sandbox's flags for Genesys's defaults: 300 requests per token over any 60 s, 250 ± 100
+/// ms per request.
+const GENESYS: [&str; 8] = [
+    "--latency-ms",
+    "250",
+    "--jitter-ms",
+    "100",
+    "--rate-limit",
+    "300",
+    "--rate-window",
+    "60",
+];
 
 /// A sandbox org in its own process.
 struct SandboxProcess {
@@ -85,15 +104,6 @@ impl SandboxProcess {
             .await
             .unwrap()
     }
-
-    /// Requests served and 429s answered so far, from the sandbox's own counters.
-    async fn counts(&self) -> (u64, u64) {
-        let stats = self.stats().await;
-        (
-            stats["requests"].as_u64().unwrap(),
-            stats["rateLimited"].as_u64().unwrap(),
-        )
-    }
 }
 
 impl Drop for SandboxProcess {
@@ -113,9 +123,18 @@ fn csv(rows: usize, prefix: &str) -> String {
 
 struct Measured {
     rows: usize,
+    /// From the start of the run's creates to the last row's answer (the plan excluded).
     seconds: f64,
+    /// Requests the sandbox answered in that time, 429s included.
     requests: u64,
     rate_limited: u64,
+    /// Users the sandbox created in that time.
+    created: u64,
+    pool_size: u8,
+    /// Requests per minute per token the plan paced to.
+    allowance_per_minute: u32,
+    /// The pool's pace at the end, in requests per minute (all tokens).
+    final_pace: f64,
 }
 
 /// Plan and run `rows` rows with Rollcall's engine; times the run (not the plan).
@@ -139,19 +158,25 @@ async fn rollcall_run(
     };
     let plan = plan(&client, &report, &options).await.unwrap();
     assert_eq!(plan.counts.create, rows);
-    let (requests_before, limited_before) = sandbox.counts().await;
+    let before = sandbox.stats().await;
     let (summary, seconds) = record_and_drive(client, &report, &plan, journal).await;
     assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
-    let (requests_after, limited_after) = sandbox.counts().await;
+    let after = sandbox.stats().await;
+    let delta = |key: &str| after[key].as_u64().unwrap() - before[key].as_u64().unwrap();
     Measured {
         rows,
         seconds,
-        requests: requests_after - requests_before,
-        rate_limited: limited_after - limited_before,
+        requests: delta("requests"),
+        rate_limited: delta("rateLimited"),
+        created: delta("usersCreated"),
+        pool_size: plan.pool_size,
+        allowance_per_minute: plan.allowance_per_minute,
+        final_pace: summary.progress.rate_per_minute,
     }
 }
 
-/// Journal a run of `plan` and drive it to the end, events drained; the run's time in seconds.
+/// Journal a run of `plan` and drive it to the end; the seconds from the start of its work (the
+/// engine's `Started`) to the last row's answer.
 async fn record_and_drive(
     client: GenesysClient,
     report: &ImportReport,
@@ -160,23 +185,34 @@ async fn record_and_drive(
 ) -> (RunSummary, f64) {
     let record = record_run(&mut journal, report, plan, &RunOrigin::default()).unwrap();
     let (events, mut received) = tokio::sync::mpsc::channel(65_536);
-    let drain = tokio::spawn(async move { while received.recv().await.is_some() {} });
+    let drain = tokio::spawn(async move {
+        let (mut started, mut last_row) = (None, None);
+        while let Some(event) = received.recv().await {
+            match event {
+                RunEvent::Started { .. } => started = Some(Instant::now()),
+                RunEvent::RowFinished { .. } => last_row = Some(Instant::now()),
+                _ => {}
+            }
+        }
+        match (started, last_row) {
+            (Some(started), Some(last)) => last.duration_since(started).as_secs_f64(),
+            _ => f64::NAN,
+        }
+    });
     let locks = std::env::temp_dir().join(format!("rollcall-bench-locks-{}", std::process::id()));
     let context = RunContext {
         client,
         lock_dir: locks,
         pool_size: plan.pool_size,
-        workers_per_token: DEFAULT_WORKERS_PER_TOKEN,
+        rate_per_minute: plan.allowance_per_minute,
         settle: SettlePolicy::default(),
         invite: false,
         passwords: HashMap::new(),
         events,
         control: RunControl::default(),
     };
-    let started = Instant::now();
     let summary = drive(journal, &record.id, context).await.unwrap();
-    let seconds = started.elapsed().as_secs_f64();
-    drain.await.unwrap();
+    let seconds = drain.await.unwrap();
     (summary, seconds)
 }
 
@@ -226,11 +262,20 @@ async fn tutorial_run(sandbox: &SandboxProcess, rows: usize) -> Measured {
         seconds: started.elapsed().as_secs_f64(),
         requests,
         rate_limited,
+        created: rows as u64,
+        pool_size: 1,
+        allowance_per_minute: 300,
+        final_pace: f64::NAN,
     }
 }
 
 fn per_minute(m: &Measured) -> f64 {
     m.rows as f64 / m.seconds * 60.0
+}
+
+/// `part` of `whole`, in percent.
+fn share(part: u64, whole: u64) -> f64 {
+    part as f64 / whole.max(1) as f64 * 100.0
 }
 
 fn peak_rss_mb() -> f64 {
@@ -252,52 +297,58 @@ async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let only: Option<String> = std::env::args()
         .skip(1)
-        .find(|a| ["pacing", "baseline", "scale", "steps"].contains(&a.as_str()));
+        .find(|a| ["pacing", "adapt", "baseline", "scale", "steps"].contains(&a.as_str()));
     let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
 
     if wants("pacing") {
-        // (a) Pacing at a scaled window: 300 per token per 10 s, 250 ± 100 ms per request.
-        let (tokens, rows) = if quick { (2u8, 900) } else { (4u8, 4_800) };
-        let sandbox = SandboxProcess::start(&[
-            "--latency-ms",
-            "250",
-            "--jitter-ms",
-            "100",
-            "--rate-limit",
-            "300",
-            "--rate-window",
-            "10",
-        ]);
-        let journal = Journal::in_memory().unwrap();
-        let run = rollcall_run(&sandbox, rows, "pace", Some(tokens), journal).await;
-        let allowance_per_minute = f64::from(tokens) * 300.0 * 6.0;
+        // (a) 3,000 one-request rows on the plan's pool.
+        let rows = if quick { 600 } else { 3_000 };
+        let sandbox = SandboxProcess::start(&GENESYS);
+        let run = rollcall_run(&sandbox, rows, "pace", None, Journal::in_memory().unwrap()).await;
+        let allowance = f64::from(run.pool_size) * f64::from(run.allowance_per_minute);
         let achieved = run.requests as f64 / run.seconds * 60.0;
         println!(
-            "pacing: {} rows on {tokens} tokens in {:.1} s; {:.0} requests/min of an allowance of {:.0}/min: ratio {:.3}; 429s: {} of {} requests ({:.2}%)",
+            "pacing: {} rows on {} tokens in {:.1} s: {:.0} requests/min ({:.0} rows/min) of an allowance of {:.0}/min: ratio {:.3}; 429s: {} of {} requests ({:.2}%)",
             run.rows,
+            run.pool_size,
             run.seconds,
             achieved,
-            allowance_per_minute,
-            achieved / allowance_per_minute,
+            per_minute(&run),
+            allowance,
+            achieved / allowance,
             run.rate_limited,
             run.requests,
-            run.rate_limited as f64 / run.requests.max(1) as f64 * 100.0
+            share(run.rate_limited, run.requests)
+        );
+    }
+
+    if wants("adapt") {
+        // (b) The org's real limit is 200 per token; the client believes Genesys's 300.
+        let rows = if quick { 600 } else { 3_000 };
+        let mut lower = GENESYS;
+        lower[5] = "200";
+        let sandbox = SandboxProcess::start(&lower);
+        let run = rollcall_run(&sandbox, rows, "adapt", None, Journal::in_memory().unwrap()).await;
+        println!(
+            "adapt: {} rows on {} tokens believing {}/min against a real 200/min: {:.1} s, {:.0} rows/min; 429s: {} of {} requests ({:.2}%); {} users created for {} rows; settled at {:.1} requests/min per token",
+            run.rows,
+            run.pool_size,
+            run.allowance_per_minute,
+            run.seconds,
+            per_minute(&run),
+            run.rate_limited,
+            run.requests,
+            share(run.rate_limited, run.requests),
+            run.created,
+            run.rows,
+            run.final_pace / f64::from(run.pool_size)
         );
     }
 
     if wants("baseline") {
         // (b) Against the tutorial's loop at Genesys's real limit, 100 rows each.
         let rows = if quick { 20 } else { 100 };
-        let sandbox = SandboxProcess::start(&[
-            "--latency-ms",
-            "250",
-            "--jitter-ms",
-            "100",
-            "--rate-limit",
-            "300",
-            "--rate-window",
-            "60",
-        ]);
+        let sandbox = SandboxProcess::start(&GENESYS);
         let tutorial = tutorial_run(&sandbox, rows).await;
         let ours = rollcall_run(
             &sandbox,
@@ -318,14 +369,16 @@ async fn main() {
             per_minute(&ours) / per_minute(&tutorial)
         );
         println!(
-            "baseline: 10,000 users at Genesys's default limit would take the tutorial loop {:.0} min; Rollcall on 10 tokens at the pacing ratio above: {:.1} min",
+            "baseline: 10,000 users at Genesys's default limit would take the tutorial loop {:.0} min; Rollcall on 10 tokens paced at {:.0}/min each: {:.1} min",
             10_000.0 / per_minute(&tutorial),
-            10_000.0 / (10.0 * 300.0)
+            pace_for(300),
+            10_000.0 / (10.0 * pace_for(300))
         );
     }
 
     if wants("scale") {
-        // 10,000 rows, journal on disk versus in memory, realistic latency, generous limit.
+        // 10,000 rows, journal on disk versus in memory, realistic latency, a limit high enough
+        // not to matter, which the plan reads from the org's limits.
         let rows = if quick { 1_000 } else { 10_000 };
         let sandbox = SandboxProcess::start(&[
             "--latency-ms",
@@ -336,6 +389,7 @@ async fn main() {
             "1000000",
             "--rate-window",
             "60",
+            "--org-limits-readable",
         ]);
         let memory = rollcall_run(
             &sandbox,
@@ -399,16 +453,7 @@ fn steps_csv(rows: usize) -> String {
 }
 
 async fn steps_scenario(rows: usize) {
-    let sandbox = SandboxProcess::start_demo(&[
-        "--latency-ms",
-        "250",
-        "--jitter-ms",
-        "100",
-        "--rate-limit",
-        "300",
-        "--rate-window",
-        "60",
-    ]);
+    let sandbox = SandboxProcess::start_demo(&GENESYS);
     let report = import_bytes(
         steps_csv(rows).as_bytes(),
         "steps.csv",
@@ -443,10 +488,11 @@ async fn steps_scenario(rows: usize) {
         grants + skills + queues,
         naive_steps as f64 / (grants + skills + queues) as f64,
     );
-    let allowance = f64::from(plan.pool_size) * 300.0;
+    let allowance = f64::from(plan.pool_size) * f64::from(plan.allowance_per_minute);
     println!(
-        "steps: run time {seconds:.1} s on {} tokens at 300 requests/min each ({:.0} requests/min achieved, {} 429s); one call per item would need at least {:.1} s at the same allowance",
+        "steps: run time {seconds:.1} s on {} tokens at {} requests/min each ({:.0} requests/min achieved, {} 429s); one call per item would need at least {:.1} s at the same allowance",
         plan.pool_size,
+        plan.allowance_per_minute,
         calls as f64 / seconds * 60.0,
         delta("rateLimited"),
         naive as f64 / allowance * 60.0,

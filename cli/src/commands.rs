@@ -10,7 +10,7 @@ use rollcall_core::import::{import_path, template_csv, ImportOptions, ImportRepo
 // Cell text (headers, values quoted in messages) is escaped before it reaches a terminal.
 use rollcall_core::import::terminal_safe as safe;
 use rollcall_core::paths::{replace_file, AppDirs};
-use rollcall_core::plan::{plan, DeletedPolicy, Plan, PlanOptions, RowAction};
+use rollcall_core::plan::{plan, rate_in_use, DeletedPolicy, Plan, PlanOptions, RowAction};
 use rollcall_core::run::{
     drive, export, passwords, record_run, Journal, RowStatus, RunContext, RunControl, RunEvent,
     RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy, StepStatus, StopReason,
@@ -76,6 +76,18 @@ pub struct PlanArgs {
     /// exist (added, never removed).
     #[arg(long)]
     pub update_existing: bool,
+    #[command(flatten)]
+    pub rate: RateArg,
+}
+
+/// The org's rate limit, when it is not Genesys's default.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct RateArg {
+    /// Requests per minute per token the org allows, when Genesys support raised it above 300
+    /// (default: the profile's figure, else the org's own limits when the client may read
+    /// them, else 300). Each token paces itself a little under it.
+    #[arg(long = "rate", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub per_minute: Option<u32>,
 }
 
 impl PlanArgs {
@@ -90,6 +102,7 @@ impl PlanArgs {
             pool_size: self.pool,
             invite: self.invite,
             update_existing: self.update_existing,
+            rate_per_minute: self.rate.per_minute,
         }
     }
 }
@@ -129,6 +142,9 @@ pub struct ResumeArgs {
     /// JSON Lines on standard output instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The org's rate limit (default: the one the run was planned with).
+    #[command(flatten)]
+    pub rate: RateArg,
 }
 
 #[derive(Args, Debug)]
@@ -263,7 +279,9 @@ async fn make_plan(args: &PlanArgs) -> Result<(ImportReport, Plan, Connection), 
         .connect()
         .await
         .map_err(|e| fail(e.code, e.message))?;
-    let plan = plan(&connection.client, &report, &args.options())
+    let mut options = args.options();
+    options.rate_per_minute = options.rate_per_minute.or(connection.rate_per_minute);
+    let plan = plan(&connection.client, &report, &options)
         .await
         .map_err(|e| {
             // Nothing was written and no run exists: never "interrupted" (4), which promises
@@ -288,6 +306,7 @@ fn plan_summary(plan: &Plan) -> serde_json::Value {
         "callsPlanned": plan.calls_planned,
         "poolSize": plan.pool_size,
         "allowancePerMinute": plan.allowance_per_minute,
+        "rateSource": plan.rate_source,
         "estimatedSeconds": plan.estimated_seconds,
         "defaultDivision": plan.default_division.name,
     })
@@ -346,12 +365,13 @@ fn print_plan(plan: &Plan) {
         ),
     };
     println!(
-        "Looked up existing users {lookup}; {} calls so far. The run makes {} calls on {} token{} at {} requests/min each: about {}.",
+        "Looked up existing users {lookup}; {} calls so far. The run makes {} calls on {} token{} at {} requests/min each ({}): about {}.",
         plan.calls_made,
         plan.calls_planned,
         plan.pool_size,
         plural(u32::from(plan.pool_size)),
         plan.allowance_per_minute,
+        plan.rate_source.describe(),
         human_duration(plan.estimated_seconds)
     );
     let s = &plan.steps;
@@ -496,6 +516,7 @@ pub async fn run(args: RunArgs) -> ExitCode {
         passwords(&report),
         &args.drive,
         plan.pool_size,
+        plan.allowance_per_minute,
         &out_dir,
         json,
     )
@@ -570,9 +591,22 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
                 .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
         })
         .unwrap_or_else(|| PathBuf::from("."));
+    // The rate is decided as the plan decided it, from the run's own options.
+    let setting = args
+        .rate
+        .per_minute
+        .or(record.options.rate_per_minute)
+        .or(connection.rate_per_minute);
+    let (rate, source) = rate_in_use(&connection.client, setting).await;
+    if !args.json {
+        println!(
+            "Pacing at {rate} requests/min per token ({}).",
+            source.describe()
+        );
+    }
     let pool = record.options.pool_size.unwrap_or_else(|| {
         let calls = rows.iter().filter(|r| !r.status.is_final()).count() as u32;
-        rollcall_core::plan::auto_pool_size(calls, 300)
+        rollcall_core::plan::auto_pool_size(calls, rate)
     });
     drive_and_report(
         journal,
@@ -582,6 +616,7 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
         passwords,
         &args.drive,
         pool,
+        rate,
         &out_dir,
         args.json,
     )
@@ -612,6 +647,7 @@ async fn drive_and_report(
     passwords: std::collections::HashMap<usize, rollcall_core::secrets::Secret>,
     drive_args: &DriveArgs,
     pool_size: u8,
+    rate_per_minute: u32,
     out_dir: &Path,
     json: bool,
 ) -> ExitCode {
@@ -621,7 +657,7 @@ async fn drive_and_report(
         client: connection.client.clone(),
         lock_dir: dirs.run_locks(),
         pool_size,
-        workers_per_token: rollcall_core::run::DEFAULT_WORKERS_PER_TOKEN,
+        rate_per_minute,
         settle: SettlePolicy {
             window: Duration::from_secs(drive_args.settle_seconds),
             ..SettlePolicy::default()
@@ -724,7 +760,7 @@ async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
                 *wait_ms as f64 / 1000.0
             )),
             RunEvent::RateLimited { wait_ms, token } if *wait_ms >= 1000 => say(format!(
-                "  rate limit: token {} waits {:.1} s for Genesys's window",
+                "  rate limit: Genesys answered 429; token {} waits {:.1} s and slows down",
                 token + 1,
                 *wait_ms as f64 / 1000.0
             )),
@@ -734,12 +770,13 @@ async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
                     .map(|s| format!(" · ETA {}", human_duration(s)))
                     .unwrap_or_default();
                 let counts = format!(
-                    "created {} · existed {} · failed {} · skipped {} · {:.0}/min{eta}",
+                    "created {} · existed {} · failed {} · skipped {} · {:.0}/min (pacing {:.0} requests/min){eta}",
                     progress.created,
                     progress.existed,
                     progress.failed,
                     progress.skipped,
-                    progress.per_minute
+                    progress.per_minute,
+                    progress.rate_per_minute
                 );
                 match &bar {
                     Some(bar) => {

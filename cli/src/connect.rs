@@ -46,6 +46,8 @@ impl ConnectError {
 pub struct Connection {
     pub client: GenesysClient,
     pub profile: Option<String>,
+    /// The profile's rate limit, when the org's was raised.
+    pub rate_per_minute: Option<u32>,
     _sandbox: Option<Sandbox>,
 }
 
@@ -90,6 +92,7 @@ impl ConnectArgs {
         Ok(Connection {
             client,
             profile: Some(profile.name),
+            rate_per_minute: profile.rate_per_minute,
             _sandbox: sandbox,
         })
     }
@@ -134,6 +137,7 @@ impl ConnectArgs {
         Ok(Connection {
             client,
             profile: None,
+            rate_per_minute: None,
             _sandbox: None,
         })
     }

@@ -44,6 +44,10 @@ pub struct AddArgs {
     /// The OAuth client's id (Client Credentials grant).
     #[arg(long)]
     pub client_id: String,
+    /// Requests per minute per token the org allows, when Genesys support raised it above the
+    /// default 300 (default: the org's own limits when the client may read them, else 300).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
 }
 
 pub async fn run(command: ProfilesCommand) -> ExitCode {
@@ -86,6 +90,7 @@ fn add(profiles: &Profiles<'_>, args: AddArgs) -> ExitCode {
         name: args.name.clone(),
         target,
         client_id: args.client_id,
+        rate_per_minute: args.rate,
     };
     match profiles.save(&profile, &secret) {
         Ok(()) => {
@@ -134,8 +139,12 @@ fn list(profiles: &Profiles<'_>, json: bool) -> ExitCode {
         if json {
             println!("{}", json!({"type": "profile", "profile": profile}));
         } else {
+            let rate = profile
+                .rate_per_minute
+                .map(|r| format!(", {r} requests/min per token"))
+                .unwrap_or_default();
             println!(
-                "{:<24} {:<40} client {}",
+                "{:<24} {:<40} client {}{rate}",
                 profile.name, place, profile.client_id
             );
         }

@@ -183,6 +183,59 @@ async fn plan_prints_the_dry_run_and_json_rows() {
 }
 
 #[tokio::test]
+async fn plan_and_run_say_which_rate_they_pace_at() {
+    let mut config = SandboxConfig::default();
+    let home = Home::new("rate");
+    let file = home.file("users.csv", "name,email\nAda,ada@example.com\n");
+
+    let sandbox = Sandbox::start(config.clone()).await.unwrap();
+    let plan = output(against(&home, &sandbox).arg("plan").arg(&file)).await;
+    assert!(
+        text(&plan).contains(
+            "at 300 requests/min each (Genesys's default; the org's limits could not be read)"
+        ),
+        "{}",
+        text(&plan)
+    );
+    let set = output(
+        against(&home, &sandbox)
+            .args(["plan", "--json", "--rate", "1200"])
+            .arg(&file),
+    )
+    .await;
+    let summary = json_lines(&set).last().unwrap()["plan"].clone();
+    assert_eq!(summary["allowancePerMinute"], 1200);
+    assert_eq!(summary["rateSource"], "setting");
+
+    config.rate_limit = RateLimitConfig {
+        requests: 600,
+        window: Duration::from_secs(60),
+    };
+    config.variants.org_limits_readable = true;
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let plan = output(against(&home, &sandbox).arg("plan").arg(&file)).await;
+    assert!(
+        text(&plan).contains("at 600 requests/min each (from the org's limits)"),
+        "{}",
+        text(&plan)
+    );
+
+    // The progress line shows the pace the tokens keep.
+    let ran = output(
+        against(&home, &sandbox)
+            .args(["run", "--yes", "--rate", "1200"])
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(ran.status.code(), Some(0), "{}", text(&ran));
+    assert!(
+        text(&ran).contains("(pacing 1193 requests/min)"),
+        "{}",
+        text(&ran)
+    );
+}
+
+#[tokio::test]
 async fn run_asks_unless_yes_and_exits_by_outcome() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let home = Home::new("run");
@@ -378,7 +431,8 @@ async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
     }
     let file = home.file("many.csv", &csv);
     let child = against(&home, &sandbox)
-        .args(["run", "--yes", "--pool", "1"])
+        // The sandbox's scaled limit (20 a second), as an admin tells a raised one.
+        .args(["run", "--yes", "--pool", "1", "--rate", "900"])
         .arg(&file)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -404,6 +458,13 @@ async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
 
     let resumed = output(against(&home, &sandbox).args(["resume", "--yes"])).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains(
+            "Pacing at 900 requests/min per token (the profile's or the command line's setting)"
+        ),
+        "the resume paces at the run's own rate: {}",
+        text(&resumed)
+    );
     assert_eq!(sandbox.stats().users_created, 120);
     let users = sandbox.users();
     for i in 0..120 {
@@ -434,7 +495,7 @@ async fn a_run_driven_by_another_process_is_refused_with_its_pid() {
     }
     let file = home.file("many.csv", &csv);
     let mut first = against(&home, &sandbox)
-        .args(["run", "--yes", "--pool", "1", "--json"])
+        .args(["run", "--yes", "--pool", "1", "--rate", "360", "--json"])
         .arg(&file)
         .stdout(Stdio::piped())
         .spawn()

@@ -87,6 +87,10 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
                 "--yes",
                 "--pool",
                 "2",
+                // The sandbox's scaled limit (60 a second per token), told as an admin would
+                // tell a raised one; the resumes pace to it from the journal.
+                "--rate",
+                "2400",
                 "--settle-seconds",
                 "1",
             ])

@@ -1,7 +1,7 @@
 //! The Genesys Cloud API client: OAuth client credentials, typed calls, one retry policy.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -17,8 +17,8 @@ use super::models::{
     RoleGrants, RoutingSkill, SearchCriterion, StateFilter, SubjectGrants, User, UserPatch,
     UserQueue, UserRoutingSkill, UserSearchRequest, UserSkill, UserState, UsersSearchResponse,
 };
-use super::pacing::{Pacer, Permit};
-use super::ratelimit::{self, RateLimit};
+use super::pacing::{Outcome, Pacer, Permit, DEFAULT_RATE_PER_MINUTE};
+use super::ratelimit;
 use super::regions::Endpoint;
 use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
 use crate::secrets::Secret;
@@ -35,7 +35,7 @@ pub const SEARCH_PAGE_SIZE: u32 = 100;
 /// The page size of the listings read whole: the largest every one of them accepts.
 const LIST_PAGE_SIZE: u32 = 100;
 
-/// Timeouts and retries of a client.
+/// Timeouts, retries and pace of a client.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Time allowed to open a connection (TCP and TLS).
@@ -43,6 +43,8 @@ pub struct ClientConfig {
     /// Time allowed for one whole request, answer included.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// Requests per minute each token paces itself to (Genesys's default 300).
+    pub rate_per_minute: u32,
 }
 
 impl Default for ClientConfig {
@@ -51,17 +53,17 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            rate_per_minute: DEFAULT_RATE_PER_MINUTE,
         }
     }
 }
 
-/// What a response said besides its body: for pacing and for support.
+/// What a response said besides its body, for support.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseMeta {
     pub status: u16,
     pub correlation_id: Option<String>,
-    pub rate_limit: Option<RateLimit>,
 }
 
 impl ResponseMeta {
@@ -72,7 +74,6 @@ impl ResponseMeta {
                 .get("inin-correlation-id")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            rate_limit: RateLimit::from_headers(headers),
         }
     }
 }
@@ -84,10 +85,15 @@ pub struct Reply<T> {
     pub meta: ResponseMeta,
 }
 
-/// Whether a call may be sent again when its answer is lost.
+/// Whether a call may be sent again when its answer is lost, or Genesys failed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Repeat {
-    /// Reads, searches, and PATCHes guarded by `version`: repeating them is harmless.
+    /// Reads (GETs, and the search POST): repeating them changes nothing, so a 500 and a 408
+    /// are tried again too.
+    Read,
+    /// Writes that are harmless to repeat (PATCHes guarded by `version`, adding roles, skills
+    /// and queue members): resent after a lost answer or a 408; a 500 is reported, since the
+    /// write may have been carried out in part.
     Safe,
     /// Creates and invitations: once sent, the outcome must be settled, not guessed.
     Settle,
@@ -99,13 +105,26 @@ struct Shared {
     credentials: Credentials,
     config: ClientConfig,
     generations: AtomicU64,
+    /// The rate new tokens pace at ([`GenesysClient::set_rate_per_minute`]).
+    rate_per_minute: AtomicU32,
+    /// Held while a token is minted, so the pool's tokens are minted one at a time: the login
+    /// service has its own limit, and Genesys's Terraform provider warns that a pool minting
+    /// at once trips it.
+    minting: tokio::sync::Mutex<()>,
 }
 
-#[derive(Default)]
 struct TokenSlot {
     current: tokio::sync::Mutex<Option<AccessToken>>,
-    last_rate_limit: Mutex<Option<RateLimit>>,
     pacer: Pacer,
+}
+
+impl TokenSlot {
+    fn new(rate_per_minute: u32) -> Arc<TokenSlot> {
+        Arc::new(TokenSlot {
+            current: tokio::sync::Mutex::new(None),
+            pacer: Pacer::new(rate_per_minute),
+        })
+    }
 }
 
 /// A Genesys Cloud API client holding one access token.
@@ -138,6 +157,7 @@ impl GenesysClient {
             .https_only(false)
             .build()
             .map_err(|e| GenesysError::InvalidEndpoint(format!("cannot set up HTTPS: {e}")))?;
+        let rate_per_minute = config.rate_per_minute;
         Ok(GenesysClient {
             shared: Arc::new(Shared {
                 http,
@@ -145,8 +165,10 @@ impl GenesysClient {
                 credentials,
                 config,
                 generations: AtomicU64::new(0),
+                rate_per_minute: AtomicU32::new(rate_per_minute),
+                minting: tokio::sync::Mutex::new(()),
             }),
-            token: Arc::default(),
+            token: TokenSlot::new(rate_per_minute),
             observer: None,
         })
     }
@@ -161,7 +183,7 @@ impl GenesysClient {
     pub fn with_own_token(&self) -> Self {
         GenesysClient {
             shared: self.shared.clone(),
-            token: Arc::default(),
+            token: TokenSlot::new(self.shared.rate_per_minute.load(Ordering::Relaxed)),
             observer: self.observer.clone(),
         }
     }
@@ -174,19 +196,67 @@ impl GenesysClient {
         &self.shared.credentials.client_id
     }
 
-    /// The rate-limit headers of the last response this client's token received.
-    pub fn last_rate_limit(&self) -> Option<RateLimit> {
-        *self.token.last_rate_limit.lock().expect("rate limit lock")
+    /// Pace this client's token (and those made from it later) at this rate, in requests per
+    /// minute: Genesys's limit per token, or the org's own figure.
+    pub fn set_rate_per_minute(&self, per_minute: u32) {
+        self.shared
+            .rate_per_minute
+            .store(per_minute, Ordering::Relaxed);
+        self.token.pacer.set_limit(per_minute);
     }
 
-    /// How long this client's token held requests back to stay under Genesys's rate limit.
-    pub fn time_paced(&self) -> Duration {
-        self.token.pacer.held()
+    /// The rate this client's token paces at now: just under the limit it was given, lowered
+    /// after 429s and recovering (see [`super::pacing`]).
+    pub fn current_rate_per_minute(&self) -> f64 {
+        self.token.pacer.rate_per_minute()
     }
 
-    /// When this client's token is being held back by its pacer, the moment it lets go.
+    /// When a 429 put this client's token on hold, the moment it lets requests go again.
     pub fn paced_until(&self) -> Option<tokio::time::Instant> {
         self.token.pacer.holding_until()
+    }
+
+    /// `GET /api/v2/organizations/limits/namespaces/platform.api`: the org's
+    /// `client.credentials.token.rate.per.minute`, or `None` when the org does not let this
+    /// client read it (403) or does not have the key.
+    ///
+    /// The call and its model, as Genesys's Python SDK publishes them
+    /// (MyPureCloud/platform-client-sdk-python, `build/docs/OrganizationApi.md`,
+    /// `get_organizations_limits_namespace(namespace_name)`, "Get the effective limits in a
+    /// namespace for an organization", wrapping `GET /api/v2/organizations/limits/namespaces/{namespaceName}`;
+    /// `build/docs/LimitsEntityListing.md`: `{entities: [Limit]}`; `build/docs/Limit.md`:
+    /// `Limit {key: str, namespace: str, value: int}`). `platform.api` is one of the namespaces
+    /// the Java SDK's `Limit.NamespaceEnum` lists (platform-client-sdk-java, `docs/Limit.md`).
+    /// The key itself is not in any SDK (they do not enumerate keys); it is the name Genesys's
+    /// limits documentation gives the per-token limit ("The maximum number of requests per
+    /// client credentials grant token per minute", default 300). The SDK says the call needs no
+    /// permission; an org may still refuse it, so a 403 (or a 404) is taken quietly as "not
+    /// known". Entities are read loosely: only the one key matters.
+    pub async fn org_rate_limit(&self) -> Result<Option<u32>> {
+        const KEY: &str = "client.credentials.token.rate.per.minute";
+        let reply: Result<Reply<LimitsListing>> = self
+            .call_json(
+                "read the org's rate limits",
+                Repeat::Read,
+                Method::GET,
+                "/api/v2/organizations/limits/namespaces/platform.api",
+                &[],
+                None,
+            )
+            .await;
+        let listing = match reply {
+            Ok(reply) => reply.value,
+            Err(e) if matches!(e.status(), Some(403 | 404)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(listing
+            .entities
+            .iter()
+            .find(|limit| limit.get("key").and_then(|k| k.as_str()) == Some(KEY))
+            .and_then(|limit| limit.get("value"))
+            .and_then(|value| value.as_u64().or_else(|| value.as_f64().map(|f| f as u64)))
+            .and_then(|value| u32::try_from(value).ok())
+            .filter(|value| *value > 0))
     }
 
     /// Get a token now (the "Test connection" of the app and `profiles test`).
@@ -217,7 +287,7 @@ impl GenesysClient {
         const WHAT: &str = "get user";
         let path = format!("/api/v2/users/{}", segment(user_id));
         let reply = self
-            .call_json(WHAT, Repeat::Safe, Method::GET, &path, &[], None)
+            .call_json(WHAT, Repeat::Read, Method::GET, &path, &[], None)
             .await?;
         usable_user(WHAT, reply, true)
     }
@@ -229,7 +299,7 @@ impl GenesysClient {
         let path = format!("/api/v2/users/{}", segment(user_id));
         let query = [("state", UserState::Deleted.as_str().to_owned())];
         let reply = self
-            .call_json(WHAT, Repeat::Safe, Method::GET, &path, &query, None)
+            .call_json(WHAT, Repeat::Read, Method::GET, &path, &query, None)
             .await?;
         usable_user(WHAT, reply, true)
     }
@@ -245,7 +315,7 @@ impl GenesysClient {
         } else {
             &query[..]
         };
-        self.call_json("get user", Repeat::Safe, Method::GET, &path, query, None)
+        self.call_json("get user", Repeat::Read, Method::GET, &path, query, None)
             .await
     }
 
@@ -310,7 +380,7 @@ impl GenesysClient {
                 let reply: Reply<UsersSearchResponse> = self
                     .call_json(
                         "search users",
-                        Repeat::Safe,
+                        Repeat::Read,
                         Method::POST,
                         "/api/v2/users/search",
                         &[],
@@ -344,7 +414,7 @@ impl GenesysClient {
         ];
         self.call_json(
             "list users",
-            Repeat::Safe,
+            Repeat::Read,
             Method::GET,
             "/api/v2/users",
             &query,
@@ -456,7 +526,7 @@ impl GenesysClient {
     /// (`GET /api/v2/authorization/subjects/{subjectId}`).
     pub async fn user_grants(&self, user_id: &str) -> Result<Reply<SubjectGrants>> {
         let path = format!("/api/v2/authorization/subjects/{}", segment(user_id));
-        self.call_json("read grants", Repeat::Safe, Method::GET, &path, &[], None)
+        self.call_json("read grants", Repeat::Read, Method::GET, &path, &[], None)
             .await
     }
 
@@ -486,7 +556,7 @@ impl GenesysClient {
                 ("pageNumber", page_number.to_string()),
             ];
             let page: Reply<EntityListing<T>> = self
-                .call_json(what, Repeat::Safe, Method::GET, path, &query, None)
+                .call_json(what, Repeat::Read, Method::GET, path, &query, None)
                 .await?;
             let got = page.value.entities.len();
             entities.extend(page.value.entities);
@@ -507,7 +577,7 @@ impl GenesysClient {
         let (meta, _) = self
             .call(
                 "read one item",
-                Repeat::Safe,
+                Repeat::Read,
                 Method::GET,
                 listing.path(),
                 &query,
@@ -521,7 +591,7 @@ impl GenesysClient {
     pub async fn home_division(&self) -> Result<Reply<Division>> {
         self.call_json(
             "get home division",
-            Repeat::Safe,
+            Repeat::Read,
             Method::GET,
             "/api/v2/authorization/divisions/home",
             &[],
@@ -686,13 +756,16 @@ impl GenesysClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let meta = ResponseMeta::from_headers(status, &headers);
-        let retry_after = (status == 429).then(|| {
-            ratelimit::retry_after(&headers).unwrap_or(self.shared.config.retry.default_retry_after)
+        // Only a 429 says anything about the rate limit; any `inin-ratelimit-*` headers an
+        // older server still sends are not read.
+        permit.answered(if status == 429 {
+            Outcome::RateLimited {
+                retry_after: ratelimit::retry_after(&headers)
+                    .unwrap_or(self.shared.config.retry.default_retry_after),
+            }
+        } else {
+            Outcome::Accepted
         });
-        permit.observe(meta.rate_limit, retry_after);
-        if let Some(limit) = meta.rate_limit {
-            *self.token.last_rate_limit.lock().expect("rate limit lock") = Some(limit);
-        }
         let bytes = match response.bytes().await {
             Ok(bytes) => bytes,
             Err(e) if repeat == Repeat::Settle => {
@@ -716,15 +789,22 @@ impl GenesysClient {
                 GenesysError::from(error),
                 retry_after,
             )),
-            502 | 504 | 500 if repeat == Repeat::Settle => {
-                // A gateway error may have passed the request on; a 500 may have failed
-                // half-way. Either way the write may have happened.
+            408 | 500 | 502 | 504 if repeat == Repeat::Settle => {
+                // A gateway error may have passed the request on, a 408 may have come after
+                // the service began, a 500 may have failed half-way: the write may have
+                // happened.
                 Answer::Fail(GenesysError::OutcomeUnknown {
                     what: what.to_owned(),
                     reason: format!("Genesys answered {status}: {}", error.message),
                     correlation_id: error.correlation_id,
                 })
             }
+            408 => Answer::Retry((RetryReason::Timeout, GenesysError::from(error), None)),
+            500 if repeat == Repeat::Read => Answer::Retry((
+                RetryReason::ServerError { status },
+                GenesysError::from(error),
+                None,
+            )),
             502..=504 => Answer::Retry((
                 RetryReason::ServerError { status },
                 GenesysError::from(error),
@@ -749,6 +829,9 @@ impl GenesysClient {
                 Some(wait) => wait,
                 None => return Err(failure),
             },
+            RetryReason::LoginThrottled => policy
+                .login_backoff(attempt)
+                .max(retry_after.unwrap_or_default()),
             _ => policy.backoff(attempt),
         };
         if attempt >= policy.max_attempts || started.elapsed() + wait > policy.total_budget {
@@ -806,8 +889,10 @@ impl GenesysClient {
         }
     }
 
+    /// Mint a token, one at a time across the pool (see [`Shared::minting`]).
     async fn fetch_token(&self) -> Result<AccessToken> {
         let shared = &self.shared;
+        let _minting = shared.minting.lock().await;
         let url = shared.endpoint.token_url();
         let started = Instant::now();
         let mut attempt = 0;
@@ -869,9 +954,12 @@ impl GenesysClient {
                         endpoint: shared.endpoint.describe(),
                         correlation_id: meta.correlation_id.clone(),
                     });
+                    // The login service's own limit: 429, or (as Genesys answers it) 400
+                    // `invalid_request` "rate limit exceeded; …".
                     let throttled = status == 429
                         || oauth.as_ref().is_some_and(|o| {
-                            o.error == "invalid_request" && o.description.contains("rate limit")
+                            o.error == "invalid_request"
+                                && o.description.to_lowercase().contains("rate limit")
                         });
                     let err = match oauth {
                         Some(oauth) => GenesysError::Auth(oauth),
@@ -889,8 +977,8 @@ impl GenesysClient {
                         return Err(err);
                     }
                     let retry_after = ratelimit::retry_after(&headers);
-                    let reason = if status == 429 {
-                        RetryReason::RateLimited
+                    let reason = if throttled {
+                        RetryReason::LoginThrottled
                     } else {
                         RetryReason::TokenEndpoint {
                             status: Some(status),
@@ -903,6 +991,13 @@ impl GenesysClient {
                 .await?;
         }
     }
+}
+
+/// `LimitsEntityListing` (see [`GenesysClient::org_rate_limit`]).
+#[derive(serde::Deserialize)]
+struct LimitsListing {
+    #[serde(default)]
+    entities: Vec<serde_json::Value>,
 }
 
 /// A retryable failure: why, what it was, and the `Retry-After` it came with.
@@ -970,7 +1065,6 @@ fn api_error(status: u16, headers: &HeaderMap, bytes: &[u8], meta: &ResponseMeta
             .clone()
             .or_else(|| meta.correlation_id.clone()),
         retry_after: ratelimit::retry_after(headers),
-        rate_limit: meta.rate_limit,
         body,
     }
 }

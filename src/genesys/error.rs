@@ -6,8 +6,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::ratelimit::RateLimit;
-
 /// Result of a Genesys call.
 pub type Result<T, E = GenesysError> = std::result::Result<T, E>;
 
@@ -57,9 +55,6 @@ pub struct ApiError {
     /// `Retry-After`, on a 429.
     #[serde(skip)]
     pub retry_after: Option<Duration>,
-    /// The rate-limit headers of the failed response.
-    #[serde(skip)]
-    pub rate_limit: Option<RateLimit>,
     /// The whole body, as parsed.
     #[serde(skip)]
     pub body: ErrorBody,
@@ -322,7 +317,6 @@ mod tests {
             details: vec![],
             correlation_id: Some("corr-123".to_owned()),
             retry_after: None,
-            rate_limit: None,
             body: ErrorBody::default(),
         }
     }

@@ -1,5 +1,5 @@
 //! The Genesys Cloud client: regions and endpoints, OAuth client credentials, the calls
-//! Rollcall makes, their errors, rate-limit signals and the one retry policy.
+//! Rollcall makes, their errors, pacing under the rate limit and the one retry policy.
 
 pub mod auth;
 pub mod client;
@@ -21,6 +21,5 @@ pub use models::{
     Role, RoleGrant, RoutingSkill, StateFilter, SubjectGrants, User, UserLocation, UserPatch,
     UserQueue, UserRoutingSkill, UserSkill, UserState,
 };
-pub use ratelimit::RateLimit;
 pub use regions::{Endpoint, Region, REGIONS};
 pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};

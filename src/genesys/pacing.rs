@@ -1,250 +1,710 @@
-//! Pacing one token by Genesys's own signals, so a run stays just under the allowance instead
-//! of bouncing off 429s.
+//! Pacing one token at a known rate, with a 429 as the only signal.
 //!
-//! Every response carries `inin-ratelimit-allowed`, `-count` and `-reset`. The pacer lets
-//! requests go while `count + in flight < allowed`; when the window's allowance is spent it
-//! holds every request until the window ends. The end is known to within the headers'
-//! one-second resolution from each response (`now + reset` is an upper bound, `now + reset − 1`
-//! a lower one); the bounds tighten as answers arrive at different moments, so the pacer waits
-//! for the true end, not a rounded-up second. A 429 holds the token for its `Retry-After`.
+//! Genesys removed the `inin-ratelimit-*` headers in 2021, so a client cannot see how much of
+//! its allowance is left: it must pace itself at the known limit (300 requests per token per
+//! minute unless the org raised it) and learn from 429s. Each token has one [`Pacer`]:
+//!
+//! - **Spread evenly.** A GCRA (generic cell rate algorithm, a token bucket in disguise) lets
+//!   a request go every `60 s / rate`, with [`BURST`] more allowed at once after a pause.
+//! - **Just enough in flight.** At most `latency × rate + 1` requests are out at once (the
+//!   latency is an average of the answers seen), so the rate is reached at the latency actually
+//!   observed and no pile of requests waits to meet a 429 together.
+//! - **AIMD on 429s.** A 429 holds the token for its `Retry-After` and lowers its rate once per
+//!   burst of 429s: to just under the number of requests Genesys accepted from this token over
+//!   the last minute (that is the limit it just met), by at least [`CUT_MIN`] and at most
+//!   [`CUT_MAX`]. The token then holds until enough of those requests have aged out of the
+//!   window for the lower rate to fit under it. The rate stays just under that limit for
+//!   [`SETTLE`], then creeps back up by [`RECOVERY_PER_MINUTE`] of the configured pace per
+//!   minute, in case the limit was raised or others stopped sharing it; a cut the window does
+//!   not explain recovers the same way after a quiet minute. A limit lower than configured, or
+//!   one shared with others, so settles just under it instead of oscillating.
+//!
+//! # Why 296, not 300
+//! Genesys holds the limit over any 60 s span (a sliding window). The GCRA lets at most
+//! `W / T + 1 + BURST` requests leave in any span of length `W` (`T = 60 s / rate`). Requests
+//! arrive after a latency that varies by up to ±100 ms, so requests arriving within one
+//! 60 s window of Genesys's may have left within 60.2 s of each other. For that never to pass
+//! `L`: `rate · 60.2 / 60 + 1 + BURST ≤ L`, that is `rate ≤ (L − 1 − BURST) · 60 / 60.2`.
+//! For `L = 300` and `BURST = 2`: 296.0 requests per minute ([`pace_for`]).
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::ratelimit::RateLimit;
+/// Genesys's limit per client-credentials token, unless the org had it raised
+/// (`client.credentials.token.rate.per.minute`).
+pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
+/// The span over which Genesys counts a token's requests.
+pub const WINDOW: Duration = Duration::from_secs(60);
+/// Requests that may leave at once, beyond the steady one, after a pause.
+pub const BURST: u32 = 2;
+/// How far apart two requests' latencies may be (±100 ms): requests that arrive within one
+/// window may have left this much further apart.
+const ARRIVAL_SPREAD: Duration = Duration::from_millis(200);
+/// The most requests one token keeps in flight, whatever the latency; the engine runs this
+/// many workers per token and the pacer lets as many of them go as the rate needs.
+pub const MAX_IN_FLIGHT: usize = 16;
+/// The latency assumed until the first answer: Genesys's usual quarter second.
+const FIRST_LATENCY: Duration = Duration::from_millis(250);
+/// Weight of the newest answer in the average latency.
+const LATENCY_WEIGHT: f64 = 0.25;
+/// After a 429 the rate goes just under what Genesys accepted over the last window...
+const UNDER_ACCEPTED: f64 = 0.97;
+/// ...and is cut by at least this share...
+pub const CUT_MIN: f64 = 0.03;
+/// ...and by at most this share (a 429 the window does not explain, such as a limit shared
+/// with other integrations, halves the rate, as TCP does).
+pub const CUT_MAX: f64 = 0.5;
+/// Share of the configured pace regained per minute once a window has passed without a 429.
+pub const RECOVERY_PER_MINUTE: f64 = 0.05;
+/// How long the rate stays just under a limit Genesys showed, before probing above it.
+pub const SETTLE: Duration = Duration::from_secs(300);
+/// The slowest a token ever goes, in requests per minute.
+const SLOWEST: f64 = 1.0;
 
-/// A small margin after the estimated end of a window.
-const MARGIN: Duration = Duration::from_millis(15);
-/// How long to wait and look again when the pacer has nothing better to go on.
-const POLL: Duration = Duration::from_millis(25);
+/// The rate that keeps a steady run under `limit_per_minute` in every window; see the module
+/// documentation for the arithmetic.
+pub fn pace_for(limit_per_minute: u32) -> f64 {
+    let limit = f64::from(limit_per_minute.max(1));
+    let usable = (limit - f64::from(1 + BURST)).max(limit / 2.0);
+    let window = WINDOW.as_secs_f64();
+    (usable * window / (window + ARRIVAL_SPREAD.as_secs_f64())).max(SLOWEST)
+}
 
 /// The pacer of one token. Shared by every task that uses the token.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Pacer {
     state: Mutex<State>,
+    /// Woken when a request in flight is answered (or given up), for tasks waiting for room.
+    freed: Notify,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct State {
-    /// Requests allowed per window, once a response has said.
-    allowed: Option<u32>,
-    /// The highest count seen in the current window.
-    count: u32,
-    /// Requests sent and not answered yet.
-    in_flight: u32,
-    /// Bounds of the current window's end, from the `reset` headers.
-    end_lower: Option<Instant>,
-    end_upper: Option<Instant>,
-    /// No request before this (a 429's `Retry-After`).
-    blocked_until: Option<Instant>,
-    /// How long requests were held back, in total.
-    held: Duration,
+    /// The pace of the configured limit ([`pace_for`]); the rate never goes above it.
+    ceiling: f64,
+    /// Requests per minute now.
+    rate: f64,
+    /// GCRA's theoretical arrival time: the next request is due then (up to `BURST`
+    /// intervals early).
+    due: Option<Instant>,
+    /// Requests given a slot and not answered yet (waiting for their slot, or sent).
+    in_flight: usize,
+    /// Average time from sending to the answer.
+    latency: Option<Duration>,
+    /// No request before this (a 429's `Retry-After`, or until the window has room).
+    held_until: Option<Instant>,
+    /// Send times of this token's requests that Genesys may have counted (all but the 429s),
+    /// over the last window.
+    counted: VecDeque<Instant>,
+    /// When the rate was last lowered.
+    last_cut: Option<Instant>,
+    /// Whether the window explained the last cut: the rate is then just under a limit
+    /// Genesys showed, and stays there for [`SETTLE`].
+    settled: bool,
+    /// Whether a 429 may lower the rate: not again until a request sent after the last cut
+    /// has been accepted, so one burst of 429s cuts once.
+    armed: bool,
+    /// When the recovery was last applied.
+    recovered_at: Option<Instant>,
 }
 
-/// Permission to send one request; give the answer's headers back with [`Permit::observe`].
+/// What became of a request, for [`Permit::answered`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Answered, whatever the status, except 429.
+    Accepted,
+    /// 429, with how long Genesys asked to wait.
+    RateLimited { retry_after: Duration },
+}
+
+/// Permission to send one request. Report the answer with [`Permit::answered`]; dropped
+/// without one (no answer came), the request counts as possibly received.
 #[derive(Debug)]
 pub struct Permit<'a> {
     pacer: &'a Pacer,
+    sent_at: Instant,
     answered: bool,
 }
 
+/// What a task asking to send must do.
+enum Admission {
+    /// Send at this moment (now or a little later): the slot is reserved.
+    At(Instant),
+    /// The token is on hold until then.
+    Held(Instant),
+    /// Enough requests are in flight: wait for an answer.
+    Full,
+}
+
 impl Pacer {
+    /// A pacer for a token whose limit is `limit_per_minute`.
+    pub fn new(limit_per_minute: u32) -> Self {
+        let ceiling = pace_for(limit_per_minute);
+        Pacer {
+            state: Mutex::new(State {
+                ceiling,
+                rate: ceiling,
+                due: None,
+                in_flight: 0,
+                latency: None,
+                held_until: None,
+                counted: VecDeque::new(),
+                last_cut: None,
+                settled: false,
+                armed: true,
+                recovered_at: None,
+            }),
+            freed: Notify::new(),
+        }
+    }
+
+    /// Pace at a new limit from now on (the rate starts again at its pace).
+    pub fn set_limit(&self, limit_per_minute: u32) {
+        let mut state = self.state.lock().expect("pacer lock");
+        state.ceiling = pace_for(limit_per_minute);
+        state.rate = state.ceiling;
+        state.last_cut = None;
+        state.settled = false;
+        state.armed = true;
+        drop(state);
+        self.freed.notify_waiters();
+    }
+
+    /// Requests per minute this token paces at now.
+    pub fn rate_per_minute(&self) -> f64 {
+        self.state.lock().expect("pacer lock").rate
+    }
+
+    /// Requests this token may have in flight now.
+    pub fn in_flight_limit(&self) -> usize {
+        self.state.lock().expect("pacer lock").in_flight_limit()
+    }
+
+    /// When the token is on hold after a 429, the moment it lets requests go again.
+    pub fn holding_until(&self) -> Option<Instant> {
+        let state = self.state.lock().expect("pacer lock");
+        state.held_until.filter(|until| *until > Instant::now())
+    }
+
     /// Wait until one more request may be sent on this token.
     pub async fn acquire(&self) -> Permit<'_> {
         loop {
-            let wait = {
-                let mut state = self.state.lock().expect("pacer lock");
-                match state.next_wait(Instant::now()) {
-                    None => {
-                        state.in_flight += 1;
+            // Made before looking, so an answer that arrives in between still wakes us.
+            let freed = self.freed.notified();
+            let admission = self.state.lock().expect("pacer lock").admit(Instant::now());
+            match admission {
+                Admission::Full => freed.await,
+                Admission::Held(until) => tokio::time::sleep_until(until).await,
+                Admission::At(at) => {
+                    tokio::time::sleep_until(at).await;
+                    // A 429 may have put the token on hold while this slot was waiting: give
+                    // the slot back and queue again behind the hold.
+                    let held = self.holding_until().is_some();
+                    if !held {
                         return Permit {
                             pacer: self,
+                            sent_at: Instant::now(),
                             answered: false,
                         };
                     }
-                    Some(wait) => {
-                        state.held += wait;
-                        wait
-                    }
+                    self.state.lock().expect("pacer lock").in_flight -= 1;
+                    self.freed.notify_waiters();
                 }
-            };
-            tokio::time::sleep(wait).await;
+            }
         }
     }
 
-    /// When the pacer is holding requests back, the moment it will let them go.
-    pub fn holding_until(&self) -> Option<Instant> {
-        let state = self.state.lock().expect("pacer lock");
-        let now = Instant::now();
-        if let Some(until) = state.blocked_until.filter(|u| *u > now) {
-            return Some(until);
-        }
-        let allowed = state.allowed?;
-        let end = state.end_upper? + MARGIN;
-        (state.count + state.in_flight >= allowed && end > now).then_some(end)
-    }
-
-    /// Total time requests on this token were held back by the pacer.
-    pub fn held(&self) -> Duration {
-        self.state.lock().expect("pacer lock").held
-    }
-
-    fn answered(&self, limit: Option<RateLimit>, retry_after: Option<Duration>) {
-        let mut state = self.state.lock().expect("pacer lock");
-        state.in_flight = state.in_flight.saturating_sub(1);
-        let now = Instant::now();
-        if let Some(limit) = limit {
-            state.observe(now, limit);
-        }
-        if let Some(wait) = retry_after {
-            let until = now + wait;
-            state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
-        }
+    fn finished(&self, sent_at: Instant, outcome: Option<Outcome>) {
+        self.state
+            .lock()
+            .expect("pacer lock")
+            .finished(Instant::now(), sent_at, outcome);
+        self.freed.notify_waiters();
     }
 }
 
 impl State {
-    /// `None` when a request may go now, else how long to wait before asking again.
-    fn next_wait(&mut self, now: Instant) -> Option<Duration> {
-        if let Some(until) = self.blocked_until {
+    fn interval(&self) -> Duration {
+        Duration::from_secs_f64(WINDOW.as_secs_f64() / self.rate)
+    }
+
+    fn in_flight_limit(&self) -> usize {
+        let latency = self.latency.unwrap_or(FIRST_LATENCY).as_secs_f64();
+        let needed = (latency * self.rate / WINDOW.as_secs_f64()).ceil() as usize + 1;
+        needed.clamp(1, MAX_IN_FLIGHT)
+    }
+
+    fn admit(&mut self, now: Instant) -> Admission {
+        if let Some(until) = self.held_until {
             if now < until {
-                return Some(until - now);
+                return Admission::Held(until);
             }
-            self.blocked_until = None;
+            self.held_until = None;
         }
-        if let Some(end) = self.end_upper {
-            if now >= end + MARGIN {
-                // The window is over: its count no longer matters.
-                self.count = 0;
-                self.end_lower = None;
-                self.end_upper = None;
+        if self.in_flight >= self.in_flight_limit() {
+            return Admission::Full;
+        }
+        let interval = self.interval();
+        let due = self.due.unwrap_or(now);
+        let earliest = due.checked_sub(interval * BURST).unwrap_or(now);
+        let at = earliest.max(now);
+        self.due = Some(due.max(at) + interval);
+        self.in_flight += 1;
+        Admission::At(at)
+    }
+
+    fn finished(&mut self, now: Instant, sent_at: Instant, outcome: Option<Outcome>) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        while self
+            .counted
+            .front()
+            .is_some_and(|at| now.duration_since(*at) > WINDOW)
+        {
+            self.counted.pop_front();
+        }
+        if outcome.is_some() {
+            let took = now.duration_since(sent_at);
+            self.latency = Some(match self.latency {
+                None => took,
+                Some(average) => {
+                    average.mul_f64(1.0 - LATENCY_WEIGHT) + took.mul_f64(LATENCY_WEIGHT)
+                }
+            });
+        }
+        let after_cut = self.last_cut.is_none_or(|cut| sent_at >= cut);
+        match outcome {
+            Some(Outcome::RateLimited { retry_after }) => {
+                self.hold(now + retry_after);
+                if self.armed && after_cut {
+                    self.cut(now);
+                }
             }
-        }
-        let Some(allowed) = self.allowed else {
-            // Until the first answer says what is allowed, send one request at a time.
-            return (self.in_flight > 0).then_some(POLL);
-        };
-        if self.count + self.in_flight < allowed {
-            return None;
-        }
-        match self.end_upper {
-            Some(end) => Some(
-                (end + MARGIN)
-                    .saturating_duration_since(now)
-                    .max(Duration::from_millis(1)),
-            ),
-            None => Some(POLL),
+            // No answer: Genesys may still have counted it.
+            None => self.counted.push_back(sent_at),
+            Some(Outcome::Accepted) => {
+                self.counted.push_back(sent_at);
+                if after_cut {
+                    self.armed = true;
+                }
+                self.recover(now);
+            }
         }
     }
 
-    fn observe(&mut self, now: Instant, limit: RateLimit) {
-        self.allowed = Some(limit.allowed);
-        let upper = now + limit.reset;
-        let lower = upper.checked_sub(Duration::from_secs(1)).unwrap_or(now);
-        match (self.end_lower, self.end_upper) {
-            (Some(_), Some(current_upper)) if lower > current_upper => {
-                // The answer belongs to a newer window.
-                self.count = limit.count;
-                self.end_lower = Some(lower);
-                self.end_upper = Some(upper);
-            }
-            (Some(current_lower), Some(_)) if upper < current_lower => {
-                // A late answer from a window that has ended: nothing to learn.
-            }
-            (Some(current_lower), Some(current_upper)) => {
-                self.count = self.count.max(limit.count);
-                self.end_lower = Some(current_lower.max(lower));
-                self.end_upper = Some(current_upper.min(upper).max(current_lower.max(lower)));
-            }
-            _ => {
-                self.count = self.count.max(limit.count);
-                self.end_lower = Some(lower);
-                self.end_upper = Some(upper);
+    fn hold(&mut self, until: Instant) {
+        self.held_until = Some(self.held_until.map_or(until, |held| held.max(until)));
+        // The pause is not a reason for a burst afterwards beyond what GCRA allows.
+        self.due = Some(self.due.map_or(until, |due| due.max(until)));
+    }
+
+    /// Lower the rate after a 429 and hold until the lower rate fits under the window.
+    fn cut(&mut self, now: Instant) {
+        let accepted = self.counted.len() as f64;
+        let target = accepted * UNDER_ACCEPTED;
+        let lowest = self.rate * (1.0 - CUT_MAX);
+        let highest = self.rate * (1.0 - CUT_MIN);
+        let explained = target >= lowest;
+        self.rate = target.clamp(lowest, highest).max(SLOWEST);
+        self.last_cut = Some(now);
+        self.recovered_at = Some(now);
+        self.armed = false;
+        self.settled = explained;
+        if explained {
+            // The window is full of requests sent faster than the new rate: sending at the new
+            // rate now would still meet the limit until enough of them have aged out.
+            if let Some(room) = self.room_at(now) {
+                self.hold(room);
             }
         }
+    }
+
+    /// The earliest moment from which sending at the current rate keeps this token's count
+    /// over the window below what Genesys just refused (the requests counted now).
+    ///
+    /// The `k`-th request sent from `s` leaves at `s + (k − 1)·T`; the window then still holds
+    /// the counted requests younger than a window, so the count stays below `n` as long as the
+    /// `(k + 1)`-th oldest has aged out: `s ≥ counted[k] + WINDOW − (k − 1)·T` for every `k`.
+    fn room_at(&self, now: Instant) -> Option<Instant> {
+        let interval = self.interval();
+        self.counted
+            .iter()
+            .skip(1)
+            .enumerate()
+            .filter_map(|(k, sent)| (*sent + WINDOW).checked_sub(interval * k as u32))
+            .max()
+            .filter(|room| *room > now)
+    }
+
+    /// Additive increase, [`RECOVERY_PER_MINUTE`] of the ceiling per minute: after a cut the
+    /// window explained, from [`SETTLE`] on; after another cut, from a window on (until then
+    /// the window still remembers the requests that met the limit).
+    fn recover(&mut self, now: Instant) {
+        let Some(cut) = self.last_cut else {
+            return;
+        };
+        let wait = if self.settled { SETTLE } else { WINDOW };
+        let from = cut + wait;
+        if now < from || self.rate >= self.ceiling {
+            return;
+        }
+        let since = self.recovered_at.map_or(from, |at| at.max(from));
+        let minutes = now.duration_since(since).as_secs_f64() / 60.0;
+        self.rate = (self.rate + self.ceiling * RECOVERY_PER_MINUTE * minutes).min(self.ceiling);
+        self.recovered_at = Some(now);
     }
 }
 
 impl Permit<'_> {
-    /// Report the answer's rate-limit headers (and a 429's `Retry-After`).
-    pub fn observe(mut self, limit: Option<RateLimit>, retry_after: Option<Duration>) {
+    /// Report what became of the request.
+    pub fn answered(mut self, outcome: Outcome) {
         self.answered = true;
-        self.pacer.answered(limit, retry_after);
+        self.pacer.finished(self.sent_at, Some(outcome));
     }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if !self.answered {
-            self.pacer.answered(None, None);
+            self.pacer.finished(self.sent_at, None);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    //! The pacer against a simulated Genesys token limiter, on tokio's paused clock: the
+    //! limiter refuses a request when `limit` requests arrived in the 60 s before it (a sliding
+    //! window; refused requests do not count), and answers after a latency with jitter.
+
+    use std::sync::Arc;
+
     use super::*;
 
-    fn limit(allowed: u32, count: u32, reset: u64) -> RateLimit {
-        RateLimit {
-            allowed,
-            count,
-            reset: Duration::from_secs(reset),
+    /// Genesys's limiter for one token, as seen by the pacer.
+    struct Limiter {
+        limit: usize,
+        /// Arrival times of accepted requests over the last window.
+        window: Mutex<VecDeque<Instant>>,
+        /// Every arrival: (when, accepted).
+        log: Mutex<Vec<(Instant, bool)>>,
+        /// `Retry-After` of a 429: `None` for the time until the oldest request leaves the
+        /// window (rounded up), as a correct server says; `Some` for a fixed value.
+        retry_after: Option<Duration>,
+        /// Requests in flight now, and the most seen at once.
+        in_flight: Mutex<(usize, usize)>,
+    }
+
+    impl Limiter {
+        fn new(limit: usize) -> Arc<Limiter> {
+            Arc::new(Limiter {
+                limit,
+                window: Mutex::default(),
+                log: Mutex::default(),
+                retry_after: None,
+                in_flight: Mutex::default(),
+            })
+        }
+
+        /// Count one arrival now: `None` when accepted, else the 429's `Retry-After`.
+        fn arrive(&self) -> Option<Duration> {
+            let now = Instant::now();
+            let mut window = self.window.lock().unwrap();
+            while window
+                .front()
+                .is_some_and(|at| now.duration_since(*at) >= WINDOW)
+            {
+                window.pop_front();
+            }
+            let accepted = window.len() < self.limit;
+            self.log.lock().unwrap().push((now, accepted));
+            if accepted {
+                window.push_back(now);
+                return None;
+            }
+            let until_room = (window[0] + WINDOW).duration_since(now);
+            Some(
+                self.retry_after
+                    .unwrap_or(Duration::from_secs(until_room.as_secs_f64().ceil() as u64)),
+            )
+        }
+
+        /// Accepted and refused arrivals in `[from, to)` seconds of the run.
+        fn counts(&self, start: Instant, from: u64, to: u64) -> (usize, usize) {
+            let log = self.log.lock().unwrap();
+            let within = |at: &Instant| {
+                let t = at.duration_since(start);
+                t >= Duration::from_secs(from) && t < Duration::from_secs(to)
+            };
+            let accepted = log.iter().filter(|(at, ok)| *ok && within(at)).count();
+            let refused = log.iter().filter(|(at, ok)| !*ok && within(at)).count();
+            (accepted, refused)
+        }
+
+        /// The most requests it accepted in any window.
+        fn busiest_window(&self) -> usize {
+            let log = self.log.lock().unwrap();
+            let accepted: Vec<Instant> = log
+                .iter()
+                .filter(|(_, ok)| *ok)
+                .map(|(at, _)| *at)
+                .collect();
+            accepted
+                .iter()
+                .enumerate()
+                .map(|(i, start)| {
+                    accepted[i..]
+                        .iter()
+                        .take_while(|at| at.duration_since(*start) < WINDOW)
+                        .count()
+                })
+                .max()
+                .unwrap_or(0)
         }
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn sends_one_request_until_the_allowance_is_known_then_up_to_it() {
-        let pacer = Pacer::default();
-        let first = pacer.acquire().await;
-        {
-            let mut state = pacer.state.lock().unwrap();
-            assert_eq!(state.next_wait(Instant::now()), Some(POLL));
+    /// A small deterministic generator for latency jitter.
+    struct Jitter(u64);
+
+    impl Jitter {
+        /// A latency of `base` ± `spread`, in whole milliseconds.
+        fn latency(&mut self, base: u64, spread: u64) -> Duration {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let offset = (self.0 >> 33) % (2 * spread + 1);
+            Duration::from_millis(base - spread + offset)
         }
-        first.observe(Some(limit(3, 1, 10)), None);
-        let a = pacer.acquire().await;
-        let b = pacer.acquire().await;
-        // count 1 + 2 in flight = 3 = allowed: the next one waits for the window's end.
-        let wait = pacer
-            .state
-            .lock()
-            .unwrap()
-            .next_wait(Instant::now())
-            .unwrap();
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10) + MARGIN);
-        a.observe(Some(limit(3, 2, 10)), None);
-        b.observe(Some(limit(3, 3, 10)), None);
-        let started = Instant::now();
-        let _c = pacer.acquire().await;
-        let waited = started.elapsed();
-        assert!(
-            waited >= Duration::from_secs(9),
-            "held until the window ended: {waited:?}"
-        );
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_429_holds_the_token_for_retry_after() {
-        let pacer = Pacer::default();
-        pacer
-            .acquire()
-            .await
-            .observe(Some(limit(300, 300, 40)), Some(Duration::from_secs(4)));
-        let started = Instant::now();
-        let _p = pacer.acquire().await;
-        assert!(started.elapsed() >= Duration::from_secs(4));
+    /// `workers` tasks sending requests on one pacer for `run`: half the latency to arrive,
+    /// half to come back; a 429 is waited out (`Retry-After`) and the request sent again, as the
+    /// client does.
+    async fn drive(
+        pacer: Arc<Pacer>,
+        limiter: Arc<Limiter>,
+        workers: usize,
+        run: Duration,
+        latency: (u64, u64),
+    ) {
+        let end = Instant::now() + run;
+        let mut tasks = tokio::task::JoinSet::new();
+        for worker in 0..workers {
+            let pacer = pacer.clone();
+            let limiter = limiter.clone();
+            tasks.spawn(async move {
+                let mut jitter = Jitter(worker as u64 + 1);
+                while Instant::now() < end {
+                    let permit = pacer.acquire().await;
+                    let took = jitter.latency(latency.0, latency.1);
+                    {
+                        let mut in_flight = limiter.in_flight.lock().unwrap();
+                        in_flight.0 += 1;
+                        in_flight.1 = in_flight.1.max(in_flight.0);
+                    }
+                    tokio::time::sleep(took / 2).await;
+                    let refused = limiter.arrive();
+                    tokio::time::sleep(took / 2).await;
+                    limiter.in_flight.lock().unwrap().0 -= 1;
+                    match refused {
+                        None => permit.answered(Outcome::Accepted),
+                        Some(retry_after) => {
+                            permit.answered(Outcome::RateLimited { retry_after });
+                            tokio::time::sleep(retry_after).await;
+                        }
+                    }
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
     }
 
     #[test]
-    fn window_end_bounds_tighten_as_answers_arrive() {
-        let mut state = State::default();
-        let t0 = Instant::now();
-        state.observe(t0, limit(300, 10, 5));
-        state.observe(t0 + Duration::from_millis(700), limit(300, 11, 5));
-        let width = state.end_upper.unwrap() - state.end_lower.unwrap();
-        assert_eq!(width, Duration::from_millis(300));
-        assert_eq!(state.count, 11);
+    fn the_pace_leaves_room_for_the_burst_and_the_latency_spread() {
+        let pace = pace_for(300);
+        assert!((295.0..=296.1).contains(&pace), "{pace}");
+        assert!(pace_for(10_000) > 9_900.0);
+        assert!(pace_for(1) >= SLOWEST);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pacing_with_no_headers_reaches_the_rate_and_never_meets_the_limit() {
+        let pacer = Arc::new(Pacer::new(300));
+        let limiter = Limiter::new(300);
+        let start = Instant::now();
+        drive(
+            pacer.clone(),
+            limiter.clone(),
+            MAX_IN_FLIGHT,
+            Duration::from_secs(180),
+            (250, 100),
+        )
+        .await;
+        for minute in 0..3 {
+            let (accepted, refused) = limiter.counts(start, minute * 60, (minute + 1) * 60);
+            assert_eq!(refused, 0, "no 429 in minute {minute}");
+            assert!(
+                accepted >= 290,
+                "minute {minute}: {accepted} requests, the pace is {:.1}/min",
+                pace_for(300)
+            );
+        }
+        assert!(limiter.busiest_window() <= 300);
+        assert_eq!(pacer.rate_per_minute(), pace_for(300));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn in_flight_follows_the_latency_and_no_more() {
+        for (latency, most) in [(100, 2), (250, 3), (2_000, 11)] {
+            let pacer = Arc::new(Pacer::new(300));
+            let limiter = Limiter::new(300);
+            // The first answers tell the pacer the latency.
+            let warm_up = Duration::from_secs(10);
+            drive(
+                pacer.clone(),
+                limiter.clone(),
+                MAX_IN_FLIGHT,
+                warm_up,
+                (latency, 0),
+            )
+            .await;
+            limiter.in_flight.lock().unwrap().1 = 0;
+            let start = Instant::now();
+            drive(
+                pacer.clone(),
+                limiter.clone(),
+                MAX_IN_FLIGHT,
+                Duration::from_secs(60),
+                (latency, 0),
+            )
+            .await;
+            let seen = limiter.in_flight.lock().unwrap().1;
+            assert!(
+                seen <= most,
+                "{latency} ms: {seen} in flight, {most} are enough"
+            );
+            assert_eq!(pacer.in_flight_limit(), most, "{latency} ms");
+            // And they are enough to reach the rate.
+            let (accepted, _) = limiter.counts(start, 0, 60);
+            assert!(
+                accepted >= 290,
+                "{latency} ms: {accepted} requests in a minute"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lower_limit_than_configured_settles_just_under_it() {
+        for retry_after in [None, Some(Duration::from_secs(1))] {
+            let pacer = Arc::new(Pacer::new(300));
+            let limiter = Arc::new(Limiter {
+                retry_after,
+                ..Arc::into_inner(Limiter::new(200)).unwrap()
+            });
+            let start = Instant::now();
+            drive(
+                pacer.clone(),
+                limiter.clone(),
+                MAX_IN_FLIGHT,
+                Duration::from_secs(600),
+                (250, 100),
+            )
+            .await;
+            let (accepted, refused) = limiter.counts(start, 0, 600);
+            let share = refused as f64 / (accepted + refused) as f64;
+            println!(
+                "Retry-After {retry_after:?}: {refused} 429s of {}, settled at {:.1}/min",
+                accepted + refused,
+                pacer.rate_per_minute()
+            );
+            assert!(
+                share <= 0.01,
+                "Retry-After {retry_after:?}: {refused} 429s of {} requests",
+                accepted + refused
+            );
+            let settled = pacer.rate_per_minute();
+            assert!(
+                (180.0..200.0).contains(&settled),
+                "Retry-After {retry_after:?}: settled at {settled:.1}/min"
+            );
+            let (late, _) = limiter.counts(start, 300, 600);
+            assert!(
+                late >= 5 * 180,
+                "Retry-After {retry_after:?}: {late} requests in the last five minutes"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_429s_cuts_the_rate_once() {
+        let pacer = Pacer::new(300);
+        let mut permits = Vec::new();
+        for _ in 0..3 {
+            permits.push(pacer.acquire().await);
+        }
+        for permit in permits {
+            permit.answered(Outcome::RateLimited {
+                retry_after: Duration::from_secs(1),
+            });
+        }
+        let once = pacer.rate_per_minute();
+        assert!(once < pace_for(300), "the rate was cut");
+        assert!(
+            once >= pace_for(300) * (1.0 - CUT_MAX),
+            "and cut once: {once:.1}"
+        );
+        // Still the same burst until a request sent after the cut is accepted.
+        pacer.acquire().await.answered(Outcome::RateLimited {
+            retry_after: Duration::from_secs(1),
+        });
+        assert_eq!(pacer.rate_per_minute(), once);
+        pacer.acquire().await.answered(Outcome::Accepted);
+        pacer.acquire().await.answered(Outcome::RateLimited {
+            retry_after: Duration::from_secs(1),
+        });
+        assert!(pacer.rate_per_minute() < once, "a new burst cuts again");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_holds_the_token() {
+        let pacer = Pacer::new(300);
+        let refused_at = Instant::now();
+        pacer.acquire().await.answered(Outcome::RateLimited {
+            retry_after: Duration::from_secs(5),
+        });
+        assert_eq!(
+            pacer.holding_until(),
+            Some(refused_at + Duration::from_secs(5))
+        );
+        let _next = pacer.acquire().await;
+        assert!(Instant::now() >= refused_at + Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_recovers_slowly_after_a_quiet_window() {
+        let pacer = Pacer::new(300);
+        pacer.acquire().await.answered(Outcome::RateLimited {
+            retry_after: Duration::from_secs(1),
+        });
+        let cut = pacer.rate_per_minute();
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        pacer.acquire().await.answered(Outcome::Accepted);
+        assert_eq!(
+            pacer.rate_per_minute(),
+            cut,
+            "no recovery within the window"
+        );
+        tokio::time::sleep(Duration::from_secs(90)).await;
+        pacer.acquire().await.answered(Outcome::Accepted);
+        let regained = pacer.rate_per_minute() - cut;
+        let expected = pace_for(300) * RECOVERY_PER_MINUTE;
+        assert!(
+            (regained - expected).abs() < 1.0,
+            "one minute past the quiet window: +{regained:.1}/min, expected +{expected:.1}"
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! The one retry policy every Genesys call goes through.
 //!
 //! What is retried: 429 (waiting what `Retry-After` says, 3 s when it is absent, giving up past
-//! 180 s as Genesys's Go SDK does), 502/503/504, timeouts and connection errors — each with a
-//! capped exponential backoff with jitter, within a total time bound. What is *not* retried: a
-//! write whose answer was lost (see [`GenesysError::OutcomeUnknown`]).
+//! 180 s as Genesys's Go SDK does), 502/503/504, 408, 500 on reads, timeouts and connection
+//! errors — each with a capped exponential backoff with jitter, within a total time bound — and
+//! a throttled login service, 3 s, 9 s, then 27 s apart. What is *not* retried: a write whose
+//! answer was lost (see [`GenesysError::OutcomeUnknown`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,9 @@ pub struct RetryPolicy {
     pub default_retry_after: Duration,
     /// A `Retry-After` longer than this is not waited out.
     pub max_retry_after: Duration,
+    /// First wait when the login service throttles new tokens; each next one is three times
+    /// longer, up to nine times this.
+    pub login_backoff: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -37,6 +41,7 @@ impl Default for RetryPolicy {
             total_budget: Duration::from_secs(300),
             default_retry_after: Duration::from_secs(3),
             max_retry_after: Duration::from_secs(180),
+            login_backoff: Duration::from_secs(3),
         }
     }
 }
@@ -51,6 +56,7 @@ impl RetryPolicy {
             total_budget: Duration::from_secs(30),
             default_retry_after: Duration::from_millis(50),
             max_retry_after: Duration::from_secs(180),
+            login_backoff: Duration::from_millis(10),
         }
     }
 
@@ -65,6 +71,14 @@ impl RetryPolicy {
         let half = capped / 2;
         let jitter = rand::rng().random_range(0.0..=1.0);
         half + half.mul_f64(jitter)
+    }
+
+    /// The wait after the login service throttled attempt `attempt`: 3 s, 9 s, then 27 s (with
+    /// the default policy), as Genesys's Java and .NET SDKs back off on repeated errors
+    /// (MyPureCloud/platform-client-sdk-java, `build/src/main/java/com/mypurecloud/sdk/v2/ApiClient.java`,
+    /// class `Retry`: `3^n` seconds, `n` up to 3). No jitter: the pool mints one token at a time.
+    pub fn login_backoff(&self, attempt: u32) -> Duration {
+        self.login_backoff * 3u32.pow(attempt.clamp(1, 3) - 1)
     }
 
     /// The wait on a 429: `Retry-After` (or the default) plus a little jitter, or `None` when
@@ -91,8 +105,10 @@ pub enum RetryReason {
     Timeout,
     /// The connection failed or dropped.
     Connection,
-    /// The token endpoint is throttling or failing.
+    /// The token endpoint is failing.
     TokenEndpoint { status: Option<u16> },
+    /// The token endpoint is throttling new tokens (its own rate limit).
+    LoginThrottled,
 }
 
 impl RetryReason {
@@ -105,6 +121,9 @@ impl RetryReason {
             RetryReason::Connection => "connection failed".to_owned(),
             RetryReason::TokenEndpoint { status: Some(s) } => format!("login service ({s})"),
             RetryReason::TokenEndpoint { status: None } => "login service unreachable".to_owned(),
+            RetryReason::LoginThrottled => {
+                "the login service is limiting new tokens (rate limit exceeded)".to_owned()
+            }
         }
     }
 }
@@ -159,5 +178,12 @@ mod tests {
         let default = policy.rate_limit_wait(None).unwrap();
         assert!(default >= Duration::from_secs(3));
         assert_eq!(policy.rate_limit_wait(Some(Duration::from_secs(181))), None);
+    }
+
+    #[test]
+    fn a_throttled_login_service_is_given_3_then_9_then_27_seconds() {
+        let policy = RetryPolicy::default();
+        let waits: Vec<u64> = (1..=5).map(|a| policy.login_backoff(a).as_secs()).collect();
+        assert_eq!(waits, [3, 9, 27, 27, 27]);
     }
 }

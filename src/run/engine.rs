@@ -2,7 +2,8 @@
 //!
 //! Rows go in order of manager depth (a manager before the people who report to them); within
 //! a depth, a pool of workers shares the rows, each worker bound to one token of the pool, and
-//! each token paced by Genesys's rate-limit headers. For every row:
+//! each token paced at the run's rate, its pacer letting as many workers send at once as the
+//! latency needs (see [`crate::genesys::pacing`]). For every row:
 //!
 //! 1. The intent is committed to the journal, then the create (or restore) is sent. A create
 //!    never carries the password: it is set by a step of its own.
@@ -39,6 +40,7 @@ use super::journal::{
     StepKind, StepStatus,
 };
 use super::RunError;
+use crate::genesys::pacing::MAX_IN_FLIGHT;
 use crate::genesys::{
     GenesysClient, GenesysError, RetryNotice, RetryReason, User, UserPatch, UserState,
 };
@@ -90,8 +92,9 @@ pub struct RunContext {
     pub lock_dir: PathBuf,
     /// Tokens in the pool (1 to 10).
     pub pool_size: u8,
-    /// Requests each token keeps in flight.
-    pub workers_per_token: usize,
+    /// Requests per minute per token allowed by the org (the plan's `allowance_per_minute`):
+    /// every token of the pool paces to it.
+    pub rate_per_minute: u32,
     pub settle: SettlePolicy,
     /// Send Genesys's invitation to each created user.
     pub invite: bool,
@@ -199,6 +202,7 @@ pub async fn drive(
     let writer = JournalWriter::start(journal, run_id.to_owned());
 
     let pool_size = context.pool_size.clamp(1, crate::plan::MAX_POOL);
+    context.client.set_rate_per_minute(context.rate_per_minute);
     let mut clients = vec![context.client.clone()];
     for _ in 1..pool_size {
         clients.push(context.client.with_own_token());
@@ -293,7 +297,7 @@ pub async fn drive(
             .map(|r| r.index)
             .collect();
         let queue = Arc::new(Mutex::new(queue));
-        let workers = engine.clients.len() * context.workers_per_token.max(1);
+        let workers = engine.clients.len() * MAX_IN_FLIGHT;
         let mut tasks = tokio::task::JoinSet::new();
         for worker in 0..workers {
             let engine = engine.clone();
@@ -307,8 +311,9 @@ pub async fn drive(
     }
 
     if !engine.should_stop() {
-        let workers = engine.clients.len() * context.workers_per_token.max(1);
-        engine.add_queue_members(workers).await;
+        engine
+            .add_queue_members(engine.clients.len() * MAX_IN_FLIGHT)
+            .await;
     }
 
     ticker.abort();
@@ -1050,6 +1055,11 @@ impl Engine {
             steps_total: self.steps_total,
             steps_done: c.steps_done.load(Ordering::Relaxed),
             steps_failed: c.steps_failed.load(Ordering::Relaxed),
+            rate_per_minute: self
+                .clients
+                .iter()
+                .map(GenesysClient::current_rate_per_minute)
+                .sum(),
         }
     }
 

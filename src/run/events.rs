@@ -56,7 +56,7 @@ pub enum RunEvent {
         attempt: u32,
         correlation_id: Option<String>,
     },
-    /// Genesys's rate limit holds requests back (a 429, or the window's allowance is spent).
+    /// A 429 holds a token's requests back for a while.
     #[serde(rename_all = "camelCase")]
     RateLimited { wait_ms: u64, token: usize },
     /// Counts so far (at most 20 of these a second).
@@ -102,6 +102,9 @@ pub struct Progress {
     pub steps_total: usize,
     pub steps_done: usize,
     pub steps_failed: usize,
+    /// Requests per minute the pool paces at now: each token's rate, summed (just under the
+    /// org's allowance, lower for a while after 429s).
+    pub rate_per_minute: f64,
 }
 
 /// A problem that stopped a whole run (every row would have met it).

@@ -20,11 +20,6 @@ use crate::import::{Field, ImportReport};
 use crate::plan::{create_body, Plan, PlannedRow, RowAction};
 use crate::secrets::Secret;
 
-/// Requests each token keeps in flight. The pacer, not this number, keeps a token under its
-/// allowance; 8 in flight let one token use Genesys's whole allowance even at a quarter second
-/// per request and a shortened window, and cost nothing when the window is spent.
-pub const DEFAULT_WORKERS_PER_TOKEN: usize = 8;
-
 /// Why a run could not go on.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {

@@ -1,5 +1,5 @@
-// The live speed chart, in plain SVG: rows and requests per minute against the allowance, with
-// rate-limit waits and retries marked.
+// The live speed chart, in plain SVG: rows and requests per minute against the pace the run
+// keeps under Genesys's rate limit, with rate-limit waits and retries marked.
 
 import { svg } from './dom.js';
 import { layoutChart } from './logic/rate.js';
@@ -13,7 +13,7 @@ export class SpeedChart {
   constructor(host) {
     this.root = svg('svg', {
       viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: 'none', role: 'img',
-      'aria-label': 'Rows per minute against the rate-limit allowance',
+      'aria-label': 'Rows and requests per minute against the pace kept under the rate limit',
     });
     this.plot = svg('g', { transform: `translate(${LEFT} 0)` });
     this.top = svg('text', { x: 2, y: 12, class: 'axis-label' }, '');
@@ -44,7 +44,7 @@ export class SpeedChart {
         class: m.kind === 'retry' ? 'marker-retry' : 'marker-wait',
         x1: m.x, x2: m.x, y1: 6, y2: HEIGHT - 6,
       })),
-      svg('line', { class: 'allowance', x1: 0, x2: WIDTH - LEFT, y1: chart.allowanceY, y2: chart.allowanceY }),
+      svg('path', { class: 'allowance', d: chart.allowancePath || 'M0 0' }),
       svg('path', { class: 'requests', d: chart.requestsPath || 'M0 0' }),
       svg('path', { class: 'rows', d: chart.rowsPath || 'M0 0' }),
     );

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatDuration, formatCount, plural, describeSource, delimiterName, fieldLabel,
+  formatDuration, formatCount, plural, describeSource, delimiterName, fieldLabel, rateSourceText,
 } from '../js/logic/format.js';
 
 test('durations read as seconds, minutes or hours', () => {
@@ -33,4 +33,10 @@ test('a source is described as an admin would say it', () => {
 test('field keys get readable labels', () => {
   assert.equal(fieldLabel('phone_work'), 'Work phone');
   assert.equal(fieldLabel('something_new'), 'something_new');
+});
+
+test("the plan says where its rate limit came from", () => {
+  assert.equal(rateSourceText('setting'), "the profile's rate limit");
+  assert.equal(rateSourceText('org'), "the org's own limits");
+  assert.match(rateSourceText('default'), /Genesys's default/);
 });

@@ -1,6 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { profileFromForm, fieldForError, CUSTOM_CHOICE } from '../js/logic/profile-form.js';
+import {
+  profileFromForm, fieldForError, rateFromText, CUSTOM_CHOICE,
+} from '../js/logic/profile-form.js';
 
 test('a complete form becomes a region profile', () => {
   const { profile, errors } = profileFromForm({
@@ -8,8 +10,26 @@ test('a complete form becomes a region profile', () => {
   });
   assert.equal(errors, undefined);
   assert.deepEqual(profile, {
-    name: 'EMEA prod', target: { kind: 'region', key: 'eu-west-1' }, clientId: 'abc', clientSecret: 's3cret',
+    name: 'EMEA prod',
+    target: { kind: 'region', key: 'eu-west-1' },
+    clientId: 'abc',
+    clientSecret: 's3cret',
+    ratePerMinute: null,
   });
+});
+
+test("an org's raised rate limit is kept with the profile, and nonsense is refused by the field", () => {
+  const form = {
+    name: 'EMEA prod', where: 'eu-west-1', clientId: 'abc', clientSecret: 's3cret',
+  };
+  assert.equal(profileFromForm({ ...form, ratePerMinute: ' 1,200 ' }).profile.ratePerMinute, 1200);
+  for (const bad of ['0', '-5', '12.5', 'fast']) {
+    const { errors } = profileFromForm({ ...form, ratePerMinute: bad });
+    assert.match(errors.ratePerMinute, /requests a minute/, bad);
+  }
+  assert.equal(rateFromText(''), null);
+  assert.equal(rateFromText(undefined), null);
+  assert.equal(fieldForError({ kind: 'profile', message: 'A rate limit is at least 1 request a minute; leave it empty for Genesys\'s default.' }), 'ratePerMinute');
 });
 
 test('every missing field is reported next to itself', () => {

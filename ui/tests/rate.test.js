@@ -3,14 +3,39 @@ import assert from 'node:assert/strict';
 import { RateTracker, layoutChart, niceCeiling } from '../js/logic/rate.js';
 
 test('the rate is measured over the last ten seconds', () => {
-  const tracker = new RateTracker({ allowancePerMinute: 300, poolSize: 2 });
+  const tracker = new RateTracker();
   tracker.addProgress({ elapsedSeconds: 0, done: 0, requests: 0 });
   for (let t = 1; t <= 20; t += 1) {
     tracker.addProgress({ elapsedSeconds: t, done: t * 10, requests: t * 10 });
   }
   const last = tracker.points[tracker.points.length - 1];
   assert.equal(Math.round(last.rowsPerMinute), 600);
-  assert.equal(tracker.allowance, 600);
+});
+
+test("the allowance line is the pool's pace from the progress events, and follows a cut", () => {
+  const tracker = new RateTracker();
+  tracker.addProgress({ elapsedSeconds: 0, done: 0, requests: 0, ratePerMinute: 592 });
+  assert.equal(tracker.allowance, 592, 'two tokens paced just under 300 each');
+  tracker.addProgress({ elapsedSeconds: 10, done: 90, requests: 95, ratePerMinute: 592 });
+  // A 429 on one token: it slows down, the pool's pace with it.
+  tracker.addProgress({ elapsedSeconds: 20, done: 180, requests: 190, ratePerMinute: 490 });
+  const chart = layoutChart(tracker, { width: 208, height: 108, padding: 4 });
+  assert.equal(chart.yMax, 1000);
+  const y = (v) => 104 - (v / 1000) * 100;
+  assert.equal(chart.allowanceY, y(490));
+  assert.equal(
+    chart.allowancePath,
+    `M4.0 ${y(592).toFixed(1)} H37.3 V${y(592).toFixed(1)} H70.7 V${y(490).toFixed(1)}`,
+  );
+});
+
+test('without a pace from the engine there is no allowance line', () => {
+  const tracker = new RateTracker();
+  tracker.addProgress({ elapsedSeconds: 0, done: 0, requests: 0 });
+  tracker.addProgress({ elapsedSeconds: 30, done: 150, requests: 150 });
+  const chart = layoutChart(tracker, { width: 208, height: 108, padding: 4 });
+  assert.equal(chart.allowanceY, null);
+  assert.equal(chart.allowancePath, '');
 });
 
 test('samples closer than half a second replace each other', () => {
@@ -22,9 +47,9 @@ test('samples closer than half a second replace each other', () => {
 });
 
 test('the chart puts the allowance line below the top and markers in time', () => {
-  const tracker = new RateTracker({ allowancePerMinute: 300, poolSize: 1 });
-  tracker.addProgress({ elapsedSeconds: 0, done: 0, requests: 0 });
-  tracker.addProgress({ elapsedSeconds: 30, done: 150, requests: 150 });
+  const tracker = new RateTracker();
+  tracker.addProgress({ elapsedSeconds: 0, done: 0, requests: 0, ratePerMinute: 296 });
+  tracker.addProgress({ elapsedSeconds: 30, done: 150, requests: 150, ratePerMinute: 296 });
   tracker.mark(15, 'rateLimited');
   const chart = layoutChart(tracker, { width: 208, height: 108, padding: 4 });
   assert.equal(chart.yMax, 500);

@@ -1,10 +1,12 @@
 //! Plan: the dry run of the current file against a profile's org.
 
-use rollcall_core::plan::{plan, Lookup, PlanCounts, PlanOptions, RowAction, StepTotals};
+use rollcall_core::plan::{
+    plan, Lookup, PlanCounts, PlanOptions, RateSource, RowAction, StepTotals,
+};
 use serde::Serialize;
 use tauri::State;
 
-use super::profiles::client_for;
+use super::profiles::{client_for, profile_rate};
 use crate::error::{Error, Result};
 use crate::state::{AppState, PlannedFile};
 
@@ -30,7 +32,9 @@ pub struct PlanView {
     lookup: Lookup,
     calls_planned: u32,
     pool_size: u8,
+    /// Requests per minute per token the run paces to, and where that figure came from.
     allowance_per_minute: u32,
+    rate_source: RateSource,
     estimated_seconds: u64,
     /// The roles, skills, queues, locations and extensions the run will add, and their calls.
     steps: StepTotals,
@@ -51,7 +55,11 @@ pub async fn make_plan(
 
 /// The plan of the file open now, kept only if that reading of the file is still the current
 /// one when the org has answered.
-async fn plan_file(state: &AppState, profile: String, options: PlanOptions) -> Result<PlanView> {
+async fn plan_file(
+    state: &AppState,
+    profile: String,
+    mut options: PlanOptions,
+) -> Result<PlanView> {
     // The report is cloned out of the lock with its identity, before anything awaits: planning
     // awaits the network, and a file may be dropped or remapped meanwhile.
     let (file, report) = {
@@ -62,6 +70,9 @@ async fn plan_file(state: &AppState, profile: String, options: PlanOptions) -> R
         (file.id, file.report.clone())
     };
     let client = client_for(state, &profile).await?;
+    if options.rate_per_minute.is_none() {
+        options.rate_per_minute = profile_rate(state, &profile).await?;
+    }
     let made = plan(&client, &report, &options).await?;
     let view = PlanView {
         profile: profile.clone(),
@@ -73,6 +84,7 @@ async fn plan_file(state: &AppState, profile: String, options: PlanOptions) -> R
         calls_planned: made.calls_planned,
         pool_size: made.pool_size,
         allowance_per_minute: made.allowance_per_minute,
+        rate_source: made.rate_source,
         estimated_seconds: made.estimated_seconds,
         steps: made.steps,
         actions: made.rows.iter().map(|r| r.action).collect(),

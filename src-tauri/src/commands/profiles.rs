@@ -31,6 +31,8 @@ pub struct ProfileView {
     built_in: bool,
     /// Where it connects, as an admin reads it (`EMEA (Dublin)`, `Sandbox org`).
     place: String,
+    /// Requests per minute per token, when the org's limit was raised.
+    rate_per_minute: Option<u32>,
 }
 
 impl From<Profile> for ProfileView {
@@ -50,6 +52,7 @@ impl From<Profile> for ProfileView {
             target: profile.target,
             client_id: profile.client_id,
             place,
+            rate_per_minute: profile.rate_per_minute,
         }
     }
 }
@@ -64,6 +67,9 @@ pub struct ProfileInput {
     /// Empty when testing a saved profile (its secret is read from the keychain).
     #[serde(default)]
     client_secret: String,
+    /// Requests per minute per token, when the org's limit was raised; empty for the default.
+    #[serde(default)]
+    rate_per_minute: Option<u32>,
 }
 
 #[tauri::command]
@@ -93,6 +99,7 @@ pub async fn save_profile(state: State<'_, AppState>, input: ProfileInput) -> Re
         name: input.name,
         target: input.target,
         client_id: input.client_id,
+        rate_per_minute: input.rate_per_minute,
     };
     let secret = Secret::new(input.client_secret);
     let saved = tauri::async_runtime::spawn_blocking(move || {
@@ -128,6 +135,7 @@ pub async fn test_connection(
             name: input.name,
             target: input.target,
             client_id: input.client_id.trim().to_owned(),
+            rate_per_minute: input.rate_per_minute,
         };
         may_test_at(&state.dirs.config, &profile.target).await?;
         let secret = Secret::new(input.client_secret);
@@ -157,6 +165,17 @@ async fn may_test_at(config: &Path, target: &Target) -> Result<()> {
          Genesys Cloud regions and the addresses of saved profiles, and {} is neither.",
         api_url.trim()
     )))
+}
+
+/// The rate limit a saved profile carries, when the org's was raised.
+pub async fn profile_rate(state: &AppState, profile_name: &str) -> Result<Option<u32>> {
+    let config = state.dirs.config.clone();
+    let name = profile_name.to_owned();
+    let profile = tauri::async_runtime::spawn_blocking(move || {
+        Profiles::new(&config, &KeyringStore).get(&name)
+    })
+    .await??;
+    Ok(profile.rate_per_minute)
 }
 
 /// A client for a saved profile, its secret read from the keychain off the main thread.
@@ -209,6 +228,7 @@ mod tests {
                     name: "EU proxy".to_owned(),
                     target: proxy.clone(),
                     client_id: "abc".to_owned(),
+                    rate_per_minute: None,
                 },
                 &Secret::new("saved-secret"),
             )

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rollcall_core::genesys::GenesysClient;
 use rollcall_core::import::{import_path, ImportOptions, ImportReport};
 use rollcall_core::paths::{replace_file, AppDirs};
-use rollcall_core::plan::{auto_pool_size, Plan};
+use rollcall_core::plan::{auto_pool_size, rate_in_use, Plan};
 use rollcall_core::run::events::StopReason;
 use rollcall_core::run::RunError;
 use rollcall_core::run::{
@@ -29,10 +29,6 @@ use crate::state::AppState;
 /// How often queued events go to the window: often enough to look live, rarely enough that a
 /// burst of 100,000 rows finishing at once (a resume) is a few hundred messages.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
-/// Requests each token keeps in flight.
-const WORKERS_PER_TOKEN: usize = 4;
-/// Requests per minute per token when Genesys has not said (its documented default).
-const DEFAULT_ALLOWANCE: u32 = 300;
 
 /// A run that started.
 #[derive(Serialize)]
@@ -41,7 +37,8 @@ pub struct RunStarted {
     run_id: String,
     total: usize,
     pool_size: u8,
-    /// Requests per minute per token (the chart's allowance line is this times the pool).
+    /// Requests per minute per token the org allows, which the run paces to (the chart's
+    /// allowance line follows the pool's actual pace, from the progress events).
     allowance_per_minute: u32,
 }
 
@@ -95,8 +92,8 @@ pub async fn start_run(
         client_id: client.client_id().to_owned(),
         profile: Some(profile),
     };
-    let (pool_size, allowance_per_minute) = (plan.pool_size, plan.allowance_per_minute);
     let journal_path = state.dirs.journal();
+    let (pool_size, allowance_per_minute) = (plan.pool_size, plan.allowance_per_minute);
     let (journal, record, passwords) = tauri::async_runtime::spawn_blocking(move || {
         let mut journal = Journal::open(&journal_path)?;
         let record = record_run(&mut journal, &report, &plan, &origin)?;
@@ -110,7 +107,7 @@ pub async fn start_run(
         allowance_per_minute,
     };
     launch(
-        &app, &state, journal, record.id, client, passwords, pool_size, on_event,
+        &app, &state, journal, record.id, client, passwords, &started, on_event,
     );
     Ok(started)
 }
@@ -159,19 +156,20 @@ pub async fn resume_run(
         }
         _ => HashMap::new(),
     };
+    // The rate is decided as the plan decided it, from the run's own options.
+    let (rate, _) = rate_in_use(&client, record.options.rate_per_minute).await;
     let pool_size = record
         .options
         .pool_size
-        .unwrap_or_else(|| auto_pool_size(remaining, DEFAULT_ALLOWANCE));
-    let allowance = DEFAULT_ALLOWANCE;
+        .unwrap_or_else(|| auto_pool_size(remaining, rate));
     let started = RunStarted {
         run_id: record.id.clone(),
         total: record.total,
         pool_size,
-        allowance_per_minute: allowance,
+        allowance_per_minute: rate,
     };
     launch(
-        &app, &state, journal, run_id, client, passwords, pool_size, on_event,
+        &app, &state, journal, run_id, client, passwords, &started, on_event,
     );
     Ok(started)
 }
@@ -314,7 +312,7 @@ fn launch(
     run_id: String,
     client: GenesysClient,
     passwords: HashMap<usize, Secret>,
-    pool_size: u8,
+    started: &RunStarted,
     on_event: Channel<Vec<RunEvent>>,
 ) {
     let (events, received) = mpsc::channel(4096);
@@ -331,8 +329,8 @@ fn launch(
     let context = RunContext {
         client,
         lock_dir: state.dirs.run_locks(),
-        pool_size,
-        workers_per_token: WORKERS_PER_TOKEN,
+        pool_size: started.pool_size,
+        rate_per_minute: started.allowance_per_minute,
         settle: SettlePolicy::default(),
         invite,
         passwords,

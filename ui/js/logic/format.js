@@ -31,6 +31,15 @@ export function formatRate(perMinute) {
   return `${formatCount(perMinute)} / min`;
 }
 
+/** Where the plan's rate limit came from (`rateSource`), in words. */
+export function rateSourceText(source) {
+  switch (source) {
+    case 'setting': return "the profile's rate limit";
+    case 'org': return "the org's own limits";
+    default: return "Genesys's default; the org's limits could not be read";
+  }
+}
+
 /** The delimiter a CSV was read with, in words. */
 export function delimiterName(delimiter) {
   switch (delimiter) {

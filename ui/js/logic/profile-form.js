@@ -6,10 +6,17 @@ export const CUSTOM_CHOICE = '__custom__';
 /**
  * The profile to save from the form's values, or the problems by field name.
  * `where` is a region key or CUSTOM_CHOICE. (The sandbox org is the built-in profile only: its
- * address and secret change at every launch, so there is nothing to save.)
+ * address and secret change at every launch, so there is nothing to save.) `ratePerMinute` is
+ * the org's rate limit per token when Genesys raised it, empty for the default.
  */
-export function profileFromForm({ name, where, apiUrl, clientId, clientSecret }) {
+export function profileFromForm({
+  name, where, apiUrl, clientId, clientSecret, ratePerMinute,
+}) {
   const errors = {};
+  const rate = rateFromText(ratePerMinute);
+  if (rate === undefined) {
+    errors.ratePerMinute = "Enter the requests a minute Genesys allows each token, such as 600, or leave it empty for Genesys's default of 300.";
+  }
   if (!name?.trim()) errors.name = 'Give the profile a name, such as "Production EMEA".';
   if (!clientId?.trim()) errors.clientId = 'Enter the OAuth client id (Admin > Integrations > OAuth).';
   if (!clientSecret) errors.clientSecret = 'Enter the OAuth client secret.';
@@ -25,14 +32,26 @@ export function profileFromForm({ name, where, apiUrl, clientId, clientSecret })
   }
   if (Object.keys(errors).length) return { errors };
   return {
-    profile: { name: name.trim(), target, clientId: clientId.trim(), clientSecret },
+    profile: {
+      name: name.trim(), target, clientId: clientId.trim(), clientSecret, ratePerMinute: rate,
+    },
   };
+}
+
+/** A rate limit typed by hand: `null` when empty, a whole number from 1, else `undefined`. */
+export function rateFromText(text) {
+  const trimmed = (text ?? '').toString().trim().replace(/[\s,]/g, '');
+  if (!trimmed) return null;
+  if (!/^\d+$/.test(trimmed)) return undefined;
+  const rate = Number(trimmed);
+  return rate >= 1 && rate <= 4_294_967_295 ? rate : undefined;
 }
 
 /** Where an error from the backend belongs in the form. */
 export function fieldForError(error) {
   const message = error?.message ?? '';
   if (error?.kind === 'keychain') return 'clientSecret';
+  if (/rate limit/i.test(message) && error?.kind === 'profile') return 'ratePerMinute';
   if (/region/i.test(message) && error?.kind === 'profile') return 'where';
   if (/name/i.test(message) && error?.kind === 'profile') return 'name';
   if (/client's id/i.test(message)) return 'clientId';

@@ -1,20 +1,28 @@
-// The live chart's data: rows and requests per minute over time, against the rate-limit
-// allowance, with rate-limit waits and retries marked. Pure: no DOM.
+// The live chart's data: rows and requests per minute over time, against the pace the run
+// keeps (the pool's rate, from each progress event: just under the org's allowance, lower for
+// a while after a 429), with rate-limit waits and retries marked. Pure: no DOM.
 
 /** Rates are measured over this many seconds of the run (shorter at the start). */
 export const RATE_WINDOW_SECONDS = 10;
 
 /** Collects progress samples and markers of one run. */
 export class RateTracker {
-  constructor({ allowancePerMinute = 300, poolSize = 1 } = {}) {
-    this.allowance = allowancePerMinute * poolSize;
+  constructor() {
+    /** The pool's pace in requests per minute, as the latest progress event said. */
+    this.allowance = null;
     this.samples = []; // { t, done, requests }
-    this.points = []; // { t, rowsPerMinute, requestsPerMinute }
+    this.points = []; // { t, rowsPerMinute, requestsPerMinute, allowance }
     this.markers = []; // { t, kind: 'rateLimited' | 'retry' }
   }
 
-  /** A cumulative progress event (`elapsedSeconds`, `done`, `requests`). */
-  addProgress({ elapsedSeconds: t, done, requests }) {
+  /**
+   * A cumulative progress event (`elapsedSeconds`, `done`, `requests`), with the pool's pace
+   * (`ratePerMinute`).
+   */
+  addProgress({
+    elapsedSeconds: t, done, requests, ratePerMinute,
+  }) {
+    if (ratePerMinute > 0) this.allowance = ratePerMinute;
     const last = this.samples[this.samples.length - 1];
     if (last && t - last.t < 0.5) {
       // Replace rather than add: at most two samples a second keep the chart light.
@@ -33,8 +41,11 @@ export class RateTracker {
         t,
         rowsPerMinute: ((done - base.done) / span) * 60,
         requestsPerMinute: ((requests - base.requests) / span) * 60,
+        allowance: this.allowance,
       }
-      : { t, rowsPerMinute: 0, requestsPerMinute: 0 };
+      : {
+        t, rowsPerMinute: 0, requestsPerMinute: 0, allowance: this.allowance,
+      };
     const lastPoint = this.points[this.points.length - 1];
     if (lastPoint && t - lastPoint.t < 0.5) this.points[this.points.length - 1] = point;
     else this.points.push(point);
@@ -54,15 +65,16 @@ export class RateTracker {
 }
 
 /**
- * Lay the tracker's data out on a `width` × `height` chart: SVG path strings for the two rates,
- * the allowance line's y, and marker x positions. The y axis reaches a little over the
- * allowance or the highest rate, whichever is higher.
+ * Lay the tracker's data out on a `width` × `height` chart: SVG path strings for the two rates
+ * and for the pace (a step line: it drops after a 429 and climbs back), the latest pace's y
+ * (`null` before any progress said it), and marker x positions. The y axis reaches a little
+ * over the highest pace or rate.
  */
 export function layoutChart(tracker, { width, height, padding = 4 }) {
   const tMax = Math.max(60, tracker.now);
   const highest = Math.max(
-    tracker.allowance,
-    ...tracker.points.map((p) => Math.max(p.rowsPerMinute, p.requestsPerMinute)),
+    tracker.allowance ?? 0,
+    ...tracker.points.map((p) => Math.max(p.rowsPerMinute, p.requestsPerMinute, p.allowance ?? 0)),
   );
   const yMax = niceCeiling(highest * 1.1);
   const x = (t) => padding + (t / tMax) * (width - 2 * padding);
@@ -70,10 +82,19 @@ export function layoutChart(tracker, { width, height, padding = 4 }) {
   const path = (key) => tracker.points
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)} ${y(p[key]).toFixed(1)}`)
     .join(' ');
+  const paced = tracker.points.filter((p) => p.allowance > 0);
+  const allowancePath = paced
+    .map((p, i) => {
+      // Level until the pace changed, then straight down or up.
+      if (i === 0) return `M${x(p.t).toFixed(1)} ${y(p.allowance).toFixed(1)}`;
+      return `H${x(p.t).toFixed(1)} V${y(p.allowance).toFixed(1)}`;
+    })
+    .join(' ');
   return {
     rowsPath: path('rowsPerMinute'),
     requestsPath: path('requestsPerMinute'),
-    allowanceY: y(tracker.allowance),
+    allowancePath,
+    allowanceY: tracker.allowance > 0 ? y(tracker.allowance) : null,
     markers: tracker.markers.map((m) => ({ x: x(m.t), kind: m.kind })),
     yMax,
     tMax,

@@ -3,10 +3,11 @@
 import * as api from '../api.js';
 import { h, $, button, replace, showError, toast } from '../dom.js';
 import { store, messageOf } from '../store.js';
+import { formatCount } from '../logic/format.js';
 import { profileFromForm, fieldForError, CUSTOM_CHOICE } from '../logic/profile-form.js';
 import { describeConnection } from '../logic/connection.js';
 
-const FIELDS = ['name', 'where', 'apiUrl', 'clientId', 'clientSecret', 'form'];
+const FIELDS = ['name', 'where', 'apiUrl', 'clientId', 'clientSecret', 'ratePerMinute', 'form'];
 
 export async function initConnect() {
   const regions = await api.regions();
@@ -64,7 +65,7 @@ function renderProfiles() {
           'aria-label': `Delete ${profile.name}`,
           onclick: () => removeProfile(profile, result),
         }, 'Delete')),
-      h('span', { class: 'profile-meta' }, `${profile.place} · client ${profile.clientId}`),
+      h('span', { class: 'profile-meta' }, `${profile.place} · client ${profile.clientId}${profile.ratePerMinute ? ` · ${formatCount(profile.ratePerMinute)} requests a minute per token` : ''}`),
       result);
     return item;
   }));
@@ -135,6 +136,7 @@ function formValues() {
     apiUrl: $('#pf-url').value,
     clientId: $('#pf-client-id').value,
     clientSecret: $('#pf-secret').value,
+    ratePerMinute: $('#pf-rate').value,
   };
 }
 

@@ -3,7 +3,9 @@
 import * as api from '../api.js';
 import { h, $, replace, showError } from '../dom.js';
 import { store, goTo, onShow, markDone, messageOf } from '../store.js';
-import { formatCount, formatDuration, plural } from '../logic/format.js';
+import {
+  formatCount, formatDuration, plural, rateSourceText,
+} from '../logic/format.js';
 import { describeStepTotals, noteText, runLabel } from '../logic/post-creation.js';
 import { startRun } from './run.js';
 
@@ -86,7 +88,7 @@ function showPlan(plan) {
     tile(deleted, deleted ? `soft-deleted (${c.restore} restore, ${c.skipDeleted} skip, ${c.failDeleted} fail)` : 'soft-deleted', 'warning', 'deleted'),
     tile(c.invalid, 'invalid', 'error', 'invalid'));
   const calls = plan.callsPlanned;
-  $('#plan-facts').textContent = `${plural(calls, 'API call')} on ${plural(plan.poolSize, 'token')} at ${formatCount(plan.allowancePerMinute)} requests a minute each: about ${formatDuration(plan.estimatedSeconds)}. Rows without a division go to ${plan.defaultDivision}.`;
+  $('#plan-facts').textContent = `${plural(calls, 'API call')} on ${plural(plan.poolSize, 'token')} at ${formatCount(plan.allowancePerMinute)} requests a minute each (${rateSourceText(plan.rateSource)}): about ${formatDuration(plan.estimatedSeconds)}. Rows without a division go to ${plan.defaultDivision}.`;
   const steps = describeStepTotals(plan.steps);
   $('#plan-steps').textContent = steps ?? '';
   $('#plan-steps').hidden = !steps;

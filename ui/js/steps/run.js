@@ -131,7 +131,7 @@ async function resumeRun(runId) {
 function beginRun(run, started, verb) {
   run.runId = started.runId;
   run.total = started.total;
-  run.tracker = new RateTracker({ allowancePerMinute: started.allowancePerMinute, poolSize: started.poolSize });
+  run.tracker = new RateTracker();
   live = run;
   shown = run;
   replace($('#run-log'));
@@ -141,7 +141,7 @@ function beginRun(run, started, verb) {
   renderProgress({ done: 0, total: started.total });
   goTo('run');
   chart.draw(run.tracker);
-  log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}.`);
+  log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}, each paced just under ${formatCount(started.allowancePerMinute)} requests a minute.`);
   loadRows(run);
 }
 
@@ -185,7 +185,7 @@ function onEvents(run, events) {
         break;
       case 'rateLimited':
         run.tracker.mark(run.tracker.now, 'rateLimited');
-        if (onScreen && data.waitMs >= 1000) log(`Waiting ${(data.waitMs / 1000).toFixed(1)} s for Genesys's rate limit (token ${data.token + 1}).`, 'warning');
+        if (onScreen && data.waitMs >= 1000) log(`Genesys answered 429: token ${data.token + 1} waits ${(data.waitMs / 1000).toFixed(1)} s and slows down.`, 'warning');
         break;
       case 'progress':
         run.progress = data;
@@ -224,6 +224,7 @@ function renderProgress(p) {
     stat('Failed', formatCount(p.failed), 'failed'),
     stat('Skipped', formatCount(p.skipped), 'skipped'),
     stat('Rate', formatRate(p.perMinute), 'rate'),
+    p.ratePerMinute ? stat('Pacing at', `${formatCount(Math.round(p.ratePerMinute))} requests/min`, 'pace') : null,
     stat('ETA', p.etaSeconds == null ? '—' : formatDuration(p.etaSeconds), 'eta'),
     stat('Retries', formatCount(p.retries), 'retries'),
     stepProgress(p) ? stat('Steps', stepProgress(p), 'steps') : null);
