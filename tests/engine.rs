@@ -1,172 +1,23 @@
 //! Plan and run against the sandbox org: every row ends with a final status, nobody is created
 //! twice, nothing is lost — with faults, restarts and a second process in the way.
 
+mod support;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, RetryPolicy};
-use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
-use rollcall_core::plan::{plan, DeletedPolicy, Lookup, Plan, PlanOptions, RowAction};
+use rollcall_core::plan::{plan, DeletedPolicy, Lookup, PlanOptions, RowAction};
 use rollcall_core::run::{
-    drive, export, passwords, record_run, Journal, JournalError, RowStatus, RunContext, RunControl,
-    RunError, RunEvent, RunOrigin, RunStatus, SettlePolicy,
+    export, passwords, Journal, JournalError, RowStatus, RunControl, RunError, RunEvent, RunStatus,
 };
 use rollcall_core::sandbox::{
     Faults, RateLimitConfig, Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
-use tokio::sync::mpsc;
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "rollcall-engine-{name}-{}-{}",
-            std::process::id(),
-            uuid_suffix()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn journal_path(&self) -> PathBuf {
-        self.0.join("journal.sqlite3")
-    }
-
-    fn locks(&self) -> PathBuf {
-        self.0.join("locks")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn uuid_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
-}
-
-fn client(sandbox: &Sandbox) -> GenesysClient {
-    let config = ClientConfig {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(5),
-        retry: RetryPolicy::fast(),
-        // No test here waits on the pacer (see `tests/support`'s `TEST_RATE`).
-        rate_per_minute: 6_000,
-    };
-    GenesysClient::new(
-        Endpoint::custom(sandbox.url()).unwrap(),
-        Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
-        config,
-    )
-    .unwrap()
-}
-
-fn import(csv: &str) -> ImportReport {
-    import_bytes(csv.as_bytes(), "users.csv", &ImportOptions::default()).expect("imports")
-}
-
-/// A file of `count` users, `User i,useri@example.com`.
-fn numbered_users(count: usize) -> String {
-    let mut csv = String::from("name,email\n");
-    for i in 0..count {
-        csv.push_str(&format!("User {i},user{i}@example.com\n"));
-    }
-    csv
-}
-
-fn fast_settle() -> SettlePolicy {
-    SettlePolicy {
-        window: Duration::from_millis(600),
-        interval: Duration::from_millis(100),
-        max_resends: 3,
-        auth_lag: Duration::from_millis(600),
-    }
-}
-
-struct Outcome {
-    summary: rollcall_core::run::RunSummary,
-    events: Vec<RunEvent>,
-}
-
-async fn run_plan(
-    sandbox: &Sandbox,
-    scratch: &Scratch,
-    report: &ImportReport,
-    plan: &Plan,
-) -> (String, Outcome) {
-    let run_id = record(sandbox, scratch, report, plan);
-    let outcome = drive_run(
-        sandbox,
-        scratch,
-        &run_id,
-        passwords(report),
-        plan.pool_size,
-        RunControl::default(),
-    )
-    .await
-    .expect("run completes");
-    (run_id, outcome)
-}
-
-/// Journal a run of `plan` in the scratch journal, sending nothing; its id.
-fn record(sandbox: &Sandbox, scratch: &Scratch, report: &ImportReport, plan: &Plan) -> String {
-    let mut journal = Journal::open(&scratch.journal_path()).unwrap();
-    let origin = RunOrigin {
-        source_name: "users.csv".into(),
-        endpoint: sandbox.url().into(),
-        client_id: DEMO_CLIENT_ID.into(),
-        ..RunOrigin::default()
-    };
-    record_run(&mut journal, report, plan, &origin).unwrap().id
-}
-
-async fn drive_run(
-    sandbox: &Sandbox,
-    scratch: &Scratch,
-    run_id: &str,
-    passwords: HashMap<usize, rollcall_core::secrets::Secret>,
-    pool_size: u8,
-    control: RunControl,
-) -> Result<Outcome, RunError> {
-    let journal = Journal::open(&scratch.journal_path()).unwrap();
-    let (tx, mut rx) = mpsc::channel(10_000);
-    let collector = tokio::spawn(async move {
-        let mut events = Vec::new();
-        while let Some(event) = rx.recv().await {
-            events.push(event);
-        }
-        events
-    });
-    let context = RunContext {
-        client: client(sandbox),
-        lock_dir: scratch.locks(),
-        pool_size,
-        rate_per_minute: 6_000,
-        settle: fast_settle(),
-        invite: false,
-        passwords,
-        events: tx,
-        control,
-    };
-    let summary = drive(journal, run_id, context).await?;
-    let events = collector.await.unwrap();
-    Ok(Outcome { summary, events })
-}
-
-fn users_with_email<'a>(users: &'a [SandboxUser], email: &str) -> Vec<&'a SandboxUser> {
-    users
-        .iter()
-        .filter(|u| u.email.eq_ignore_ascii_case(email))
-        .collect()
-}
+use support::{
+    demo_client, import, numbered_users, record, run_plan, users_with_email, Drive, Scratch,
+};
 
 const MIXED: &str = "\
 name,email,division,email_manager,phone_work,title
@@ -184,7 +35,7 @@ Unknown Boss,unknown.boss@example.com,,nobody@example.com,,
 async fn plan_classifies_every_row_and_resolves_managers_in_any_order() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let report = import(MIXED);
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let action = |email: &str| {
@@ -255,7 +106,7 @@ async fn manager_cycles_are_row_errors() {
     let report = import(
         "name,email,email_manager\nA,a@example.com,b@example.com\nB,b@example.com,a@example.com\nC,c@example.com,a@example.com\n",
     );
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert!(
@@ -288,7 +139,7 @@ async fn search_is_used_when_the_org_is_larger_than_the_file() {
         .collect();
     let sandbox = Sandbox::start(config).await.unwrap();
     let report = import("name,email\nNew,new@example.com\nOld,seed7@example.com\n");
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert_eq!(
@@ -305,7 +156,7 @@ async fn a_run_creates_each_user_once_sets_managers_and_exports_results() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let scratch = Scratch::new("basic");
     let report = import(MIXED);
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
@@ -404,11 +255,11 @@ async fn running_the_same_file_again_creates_nobody_twice() {
     let scratch = Scratch::new("twice");
     let csv = "name,email\nOne,one@example.com\nTwo,two@example.com\n";
     let report = import(csv);
-    let first = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let first = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     run_plan(&sandbox, &scratch, &report, &first).await;
-    let second = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let second = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert_eq!(second.counts.exists, 2);
@@ -431,7 +282,9 @@ async fn deleted_users_are_restored_when_asked() {
         deleted_policy: DeletedPolicy::Restore,
         ..PlanOptions::default()
     };
-    let plan = plan(&client(&sandbox), &report, &options).await.unwrap();
+    let plan = plan(&demo_client(&sandbox), &report, &options)
+        .await
+        .unwrap();
     assert_eq!(plan.rows[0].action, RowAction::Restore);
     let (_, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
     assert_eq!(outcome.summary.progress.restored, 1);
@@ -448,29 +301,14 @@ async fn a_second_driver_of_the_same_run_is_refused() {
     let sandbox = Sandbox::start(config).await.unwrap();
     let scratch = Scratch::new("lock");
     let report = import(&numbered_users(40));
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let run_id = record(&sandbox, &scratch, &report, &plan);
-    let first = drive_run(
-        &sandbox,
-        &scratch,
-        &run_id,
-        HashMap::new(),
-        1,
-        RunControl::default(),
-    );
+    let first = Drive::new(&sandbox).run(&scratch, &run_id);
     let second = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        drive_run(
-            &sandbox,
-            &scratch,
-            &run_id,
-            HashMap::new(),
-            1,
-            RunControl::default(),
-        )
-        .await
+        Drive::new(&sandbox).run(&scratch, &run_id).await
     };
     let (first, second) = tokio::join!(first, second);
     assert_eq!(first.unwrap().summary.status, RunStatus::Finished);
@@ -498,7 +336,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
     let sandbox = Sandbox::start(config).await.unwrap();
     let scratch = Scratch::new("cancel");
     let report = import(&numbered_users(60));
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let run_id = record(&sandbox, &scratch, &report, &plan);
@@ -510,9 +348,13 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         canceller.cancel();
     });
-    let first = drive_run(&sandbox, &scratch, &run_id, HashMap::new(), 1, control)
-        .await
-        .unwrap();
+    let first = Drive {
+        control,
+        ..Drive::new(&sandbox)
+    }
+    .run(&scratch, &run_id)
+    .await
+    .unwrap();
     assert_eq!(first.summary.status, RunStatus::Cancelled);
     let done_first = first.summary.progress.done;
     assert!(
@@ -525,16 +367,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
         .any(|e| matches!(e, RunEvent::Paused { paused: true })));
     assert!(first.summary.message.as_deref().unwrap().contains("resume"));
 
-    let second = drive_run(
-        &sandbox,
-        &scratch,
-        &run_id,
-        HashMap::new(),
-        1,
-        RunControl::default(),
-    )
-    .await
-    .unwrap();
+    let second = Drive::new(&sandbox).run(&scratch, &run_id).await.unwrap();
     assert_eq!(second.summary.status, RunStatus::Finished);
     assert_eq!(second.summary.progress.created, 60);
     assert_eq!(sandbox.stats().users_created, 60);
@@ -553,7 +386,7 @@ async fn missing_permission_stops_the_run_with_the_permission_named() {
     let sandbox = Sandbox::start(config).await.unwrap();
     let scratch = Scratch::new("perm");
     let report = import("name,email\nA,a@example.com\nB,b@example.com\nC,c@example.com\n");
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
@@ -576,7 +409,7 @@ async fn passwords_reach_genesys_but_never_the_journal_or_exports() {
     let report = import(&format!(
         "name,email,password\nSecret User,secret.user@example.com,{secret}\n"
     ));
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
@@ -591,7 +424,7 @@ async fn passwords_reach_genesys_but_never_the_journal_or_exports() {
         .unwrap()
         .contains("password column was left empty"));
     drop(journal);
-    assert_no_file_contains(&scratch.0, secret);
+    assert_no_file_contains(&scratch.path(), secret);
     assert!(!String::from_utf8_lossy(&results).contains(secret));
     let events = format!("{:?}", outcome.events);
     assert!(!events.contains(secret));
@@ -616,7 +449,7 @@ async fn progress_events_are_coalesced() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let scratch = Scratch::new("progress");
     let report = import(&numbered_users(300));
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let started = std::time::Instant::now();
@@ -666,7 +499,9 @@ async fn faults_lose_nothing_and_duplicate_nothing() {
         pool_size: Some(4),
         ..PlanOptions::default()
     };
-    let plan = plan(&client(&sandbox), &report, &options).await.unwrap();
+    let plan = plan(&demo_client(&sandbox), &report, &options)
+        .await
+        .unwrap();
     assert_eq!(plan.counts.create, 2_000);
     let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
     let summary = &outcome.summary;
@@ -732,7 +567,7 @@ async fn roles_skills_queues_location_and_extension_are_applied_with_queues_batc
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let scratch = Scratch::new("steps");
     let report = import(FULL_FILE);
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert_eq!(plan.counts.create, 3, "{:?}", plan.rows);
@@ -870,7 +705,7 @@ async fn an_unknown_role_queue_skill_or_location_is_a_row_error_with_suggestions
          Typo Person,typo@example.com,Agnet,Suport,Englsh:3,Londn Office\n\
          Fine Person,fine@example.com,Agent,Support,English:3,Remote\n",
     );
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let typo = &plan.rows[0];
@@ -918,7 +753,7 @@ async fn a_step_refused_for_a_missing_permission_fails_on_its_rows_and_undoes_no
          Two,two@example.com,Agent,English:4,Support\n\
          Three,three@example.com,Agent,Spanish:2,Support\n",
     );
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert_eq!(plan.counts.create, 3);
@@ -973,13 +808,13 @@ async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
                 Jordan Lee,jordan.lee@example.com,Agent:Sales|Employee,\"Sales,Support\",English:4\n";
     // Without the option, an existing user is left as they are.
     let report = import(file);
-    let left = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let left = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert_eq!(left.rows[0].action, RowAction::Exists);
 
     // Jordan already has Employee and is in Sales.
-    let org = client(&sandbox);
+    let org = demo_client(&sandbox);
     let jordan = sandbox_user(&sandbox, "jordan.lee@example.com");
     let roles = sandbox.roles();
     let employee = id_of(
@@ -1011,7 +846,9 @@ async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
         update_existing: true,
         ..PlanOptions::default()
     };
-    let update = plan(&client(&sandbox), &report, &options).await.unwrap();
+    let update = plan(&demo_client(&sandbox), &report, &options)
+        .await
+        .unwrap();
     let row = &update.rows[0];
     assert_eq!(row.action, RowAction::Update);
     assert_eq!(update.counts.update, 1);
@@ -1035,7 +872,9 @@ async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
     );
 
     // A second plan finds nothing left to add.
-    let again = plan(&client(&sandbox), &report, &options).await.unwrap();
+    let again = plan(&demo_client(&sandbox), &report, &options)
+        .await
+        .unwrap();
     assert_eq!(again.rows[0].action, RowAction::Exists);
     assert_eq!(
         again.rows[0].notes.last().unwrap(),
@@ -1051,7 +890,7 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
         "name,email,roles_divisions,skills,queues\n\
          Resumed,resumed@example.com,Agent,English:3,Support\n",
     );
-    let plan = plan(&client(&sandbox), &report, &PlanOptions::default())
+    let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     let run_id = record(&sandbox, &scratch, &report, &plan);
@@ -1062,9 +901,13 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
         report.rows[0].draft.as_deref().unwrap(),
         &plan.rows[0].division_id.clone().unwrap(),
     );
-    let user = client(&sandbox).create_user(&body).await.unwrap().value;
+    let user = demo_client(&sandbox)
+        .create_user(&body)
+        .await
+        .unwrap()
+        .value;
     let extras = plan.rows[0].extras.clone().unwrap();
-    client(&sandbox)
+    demo_client(&sandbox)
         .grant_roles(
             &user.id,
             &[rollcall_core::genesys::RoleGrant {
@@ -1099,14 +942,11 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
     drop(journal);
 
     let before = sandbox.stats();
-    let outcome = drive_run(
-        &sandbox,
-        &scratch,
-        &run_id,
-        passwords(&report),
-        1,
-        RunControl::default(),
-    )
+    let outcome = Drive {
+        passwords: passwords(&report),
+        ..Drive::new(&sandbox)
+    }
+    .run(&scratch, &run_id)
     .await
     .unwrap();
     assert_eq!(outcome.summary.status, RunStatus::Finished);
