@@ -1,49 +1,19 @@
 //! The Genesys client against the sandbox org: every call and every error class an admin can
 //! meet, over real HTTP.
 
-use std::sync::{Arc, Mutex};
+mod support;
+
 use std::time::Duration;
 
 use rollcall_core::genesys::{
-    ClientConfig, CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryNotice,
-    RetryPolicy, RetryReason, StateFilter, UserPatch, UserState,
+    CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy, RetryReason,
+    StateFilter, UserPatch, UserState,
 };
 use rollcall_core::sandbox::{
-    Faults, Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, Seed, DEMO_CLIENT_ID,
+    Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
-
-fn fast_config() -> ClientConfig {
-    ClientConfig {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(5),
-        retry: RetryPolicy::fast(),
-        rate_per_minute: 6_000,
-    }
-}
-
-fn client_for(sandbox: &Sandbox, id: &str, secret: &str) -> GenesysClient {
-    let endpoint = Endpoint::custom(sandbox.url()).expect("sandbox url");
-    GenesysClient::new(endpoint, Credentials::new(id, secret), fast_config()).expect("client")
-}
-
-fn demo_client(sandbox: &Sandbox) -> GenesysClient {
-    client_for(sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-}
-
-/// A client that records every retry it makes.
-fn observed(client: GenesysClient) -> (GenesysClient, Arc<Mutex<Vec<RetryNotice>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let client = client.with_retry_observer(Arc::new(move |notice: &RetryNotice| {
-        sink.lock().unwrap().push(notice.clone())
-    }));
-    (client, seen)
-}
-
-async fn start(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config).await.expect("sandbox starts")
-}
+use support::{client_for, demo_client, fast_config, observed, start};
 
 fn new_user(name: &str, email: &str) -> CreateUser {
     CreateUser {

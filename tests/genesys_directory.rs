@@ -1,40 +1,17 @@
 //! Roles, queues, routing skills and locations: the client's lookups and writes against the
 //! sandbox org over real HTTP, the sandbox's limits, errors and permissions, and its state file.
 
-use std::time::Duration;
+mod support;
 
 use rollcall_core::genesys::{
-    ClientConfig, Contact, CreateUser, Credentials, Endpoint, GenesysClient, GenesysError,
-    RetryPolicy, RoleGrant, UserLocation, UserPatch, UserSkill, UserState,
+    Contact, CreateUser, GenesysError, RoleGrant, UserLocation, UserPatch, UserSkill, UserState,
     MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use rollcall_core::sandbox::{
     Sandbox, SandboxClient, SandboxConfig, Seed, SeedUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
 };
 use serde_json::{json, Value};
-
-fn client_for(sandbox: &Sandbox, id: &str, secret: &str) -> GenesysClient {
-    let endpoint = Endpoint::custom(sandbox.url()).expect("sandbox url");
-    let config = ClientConfig {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(5),
-        retry: RetryPolicy::fast(),
-        rate_per_minute: 6_000,
-    };
-    GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
-}
-
-fn demo_client(sandbox: &Sandbox) -> GenesysClient {
-    client_for(sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-}
-
-async fn start(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config).await.expect("sandbox starts")
-}
-
-async fn demo() -> Sandbox {
-    start(SandboxConfig::default()).await
-}
+use support::{client_for, demo, demo_client, start};
 
 fn seeded(seed: Seed) -> SandboxConfig {
     SandboxConfig {
