@@ -11,7 +11,10 @@ use rollcall_core::genesys::{CreateUser, RetryPolicy, RetryReason, UserPatch, Us
 use rollcall_core::plan::{plan, PlanOptions, RateSource};
 use rollcall_core::sandbox::{Faults, RateLimitConfig, SandboxConfig};
 use serde_json::json;
-use support::{demo_client, import, numbered_users, observed, start, Canned, Scripted, TEST_RATE};
+use support::{
+    demo_client, import, loopback_client, numbered_users, observed, start, Canned, Loopback,
+    TEST_RATE,
+};
 
 fn home() -> Canned {
     Canned::json(
@@ -37,8 +40,8 @@ async fn old_rate_limit_headers_are_ignored() {
         .with_header("inin-ratelimit-allowed", "1")
         .with_header("inin-ratelimit-count", "1")
         .with_header("inin-ratelimit-reset", "60");
-    let server = Scripted::start(vec![], spent).await;
-    let client = server.client();
+    let server = Loopback::queued(vec![], spent).await;
+    let client = loopback_client(&server);
     client.home_division().await.expect("answered");
     assert_eq!(
         client.paced_until(),
@@ -56,8 +59,8 @@ async fn old_rate_limit_headers_are_ignored() {
 async fn a_408_is_sent_again_except_for_a_create_whose_outcome_it_leaves_unknown() {
     let timeout = || Canned::error(408, "request.timeout", "The request timed out.");
     let user = Canned::json(200, json!({"id": "u1", "name": "Someone", "version": 2}));
-    let server = Scripted::start(vec![timeout(), home(), timeout(), user], home()).await;
-    let (client, seen) = observed(server.client());
+    let server = Loopback::queued(vec![timeout(), home(), timeout(), user], home()).await;
+    let (client, seen) = observed(loopback_client(&server));
 
     let division = client
         .home_division()
@@ -86,9 +89,8 @@ async fn a_408_is_sent_again_except_for_a_create_whose_outcome_it_leaves_unknown
         2
     );
 
-    let server = Scripted::start(vec![timeout()], home()).await;
-    let err = server
-        .client()
+    let server = Loopback::queued(vec![timeout()], home()).await;
+    let err = loopback_client(&server)
         .create_user(&new_user("someone@example.com"))
         .await
         .unwrap_err();
@@ -105,8 +107,8 @@ async fn a_500_is_sent_again_on_reads_but_not_on_writes() {
         json!({"total": 1, "pageCount": 1, "pageSize": 25, "pageNumber": 1,
                "results": [{"id": "u1", "email": "someone@example.com", "version": 1}]}),
     );
-    let server = Scripted::start(vec![failed(), home(), failed(), found], home()).await;
-    let client = server.client();
+    let server = Loopback::queued(vec![failed(), home(), failed(), found], home()).await;
+    let client = loopback_client(&server);
     client.home_division().await.expect("a GET is read again");
     let found = client
         .search_users_by_email("someone@example.com", false)
@@ -115,8 +117,8 @@ async fn a_500_is_sent_again_on_reads_but_not_on_writes() {
     assert_eq!(found.value.len(), 1);
     assert_eq!(server.api_requests(), 4);
 
-    let server = Scripted::start(vec![failed(), failed()], home()).await;
-    let client = server.client();
+    let server = Loopback::queued(vec![failed(), failed()], home()).await;
+    let client = loopback_client(&server);
     let err = client
         .create_user(&new_user("someone@example.com"))
         .await
@@ -166,8 +168,8 @@ async fn a_throttled_login_service_is_given_3_9_then_27_times_more_time() {
 
 #[tokio::test]
 async fn the_pool_mints_its_tokens_one_at_a_time() {
-    let server = Scripted::start(vec![], home()).await;
-    let first = server.client();
+    let server = Loopback::queued(vec![], home()).await;
+    let first = loopback_client(&server);
     let mut pool = tokio::task::JoinSet::new();
     for _ in 0..5 {
         let client = first.with_own_token();

@@ -7,7 +7,7 @@ mod support;
 use rollcall_core::genesys::GenesysClient;
 use rollcall_core::plan::{plan, PlanError, PlanOptions, RowAction};
 use serde_json::{json, Value};
-use support::loopback::Loopback;
+use support::Loopback;
 
 /// An org of one division whose users' listing and search answer `users`.
 async fn org_answering(users: Value) -> Loopback {

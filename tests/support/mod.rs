@@ -7,6 +7,10 @@
 pub mod loopback;
 pub mod xlsx;
 
+// Re-exported for the tests that script a server; not every test binary does.
+#[allow(unused_imports)]
+pub use loopback::{Canned, Loopback};
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -139,7 +143,7 @@ pub fn client_with(
     client_at(sandbox.url(), id, secret, config)
 }
 
-/// A client of the server at `url` (a sandbox, a [`loopback::Loopback`]).
+/// A client of the server at `url` (a sandbox, a [`Loopback`]).
 pub fn client_at(url: &str, id: &str, secret: &str, config: ClientConfig) -> GenesysClient {
     let endpoint = Endpoint::custom(url).expect("a loopback url");
     GenesysClient::new(endpoint, Credentials::new(id, secret), config).expect("client")
@@ -288,154 +292,9 @@ pub async fn run_plan(
     (run_id, outcome)
 }
 
-/// One canned answer of a [`Scripted`] server.
-#[derive(Debug, Clone)]
-pub struct Canned {
-    pub status: u16,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: String,
-}
-
-impl Canned {
-    /// A JSON answer with this status.
-    pub fn json(status: u16, body: serde_json::Value) -> Canned {
-        Canned {
-            status,
-            headers: Vec::new(),
-            body: body.to_string(),
-        }
-    }
-
-    /// Genesys's error body for `status`, with its code and message.
-    pub fn error(status: u16, code: &str, message: &str) -> Canned {
-        Canned::json(
-            status,
-            serde_json::json!({"status": status, "code": code, "message": message}),
-        )
-    }
-
-    /// The same answer with one more header.
-    pub fn with_header(mut self, name: &'static str, value: &str) -> Canned {
-        self.headers.push((name, value.to_owned()));
-        self
-    }
-}
-
-/// A loopback HTTP server that answers what a test scripts, for the answers the sandbox has no
-/// knob for (a 408, a 500, rate-limit headers of another era). `/oauth/token` gives a token
-/// after 20 ms, and notes how many token requests it had at once; every API request takes the
-/// next scripted answer, and `fallback` once the script is spent, and is counted.
-pub struct Scripted {
-    url: String,
-    script: Arc<Mutex<std::collections::VecDeque<Canned>>>,
-    api_requests: Arc<std::sync::atomic::AtomicUsize>,
-    /// Token requests being answered now, and the most there were at once.
-    minting: Arc<Mutex<(usize, usize)>>,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Scripted {
-    pub async fn start(script: Vec<Canned>, fallback: Canned) -> Scripted {
-        use http_body_util::Full;
-        use hyper::body::Bytes;
-        use std::sync::atomic::Ordering;
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let script: Arc<Mutex<std::collections::VecDeque<Canned>>> =
-            Arc::new(Mutex::new(script.into_iter().collect()));
-        let api_requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let minting = Arc::new(Mutex::new((0, 0)));
-        let (queue, counter, mints) = (script.clone(), api_requests.clone(), minting.clone());
-        let server = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let (queue, counter, mints, fallback) = (
-                    queue.clone(),
-                    counter.clone(),
-                    mints.clone(),
-                    fallback.clone(),
-                );
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
-                        let is_token = request.uri().path() == "/oauth/token";
-                        let answer = if is_token {
-                            Canned::json(
-                                200,
-                                serde_json::json!({"access_token": "scripted", "token_type": "bearer", "expires_in": 86399}),
-                            )
-                        } else {
-                            counter.fetch_add(1, Ordering::SeqCst);
-                            let next = queue.lock().unwrap().pop_front();
-                            next.unwrap_or_else(|| fallback.clone())
-                        };
-                        let mints = mints.clone();
-                        async move {
-                            if is_token {
-                                {
-                                    let mut mints = mints.lock().unwrap();
-                                    mints.0 += 1;
-                                    mints.1 = mints.1.max(mints.0);
-                                }
-                                tokio::time::sleep(Duration::from_millis(20)).await;
-                                mints.lock().unwrap().0 -= 1;
-                            }
-                            let mut response = hyper::Response::builder()
-                                .status(answer.status)
-                                .header("content-type", "application/json")
-                                .header("inin-correlation-id", "scripted-correlation-id");
-                            for (name, value) in &answer.headers {
-                                response = response.header(*name, value);
-                            }
-                            let response =
-                                response.body(Full::new(Bytes::from(answer.body))).unwrap();
-                            Ok::<_, std::convert::Infallible>(response)
-                        }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Scripted {
-            url,
-            script,
-            api_requests,
-            minting,
-            server,
-        }
-    }
-
-    /// A client of this server (fast retries, the tests' rate).
-    pub fn client(&self) -> GenesysClient {
-        let endpoint = Endpoint::custom(&self.url).expect("loopback url");
-        GenesysClient::new(endpoint, Credentials::new("id", "secret"), fast_config())
-            .expect("client")
-    }
-
-    /// API requests answered so far (token requests aside).
-    pub fn api_requests(&self) -> usize {
-        self.api_requests.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Scripted answers not used yet.
-    pub fn unused(&self) -> usize {
-        self.script.lock().unwrap().len()
-    }
-
-    /// The most token requests it was answering at once.
-    pub fn most_tokens_minted_at_once(&self) -> usize {
-        self.minting.lock().unwrap().1
-    }
-}
-
-impl Drop for Scripted {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
+/// A client of a scripted [`Loopback`] server (fast retries, the tests' rate).
+pub fn loopback_client(server: &Loopback) -> GenesysClient {
+    client_at(server.url(), "id", "secret", fast_config())
 }
 
 /// Raw HTTP against a sandbox with one token, for tests of the wire itself (status codes,
