@@ -416,6 +416,11 @@ impl Scripted {
             .expect("client")
     }
 
+    /// The server's base URL (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// API requests answered so far (token requests aside).
     pub fn api_requests(&self) -> usize {
         self.api_requests.load(std::sync::atomic::Ordering::SeqCst)
