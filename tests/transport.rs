@@ -1,11 +1,16 @@
-//! Transport rules: https to Genesys, http only to loopback, certificates always checked.
+//! Transport rules: https to Genesys, http only to loopback, certificates always checked, no
+//! redirect followed, no answer or listing read past its bound.
+
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rollcall_core::genesys::{
-    ClientConfig, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy, REGIONS,
+    ClientConfig, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy,
+    MAX_ANSWER_BYTES, MAX_PAGES, REGIONS,
 };
+use support::{loopback_client, Canned, Loopback};
 use tokio::net::TcpListener;
 use tokio_rustls::rustls;
 
@@ -105,4 +110,65 @@ async fn a_certificate_nobody_vouches_for_is_refused() {
         "no TLS session was ever established, so nothing was sent"
     );
     server.abort();
+}
+
+/// A user as Genesys answers it, for the scripted server.
+fn a_user() -> serde_json::Value {
+    serde_json::json!({"id": "u1", "name": "Ada", "email": "ada@example.com", "version": 1})
+}
+
+#[tokio::test]
+async fn a_redirect_is_refused_and_never_followed() {
+    let server = Loopback::queued(
+        vec![Canned::json(302, serde_json::json!({}))
+            .with_header("location", "/api/v2/users/elsewhere")],
+        Canned::json(200, a_user()),
+    )
+    .await;
+    let err = loopback_client(&server).get_user("u1").await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("redirected to /api/v2/users/elsewhere") && text.contains("does not follow"),
+        "{text}"
+    );
+    assert_eq!(server.api_requests(), 1, "the redirect was not followed");
+}
+
+#[tokio::test]
+async fn an_answer_past_32_mb_is_refused_without_being_kept() {
+    let huge = "a".repeat(MAX_ANSWER_BYTES);
+    let server = Loopback::queued(
+        vec![Canned::json(
+            200,
+            serde_json::json!({"id": "u1", "name": huge, "version": 1}),
+        )],
+        Canned::json(200, a_user()),
+    )
+    .await;
+    let err = loopback_client(&server).get_user("u1").await.unwrap_err();
+    assert!(
+        matches!(err, GenesysError::UnexpectedResponse { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("larger than 32 MB"), "{err}");
+    assert_eq!(server.api_requests(), 1, "not asked again");
+}
+
+#[tokio::test]
+async fn a_listing_that_never_ends_is_read_no_further_than_1000_pages() {
+    let endless = serde_json::json!({
+        "entities": [{"id": "r1", "name": "Agent"}],
+        "pageSize": 100,
+        "pageNumber": 1,
+        "pageCount": 1_000_000,
+    });
+    let server = Loopback::queued(vec![], Canned::json(200, endless)).await;
+    let config = ClientConfig {
+        rate_per_minute: 100_000_000,
+        ..support::fast_config()
+    };
+    let client = support::client_at(server.url(), "id", "secret", config);
+    let err = client.list_roles().await.unwrap_err();
+    assert!(err.to_string().contains("pages past 1000"), "{err}");
+    assert_eq!(server.api_requests(), MAX_PAGES as usize);
 }

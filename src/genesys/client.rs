@@ -34,6 +34,13 @@ pub const MAX_EMAILS_PER_SEARCH: usize = 50;
 pub const SEARCH_PAGE_SIZE: u32 = 100;
 /// The page size of the listings read whole: the largest every one of them accepts.
 const LIST_PAGE_SIZE: u32 = 100;
+/// The largest answer read: Genesys's biggest pages are a few megabytes, so anything past this
+/// is not Genesys, and reading it would only fill memory.
+pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
+/// The most pages one listing or search is followed for: 100,000 entities at 100 a page, ten
+/// times Genesys's own 10,000-user listing cap. A server that keeps answering "another page"
+/// is not Genesys.
+pub const MAX_PAGES: u32 = 1_000;
 
 /// Timeouts, retries and pace of a client.
 #[derive(Debug, Clone)]
@@ -150,11 +157,20 @@ impl std::fmt::Debug for GenesysClient {
 
 impl GenesysClient {
     pub fn new(endpoint: Endpoint, credentials: Credentials, config: ClientConfig) -> Result<Self> {
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("Rollcall/", env!("CARGO_PKG_VERSION")))
             .https_only(false)
+            // Genesys never redirects an API or login call; following one would carry the
+            // client secret or the token to wherever it points.
+            .redirect(reqwest::redirect::Policy::none());
+        if endpoint.is_loopback() {
+            // The sandbox org and test servers are on this computer: a proxy from the
+            // environment (HTTP_PROXY, ALL_PROXY) could not reach them, and must not see them.
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| GenesysError::InvalidEndpoint(format!("cannot set up HTTPS: {e}")))?;
         let rate_per_minute = config.rate_per_minute;
@@ -394,7 +410,7 @@ impl GenesysClient {
                 if got == 0 || page_number >= page_count {
                     break;
                 }
-                page_number += 1;
+                page_number = next_page("search users", page_number, &meta)?;
             }
         }
         Ok(Reply { value: users, meta })
@@ -566,7 +582,7 @@ impl GenesysClient {
                     meta: page.meta,
                 });
             }
-            page_number += 1;
+            page_number = next_page(what, page_number, &page.meta)?;
         }
     }
 
@@ -766,19 +782,51 @@ impl GenesysClient {
         } else {
             Outcome::Accepted
         });
-        let bytes = match response.bytes().await {
+        let bytes = match read_body(response).await {
             Ok(bytes) => bytes,
-            Err(e) if repeat == Repeat::Settle => {
+            Err(Body::Lost(e)) if repeat == Repeat::Settle => {
                 return Answer::Fail(GenesysError::OutcomeUnknown {
                     what: what.to_owned(),
                     reason: describe_transport(&e),
                     correlation_id: meta.correlation_id,
                 })
             }
-            Err(e) => return Answer::Retry(self.transport_failure(what, &e)),
+            Err(Body::Lost(e)) => return Answer::Retry(self.transport_failure(what, &e)),
+            Err(Body::TooLarge) if repeat == Repeat::Settle && (200..300).contains(&status) => {
+                // The write was done, but its answer cannot be read: settle it by a lookup.
+                return Answer::Fail(GenesysError::OutcomeUnknown {
+                    what: what.to_owned(),
+                    reason: too_large().to_owned(),
+                    correlation_id: meta.correlation_id,
+                });
+            }
+            Err(Body::TooLarge) => {
+                return Answer::Fail(GenesysError::UnexpectedResponse {
+                    what: what.to_owned(),
+                    status,
+                    reason: too_large().to_owned(),
+                    correlation_id: meta.correlation_id,
+                })
+            }
         };
         if (200..300).contains(&status) {
             return Answer::Done(meta, bytes);
+        }
+        if (300..400).contains(&status) {
+            let location = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("another address");
+            return Answer::Fail(GenesysError::UnexpectedResponse {
+                what: what.to_owned(),
+                status,
+                reason: format!(
+                    "the server redirected to {location}. Genesys Cloud never redirects an API \
+                     call, and Rollcall does not follow one (the token would go with it): check \
+                     the API address"
+                ),
+                correlation_id: meta.correlation_id,
+            });
         }
         let error = api_error(status, &headers, &bytes, &meta);
         let retry_after = error.retry_after;
@@ -929,7 +977,9 @@ impl GenesysClient {
                     let status = response.status().as_u16();
                     let headers = response.headers().clone();
                     let meta = ResponseMeta::from_headers(status, &headers);
-                    let bytes = response.bytes().await.unwrap_or_default();
+                    // A token answer is a few hundred bytes; an unreadable or huge one is read
+                    // as empty and reported as "not a Genesys Cloud login service" below.
+                    let bytes = read_body(response).await.unwrap_or_default();
                     if status == 200 {
                         let body: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
                             GenesysError::UnexpectedResponse {
@@ -1009,6 +1059,52 @@ enum Answer {
     Retry(Failure),
     Unauthorized(GenesysError),
     Fail(GenesysError),
+}
+
+/// Why an answer's body could not be had.
+enum Body {
+    /// The connection failed while it came.
+    Lost(reqwest::Error),
+    /// It passed [`MAX_ANSWER_BYTES`]; reading stopped there.
+    TooLarge,
+}
+
+/// The body of an answer, read no further than [`MAX_ANSWER_BYTES`].
+async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes, Body> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(Body::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Body::Lost)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(Body::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
+fn too_large() -> &'static str {
+    "the answer is larger than 32 MB, which no Genesys Cloud answer is; Rollcall stopped reading it"
+}
+
+/// The page after `page_number`, unless a listing has gone on past [`MAX_PAGES`].
+fn next_page(what: &str, page_number: u32, meta: &ResponseMeta) -> Result<u32> {
+    if page_number >= MAX_PAGES {
+        return Err(GenesysError::UnexpectedResponse {
+            what: what.to_owned(),
+            status: meta.status,
+            reason: format!(
+                "the server kept offering pages past {MAX_PAGES}, which no Genesys Cloud listing \
+                 of this size does; Rollcall stopped reading there"
+            ),
+            correlation_id: meta.correlation_id.clone(),
+        });
+    }
+    Ok(page_number + 1)
 }
 
 fn too_many(what: &str, given: usize, limit: usize, items: &str) -> GenesysError {

@@ -12,8 +12,9 @@ pub mod retry;
 
 pub use auth::Credentials;
 pub use client::{
-    ClientConfig, GenesysClient, Listing, Reply, ResponseMeta, MAX_EMAILS_PER_SEARCH,
-    MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL, SEARCH_PAGE_SIZE,
+    ClientConfig, GenesysClient, Listing, Reply, ResponseMeta, MAX_ANSWER_BYTES,
+    MAX_EMAILS_PER_SEARCH, MAX_PAGES, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    SEARCH_PAGE_SIZE,
 };
 pub use error::{ApiError, ErrorBody, GenesysError, OAuthError, Result};
 pub use models::{

@@ -195,6 +195,14 @@ impl Endpoint {
         self.region.as_ref()
     }
 
+    /// Whether the API and login hosts are this computer (the sandbox org, a test server):
+    /// such requests never go through a proxy.
+    pub fn is_loopback(&self) -> bool {
+        [&self.api_base, &self.login_base]
+            .iter()
+            .all(|url| url.host().as_ref().is_some_and(is_loopback))
+    }
+
     /// How to name this endpoint in a message: the region's key and name, or the URL.
     pub fn describe(&self) -> String {
         match &self.region {
@@ -266,6 +274,24 @@ mod tests {
             "api.mypurecloud.ie"
         );
         assert!(Region::by_key("eu-west-9").is_none());
+    }
+
+    #[test]
+    fn only_this_computer_counts_as_loopback() {
+        for local in [
+            "http://127.0.0.1:4000",
+            "http://localhost:1",
+            "http://[::1]:8080",
+        ] {
+            assert!(Endpoint::custom(local).unwrap().is_loopback(), "{local}");
+        }
+        for remote in ["https://api.example.com", "https://127.0.0.1.example.com"] {
+            assert!(!Endpoint::custom(remote).unwrap().is_loopback(), "{remote}");
+        }
+        assert!(!Region::by_key("eu-west-1")
+            .unwrap()
+            .endpoint()
+            .is_loopback());
     }
 
     #[test]
