@@ -5,9 +5,8 @@
 //! settled by looking the e-mail up before anything is sent again. An invitation's intent is
 //! committed first too, and one found in `sending` is reported as unknown, never sent again.
 //! Reading never guesses: a cell holding text Rollcall does not write is an error naming the
-//! run, the row and the column. Writes go through one
-//! writer thread that commits whatever has queued up in one transaction (a group commit), and
-//! each writer waits for its own commit.
+//! run, the row and the column. Writes go through one writer thread that commits whatever has
+//! queued up in one transaction (a group commit), and each writer waits for its own commit.
 //!
 //! Secrets never enter the journal: the create body is stored without its password.
 
