@@ -12,8 +12,9 @@ use rollcall_core::import::terminal_safe as safe;
 use rollcall_core::paths::{replace_file, AppDirs};
 use rollcall_core::plan::{plan, rate_in_use, DeletedPolicy, Plan, PlanOptions, RowAction};
 use rollcall_core::run::{
-    drive, export, passwords, record_run, Journal, RowStatus, RunContext, RunControl, RunEvent,
-    RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy, StepStatus, StopReason,
+    drive, export, passwords, record_run, resume_org, Journal, ResumeOrg, RowStatus, RunContext,
+    RunControl, RunEvent, RunLock, RunOrg, RunOrigin, RunRecord, RunStatus, RunSummary,
+    SettlePolicy, StepStatus, StopReason,
 };
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -436,7 +437,9 @@ fn confirm(yes: bool, question: &str) -> Result<(), ExitCode> {
     if !std::io::stdin().is_terminal() {
         return Err(fail(
             exit::USAGE,
-            "refusing to write to the org without a terminal to ask on; add --yes",
+            format!(
+                "refusing to write to the org without a terminal to ask on ({question}); add --yes"
+            ),
         ));
     }
     eprint!("{question} [y/N] ");
@@ -490,9 +493,10 @@ pub async fn run(args: RunArgs) -> ExitCode {
         source_path: std::fs::canonicalize(&args.plan.file.file)
             .ok()
             .map(|p| p.display().to_string()),
-        endpoint: connection.client.endpoint().describe(),
-        client_id: connection.client.client_id().to_owned(),
-        profile: connection.profile.clone(),
+        ..RunOrigin::from(RunOrg::of(
+            &connection.client,
+            connection.profile.as_deref(),
+        ))
     };
     let record = match record_run(&mut journal, &report, &plan, &origin) {
         Ok(record) => record,
@@ -553,6 +557,11 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
             format!("run {} is already finished", record.id),
         );
     }
+    // Every cell of the run is read before anything else: a damaged journal stops here.
+    let rows = match journal.rows(&record.id) {
+        Ok(rows) => rows,
+        Err(e) => return fail(exit::USAGE, e),
+    };
     // A run started from a profile resumes on it unless told otherwise.
     let mut connect = args.connect.clone();
     if connect.profile.is_none() && connect.api_url.is_none() && connect.region.is_none() {
@@ -562,7 +571,13 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
         Ok(connection) => connection,
         Err(e) => return fail(e.code, e.message),
     };
-    let rows = journal.rows(&record.id).unwrap_or_default();
+    // Only in the run's own org; a journal that does not say which asks instead.
+    let org = RunOrg::of(&connection.client, connection.profile.as_deref());
+    let unrecorded = match resume_org(&record, &org) {
+        Ok(ResumeOrg::Same) => None,
+        Ok(ResumeOrg::Unrecorded { question }) => Some(question),
+        Err(other) => return fail(exit::USAGE, other),
+    };
     let left = rows.iter().filter(|r| !r.status.is_final()).count();
     if !args.json {
         println!(
@@ -570,8 +585,14 @@ pub async fn resume(args: ResumeArgs) -> ExitCode {
             record.id, record.source_name, record.total
         );
     }
-    if let Err(code) = confirm(args.drive.yes, "Go on writing to the org?") {
+    let question = unrecorded.as_deref().unwrap_or("Go on writing to the org?");
+    if let Err(code) = confirm(args.drive.yes, question) {
         return code;
+    }
+    if unrecorded.is_some() {
+        if let Err(e) = journal.record_org(&record.id, &org) {
+            return fail(exit::USAGE, e);
+        }
     }
     // Passwords are never journaled: read them again from the original file when it is there.
     let passwords = record
@@ -937,7 +958,10 @@ pub fn runs(args: RunsArgs) -> ExitCode {
         Ok(journal) => journal,
         Err(e) => return fail(exit::USAGE, e),
     };
-    let runs = journal.runs().unwrap_or_default();
+    let runs = match journal.runs() {
+        Ok(runs) => runs,
+        Err(e) => return fail(exit::USAGE, e),
+    };
     for run in &runs {
         let rows = journal.rows(&run.id).unwrap_or_default();
         let count = |s: RowStatus| rows.iter().filter(|r| r.status == s).count();

@@ -75,6 +75,9 @@ impl ConnectArgs {
             let (sandbox, access) = SandboxAccess::start(config)
                 .await
                 .map_err(|e| ConnectError::usage(format!("cannot start the sandbox org: {e}")))?;
+            if let Some(notice) = sandbox.notice() {
+                eprintln!("rollcall: {notice}");
+            }
             (Some(sandbox), Some(access))
         } else {
             (None, None)

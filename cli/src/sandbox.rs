@@ -182,6 +182,9 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
             return ExitCode::from(crate::exit::USAGE);
         }
     };
+    if let Some(notice) = sandbox.notice() {
+        eprintln!("rollcall sandbox: {notice}");
+    }
     if args.json {
         println!(
             "{}",

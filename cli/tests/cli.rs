@@ -5,6 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
+use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
+use rollcall_core::import::{import_bytes, ImportOptions};
+use rollcall_core::paths::AppDirs;
+use rollcall_core::plan::{plan, PlanOptions};
+use rollcall_core::run::{record_run, Journal, RunOrg, RunOrigin, BUILT_IN_SANDBOX};
 use rollcall_core::sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -515,6 +520,190 @@ async fn a_run_driven_by_another_process_is_refused_with_its_pid() {
         text(&second)
     );
     let _ = first.kill().await;
+}
+
+/// Journal a run of `csv`, planned against `sandbox`, in `home`'s journal as started in `org`
+/// and stopped before it sent anything; its id.
+async fn journaled_run(home: &Home, sandbox: &Sandbox, csv: &str, org: RunOrg) -> String {
+    let report = import_bytes(csv.as_bytes(), "users.csv", &ImportOptions::default()).unwrap();
+    let client = GenesysClient::new(
+        Endpoint::custom(sandbox.url()).unwrap(),
+        Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+        ClientConfig::default(),
+    )
+    .unwrap();
+    let plan = plan(&client, &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    let mut journal = Journal::open(&AppDirs::under(home.0.clone()).journal()).unwrap();
+    // The results of a resume go next to the file.
+    let file = home.file("users.csv", csv);
+    let origin = RunOrigin {
+        source_name: "users.csv".to_owned(),
+        source_path: Some(file.display().to_string()),
+        ..RunOrigin::from(org)
+    };
+    record_run(&mut journal, &report, &plan, &origin)
+        .unwrap()
+        .id
+}
+
+/// What a sandbox has served: API calls and token requests.
+fn served(sandbox: &Sandbox) -> (u64, u64) {
+    let stats = sandbox.stats();
+    (stats.requests, stats.token_requests)
+}
+
+#[tokio::test]
+async fn resume_goes_only_to_the_org_the_run_started_in() {
+    let started_in = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let elsewhere = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("resume-org");
+    let org = RunOrg {
+        endpoint: started_in.url().to_owned(),
+        client_id: DEMO_CLIENT_ID.to_owned(),
+        profile: Some("Prod EU".to_owned()),
+    };
+    let run_id = journaled_run(&home, &started_in, GOOD, org).await;
+
+    let refused = output(against(&home, &elsewhere).args(["resume", "--yes", &run_id])).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains(&format!(
+            "started in {} with the OAuth client {DEMO_CLIENT_ID} (profile \"Prod EU\")",
+            started_in.url()
+        )) && said.contains(elsewhere.url()),
+        "{said}"
+    );
+    assert_eq!(served(&elsewhere), (0, 0), "nothing reaches the other org");
+
+    let resumed = output(against(&home, &started_in).args(["resume", "--yes", &run_id])).await;
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains("Finished: 2 created"),
+        "{}",
+        text(&resumed)
+    );
+}
+
+#[tokio::test]
+async fn resume_of_a_run_whose_journal_does_not_say_its_org_asks_once() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("resume-unrecorded");
+    let run_id = journaled_run(&home, &sandbox, GOOD, RunOrg::default()).await;
+    let before = served(&sandbox);
+
+    let refused = output(against(&home, &sandbox).args(["resume", &run_id])).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains("does not say which org")
+            && said.contains(sandbox.url())
+            && said.contains("add --yes"),
+        "without a terminal the question is said, and not answered: {said}"
+    );
+    assert_eq!(served(&sandbox), before, "nothing was sent");
+
+    let resumed = output(against(&home, &sandbox).args(["resume", "--yes", &run_id])).await;
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    let journal = Journal::open(&AppDirs::under(home.0.clone()).journal()).unwrap();
+    let record = journal.run(&run_id).unwrap();
+    assert_eq!(
+        (record.endpoint.as_str(), record.client_id.as_str()),
+        (sandbox.url(), DEMO_CLIENT_ID),
+        "the answer is kept: the next resume is checked against this org"
+    );
+}
+
+#[tokio::test]
+async fn resume_of_a_damaged_journal_says_where_and_sends_nothing() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("resume-damaged");
+    let org = RunOrg {
+        endpoint: sandbox.url().to_owned(),
+        client_id: DEMO_CLIENT_ID.to_owned(),
+        profile: None,
+    };
+    let run_id = journaled_run(&home, &sandbox, GOOD, org).await;
+    rusqlite::Connection::open(AppDirs::under(home.0.clone()).journal())
+        .unwrap()
+        .execute(
+            "UPDATE rows SET status = 'sent?' WHERE run_id = ?1 AND idx = 1",
+            [&run_id],
+        )
+        .unwrap();
+    let before = served(&sandbox);
+
+    let refused = output(against(&home, &sandbox).args(["resume", "--yes", &run_id])).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains(&format!(
+            "run {run_id}, the row of line 3, column \"status\""
+        )) && said.contains("\"sent?\""),
+        "{said}"
+    );
+    assert_eq!(served(&sandbox), before, "nothing was sent");
+    assert_eq!(sandbox.stats().users_created, 0);
+}
+
+#[tokio::test]
+async fn a_run_on_the_built_in_sandbox_resumes_on_the_sandbox_of_this_launch() {
+    let home = Home::new("resume-sandbox");
+    let dirs = AppDirs::under(home.0.clone());
+    std::fs::create_dir_all(&dirs.data).unwrap();
+    // The org the CLI's Sandbox profile keeps, served here on a port of the test's own.
+    let first_launch = Sandbox::start(SandboxConfig {
+        state_file: Some(dirs.sandbox_org()),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let org = RunOrg {
+        endpoint: BUILT_IN_SANDBOX.to_owned(),
+        client_id: DEMO_CLIENT_ID.to_owned(),
+        profile: Some("Sandbox org".to_owned()),
+    };
+    let run_id = journaled_run(&home, &first_launch, GOOD, org).await;
+    first_launch.shutdown().await;
+
+    let resumed = output(rollcall(&home).args(["resume", "--yes", &run_id])).await;
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains("Finished: 2 created"),
+        "{}",
+        text(&resumed)
+    );
+}
+
+#[tokio::test]
+async fn a_damaged_sandbox_org_file_is_moved_aside_and_the_cli_says_so() {
+    let home = Home::new("damaged-sandbox");
+    let dirs = AppDirs::under(home.0.clone());
+    std::fs::create_dir_all(&dirs.data).unwrap();
+    std::fs::write(dirs.sandbox_org(), "{\"divisions\": [").unwrap();
+    let file = home.file("good.csv", GOOD);
+
+    let planned = output(
+        rollcall(&home)
+            .args(["plan", "--profile", "Sandbox org"])
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(planned.status.code(), Some(0), "{}", text(&planned));
+    let said = String::from_utf8_lossy(&planned.stderr).into_owned();
+    assert!(
+        said.contains("was damaged")
+            && said.contains("sandbox-org.damaged-")
+            && said.contains("a fresh demo org"),
+        "{said}"
+    );
+    assert!(
+        text(&planned).contains("Plan: 2 to create"),
+        "{}",
+        text(&planned)
+    );
 }
 
 #[tokio::test]

@@ -43,6 +43,10 @@ pub enum Error {
     /// The plan was made from another reading of the file (another file, another mapping).
     #[error("{0}")]
     Stale(String),
+    /// The user must agree first: the message is the question to ask (a resume whose journal
+    /// does not say which org the run was started in). Asked again with the answer, it goes on.
+    #[error("{0}")]
+    Confirm(String),
     /// The window asked for something it may not have: a file the user did not hand over, an
     /// address that is neither a region nor a saved profile's.
     #[error("{0}")]
@@ -67,6 +71,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::NotReady(_) => "notReady",
             Error::Stale(_) => "stale",
+            Error::Confirm(_) => "confirm",
             Error::Forbidden(_) => "forbidden",
             Error::Internal(_) => "internal",
         }
@@ -138,6 +143,15 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&error).unwrap(),
             json!({"kind": "notReady", "message": "Open a file first."})
+        );
+    }
+
+    #[test]
+    fn a_question_for_the_user_reaches_the_window_as_confirm() {
+        let error = Error::Confirm("Go on writing to EMEA (Dublin) (eu-west-1)?".to_owned());
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"kind": "confirm", "message": "Go on writing to EMEA (Dublin) (eu-west-1)?"})
         );
     }
 

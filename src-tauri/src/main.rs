@@ -14,7 +14,6 @@ use std::sync::Mutex;
 
 use rollcall_core::paths::AppDirs;
 use rollcall_core::profiles::SandboxAccess;
-use rollcall_core::sandbox::SandboxConfig;
 use serde::Serialize;
 use tauri::{DragDropEvent, Emitter, Manager, Window, WindowEvent};
 
@@ -58,10 +57,7 @@ fn main() {
             // A free loopback port and a new secret each launch: the Sandbox profile is given
             // both, and nothing saved anywhere can reach this sandbox.
             let (sandbox, sandbox_access) =
-                tauri::async_runtime::block_on(SandboxAccess::start(SandboxConfig {
-                    state_file: Some(dirs.sandbox_org()),
-                    ..SandboxConfig::default()
-                }))?;
+                tauri::async_runtime::block_on(SandboxAccess::start(state::sandbox_config(&dirs)))?;
             let offered = OfferedFiles::default();
             offered.offer(open_path.clone());
             app.manage(AppState {

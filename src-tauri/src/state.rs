@@ -11,7 +11,7 @@ use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::Plan;
 use rollcall_core::profiles::SandboxAccess;
 use rollcall_core::run::RunControl;
-use rollcall_core::sandbox::Sandbox;
+use rollcall_core::sandbox::{Sandbox, SandboxConfig};
 
 use crate::error::{Error, Result};
 
@@ -134,17 +134,26 @@ impl Session {
     }
 }
 
+/// The app's sandbox org: the demo org, kept in the data folder so that an interrupted sandbox
+/// run can be resumed after a restart.
+pub fn sandbox_config(dirs: &AppDirs) -> SandboxConfig {
+    SandboxConfig {
+        state_file: Some(dirs.sandbox_org()),
+        ..SandboxConfig::default()
+    }
+}
+
 #[cfg(test)]
 impl AppState {
-    /// The app as `main` sets it up, with its folders under `root` and a sandbox org of its own
-    /// (no state file), for the command-layer tests.
+    /// The app as `main` sets it up, with its folders (and its sandbox org's file) under `root`,
+    /// for the command-layer tests.
     pub async fn for_tests(root: &Path) -> AppState {
-        let (sandbox, sandbox_access) =
-            SandboxAccess::start(rollcall_core::sandbox::SandboxConfig::default())
-                .await
-                .expect("the sandbox org starts");
+        let dirs = AppDirs::under(root.to_owned());
+        let (sandbox, sandbox_access) = SandboxAccess::start(sandbox_config(&dirs))
+            .await
+            .expect("the sandbox org starts");
         AppState {
-            dirs: AppDirs::under(root.to_owned()),
+            dirs,
             sandbox,
             sandbox_access,
             session: Mutex::default(),

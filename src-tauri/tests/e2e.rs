@@ -53,6 +53,11 @@ struct App {
 
 impl App {
     async fn launch(name: &str) -> App {
+        App::launch_with(name, |_| {}).await
+    }
+
+    /// Launch after `prepare` has put what the test needs in the app's home folder.
+    async fn launch_with(name: &str, prepare: impl FnOnce(&Path)) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "these tests need a display and a session bus: run scripts/app-e2e"
@@ -71,6 +76,7 @@ impl App {
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(scratch.join("saved")).unwrap();
         std::fs::write(scratch.join("new-hires.csv"), USERS_CSV).unwrap();
+        prepare(&scratch.join("home"));
 
         let port = free_port();
         let native_port = free_port();
@@ -636,6 +642,30 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     app.text_containing("#export-status", "Saved 3 rows").await;
     app.text_containing("#history tbody", "finished").await;
     app.screenshot("5-results").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_damaged_sandbox_org_file_does_not_stop_the_app_and_the_window_says_where_it_went() {
+    let app = App::launch_with("damaged-sandbox", |home| {
+        let data = home.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("sandbox-org.json"), "{\"divisions\": [").unwrap();
+    })
+    .await;
+    let notice = app.text_containing("#toasts", "was damaged").await;
+    assert!(
+        notice.contains("sandbox-org.damaged-") && notice.contains("a fresh demo org"),
+        "{notice}"
+    );
+    // The fresh org is there to work with: the Sandbox profile reaches it.
+    let tested = app
+        .invoke(
+            "test_connection",
+            json!({"input": {"name": "Sandbox org", "target": {"kind": "sandbox"}, "clientId": ""}}),
+        )
+        .await;
+    assert!(tested.get("ok").is_some(), "{tested}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

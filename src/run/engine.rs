@@ -247,6 +247,7 @@ pub async fn drive(
             message: None,
         }])
         .await?;
+    engine.settle_invitations_in_doubt().await?;
     tracing::info!(run = %run_id, rows = record.total, pool = pool_size, resumed, "run started");
     engine
         .emit(RunEvent::Started {
@@ -795,6 +796,39 @@ impl Engine {
         }
     }
 
+    /// Invitations a crash left mid-send (their intent committed, no answer recorded) may have
+    /// gone out: they are reported as unknown, like a lost answer, and never sent again.
+    async fn settle_invitations_in_doubt(&self) -> Result<(), RunError> {
+        let in_doubt: Vec<usize> = self
+            .rows
+            .lock()
+            .expect("rows")
+            .iter()
+            .filter(|r| r.invite_step == StepStatus::Sending)
+            .map(|r| r.index)
+            .collect();
+        if in_doubt.is_empty() {
+            return Ok(());
+        }
+        let note = Some(INVITATION_IN_DOUBT.to_owned());
+        let updates = in_doubt
+            .iter()
+            .map(|&index| RowUpdate::Invite {
+                index,
+                step: StepStatus::Unknown,
+                note: note.clone(),
+            })
+            .collect();
+        self.write(updates).await?;
+        for index in in_doubt {
+            self.update_row(index, |r| {
+                r.invite_step = StepStatus::Unknown;
+                r.note = note.clone();
+            });
+        }
+        Ok(())
+    }
+
     async fn manager_failed(&self, index: usize, error: &GenesysError) {
         let note = Some(format!("Manager not set: {error}"));
         self.manager_done(index, StepStatus::Failed, None, note)
@@ -833,6 +867,19 @@ impl Engine {
         let Some(user_id) = self.row(index).user_id else {
             return;
         };
+        // The intent first: a crash from here on leaves the invitation in doubt, never looking
+        // unsent, so a resume does not send a second one.
+        if !self
+            .record(vec![RowUpdate::Invite {
+                index,
+                step: StepStatus::Sending,
+                note: None,
+            }])
+            .await
+        {
+            return;
+        }
+        self.update_row(index, |r| r.invite_step = StepStatus::Sending);
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
         let result = client.invite_user(&user_id).await;
         let attempt = attempt_record(index, "invite", &result);
@@ -1128,6 +1175,11 @@ impl Engine {
 }
 
 const LOST_ANSWER: &str = "Created by this run (its answer was lost; confirmed by a lookup).";
+
+/// Why an invitation found mid-send on a resume is not sent again.
+const INVITATION_IN_DOUBT: &str = "The invitation may have been sent (Rollcall stopped before \
+                                   its answer was recorded); check in Genesys Cloud before \
+                                   sending it again.";
 
 /// Why a row with a password in the file cannot go on after a resume.
 const PASSWORD_GONE: &str = "The file's password for this user is no longer available (the \

@@ -132,6 +132,7 @@ pub fn step_summary(row: &JournalRow, kind: StepKind) -> String {
         StepStatus::Done,
         StepStatus::Failed,
         StepStatus::Pending,
+        StepStatus::Sending,
         StepStatus::Unknown,
         StepStatus::None,
     ] {
@@ -148,7 +149,7 @@ pub fn step_summary(row: &JournalRow, kind: StepKind) -> String {
             StepStatus::Done => "done",
             StepStatus::Failed => "failed",
             StepStatus::Pending => "not done",
-            StepStatus::Unknown => "outcome unknown",
+            StepStatus::Sending | StepStatus::Unknown => "outcome unknown",
             _ => "not applied",
         };
         let mut part = format!("{word}: {}", labels.join(", "));

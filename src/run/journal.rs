@@ -2,9 +2,11 @@
 //!
 //! The journal is what makes a run exactly-once. A row's intent to create is committed before
 //! its request goes out; a row found in `sending` after a crash was possibly created and is
-//! settled by looking the e-mail up before anything is sent again. Writes go through one
-//! writer thread that commits whatever has queued up in one transaction (a group commit), and
-//! each writer waits for its own commit.
+//! settled by looking the e-mail up before anything is sent again. An invitation's intent is
+//! committed first too, and one found in `sending` is reported as unknown, never sent again.
+//! Reading never guesses: a cell holding text Rollcall does not write is an error naming the
+//! run, the row and the column. Writes go through one writer thread that commits whatever has
+//! queued up in one transaction (a group commit), and each writer waits for its own commit.
 //!
 //! Secrets never enter the journal: the create body is stored without its password.
 
@@ -45,6 +47,21 @@ pub enum JournalError {
         run_id: String,
         source: std::io::Error,
     },
+    /// A cell holds text Rollcall never writes there. Read as a default it could turn a row
+    /// that was sent into one to send again, so the run is not read at all.
+    #[error(
+        "The run journal is damaged: run {run_id}, {}, column \"{column}\": {reason}. Rollcall \
+         will not resume this run, so nothing of it is sent again; check its users in Genesys \
+         Cloud before running the file again.",
+        .line.map(|l| format!("the row of line {l}")).unwrap_or_else(|| "the run's own record".to_owned())
+    )]
+    Corrupt {
+        run_id: String,
+        /// The row's line in the file; `None` for a cell of the run itself.
+        line: Option<usize>,
+        column: &'static str,
+        reason: String,
+    },
 }
 
 pub type Result<T, E = JournalError> = std::result::Result<T, E>;
@@ -74,13 +91,15 @@ impl RunStatus {
         }
     }
 
-    fn parse(text: &str) -> RunStatus {
-        match text {
-            "cancelled" => RunStatus::Cancelled,
-            "interrupted" => RunStatus::Interrupted,
-            "finished" => RunStatus::Finished,
-            _ => RunStatus::Running,
-        }
+    fn parse(text: &str) -> Option<RunStatus> {
+        [
+            RunStatus::Running,
+            RunStatus::Cancelled,
+            RunStatus::Interrupted,
+            RunStatus::Finished,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 
@@ -120,17 +139,19 @@ impl RowStatus {
         }
     }
 
-    fn parse(text: &str) -> RowStatus {
-        match text {
-            "sending" => RowStatus::Sending,
-            "created" => RowStatus::Created,
-            "existed" => RowStatus::Existed,
-            "restored" => RowStatus::Restored,
-            "skipped" => RowStatus::Skipped,
-            "failed" => RowStatus::Failed,
-            "invalid" => RowStatus::Invalid,
-            _ => RowStatus::Pending,
-        }
+    fn parse(text: &str) -> Option<RowStatus> {
+        [
+            RowStatus::Pending,
+            RowStatus::Sending,
+            RowStatus::Created,
+            RowStatus::Existed,
+            RowStatus::Restored,
+            RowStatus::Skipped,
+            RowStatus::Failed,
+            RowStatus::Invalid,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 
     /// Whether the row needs no more work on its main step.
@@ -145,6 +166,10 @@ impl RowStatus {
 pub enum StepStatus {
     None,
     Pending,
+    /// About to be sent, or sent with its answer not recorded yet: committed before the request
+    /// goes out, so a crash cannot leave it looking unsent (an invitation found so on a resume
+    /// may have gone out, and becomes `Unknown`).
+    Sending,
     Done,
     Failed,
     /// Sent, answer lost (an invitation may or may not have gone out).
@@ -152,24 +177,28 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    const ALL: [StepStatus; 6] = [
+        StepStatus::None,
+        StepStatus::Pending,
+        StepStatus::Sending,
+        StepStatus::Done,
+        StepStatus::Failed,
+        StepStatus::Unknown,
+    ];
+
     fn as_str(self) -> &'static str {
         match self {
             StepStatus::None => "none",
             StepStatus::Pending => "pending",
+            StepStatus::Sending => "sending",
             StepStatus::Done => "done",
             StepStatus::Failed => "failed",
             StepStatus::Unknown => "unknown",
         }
     }
 
-    fn parse(text: &str) -> StepStatus {
-        match text {
-            "pending" => StepStatus::Pending,
-            "done" => StepStatus::Done,
-            "failed" => StepStatus::Failed,
-            "unknown" => StepStatus::Unknown,
-            _ => StepStatus::None,
-        }
+    fn parse(text: &str) -> Option<StepStatus> {
+        StepStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -499,13 +528,16 @@ fn add_password_and_restore_steps(conn: &Connection) -> rusqlite::Result<()> {
         "SELECT run_id, idx, action, body, has_password, manager FROM rows
          WHERE status IN ('pending', 'sending')",
     )?;
+    // A damaged cell is left for `Journal::rows` to report, naming its run and row.
     let waiting = select
         .query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, usize>(1)?,
-                parse_json::<RowAction>(&row.get::<_, String>(2)?),
-                row.get::<_, Option<String>>(3)?.map(|b| parse_body(&b)),
+                serde_json::from_str::<RowAction>(&row.get::<_, String>(2)?).ok(),
+                row.get::<_, Option<String>>(3)?
+                    .and_then(|b| serde_json::from_str::<StoredBody>(&b).ok())
+                    .map(StoredBody::into_create),
                 row.get::<_, bool>(4)?,
                 row.get::<_, Option<String>>(5)?
                     .and_then(|m| serde_json::from_str::<ManagerRef>(&m).ok()),
@@ -525,7 +557,7 @@ fn add_password_and_restore_steps(conn: &Connection) -> rusqlite::Result<()> {
                 PASSWORD_LABEL
             ])?;
         }
-        let Some(body) = body.filter(|_| action == RowAction::Restore) else {
+        let Some(body) = body.filter(|_| action == Some(RowAction::Restore)) else {
             continue;
         };
         // The division's name is not in older journals: its id stands in.
@@ -737,10 +769,11 @@ impl Journal {
             .query_row(
                 &format!("{RUN_COLUMNS} WHERE id = ?1"),
                 params![run_id],
-                read_run,
+                StoredRun::read,
             )
             .optional()?
-            .ok_or_else(|| JournalError::NoSuchRun(run_id.to_owned()))
+            .ok_or_else(|| JournalError::NoSuchRun(run_id.to_owned()))?
+            .decode()
     }
 
     /// Every run, newest first.
@@ -749,12 +782,13 @@ impl Journal {
             "{RUN_COLUMNS} ORDER BY created_at DESC, rowid DESC"
         ))?;
         let runs = statement
-            .query_map([], read_run)?
+            .query_map([], StoredRun::read)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(runs)
+        runs.into_iter().map(StoredRun::decode).collect()
     }
 
-    /// The rows of a run, in file order.
+    /// The rows of a run, in file order. A cell that holds what Rollcall never writes is a
+    /// [`JournalError::Corrupt`] naming the run, the row and the column.
     pub fn rows(&self, run_id: &str) -> Result<Vec<JournalRow>> {
         let mut statement = self.conn.prepare(
             "SELECT idx, line, email, name, action, raw, body, has_password, manager, depth,
@@ -762,39 +796,13 @@ impl Journal {
                 invite_step, error, attempts, note, extras
              FROM rows WHERE run_id = ?1 ORDER BY idx",
         )?;
-        let rows = statement
-            .query_map(params![run_id], |row| {
-                Ok(JournalRow {
-                    index: row.get(0)?,
-                    line: row.get(1)?,
-                    email: row.get(2)?,
-                    name: row.get(3)?,
-                    action: parse_json(&row.get::<_, String>(4)?),
-                    raw: parse_json(&row.get::<_, String>(5)?),
-                    body: row.get::<_, Option<String>>(6)?.map(|b| parse_body(&b)),
-                    has_password: row.get(7)?,
-                    manager: row
-                        .get::<_, Option<String>>(8)?
-                        .and_then(|m| serde_json::from_str(&m).ok()),
-                    depth: row.get(9)?,
-                    existing_user_id: row.get(10)?,
-                    existing_version: row.get(11)?,
-                    status: RowStatus::parse(&row.get::<_, String>(12)?),
-                    user_id: row.get(13)?,
-                    version: row.get(14)?,
-                    manager_step: StepStatus::parse(&row.get::<_, String>(15)?),
-                    invite_step: StepStatus::parse(&row.get::<_, String>(16)?),
-                    error: row.get::<_, Option<String>>(17)?.map(|e| parse_json(&e)),
-                    attempts: row.get(18)?,
-                    note: row.get(19)?,
-                    extras: row
-                        .get::<_, Option<String>>(20)?
-                        .and_then(|e| serde_json::from_str(&e).ok()),
-                    steps: Vec::new(),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<JournalRow>>>()?;
-        let mut rows = rows;
+        let stored = statement
+            .query_map(params![run_id], StoredRow::read)?
+            .collect::<rusqlite::Result<Vec<StoredRow>>>()?;
+        let mut rows = stored
+            .into_iter()
+            .map(|row| row.decode(run_id))
+            .collect::<Result<Vec<JournalRow>>>()?;
         let mut statement = self.conn.prepare(
             "SELECT idx, kind, item, label, status, error FROM steps WHERE run_id = ?1
              ORDER BY idx, rowid",
@@ -811,18 +819,33 @@ impl Journal {
         })?;
         for step in steps {
             let (index, kind, item, label, status, error) = step?;
-            let (Some(kind), Some(row)) = (StepKind::parse(&kind), rows.get_mut(index)) else {
+            let Some(row) = rows.get_mut(index) else {
                 continue;
             };
+            let cell = Cell::of_row(run_id, row.line);
             row.steps.push(StepRecord {
-                kind,
+                kind: cell.known("steps.kind", &kind, StepKind::parse)?,
                 item,
                 label,
-                status: StepStatus::parse(&status),
+                status: cell.known("steps.status", &status, StepStatus::parse)?,
                 error,
             });
         }
         Ok(rows)
+    }
+
+    /// Record the org a run writes to, for a run whose journal did not say (see
+    /// [`crate::run::resume_org`]): the user agreed to go on in `org`, and is not asked again.
+    pub fn record_org(&self, run_id: &str, org: &crate::run::RunOrg) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE runs SET endpoint = ?2, client_id = ?3, profile = COALESCE(profile, ?4)
+             WHERE id = ?1 AND (endpoint = '' OR client_id = '')",
+            params![run_id, org.endpoint, org.client_id, org.profile],
+        )?;
+        if changed == 0 {
+            self.run(run_id)?;
+        }
+        Ok(())
     }
 
     /// How many requests were sent for a row's main step.
@@ -840,22 +863,220 @@ impl Journal {
 const RUN_COLUMNS: &str = "SELECT id, created_at, updated_at, source_name, source_path, endpoint,
     client_id, profile, options, headers, status, message, total FROM runs";
 
-fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
-    Ok(RunRecord {
-        id: row.get(0)?,
-        created_at: row.get(1)?,
-        updated_at: row.get(2)?,
-        source_name: row.get(3)?,
-        source_path: row.get(4)?,
-        endpoint: row.get(5)?,
-        client_id: row.get(6)?,
-        profile: row.get(7)?,
-        options: parse_json(&row.get::<_, String>(8)?),
-        headers: parse_json(&row.get::<_, String>(9)?),
-        status: RunStatus::parse(&row.get::<_, String>(10)?),
-        message: row.get(11)?,
-        total: row.get(12)?,
-    })
+/// A run's cells as SQLite has them, before they are checked.
+struct StoredRun {
+    id: String,
+    created_at: u64,
+    updated_at: u64,
+    source_name: String,
+    source_path: Option<String>,
+    endpoint: String,
+    client_id: String,
+    profile: Option<String>,
+    options: String,
+    headers: String,
+    status: String,
+    message: Option<String>,
+    total: usize,
+}
+
+impl StoredRun {
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRun> {
+        Ok(StoredRun {
+            id: row.get(0)?,
+            created_at: row.get(1)?,
+            updated_at: row.get(2)?,
+            source_name: row.get(3)?,
+            source_path: row.get(4)?,
+            endpoint: row.get(5)?,
+            client_id: row.get(6)?,
+            profile: row.get(7)?,
+            options: row.get(8)?,
+            headers: row.get(9)?,
+            status: row.get(10)?,
+            message: row.get(11)?,
+            total: row.get(12)?,
+        })
+    }
+
+    fn decode(self) -> Result<RunRecord> {
+        let cell = Cell::of_run(&self.id);
+        Ok(RunRecord {
+            options: cell.json("options", &self.options)?,
+            headers: cell.json("headers", &self.headers)?,
+            status: cell.known("status", &self.status, RunStatus::parse)?,
+            id: self.id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            source_name: self.source_name,
+            source_path: self.source_path,
+            endpoint: self.endpoint,
+            client_id: self.client_id,
+            profile: self.profile,
+            message: self.message,
+            total: self.total,
+        })
+    }
+}
+
+/// A row's cells as SQLite has them, before they are checked.
+struct StoredRow {
+    index: usize,
+    line: usize,
+    email: Option<String>,
+    name: Option<String>,
+    action: String,
+    raw: String,
+    body: Option<String>,
+    has_password: bool,
+    manager: Option<String>,
+    depth: u32,
+    existing_user_id: Option<String>,
+    existing_version: Option<i64>,
+    status: String,
+    user_id: Option<String>,
+    version: Option<i64>,
+    manager_step: String,
+    invite_step: String,
+    error: Option<String>,
+    attempts: u32,
+    note: Option<String>,
+    extras: Option<String>,
+}
+
+impl StoredRow {
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
+        Ok(StoredRow {
+            index: row.get(0)?,
+            line: row.get(1)?,
+            email: row.get(2)?,
+            name: row.get(3)?,
+            action: row.get(4)?,
+            raw: row.get(5)?,
+            body: row.get(6)?,
+            has_password: row.get(7)?,
+            manager: row.get(8)?,
+            depth: row.get(9)?,
+            existing_user_id: row.get(10)?,
+            existing_version: row.get(11)?,
+            status: row.get(12)?,
+            user_id: row.get(13)?,
+            version: row.get(14)?,
+            manager_step: row.get(15)?,
+            invite_step: row.get(16)?,
+            error: row.get(17)?,
+            attempts: row.get(18)?,
+            note: row.get(19)?,
+            extras: row.get(20)?,
+        })
+    }
+
+    fn decode(self, run_id: &str) -> Result<JournalRow> {
+        let cell = Cell::of_row(run_id, self.line);
+        Ok(JournalRow {
+            index: self.index,
+            line: self.line,
+            email: self.email,
+            name: self.name,
+            action: cell.json("action", &self.action)?,
+            raw: cell.json("raw", &self.raw)?,
+            body: self
+                .body
+                .map(|b| cell.json::<StoredBody>("body", &b))
+                .transpose()?
+                .map(StoredBody::into_create),
+            has_password: self.has_password,
+            manager: self.manager.map(|m| cell.json("manager", &m)).transpose()?,
+            depth: self.depth,
+            existing_user_id: self.existing_user_id,
+            existing_version: self.existing_version,
+            status: cell.known("status", &self.status, RowStatus::parse)?,
+            user_id: self.user_id,
+            version: self.version,
+            manager_step: cell.known("manager_step", &self.manager_step, StepStatus::parse)?,
+            invite_step: cell.known("invite_step", &self.invite_step, StepStatus::parse)?,
+            error: self.error.map(|e| cell.json("error", &e)).transpose()?,
+            attempts: self.attempts,
+            note: self.note,
+            extras: self.extras.map(|e| cell.json("extras", &e)).transpose()?,
+            steps: Vec::new(),
+        })
+    }
+}
+
+/// Where a cell being read sits, to name it when it is damaged.
+#[derive(Clone, Copy)]
+struct Cell<'a> {
+    run_id: &'a str,
+    line: Option<usize>,
+}
+
+impl<'a> Cell<'a> {
+    fn of_run(run_id: &'a str) -> Cell<'a> {
+        Cell { run_id, line: None }
+    }
+
+    fn of_row(run_id: &'a str, line: usize) -> Cell<'a> {
+        Cell {
+            run_id,
+            line: Some(line),
+        }
+    }
+
+    /// One of the words Rollcall writes in `column` (a status, a kind of step).
+    fn known<T>(
+        self,
+        column: &'static str,
+        text: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T> {
+        parse(text).ok_or_else(|| {
+            corrupt(
+                self.run_id,
+                self.line,
+                column,
+                format!("{:?} is not a value Rollcall writes there", excerpt(text)),
+            )
+        })
+    }
+
+    /// The JSON Rollcall writes in `column`.
+    fn json<T: serde::de::DeserializeOwned>(self, column: &'static str, text: &str) -> Result<T> {
+        serde_json::from_str(text).map_err(|e| {
+            corrupt(
+                self.run_id,
+                self.line,
+                column,
+                format!(
+                    "{:?} is not what Rollcall writes there ({e})",
+                    excerpt(text)
+                ),
+            )
+        })
+    }
+}
+
+fn corrupt(
+    run_id: &str,
+    line: Option<usize>,
+    column: &'static str,
+    reason: String,
+) -> JournalError {
+    JournalError::Corrupt {
+        run_id: run_id.to_owned(),
+        line,
+        column,
+        reason,
+    }
+}
+
+/// The start of a damaged cell, for the message (a body can be long).
+fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 60;
+    match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
 }
 
 /// A row that ends without its user (failed, skipped, found to exist) takes none of its steps.
@@ -1001,16 +1222,6 @@ fn apply_one(
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("journal values serialise")
-}
-
-fn parse_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-fn parse_body(text: &str) -> CreateUser {
-    serde_json::from_str::<StoredBody>(text)
-        .map(StoredBody::into_create)
-        .unwrap_or_default()
 }
 
 /// The stored create body (no password field at all).

@@ -5,6 +5,7 @@ pub mod engine;
 pub mod events;
 pub mod export;
 pub mod journal;
+pub mod org;
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ pub use journal::{
     Journal, JournalError, JournalRow, RowError, RowStatus, RunLock, RunRecord, RunStatus,
     StepKind, StepRecord, StepStatus,
 };
+pub use org::{resume_org, OtherOrg, ResumeOrg, RunOrg, BUILT_IN_SANDBOX};
 
 use crate::genesys::CreateUser;
 use crate::import::{Field, ImportReport};
@@ -25,6 +27,9 @@ use crate::secrets::Secret;
 pub enum RunError {
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// A resume's settings point at another org than the run's own.
+    #[error(transparent)]
+    OtherOrg(#[from] Box<OtherOrg>),
     #[error("{0}")]
     Internal(String),
 }

@@ -14,7 +14,7 @@ mod org;
 mod server;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,6 +42,8 @@ const SAVE_EVERY: Duration = Duration::from_millis(250);
 /// A running sandbox org. Dropping it stops the server (and saves the org, when it has a file).
 pub struct Sandbox {
     url: String,
+    /// What the user should know about how it started (a damaged state file moved aside).
+    notice: Option<String>,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -54,7 +56,9 @@ impl std::fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// Start a sandbox on `config.bind` (a free loopback port by default).
+    /// Start a sandbox on `config.bind` (a free loopback port by default). A state file that
+    /// cannot be read as an org is moved aside and a fresh org seeded (see [`Sandbox::notice`]);
+    /// it does not stop the sandbox, nor the app that needs it, from starting.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         if !config.bind.ip().is_loopback() {
             return Err(std::io::Error::new(
@@ -62,14 +66,21 @@ impl Sandbox {
                 "the sandbox org only listens on a loopback address (127.0.0.1 or ::1)",
             ));
         }
+        let fresh = || {
+            let mut org = Org::from_seed(&config.seed);
+            org.dirty = true;
+            org
+        };
+        let mut notice = None;
         let org = match &config.state_file {
-            Some(path) => match Org::load(path)? {
-                Some(org) => org,
-                None => {
-                    let mut org = Org::from_seed(&config.seed);
-                    org.dirty = true;
-                    org
+            Some(path) => match Org::load(path) {
+                Ok(Some(org)) => org,
+                Ok(None) => fresh(),
+                Err(damage) if damage.kind() == std::io::ErrorKind::InvalidData => {
+                    notice = Some(set_aside(path, &damage)?);
+                    fresh()
                 }
+                Err(e) => return Err(e),
             },
             None => Org::from_seed(&config.seed),
         };
@@ -85,6 +96,7 @@ impl Sandbox {
                 faults: config.faults.clone(),
             }),
             config,
+            address,
             org: Mutex::new(org),
             rng: Mutex::new(rng),
         });
@@ -92,6 +104,7 @@ impl Sandbox {
         let server = tokio::spawn(serve(listener, shared.clone(), stopped));
         Ok(Sandbox {
             url: format!("http://{address}"),
+            notice,
             shared,
             stop,
             server: Some(server),
@@ -101,6 +114,12 @@ impl Sandbox {
     /// The API base URL (`http://127.0.0.1:PORT`); the login host is the same.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// What the user should be told about how the sandbox started: its state file was damaged
+    /// and moved aside (where to, and why), and a fresh org was seeded.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
 
     /// The address it listens on.
@@ -243,6 +262,29 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
         }
     }
     connections.abort_all();
+}
+
+/// Move a damaged state file out of the way, beside it under a name of its own (kept for a
+/// look, never overwritten), and say so.
+fn set_aside(path: &Path, damage: &std::io::Error) -> std::io::Result<String> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sandbox-org".to_owned());
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let aside = path.with_file_name(format!(
+        "{stem}.damaged-{}-{}.json",
+        crate::run::journal::unix_now(),
+        &suffix[..6]
+    ));
+    std::fs::rename(path, &aside)?;
+    tracing::warn!(file = %path.display(), aside = %aside.display(), "sandbox org file damaged: {damage}");
+    Ok(format!(
+        "The sandbox org's file {} was damaged ({damage}). It was moved to {}, and a fresh demo \
+         org was started in its place.",
+        path.display(),
+        aside.display()
+    ))
 }
 
 /// Write the org to its file when it changed (atomically, through a uniquely named temporary

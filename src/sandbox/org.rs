@@ -335,16 +335,18 @@ impl Org {
         Instant::now() + self.clock_offset
     }
 
-    /// Load the org from `path`, or `None` when there is no such file yet.
+    /// Load the org from `path`, or `None` when there is no such file yet. A file that is not
+    /// an org (not its JSON, or without a division) is `InvalidData`, saying what is wrong.
     pub fn load(path: &Path) -> std::io::Result<Option<Org>> {
+        let damaged = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
         match std::fs::read(path) {
             Ok(bytes) => {
-                let file: OrgFile = serde_json::from_slice(&bytes).map_err(|e| {
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!("sandbox state file {} is damaged: {e}", path.display()),
-                    )
-                })?;
+                let file: OrgFile =
+                    serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
+                // Every org has a home division; users and requests are placed by it.
+                if file.divisions.is_empty() {
+                    return Err(damaged("it has no division".to_owned()));
+                }
                 Ok(Some(Org::from_file(file)))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::header::{HeaderValue, CONTENT_TYPE, HOST, ORIGIN};
 use hyper::{Method, Request, Response, StatusCode};
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -29,6 +30,8 @@ const MAX_BODY: usize = 1 << 20;
 /// The shared state of a running sandbox.
 pub(crate) struct Shared {
     pub config: SandboxConfig,
+    /// The address it listens on: the only one a request may be addressed to.
+    pub address: SocketAddr,
     pub org: Mutex<Org>,
     pub knobs: Mutex<Knobs>,
     pub rng: Mutex<StdRng>,
@@ -191,6 +194,9 @@ pub(crate) async fn handle(
     let exchange = Exchange {
         correlation_id: uuid::Uuid::new_v4().to_string(),
     };
+    if let Some(refusal) = foreign(&shared, &exchange, &request) {
+        return Ok(refusal);
+    }
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -229,6 +235,61 @@ pub(crate) async fn handle(
         body,
     };
     api(shared, exchange, call).await
+}
+
+/// The answer to a request that did not come from a program on this computer talking to the
+/// sandbox by its own address: one that names another host (a web page whose domain was made
+/// to resolve to 127.0.0.1, "DNS rebinding"), or one sent by a web page at all (browsers add
+/// `Origin`; Genesys's SDKs, curl and Rollcall never do). Either would let a site the user
+/// visits read or change the sandbox org.
+fn foreign(shared: &Shared, exchange: &Exchange, request: &Request<Incoming>) -> Option<Reply> {
+    if let Some(origin) = request.headers().get(ORIGIN) {
+        let origin = String::from_utf8_lossy(origin.as_bytes());
+        return Some(exchange.error(
+            StatusCode::FORBIDDEN,
+            "not.authorized",
+            &format!(
+                "The sandbox org does not answer requests from web pages (this one came from \
+                 {origin:?}): only programs on this computer may call it."
+            ),
+        ));
+    }
+    let own = own_hosts(shared.address);
+    let named: Vec<String> = request
+        .headers()
+        .get_all(HOST)
+        .iter()
+        .map(|host| String::from_utf8_lossy(host.as_bytes()).into_owned())
+        .chain(request.uri().authority().map(|a| a.as_str().to_owned()))
+        .collect();
+    let ours = |host: &String| own.iter().any(|o| o.eq_ignore_ascii_case(host.trim()));
+    if !named.is_empty() && named.iter().all(ours) {
+        return None;
+    }
+    let named = named
+        .iter()
+        .find(|h| !ours(h))
+        .map(|h| format!("{h:?}"))
+        .unwrap_or_else(|| "no host".to_owned());
+    Some(exchange.bad_request(&format!(
+        "The sandbox org answers only requests addressed to it ({}), not to {named}.",
+        own.join(" or ")
+    )))
+}
+
+/// The `Host` values that name the sandbox's own address: its IP and `localhost`, with the
+/// port (which HTTP clients leave out only for port 80).
+fn own_hosts(address: SocketAddr) -> Vec<String> {
+    let ip = match address {
+        SocketAddr::V4(v4) => v4.ip().to_string(),
+        SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+    };
+    let port = address.port();
+    let mut hosts = vec![format!("{ip}:{port}"), format!("localhost:{port}")];
+    if port == 80 {
+        hosts.extend([ip, "localhost".to_owned()]);
+    }
+    hosts
 }
 
 struct Call {

@@ -29,10 +29,14 @@ export function startRun(onEvents) {
   return invoke('start_run', { onEvent: channel });
 }
 
-export function resumeRun(runId, onEvents) {
+/**
+ * Resume a run in its own org. A run whose journal does not say which org that is fails with
+ * `{ kind: 'confirm', message: question }`; `orgConfirmed` is the user's yes to that question.
+ */
+export function resumeRun(runId, onEvents, orgConfirmed = false) {
   const channel = new (core().Channel)();
   channel.onmessage = onEvents;
-  return invoke('resume_run', { runId, onEvent: channel });
+  return invoke('resume_run', { runId, onEvent: channel, orgConfirmed });
 }
 
 export const pauseRun = (runId) => invoke('pause_run', { runId });

@@ -20,6 +20,7 @@ async function start() {
   listenToShell();
   await sparkReady();
   const startup = await api.appReady();
+  for (const notice of startup.notices ?? []) toast(notice, { kind: 'error', timeout: 20000 });
   await initConnect().catch((error) => toast(messageOf(error), { kind: 'error' }));
   loadHistory();
   if (startup.openPath) await openPath(startup.openPath);

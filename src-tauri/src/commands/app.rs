@@ -16,6 +16,9 @@ pub struct Startup {
     version: &'static str,
     /// A file named on the command line, to open at once.
     open_path: Option<String>,
+    /// What the user should know about how the app started (a damaged sandbox org file moved
+    /// aside), shown as notices.
+    notices: Vec<String>,
 }
 
 /// Called by the page's load handler. With `ROLLCALL_REPORT_READY` set, prints when that was
@@ -32,6 +35,11 @@ pub fn app_ready(app: AppHandle, state: State<'_, AppState>) -> Startup {
             app.exit(0);
         }
     }
+    startup(&state)
+}
+
+/// What the window is told when it loads; a file named on the command line is handed over once.
+fn startup(state: &AppState) -> Startup {
     Startup {
         version: env!("CARGO_PKG_VERSION"),
         open_path: state
@@ -40,6 +48,12 @@ pub fn app_ready(app: AppHandle, state: State<'_, AppState>) -> Startup {
             .expect("pending open")
             .take()
             .map(|p: PathBuf| p.display().to_string()),
+        notices: state
+            .sandbox
+            .notice()
+            .map(str::to_owned)
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -64,4 +78,47 @@ pub async fn close_confirmed(app: AppHandle, state: State<'_, AppState>) -> Resu
 pub fn must_ask_before_closing(app: &AppHandle) -> bool {
     let state = app.state::<AppState>();
     !state.close_confirmed.load(Ordering::SeqCst) && !state.runs.lock().expect("runs").is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_damaged_sandbox_org_file_is_set_aside_and_the_window_is_told_on_start() {
+        let scratch = tempfile::tempdir().unwrap();
+        let dirs = rollcall_core::paths::AppDirs::under(scratch.path().to_owned());
+        std::fs::create_dir_all(&dirs.data).unwrap();
+        std::fs::write(dirs.sandbox_org(), b"{\"divisions\": [{\"id\": \"home\"").unwrap();
+
+        let state = AppState::for_tests(scratch.path()).await;
+
+        let notices = startup(&state).notices;
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        let notice = &notices[0];
+        assert!(
+            notice.contains("was damaged") && notice.contains("a fresh demo org was started"),
+            "{notice}"
+        );
+        let aside: Vec<PathBuf> = std::fs::read_dir(&dirs.data)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains(".damaged-"))
+            .collect();
+        assert_eq!(
+            aside.len(),
+            1,
+            "the damaged file is kept beside the new one"
+        );
+        assert!(notice.contains(&aside[0].display().to_string()), "{notice}");
+        assert_eq!(
+            std::fs::read(&aside[0]).unwrap(),
+            b"{\"divisions\": [{\"id\": \"home\"",
+            "moved, not rewritten"
+        );
+        assert!(
+            state.sandbox.users().len() >= 4,
+            "the fresh org has the demo users"
+        );
+    }
 }

@@ -12,8 +12,9 @@ use rollcall_core::plan::{auto_pool_size, rate_in_use, Plan};
 use rollcall_core::run::events::StopReason;
 use rollcall_core::run::RunError;
 use rollcall_core::run::{
-    drive, export, passwords, record_run, Journal, JournalRow, Progress, RowStatus, RunContext,
-    RunControl, RunEvent, RunLock, RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy,
+    drive, export, passwords, record_run, resume_org, Journal, JournalRow, Progress, ResumeOrg,
+    RowStatus, RunContext, RunControl, RunEvent, RunLock, RunOrg, RunOrigin, RunRecord, RunStatus,
+    RunSummary, SettlePolicy,
 };
 use rollcall_core::secrets::Secret;
 use serde::{Deserialize, Serialize};
@@ -88,9 +89,7 @@ pub async fn start_run(
         source_path: std::fs::canonicalize(source_path)
             .ok()
             .map(|p| p.display().to_string()),
-        endpoint: client.endpoint().describe(),
-        client_id: client.client_id().to_owned(),
-        profile: Some(profile),
+        ..RunOrigin::from(RunOrg::of(&client, Some(&profile)))
     };
     let journal_path = state.dirs.journal();
     let (pool_size, allowance_per_minute) = (plan.pool_size, plan.allowance_per_minute);
@@ -112,13 +111,16 @@ pub async fn start_run(
     Ok(started)
 }
 
-/// Drive an unfinished run again (after Cancel, an interruption, or a crash).
+/// Drive an unfinished run again (after Cancel, an interruption, or a crash), in the org it was
+/// started in. When the journal does not say which org that was, it fails with `confirm` and a
+/// question; asked again with `org_confirmed`, it goes on in the profile's org and records it.
 #[tauri::command]
 pub async fn resume_run(
     app: AppHandle,
     state: State<'_, AppState>,
     run_id: String,
     on_event: Channel<Vec<RunEvent>>,
+    org_confirmed: Option<bool>,
 ) -> Result<RunStarted> {
     let journal_path = state.dirs.journal();
     let id = run_id.clone();
@@ -142,6 +144,7 @@ pub async fn resume_run(
         )
     })?;
     let client = client_for(&state, &profile).await?;
+    let journal = in_own_org(journal, &record, &client, &profile, org_confirmed).await?;
     let remaining = rows.iter().filter(|r| !r.status.is_final()).count() as u32;
     // Passwords are never journaled: read them again from the original file, when it is there
     // and its rows still match.
@@ -289,6 +292,33 @@ fn control(state: &AppState, run_id: &str) -> Result<RunControl> {
         .ok_or_else(|| Error::NotReady(format!("Run {run_id} is not going.")))
 }
 
+/// The journal of a run about to be resumed with `client` (made from `profile`), once the run is
+/// known to belong to that org: the same org goes on, another is refused, and a journal that
+/// does not say asks the window (`confirm`) and, once the user agreed, records it.
+async fn in_own_org(
+    journal: Journal,
+    record: &RunRecord,
+    client: &GenesysClient,
+    profile: &str,
+    org_confirmed: Option<bool>,
+) -> Result<Journal> {
+    let org = RunOrg::of(client, Some(profile));
+    match resume_org(record, &org).map_err(RunError::from)? {
+        ResumeOrg::Same => Ok(journal),
+        ResumeOrg::Unrecorded { question } if org_confirmed != Some(true) => {
+            Err(Error::Confirm(question))
+        }
+        ResumeOrg::Unrecorded { .. } => {
+            let id = record.id.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                journal.record_org(&id, &org)?;
+                Ok(journal)
+            })
+            .await?
+        }
+    }
+}
+
 /// The open file's rows, their plan, its profile and the file's path, taken together: a plan
 /// runs only with the reading of the file it was made from, since the run joins them row by
 /// row.
@@ -434,6 +464,103 @@ fn matching_passwords(report: &ImportReport, rows: &[JournalRow]) -> HashMap<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rollcall_core::genesys::{ClientConfig, Credentials, Region};
+    use rollcall_core::profiles::SANDBOX_PROFILE;
+    use rollcall_core::run::BUILT_IN_SANDBOX;
+
+    /// A journal holding one run, started in `endpoint` with `client_id` from `profile`.
+    fn journal_of(root: &Path, endpoint: &str, client_id: &str, profile: &str) -> Journal {
+        let mut journal = Journal::open(&root.join("journal.sqlite3")).unwrap();
+        let record = RunRecord {
+            id: "20261201-090000-abcdef".to_owned(),
+            created_at: 0,
+            updated_at: 0,
+            source_name: "users.csv".to_owned(),
+            source_path: None,
+            endpoint: endpoint.to_owned(),
+            client_id: client_id.to_owned(),
+            profile: Some(profile.to_owned()),
+            options: Default::default(),
+            headers: Vec::new(),
+            status: RunStatus::Interrupted,
+            message: None,
+            total: 0,
+        };
+        journal.create_run(&record, &[]).unwrap();
+        journal
+    }
+
+    fn dublin(client_id: &str) -> GenesysClient {
+        let endpoint = Region::by_key("eu-west-1").unwrap().endpoint();
+        let credentials = Credentials::new(client_id, "secret");
+        GenesysClient::new(endpoint, credentials, ClientConfig::default()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_resume_goes_on_only_in_the_runs_own_org_and_asks_when_the_journal_does_not_say() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let run_id = "20261201-090000-abcdef";
+
+        // On the built-in sandbox: wherever it listens this launch.
+        let journal = journal_of(
+            scratch.path(),
+            BUILT_IN_SANDBOX,
+            "rollcall-sandbox",
+            SANDBOX_PROFILE,
+        );
+        let record = journal.run(run_id).unwrap();
+        let sandbox = client_for(&state, SANDBOX_PROFILE).await.unwrap();
+        in_own_org(journal, &record, &sandbox, SANDBOX_PROFILE, None)
+            .await
+            .expect("the sandbox org of this launch is the run's org");
+
+        // A profile that now points at another region: refused, naming the run's org.
+        let other = tempfile::tempdir().unwrap();
+        let journal = journal_of(
+            other.path(),
+            "Americas (US East) (us-east-1)",
+            "7c1c",
+            "Prod",
+        );
+        let record = journal.run(run_id).unwrap();
+        let refused = in_own_org(journal, &record, &dublin("7c1c"), "Prod", Some(true))
+            .await
+            .err()
+            .expect("another org is refused, even when the user would agree");
+        assert_eq!(refused.kind(), "run");
+        let message = refused.to_string();
+        assert!(
+            message.contains(
+                "Americas (US East) (us-east-1) with the OAuth client 7c1c (profile \"Prod\")"
+            ) && message.contains("EMEA (Dublin) (eu-west-1)"),
+            "{message}"
+        );
+
+        // A journal that does not say: the window is asked, and the answer is recorded.
+        let unsaid = tempfile::tempdir().unwrap();
+        let journal = journal_of(unsaid.path(), "", "", "Prod");
+        let record = journal.run(run_id).unwrap();
+        let asked = in_own_org(journal, &record, &dublin("7c1c"), "Prod", None)
+            .await
+            .err()
+            .expect("the window asks first");
+        assert_eq!(asked.kind(), "confirm");
+        assert!(
+            asked.to_string().contains("EMEA (Dublin) (eu-west-1)"),
+            "{asked}"
+        );
+        let journal = Journal::open(&unsaid.path().join("journal.sqlite3")).unwrap();
+        let journal = in_own_org(journal, &record, &dublin("7c1c"), "Prod", Some(true))
+            .await
+            .expect("the user agreed");
+        let recorded = journal.run(run_id).unwrap();
+        assert_eq!(
+            (recorded.endpoint.as_str(), recorded.client_id.as_str()),
+            ("EMEA (Dublin) (eu-west-1)", "7c1c"),
+            "asked once: the org is in the journal now"
+        );
+    }
 
     fn progress(done: usize) -> RunEvent {
         RunEvent::Progress(Progress {

@@ -115,17 +115,44 @@ export async function startRun() {
   }
 }
 
-/** Resume an unfinished run from the history. */
-async function resumeRun(runId) {
+/**
+ * Resume an unfinished run from the history. The shell resumes only in the run's own org; when
+ * the journal does not say which that is, it asks (`confirm`), and the user's yes is sent back.
+ */
+async function resumeRun(runId, orgConfirmed = false) {
   showError($('#history-error'), null);
   const run = newRun({ going: true });
   const inbox = bindRunEvents(run, onEvents);
   try {
-    beginRun(run, await api.resumeRun(runId, inbox.receive), 'Resuming');
+    beginRun(run, await api.resumeRun(runId, inbox.receive, orgConfirmed), 'Resuming');
     inbox.open();
   } catch (error) {
+    if (error?.kind === 'confirm' && !orgConfirmed) {
+      if (await agrees(error.message)) await resumeRun(runId, true);
+      return;
+    }
     showError($('#history-error'), messageOf(error));
   }
+}
+
+/** Ask `question` in the resume dialog; true when the user chose to go on. */
+function agrees(question) {
+  const dialog = $('#resume-org-dialog');
+  $('#resume-org-question').textContent = question;
+  return new Promise((resolve) => {
+    const listening = new AbortController();
+    const { signal } = listening;
+    const answer = (yes) => {
+      listening.abort();
+      if (dialog.open) dialog.close();
+      resolve(yes);
+    };
+    $('#resume-org-go').addEventListener('click', () => answer(true), { signal });
+    $('#resume-org-cancel').addEventListener('click', () => answer(false), { signal });
+    // Escape closes the dialog: that is a no.
+    dialog.addEventListener('close', () => answer(false), { signal });
+    dialog.showModal();
+  });
 }
 
 function beginRun(run, started, verb) {
