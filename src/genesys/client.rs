@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,7 +21,7 @@ use super::pacing::{Outcome, Pacer, Permit, DEFAULT_RATE_PER_MINUTE};
 use super::ratelimit;
 use super::regions::Endpoint;
 use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
-use crate::secrets::Secret;
+use crate::secrets::{Secret, WipedBuffer};
 
 /// The most skills `PATCH /api/v2/users/{id}/routingskills/bulk` takes in one call.
 pub const MAX_SKILLS_PER_CALL: usize = 50;
@@ -121,7 +121,7 @@ struct Shared {
 }
 
 struct TokenSlot {
-    current: tokio::sync::Mutex<Option<AccessToken>>,
+    current: tokio::sync::Mutex<Option<Arc<AccessToken>>>,
     pacer: Pacer,
 }
 
@@ -720,7 +720,10 @@ impl GenesysClient {
                 .shared
                 .http
                 .request(method.clone(), &url)
-                .bearer_auth(token.value.expose())
+                .header(
+                    AUTHORIZATION,
+                    token.authorization().expect("checked when it was obtained"),
+                )
                 .header(ACCEPT, "application/json")
                 .query(query);
             if let Some(body) = &body {
@@ -920,12 +923,12 @@ impl GenesysClient {
 
     /// The current token, fetched or renewed when needed. Concurrent callers wait for one
     /// fetch rather than each minting a token.
-    async fn token(&self) -> Result<AccessToken> {
+    async fn token(&self) -> Result<Arc<AccessToken>> {
         let mut slot = self.token.current.lock().await;
         if let Some(token) = slot.as_ref().filter(|t| t.is_fresh()) {
             return Ok(token.clone());
         }
-        let token = self.fetch_token().await?;
+        let token = Arc::new(self.fetch_token().await?);
         *slot = Some(token.clone());
         Ok(token)
     }
@@ -949,10 +952,7 @@ impl GenesysClient {
             let sent = shared
                 .http
                 .post(&url)
-                .basic_auth(
-                    &shared.credentials.client_id,
-                    Some(shared.credentials.client_secret.expose()),
-                )
+                .header(AUTHORIZATION, shared.credentials.basic_authorization())
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(ACCEPT, "application/json")
                 .body("grant_type=client_credentials")
@@ -990,11 +990,19 @@ impl GenesysClient {
                             }
                         })?;
                         let generation = shared.generations.fetch_add(1, Ordering::Relaxed) + 1;
-                        return Ok(AccessToken::new(
-                            body.access_token,
-                            body.expires_in,
-                            generation,
-                        ));
+                        let token =
+                            AccessToken::new(body.access_token, body.expires_in, generation);
+                        if token.authorization().is_err() {
+                            return Err(GenesysError::UnexpectedResponse {
+                                what: "login".to_owned(),
+                                status,
+                                reason: "the access token has characters no HTTP header may \
+                                         carry"
+                                    .to_owned(),
+                                correlation_id: meta.correlation_id.clone(),
+                            });
+                        }
+                        return Ok(token);
                     }
                     let parsed: Option<OAuthErrorBody> = serde_json::from_slice(&bytes).ok();
                     let oauth = parsed.filter(|b| b.error.is_some()).map(|b| OAuthError {
@@ -1077,14 +1085,15 @@ async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes
     {
         return Err(Body::TooLarge);
     }
-    let mut body = Vec::new();
+    // A token answer carries the token: its memory is wiped, as is every answer's.
+    let mut body = WipedBuffer::default();
     while let Some(chunk) = response.chunk().await.map_err(Body::Lost)? {
         if body.len() + chunk.len() > MAX_ANSWER_BYTES {
             return Err(Body::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Bytes::from(body))
+    Ok(body.into_bytes())
 }
 
 fn too_large() -> &'static str {
@@ -1135,9 +1144,9 @@ fn usable_user(what: &str, reply: Reply<User>, needs_version: bool) -> Result<Re
     }
 }
 
+/// A request body, in wiped memory since some carry a password.
 fn encode<T: Serialize>(value: &T) -> Result<Bytes> {
-    serde_json::to_vec(value)
-        .map(Bytes::from)
+    crate::secrets::json_body(value)
         .map_err(|e| GenesysError::InvalidEndpoint(format!("cannot encode request: {e}")))
 }
 
