@@ -1,5 +1,5 @@
 //! Secrets: values that never print themselves and are wiped from memory when dropped, and the
-//! keychain that keeps client secrets.
+//! keychain that keeps each client secret together with where it may be sent.
 //!
 //! A [`Secret`] shows as `***` in `Debug` and `Display`, so a secret that ends up inside a struct,
 //! an error or a log line is redacted by construction. The only way to read it is
@@ -8,9 +8,14 @@
 //! bodies, answers and headers that carry one ([`WipedBuffer`]) once the HTTP stack lets go of
 //! them. Copies made beyond Rollcall's reach (the HTTP and TLS layers' own buffers, the OS
 //! keychain's service, the window's IPC) are outside that promise.
+//!
+//! A profile's keychain entry holds the secret with the org address and the client id it was
+//! saved for ([`KeychainEntry`]), so a profile whose file was changed to point elsewhere cannot
+//! send it there (see [`crate::profiles`]).
 
 use std::fmt;
 use std::io;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, InvalidHeaderValue};
@@ -91,7 +96,8 @@ impl From<&str> for Secret {
     }
 }
 
-/// Read from JSON (a token answer): the text is copied once, straight into the wiped box.
+/// Read from JSON (a token answer, a keychain entry): the text is copied once, straight into the
+/// wiped box.
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Text;
@@ -115,7 +121,7 @@ impl<'de> Deserialize<'de> for Secret {
 }
 
 /// Bytes that carry a secret (a request body with a password, a token answer, an
-/// `Authorization` header): every allocation the buffer outgrows is wiped
+/// `Authorization` header, a keychain entry): every allocation the buffer outgrows is wiped
 /// before it is freed, and so is the last one, when the buffer is dropped or when the last
 /// holder of its [`Bytes`] lets go.
 #[derive(Default)]
@@ -153,6 +159,12 @@ impl WipedBuffer {
         header.set_sensitive(true);
         Ok(header)
     }
+
+    /// The bytes, which are text, as a secret.
+    fn into_secret(mut self) -> Secret {
+        let text = String::from_utf8(std::mem::take(&mut self.0)).expect("text");
+        Secret::from(text)
+    }
 }
 
 impl io::Write for WipedBuffer {
@@ -179,6 +191,100 @@ pub(crate) fn json_body<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<
     Ok(buffer.into_bytes())
 }
 
+/// Where a saved client secret may be sent: the API address of the org and the OAuth client it
+/// belongs to, as the profile named them when the secret was saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretBinding {
+    /// The org's API base URL (`https://api.mypurecloud.ie`); the login address follows from it.
+    pub endpoint: String,
+    pub client_id: String,
+}
+
+impl fmt::Display for SecretBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "client {} at {}", self.client_id, self.endpoint)
+    }
+}
+
+/// What a profile's keychain entry holds: the secret and, since entries are bound, where it may
+/// be sent. Stored as `{"v":1,"endpoint":…,"clientId":…,"secret":…}`.
+#[derive(Debug)]
+pub struct KeychainEntry {
+    pub secret: Secret,
+    /// `None` for a bare secret, saved before entries were bound.
+    pub binding: Option<SecretBinding>,
+}
+
+/// The format of the entry's document ([`KeychainEntry`]).
+const ENTRY_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryOut<'a> {
+    v: u32,
+    endpoint: &'a str,
+    client_id: &'a str,
+    secret: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryIn {
+    endpoint: String,
+    client_id: String,
+    secret: Secret,
+}
+
+#[derive(Deserialize)]
+struct EntryVersion {
+    v: u32,
+}
+
+impl KeychainEntry {
+    /// The text to keep in the keychain for `secret`, bound to `binding`.
+    pub fn encode(secret: &Secret, binding: &SecretBinding) -> Secret {
+        let document = EntryOut {
+            v: ENTRY_VERSION,
+            endpoint: &binding.endpoint,
+            client_id: &binding.client_id,
+            secret: secret.expose(),
+        };
+        let mut buffer = WipedBuffer::with_capacity(
+            64 + binding.endpoint.len() + binding.client_id.len() + 2 * secret.expose().len(),
+        );
+        serde_json::to_writer(&mut buffer, &document).expect("a keychain entry serialises");
+        buffer.into_secret()
+    }
+
+    /// Read what the keychain returned: a bound entry, or a bare secret saved before entries
+    /// were bound.
+    pub fn decode(stored: Secret) -> Result<KeychainEntry, KeychainError> {
+        // Reading the version skips the other fields without copying them.
+        let Ok(EntryVersion { v }) = serde_json::from_str(stored.expose()) else {
+            return Ok(KeychainEntry {
+                secret: stored,
+                binding: None,
+            });
+        };
+        if v != ENTRY_VERSION {
+            return Err(KeychainError::Unreadable(format!(
+                "it was saved by a newer version of Rollcall (format {v})"
+            )));
+        }
+        // serde's message could quote a value of the entry, so it is not repeated.
+        let entry: EntryIn = serde_json::from_str(stored.expose()).map_err(|_| {
+            KeychainError::Unreadable("it is not what Rollcall writes there".to_owned())
+        })?;
+        Ok(KeychainEntry {
+            secret: entry.secret,
+            binding: Some(SecretBinding {
+                endpoint: entry.endpoint,
+                client_id: entry.client_id,
+            }),
+        })
+    }
+}
+
 /// Why the keychain could not be used — always said in words an admin can act on, and never
 /// answered by writing the secret somewhere else.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -195,6 +301,9 @@ pub enum KeychainError {
     Locked(String),
     #[error("The keychain failed: {0}")]
     Failed(String),
+    /// The profile's entry is there but cannot be used; saving the secret again replaces it.
+    #[error("The keychain entry of this profile cannot be read: {0}. Enter the secret again.")]
+    Unreadable(String),
 }
 
 /// Where client secrets are kept: the OS keychain in the app and the CLI, memory in tests.
@@ -255,10 +364,11 @@ impl SecretStore for KeyringStore {
     }
 }
 
-/// Secrets in memory: for tests, and for a session that must not touch the keychain.
-#[derive(Debug, Default)]
+/// Secrets in memory: for tests, and for a session that must not touch the keychain. Clones
+/// share one set of entries, as every handle on the OS keychain does.
+#[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
-    secrets: std::sync::Mutex<std::collections::HashMap<String, Secret>>,
+    secrets: Arc<Mutex<std::collections::HashMap<String, Secret>>>,
 }
 
 impl SecretStore for MemoryStore {
@@ -421,6 +531,44 @@ mod tests {
         assert_eq!(
             left, 0,
             "the body's memory was wiped when its last holder let go"
+        );
+    }
+
+    #[test]
+    fn a_keychain_entry_keeps_the_secret_with_the_org_and_client_it_belongs_to() {
+        const SECRET: &str = "keychain-secret-51a7";
+        let binding = SecretBinding {
+            endpoint: "https://api.mypurecloud.ie".to_owned(),
+            client_id: "abc-123".to_owned(),
+        };
+        let left = copies_left_behind(SECRET, || {
+            let stored = KeychainEntry::encode(&Secret::from(SECRET), &binding);
+            assert_eq!(
+                stored.expose(),
+                r#"{"v":1,"endpoint":"https://api.mypurecloud.ie","clientId":"abc-123","secret":"keychain-secret-51a7"}"#
+            );
+            let entry = KeychainEntry::decode(stored).unwrap();
+            assert_eq!(entry.secret.expose(), SECRET);
+            assert_eq!(entry.binding.as_ref(), Some(&binding));
+        });
+        assert_eq!(
+            left, 0,
+            "encoding and reading the entry left no copy behind"
+        );
+
+        let bare = KeychainEntry::decode(Secret::from("{not json, a secret from before")).unwrap();
+        assert_eq!(
+            bare.binding, None,
+            "a bare secret saved before entries were bound"
+        );
+        assert_eq!(bare.secret.expose(), "{not json, a secret from before");
+        let newer = KeychainEntry::decode(Secret::from(r#"{"v":2,"secret":"s"}"#)).unwrap_err();
+        assert!(newer.to_string().contains("newer version"), "{newer}");
+        let damaged = KeychainEntry::decode(Secret::from(r#"{"v":1,"secret":"s"}"#)).unwrap_err();
+        assert!(
+            damaged.to_string().contains("Enter the secret again")
+                && !damaged.to_string().contains("\"s\""),
+            "{damaged}"
         );
     }
 }

@@ -104,6 +104,23 @@ fn add(profiles: &Profiles<'_>, args: AddArgs) -> ExitCode {
     }
 }
 
+/// The command that saves `profile` again (its secret then read from a prompt or stdin).
+pub fn add_command(profile: &Profile) -> String {
+    let place = match &profile.target {
+        Target::Region { key } => format!("--region {key}"),
+        Target::Custom { api_url } => format!("--api-url {api_url}"),
+        Target::Sandbox => String::new(),
+    };
+    let rate = profile
+        .rate_per_minute
+        .map(|rate| format!(" --rate {rate}"))
+        .unwrap_or_default();
+    format!(
+        "rollcall profiles add \"{}\" {place} --client-id {}{rate}",
+        profile.name, profile.client_id
+    )
+}
+
 /// The secret from a prompt without echo on a terminal, else the first line of standard input.
 fn read_secret() -> Result<Secret, String> {
     // What was read is held as a secret at once, so it is wiped when dropped; the room reserved

@@ -118,6 +118,8 @@ struct Shared {
     /// service has its own limit, and Genesys's Terraform provider warns that a pool minting
     /// at once trips it.
     minting: tokio::sync::Mutex<()>,
+    /// Run once a token has been obtained ([`GenesysClient::after_first_token`]).
+    after_first_token: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
 struct TokenSlot {
@@ -183,6 +185,7 @@ impl GenesysClient {
                 generations: AtomicU64::new(0),
                 rate_per_minute: AtomicU32::new(rate_per_minute),
                 minting: tokio::sync::Mutex::new(()),
+                after_first_token: std::sync::Mutex::new(None),
             }),
             token: TokenSlot::new(rate_per_minute),
             observer: None,
@@ -202,6 +205,12 @@ impl GenesysClient {
             token: TokenSlot::new(self.shared.rate_per_minute.load(Ordering::Relaxed)),
             observer: self.observer.clone(),
         }
+    }
+
+    /// Run `hook` once, on a blocking thread, as soon as a token has been obtained with these
+    /// credentials (the proof that they are this org's); the call that obtained it waits for it.
+    pub(crate) fn after_first_token(&self, hook: impl FnOnce() + Send + 'static) {
+        *self.shared.after_first_token.lock().expect("hook") = Some(Box::new(hook));
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -1001,6 +1010,11 @@ impl GenesysClient {
                                     .to_owned(),
                                 correlation_id: meta.correlation_id.clone(),
                             });
+                        }
+                        let hook = shared.after_first_token.lock().expect("hook").take();
+                        if let Some(hook) = hook {
+                            // It may write to the keychain, which blocks.
+                            let _ = tokio::task::spawn_blocking(hook).await;
                         }
                         return Ok(token);
                     }
