@@ -951,13 +951,14 @@ fn resolve_managers(
     }
 }
 
-/// The body of the create call for a row (the password is the draft's, never journaled).
+/// The body of the create call for a row. It carries no password: that is set in a step of its
+/// own, from [`RunContext::passwords`](crate::run::RunContext::passwords), and never journaled.
 pub fn create_body(draft: &UserDraft, division_id: &str) -> CreateUser {
     CreateUser {
         name: draft.name.clone(),
         email: draft.email.clone(),
         division_id: Some(division_id.to_owned()),
-        password: draft.password.clone(),
+        password: None,
         title: draft.title.clone(),
         department: draft.department.clone(),
         addresses: draft

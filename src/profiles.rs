@@ -1,6 +1,12 @@
 //! Saved connections: a name, where the org is (a region, the sandbox org, or a custom URL),
 //! the OAuth client id, and the org's rate limit when Genesys raised it. The secret is in the
 //! OS keychain, never in the profiles file.
+//!
+//! The keychain entry also names the org address and the client id the secret was saved for
+//! ([`KeychainEntry`]). The profiles file is a plain file any program of the user's can edit; a
+//! profile changed there to point elsewhere does not take the secret with it: it is refused
+//! until the secret is entered again for the new place. A bare secret saved before entries were
+//! bound is bound to the profile's org once it has bought a token there.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, GenesysError, Region};
 use crate::sandbox::{Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID};
-use crate::secrets::{KeychainError, Secret, SecretStore};
+use crate::secrets::{KeychainEntry, KeychainError, Secret, SecretBinding, SecretStore};
 
 /// The name of the profile every install starts with.
 pub const SANDBOX_PROFILE: &str = "Sandbox org";
@@ -70,27 +76,117 @@ impl Profile {
         }
     }
 
+    /// Where this profile may send its secret: its org's API address and its client id.
+    fn binding(&self, endpoint: &Endpoint) -> SecretBinding {
+        SecretBinding {
+            endpoint: endpoint.api_base(),
+            client_id: self.client_id.trim().to_owned(),
+        }
+    }
+
     /// A client for this profile, its secret read from `secrets`; the Sandbox profile's client
     /// is the one the running sandbox was started with.
-    pub fn client(
+    ///
+    /// A secret saved for another org address or client id is refused
+    /// ([`ProfileError::SecretBoundElsewhere`]) and sent nowhere. A bare secret from before
+    /// entries were bound is bound to this profile's org and client once it has bought a token.
+    pub fn client<S: SecretStore + Clone + 'static>(
         &self,
-        secrets: &dyn SecretStore,
+        secrets: &S,
         sandbox: Option<&SandboxAccess>,
         config: ClientConfig,
     ) -> Result<GenesysClient, ProfileError> {
         let endpoint = self.endpoint(sandbox.map(|s| s.url.as_str()))?;
-        let credentials = match (&self.target, sandbox) {
-            (Target::Sandbox, Some(sandbox)) => {
-                Credentials::new(sandbox.client_id.clone(), sandbox.client_secret.clone())
+        if let (Target::Sandbox, Some(sandbox)) = (&self.target, sandbox) {
+            // The launch's secret: the access keeps it for every later connection, the client
+            // its own copy.
+            let credentials =
+                Credentials::new(sandbox.client_id.clone(), sandbox.client_secret.clone());
+            return Ok(GenesysClient::new(endpoint, credentials, config)?);
+        }
+        let account = self.keychain_account();
+        let stored = secrets
+            .get(&account)?
+            .ok_or_else(|| ProfileError::NoSecret(self.name.clone()))?;
+        let entry = KeychainEntry::decode(stored)?;
+        let here = self.binding(&endpoint);
+        match entry.binding {
+            Some(saved) if saved != here => Err(ProfileError::SecretBoundElsewhere(Box::new(
+                BindingMismatch {
+                    profile: self.clone(),
+                    saved,
+                    now: here,
+                },
+            ))),
+            Some(_) => Ok(GenesysClient::new(
+                endpoint,
+                Credentials::new(here.client_id, entry.secret),
+                config,
+            )?),
+            None => {
+                let bound = KeychainEntry::encode(&entry.secret, &here);
+                let credentials = Credentials::new(here.client_id.clone(), entry.secret);
+                let client = GenesysClient::new(endpoint, credentials, config)?;
+                let (secrets, name) = (secrets.clone(), self.name.clone());
+                client.after_first_token(move || {
+                    bind_on_first_use(&secrets, &name, &account, &bound, &here)
+                });
+                Ok(client)
             }
-            _ => {
-                let secret = secrets
-                    .get(&self.keychain_account())?
-                    .ok_or_else(|| ProfileError::NoSecret(self.name.clone()))?;
-                Credentials::new(self.client_id.clone(), secret)
-            }
-        };
-        Ok(GenesysClient::new(endpoint, credentials, config)?)
+        }
+    }
+}
+
+/// Replace a bare secret that has just bought a token with the same secret bound to where it
+/// did, unless the entry changed meanwhile (the profile saved again, with a bound entry).
+fn bind_on_first_use(
+    secrets: &dyn SecretStore,
+    name: &str,
+    account: &str,
+    bound: &Secret,
+    binding: &SecretBinding,
+) {
+    let still_bare = secrets
+        .get(account)
+        .ok()
+        .flatten()
+        .and_then(|current| KeychainEntry::decode(current).ok())
+        .is_some_and(|entry| entry.binding.is_none());
+    if !still_bare {
+        return;
+    }
+    match secrets.set(account, bound) {
+        Ok(()) => tracing::info!(
+            "the secret of the profile \"{name}\" is now bound in the keychain to {binding}"
+        ),
+        Err(e) => tracing::warn!(
+            "the secret of the profile \"{name}\" could not be bound to {binding} in the \
+             keychain (it will be on its next use): {e}"
+        ),
+    }
+}
+
+/// A saved secret the profile would now send somewhere else
+/// ([`ProfileError::SecretBoundElsewhere`]).
+#[derive(Debug)]
+pub struct BindingMismatch {
+    /// The profile as the profiles file has it now.
+    pub profile: Profile,
+    /// Where the secret was saved for.
+    pub saved: SecretBinding,
+    /// Where the profile would send it.
+    pub now: SecretBinding,
+}
+
+impl std::fmt::Display for BindingMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "The saved secret of the profile \"{}\" belongs to {}, but the profile now points \
+             to {}, so Rollcall did not send it. If that is where it should go, enter the secret \
+             again for {}.",
+            self.profile.name, self.saved, self.now, self.now
+        )
     }
 }
 
@@ -115,6 +211,7 @@ impl SandboxAccess {
             ..SandboxClient::demo()
         };
         let sandbox = Sandbox::start(SandboxConfig {
+            // The sandbox org checks logins against its copy; the access sends its own.
             clients: vec![client.clone()],
             ..config
         })
@@ -145,6 +242,10 @@ pub enum ProfileError {
     UnknownRegion(String),
     #[error("The profile \"{0}\" has no secret in the keychain; save it again with its secret.")]
     NoSecret(String),
+    /// The profiles file now names another org address or client id than the secret was saved
+    /// for; nothing was sent.
+    #[error("{0}")]
+    SecretBoundElsewhere(Box<BindingMismatch>),
     #[error("The sandbox org is not running.")]
     SandboxNotRunning,
     #[error("The built-in sandbox profile cannot be changed or removed.")]
@@ -209,14 +310,15 @@ impl<'a> Profiles<'a> {
         if profile.rate_per_minute == Some(0) {
             return Err(ProfileError::ZeroRate);
         }
-        profile.endpoint(None)?;
+        let endpoint = profile.endpoint(None)?;
         let profile = Profile {
             name: name.to_owned(),
             client_id: profile.client_id.trim().to_owned(),
             target: profile.target.clone(),
             rate_per_minute: profile.rate_per_minute,
         };
-        self.secrets.set(&profile.keychain_account(), secret)?;
+        let entry = KeychainEntry::encode(secret, &profile.binding(&endpoint));
+        self.secrets.set(&profile.keychain_account(), &entry)?;
         let mut file = self.read()?;
         file.profiles.retain(|p| p.name != profile.name);
         file.profiles.push(profile);
@@ -303,13 +405,16 @@ mod tests {
             "the org's raised limit is kept with the profile"
         );
         assert!(!file.contains("top-secret-value"));
+        let entry =
+            KeychainEntry::decode(secrets.get("profile:Production EU").unwrap().unwrap()).unwrap();
+        assert_eq!(entry.secret.expose(), "top-secret-value");
         assert_eq!(
-            secrets
-                .get("profile:Production EU")
-                .unwrap()
-                .unwrap()
-                .expose(),
-            "top-secret-value"
+            entry.binding,
+            Some(SecretBinding {
+                endpoint: "https://api.mypurecloud.ie".to_owned(),
+                client_id: "abc-123".to_owned(),
+            }),
+            "the entry names the org and the client the secret belongs to"
         );
         let names: Vec<_> = profiles
             .list()
@@ -329,6 +434,176 @@ mod tests {
             profiles.remove(SANDBOX_PROFILE),
             Err(ProfileError::BuiltIn)
         ));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Change a saved profile in the profiles file, as any program of the user's could.
+    fn edit_profile(dir: &Path, name: &str, edit: impl FnOnce(&mut Profile)) {
+        let path = dir.join("profiles.json");
+        let mut file: ProfilesFile =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        edit(file.profiles.iter_mut().find(|p| p.name == name).unwrap());
+        std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_saved_secret_is_refused_when_the_profile_now_points_elsewhere() {
+        let dir = scratch();
+        let secrets = MemoryStore::default();
+        let profiles = Profiles::new(&dir, &secrets);
+        let profile = Profile {
+            name: "Prod EU".into(),
+            target: Target::Region {
+                key: "eu-west-1".into(),
+            },
+            client_id: "abc-123".into(),
+            rate_per_minute: None,
+        };
+        profiles
+            .save(&profile, &Secret::new("prod-secret"))
+            .unwrap();
+        let client = profiles.get("Prod EU").unwrap();
+        client
+            .client(&secrets, None, ClientConfig::default())
+            .expect("the profile as it was saved");
+
+        edit_profile(&dir, "Prod EU", |p| {
+            p.target = Target::Custom {
+                api_url: "https://genesys-proxy.example.com".into(),
+            }
+        });
+        let moved = profiles.get("Prod EU").unwrap();
+        let refused = moved
+            .client(&secrets, None, ClientConfig::default())
+            .expect_err("the secret is not sent to another address");
+        assert_eq!(
+            refused.to_string(),
+            "The saved secret of the profile \"Prod EU\" belongs to client abc-123 at \
+             https://api.mypurecloud.ie, but the profile now points to client abc-123 at \
+             https://genesys-proxy.example.com, so Rollcall did not send it. If that is where it \
+             should go, enter the secret again for client abc-123 at \
+             https://genesys-proxy.example.com."
+        );
+        let ProfileError::SecretBoundElsewhere(mismatch) = refused else {
+            panic!("{refused:?}")
+        };
+        assert_eq!(
+            mismatch.profile, moved,
+            "the profile as the file has it now"
+        );
+
+        edit_profile(&dir, "Prod EU", |p| {
+            p.target = profile.target.clone();
+            p.client_id = "another-client".into();
+        });
+        let refused = profiles
+            .get("Prod EU")
+            .unwrap()
+            .client(&secrets, None, ClientConfig::default())
+            .expect_err("nor for another client");
+        assert!(
+            refused
+                .to_string()
+                .contains("now points to client another-client at https://api.mypurecloud.ie"),
+            "{refused}"
+        );
+
+        // Entering the secret again for the profile as it is now binds it there.
+        profiles
+            .save(
+                &profiles.get("Prod EU").unwrap(),
+                &Secret::new("other-secret"),
+            )
+            .unwrap();
+        profiles
+            .get("Prod EU")
+            .unwrap()
+            .client(&secrets, None, ClientConfig::default())
+            .expect("the secret entered again");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_secret_saved_before_entries_were_bound_is_bound_where_it_first_buys_a_token() {
+        let org = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let elsewhere = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let dir = scratch();
+        std::fs::write(
+            dir.join("profiles.json"),
+            serde_json::to_vec(&serde_json::json!({"profiles": [
+                {"name": "Old", "target": {"kind": "custom", "api_url": org.url()},
+                 "clientId": DEMO_CLIENT_ID},
+                {"name": "Mistyped", "target": {"kind": "custom", "api_url": org.url()},
+                 "clientId": DEMO_CLIENT_ID},
+            ]}))
+            .unwrap(),
+        )
+        .unwrap();
+        let secrets = MemoryStore::default();
+        let bare = |account: &str| {
+            KeychainEntry::decode(secrets.get(account).unwrap().unwrap())
+                .unwrap()
+                .binding
+        };
+        secrets
+            .set(
+                "profile:Old",
+                &Secret::new(crate::sandbox::DEMO_CLIENT_SECRET),
+            )
+            .unwrap();
+        secrets
+            .set("profile:Mistyped", &Secret::new("not-the-secret"))
+            .unwrap();
+        let profiles = Profiles::new(&dir, &secrets);
+
+        let client = profiles
+            .get("Old")
+            .unwrap()
+            .client(&secrets, None, ClientConfig::default())
+            .expect("a bare secret is used as before");
+        assert_eq!(bare("profile:Old"), None, "not bound before it has worked");
+        client.authenticate().await.expect("the org takes it");
+        let bound = KeychainEntry::decode(secrets.get("profile:Old").unwrap().unwrap()).unwrap();
+        assert_eq!(bound.secret.expose(), crate::sandbox::DEMO_CLIENT_SECRET);
+        assert_eq!(
+            bound.binding,
+            Some(SecretBinding {
+                endpoint: org.url().to_owned(),
+                client_id: DEMO_CLIENT_ID.to_owned(),
+            }),
+            "bound to the org that gave it a token"
+        );
+
+        let mistyped = profiles
+            .get("Mistyped")
+            .unwrap()
+            .client(&secrets, None, ClientConfig::default())
+            .unwrap();
+        mistyped
+            .authenticate()
+            .await
+            .expect_err("the org refuses it");
+        assert_eq!(
+            bare("profile:Mistyped"),
+            None,
+            "a secret that bought no token is not bound"
+        );
+
+        edit_profile(&dir, "Old", |p| {
+            p.target = Target::Custom {
+                api_url: elsewhere.url().to_owned(),
+            }
+        });
+        let refused = profiles
+            .get("Old")
+            .unwrap()
+            .client(&secrets, None, ClientConfig::default())
+            .expect_err("once bound, it goes nowhere else");
+        assert!(
+            matches!(refused, ProfileError::SecretBoundElsewhere(_)),
+            "{refused}"
+        );
+        assert_eq!(elsewhere.stats().tokens_issued, 0, "nothing was sent there");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

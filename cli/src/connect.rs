@@ -87,7 +87,9 @@ impl ConnectArgs {
         })
         .map_err(|e| ConnectError {
             code: match e {
-                ProfileError::NoSecret(_) | ProfileError::Keychain(_) => exit::AUTH,
+                ProfileError::NoSecret(_)
+                | ProfileError::SecretBoundElsewhere(_)
+                | ProfileError::Keychain(_) => exit::AUTH,
                 _ => exit::USAGE,
             },
             message: profile_error_message(&e),
@@ -156,6 +158,56 @@ pub fn profile_error_message(error: &ProfileError) -> String {
              GENESYS_CLIENT_SECRET (with GENESYS_REGION or GENESYS_API_URL) and leave out \
              --profile."
         ),
+        ProfileError::SecretBoundElsewhere(mismatch) => format!(
+            "{error} To enter it again, run: {}",
+            crate::profiles::add_command(&mismatch.profile)
+        ),
         _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rollcall_core::profiles::{BindingMismatch, Profile};
+    use rollcall_core::secrets::SecretBinding;
+
+    #[test]
+    fn a_secret_saved_for_another_org_is_refused_with_the_command_that_saves_it_again() {
+        let profile = Profile {
+            name: "Prod EU".to_owned(),
+            target: Target::Custom {
+                api_url: "https://genesys-proxy.example.com".to_owned(),
+            },
+            client_id: "abc-123".to_owned(),
+            rate_per_minute: Some(600),
+        };
+        let error = ProfileError::SecretBoundElsewhere(Box::new(BindingMismatch {
+            profile,
+            saved: SecretBinding {
+                endpoint: "https://api.mypurecloud.ie".to_owned(),
+                client_id: "abc-123".to_owned(),
+            },
+            now: SecretBinding {
+                endpoint: "https://genesys-proxy.example.com".to_owned(),
+                client_id: "abc-123".to_owned(),
+            },
+        }));
+        let message = profile_error_message(&error);
+        assert!(
+            message.contains(
+                "belongs to client abc-123 at https://api.mypurecloud.ie, but the profile now \
+                 points to client abc-123 at https://genesys-proxy.example.com, so Rollcall did \
+                 not send it"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.ends_with(
+                "run: rollcall profiles add \"Prod EU\" --api-url \
+                 https://genesys-proxy.example.com --client-id abc-123 --rate 600"
+            ),
+            "{message}"
+        );
     }
 }

@@ -104,23 +104,42 @@ fn add(profiles: &Profiles<'_>, args: AddArgs) -> ExitCode {
     }
 }
 
+/// The command that saves `profile` again (its secret then read from a prompt or stdin).
+pub fn add_command(profile: &Profile) -> String {
+    let place = match &profile.target {
+        Target::Region { key } => format!("--region {key}"),
+        Target::Custom { api_url } => format!("--api-url {api_url}"),
+        Target::Sandbox => String::new(),
+    };
+    let rate = profile
+        .rate_per_minute
+        .map(|rate| format!(" --rate {rate}"))
+        .unwrap_or_default();
+    format!(
+        "rollcall profiles add \"{}\" {place} --client-id {}{rate}",
+        profile.name, profile.client_id
+    )
+}
+
 /// The secret from a prompt without echo on a terminal, else the first line of standard input.
 fn read_secret() -> Result<Secret, String> {
-    let secret = if std::io::stdin().is_terminal() {
+    // What was read is held as a secret at once, so it is wiped when dropped; the room reserved
+    // for standard input keeps a secret's line from being copied as the buffer grows.
+    let typed = Secret::new(if std::io::stdin().is_terminal() {
         rpassword::prompt_password("Client secret (not shown): ")
             .map_err(|e| format!("cannot read the secret: {e}"))?
     } else {
-        let mut text = String::new();
+        let mut text = String::with_capacity(4096);
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read the secret from standard input: {e}"))?;
-        text.lines().next().unwrap_or("").to_owned()
-    };
-    let secret = secret.trim().to_owned();
+        text
+    });
+    let secret = Secret::from(typed.expose().lines().next().unwrap_or("").trim());
     if secret.is_empty() {
         return Err("no secret given".to_owned());
     }
-    Ok(Secret::new(secret))
+    Ok(secret)
 }
 
 fn list(profiles: &Profiles<'_>, json: bool) -> ExitCode {

@@ -837,6 +837,100 @@ echo "stored=$(secret-tool lookup service app.rollcall.desktop username 'profile
     assert!(!said.contains(DEMO_CLIENT_SECRET), "{said}");
 }
 
+/// A keychain entry goes only where it was saved for: a bare entry from before entries were
+/// bound is bound on first use, and a profile the file then points elsewhere is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "drives gnome-keyring under dbus-run-session; tests/keychain.rs covers the OS store"
+)]
+async fn a_keychain_entry_goes_only_to_the_org_and_client_it_was_saved_for() {
+    for tool in [
+        "dbus-run-session",
+        "gnome-keyring-daemon",
+        "secret-tool",
+        "gdbus",
+    ] {
+        if which(tool).is_none() {
+            panic!("{tool} is needed (scripts/setup installs it)");
+        }
+    }
+    let org = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let elsewhere = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("keychain-bound");
+    std::fs::create_dir_all(home.0.join("config")).unwrap();
+    let profiles = home.file(
+        "config/profiles.json",
+        &json!({"profiles": [{
+            "name": "Old",
+            "target": {"kind": "custom", "api_url": org.url()},
+            "clientId": DEMO_CLIENT_ID,
+        }]})
+        .to_string(),
+    );
+    let binary = env!("CARGO_BIN_EXE_rollcall");
+    let script = format!(
+        r#"
+set -u
+echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+# secret-tool is the first to ask for the keychain: asked before the daemon holds its name, the
+# bus would start a second one.
+gdbus wait --session --timeout 10 org.freedesktop.secrets
+entry() {{ secret-tool lookup service app.rollcall.desktop username 'profile:Old' | grep -o '"endpoint":"[^"]*","clientId":"[^"]*"' || echo bare; }}
+echo -n '{secret}' | secret-tool store --label='Rollcall before binding' service app.rollcall.desktop username 'profile:Old'
+echo "before=$(entry)"
+'{binary}' profiles test Old >/dev/null; echo "first=$?"
+echo "after=$(entry)"
+sed -i 's#{url}#{elsewhere}#' '{profiles}'
+'{binary}' profiles test Old; echo "moved=$?"
+echo '{secret}' | '{binary}' profiles add Old --api-url '{elsewhere}' --client-id '{id}' >/dev/null; echo "again=$?"
+echo "rebound=$(entry)"
+'{binary}' profiles test Old >/dev/null; echo "there=$?"
+"#,
+        url = org.url(),
+        elsewhere = elsewhere.url(),
+        id = DEMO_CLIENT_ID,
+        secret = DEMO_CLIENT_SECRET,
+        profiles = profiles.display(),
+    );
+    let out = rollcall_session(&home, &script).await;
+    let said = text(&out);
+    let bound_to = |url: &str| format!(r#""endpoint":"{url}","clientId":"{DEMO_CLIENT_ID}""#);
+    for expected in [
+        "before=bare".to_owned(),
+        "first=0".to_owned(),
+        format!("after={}", bound_to(org.url())),
+        "moved=3".to_owned(),
+        "again=0".to_owned(),
+        format!("rebound={}", bound_to(elsewhere.url())),
+        "there=0".to_owned(),
+    ] {
+        assert!(said.contains(&expected), "expected {expected} in:\n{said}");
+    }
+    assert!(
+        said.contains(&format!(
+            "belongs to client {DEMO_CLIENT_ID} at {}, but the profile now points to client \
+             {DEMO_CLIENT_ID} at {}, so Rollcall did not send it",
+            org.url(),
+            elsewhere.url()
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "run: rollcall profiles add \"Old\" --api-url {} --client-id {DEMO_CLIENT_ID}",
+            elsewhere.url()
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        elsewhere.stats().tokens_issued,
+        1,
+        "the secret reached the new address only once entered again for it"
+    );
+    assert!(!said.contains(DEMO_CLIENT_SECRET), "{said}");
+}
+
 async fn rollcall_session(home: &Home, script: &str) -> Output {
     Command::new("dbus-run-session")
         .args(["--", "bash", "-c", script])

@@ -61,6 +61,8 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Keychain(_) => "keychain",
+            // The window asks for the secret again, in the profile's form.
+            Error::Profile(ProfileError::SecretBoundElsewhere(_)) => "secretElsewhere",
             Error::Profile(_) => "profile",
             Error::Genesys(e) if e.is_auth_or_permission() => "auth",
             Error::Genesys(_) => "connection",
@@ -170,6 +172,47 @@ mod tests {
             "a desktop user is never told to put the secret in the environment: {message}"
         );
         assert_eq!(value.as_object().unwrap().len(), 2, "only kind and message");
+    }
+
+    #[test]
+    fn a_secret_saved_for_another_org_asks_the_window_for_it_again() {
+        use rollcall_core::profiles::{BindingMismatch, Profile, Target};
+        use rollcall_core::secrets::SecretBinding;
+        let now = SecretBinding {
+            endpoint: "https://genesys-proxy.example.com".to_owned(),
+            client_id: "abc".to_owned(),
+        };
+        let error = Error::from(ProfileError::SecretBoundElsewhere(Box::new(
+            BindingMismatch {
+                profile: Profile {
+                    name: "EU prod".to_owned(),
+                    target: Target::Custom {
+                        api_url: now.endpoint.clone(),
+                    },
+                    client_id: "abc".to_owned(),
+                    rate_per_minute: None,
+                },
+                saved: SecretBinding {
+                    endpoint: "https://api.mypurecloud.ie".to_owned(),
+                    client_id: "abc".to_owned(),
+                },
+                now,
+            },
+        )));
+        let value = serde_json::to_value(&error).unwrap();
+        assert_eq!(value["kind"], "secretElsewhere");
+        let message = value["message"].as_str().unwrap();
+        assert!(
+            message.contains("belongs to client abc at https://api.mypurecloud.ie")
+                && message.ends_with(
+                    "enter the secret again for client abc at https://genesys-proxy.example.com."
+                ),
+            "{message}"
+        );
+        assert!(
+            !message.contains("rollcall profiles"),
+            "no CLI command in the app: {message}"
+        );
     }
 
     #[test]

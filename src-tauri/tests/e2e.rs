@@ -713,7 +713,8 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
         "the form forgets the secret once it is saved"
     );
 
-    // The secret is in the keychain, and in no file and nowhere the window can read it.
+    // The secret is in the keychain, with the org address and the client it may be sent to,
+    // and in no file and nowhere the window can read it.
     let lookup = secret_tool(&[
         "lookup",
         "service",
@@ -721,10 +722,16 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
         "username",
         account,
     ]);
+    let entry: Value = serde_json::from_slice(&lookup.stdout).expect("the entry is a document");
     assert_eq!(
-        String::from_utf8_lossy(&lookup.stdout).trim(),
-        "rollcall-sandbox-secret",
-        "the keychain holds the secret"
+        entry,
+        json!({
+            "v": 1,
+            "endpoint": practice.url(),
+            "clientId": DEMO_CLIENT_ID,
+            "secret": "rollcall-sandbox-secret",
+        }),
+        "the keychain holds the secret, bound to where it was saved for"
     );
     let profiles_file = std::fs::read_to_string(app.file("home/config/profiles.json")).unwrap();
     assert!(profiles_file.contains("Practice sandbox"));
@@ -745,10 +752,75 @@ async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_prof
     .await;
     app.screenshot("connect-keychain-profile").await;
 
+    // The profiles file is changed to point the profile at another org: the secret is not
+    // sent there, and the form asks for it again for the profile as the file has it now.
+    let elsewhere = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let profiles_path = app.file("home/config/profiles.json");
+    let moved = std::fs::read_to_string(&profiles_path)
+        .unwrap()
+        .replace(practice.url(), elsewhere.url());
+    std::fs::write(&profiles_path, moved).unwrap();
+    app.click("[data-profile='Practice sandbox'] .profile-actions button")
+        .await;
+    let asked = app
+        .text_containing("#pf-clientSecret-error", "enter the secret again")
+        .await;
+    assert!(
+        asked.contains(&format!(
+            "belongs to client {DEMO_CLIENT_ID} at {}",
+            practice.url()
+        )) && asked.contains(elsewhere.url()),
+        "{asked}"
+    );
+    app.text_containing(
+        "[data-profile='Practice sandbox'] .profile-result",
+        "so Rollcall did not send it. If that is where it should go, enter the secret again",
+    )
+    .await;
+    let form = app
+        .run(
+            "return ['#pf-name', '#pf-where', '#pf-url', '#pf-client-id', '#pf-secret']
+               .map((css) => document.querySelector(css).value)",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        form,
+        json!([
+            "Practice sandbox",
+            "__custom__",
+            elsewhere.url(),
+            DEMO_CLIENT_ID,
+            ""
+        ]),
+        "the form holds the profile as it is now, waiting for its secret"
+    );
+    assert_eq!(
+        elsewhere.stats().tokens_issued,
+        0,
+        "the secret was not sent to the address the file now names"
+    );
+    app.screenshot("connect-secret-asked-again").await;
+    app.type_into("#pf-secret", DEMO_CLIENT_SECRET).await;
+    app.click("#pf-save").await;
+    app.text_containing("#pf-status", "Saved \"Practice sandbox\"")
+        .await;
+    app.click("[data-profile='Practice sandbox'] .profile-actions button")
+        .await;
+    app.text_containing(
+        "[data-profile='Practice sandbox'] .profile-result",
+        "5 divisions",
+    )
+    .await;
+    assert!(
+        elsewhere.stats().tokens_issued > 0,
+        "entered again, the secret goes to the profile's new address"
+    );
+
     // A wrong secret is said plainly, next to the form (the address is a saved profile's).
     app.type_into("#pf-name", "Wrong secret").await;
     app.select("#pf-where", "__custom__").await;
-    app.fill("#pf-url", practice.url()).await;
+    app.fill("#pf-url", elsewhere.url()).await;
     app.type_into("#pf-client-id", DEMO_CLIENT_ID).await;
     app.type_into("#pf-secret", "not-the-secret").await;
     app.click("#pf-test").await;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,7 +21,7 @@ use super::pacing::{Outcome, Pacer, Permit, DEFAULT_RATE_PER_MINUTE};
 use super::ratelimit;
 use super::regions::Endpoint;
 use super::retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
-use crate::secrets::Secret;
+use crate::secrets::{Secret, WipedBuffer};
 
 /// The most skills `PATCH /api/v2/users/{id}/routingskills/bulk` takes in one call.
 pub const MAX_SKILLS_PER_CALL: usize = 50;
@@ -118,10 +118,12 @@ struct Shared {
     /// service has its own limit, and Genesys's Terraform provider warns that a pool minting
     /// at once trips it.
     minting: tokio::sync::Mutex<()>,
+    /// Run once a token has been obtained ([`GenesysClient::after_first_token`]).
+    after_first_token: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
 struct TokenSlot {
-    current: tokio::sync::Mutex<Option<AccessToken>>,
+    current: tokio::sync::Mutex<Option<Arc<AccessToken>>>,
     pacer: Pacer,
 }
 
@@ -183,6 +185,7 @@ impl GenesysClient {
                 generations: AtomicU64::new(0),
                 rate_per_minute: AtomicU32::new(rate_per_minute),
                 minting: tokio::sync::Mutex::new(()),
+                after_first_token: std::sync::Mutex::new(None),
             }),
             token: TokenSlot::new(rate_per_minute),
             observer: None,
@@ -202,6 +205,12 @@ impl GenesysClient {
             token: TokenSlot::new(self.shared.rate_per_minute.load(Ordering::Relaxed)),
             observer: self.observer.clone(),
         }
+    }
+
+    /// Run `hook` once, on a blocking thread, as soon as a token has been obtained with these
+    /// credentials (the proof that they are this org's); the call that obtained it waits for it.
+    pub(crate) fn after_first_token(&self, hook: impl FnOnce() + Send + 'static) {
+        *self.shared.after_first_token.lock().expect("hook") = Some(Box::new(hook));
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -720,7 +729,10 @@ impl GenesysClient {
                 .shared
                 .http
                 .request(method.clone(), &url)
-                .bearer_auth(token.value.expose())
+                .header(
+                    AUTHORIZATION,
+                    token.authorization().expect("checked when it was obtained"),
+                )
                 .header(ACCEPT, "application/json")
                 .query(query);
             if let Some(body) = &body {
@@ -920,12 +932,12 @@ impl GenesysClient {
 
     /// The current token, fetched or renewed when needed. Concurrent callers wait for one
     /// fetch rather than each minting a token.
-    async fn token(&self) -> Result<AccessToken> {
+    async fn token(&self) -> Result<Arc<AccessToken>> {
         let mut slot = self.token.current.lock().await;
         if let Some(token) = slot.as_ref().filter(|t| t.is_fresh()) {
             return Ok(token.clone());
         }
-        let token = self.fetch_token().await?;
+        let token = Arc::new(self.fetch_token().await?);
         *slot = Some(token.clone());
         Ok(token)
     }
@@ -949,10 +961,7 @@ impl GenesysClient {
             let sent = shared
                 .http
                 .post(&url)
-                .basic_auth(
-                    &shared.credentials.client_id,
-                    Some(shared.credentials.client_secret.expose()),
-                )
+                .header(AUTHORIZATION, shared.credentials.basic_authorization())
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(ACCEPT, "application/json")
                 .body("grant_type=client_credentials")
@@ -990,11 +999,24 @@ impl GenesysClient {
                             }
                         })?;
                         let generation = shared.generations.fetch_add(1, Ordering::Relaxed) + 1;
-                        return Ok(AccessToken::new(
-                            body.access_token,
-                            body.expires_in,
-                            generation,
-                        ));
+                        let token =
+                            AccessToken::new(body.access_token, body.expires_in, generation);
+                        if token.authorization().is_err() {
+                            return Err(GenesysError::UnexpectedResponse {
+                                what: "login".to_owned(),
+                                status,
+                                reason: "the access token has characters no HTTP header may \
+                                         carry"
+                                    .to_owned(),
+                                correlation_id: meta.correlation_id.clone(),
+                            });
+                        }
+                        let hook = shared.after_first_token.lock().expect("hook").take();
+                        if let Some(hook) = hook {
+                            // It may write to the keychain, which blocks.
+                            let _ = tokio::task::spawn_blocking(hook).await;
+                        }
+                        return Ok(token);
                     }
                     let parsed: Option<OAuthErrorBody> = serde_json::from_slice(&bytes).ok();
                     let oauth = parsed.filter(|b| b.error.is_some()).map(|b| OAuthError {
@@ -1077,14 +1099,15 @@ async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes
     {
         return Err(Body::TooLarge);
     }
-    let mut body = Vec::new();
+    // A token answer carries the token: its memory is wiped, as is every answer's.
+    let mut body = WipedBuffer::default();
     while let Some(chunk) = response.chunk().await.map_err(Body::Lost)? {
         if body.len() + chunk.len() > MAX_ANSWER_BYTES {
             return Err(Body::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Bytes::from(body))
+    Ok(body.into_bytes())
 }
 
 fn too_large() -> &'static str {
@@ -1135,9 +1158,9 @@ fn usable_user(what: &str, reply: Reply<User>, needs_version: bool) -> Result<Re
     }
 }
 
+/// A request body, in wiped memory since some carry a password.
 fn encode<T: Serialize>(value: &T) -> Result<Bytes> {
-    serde_json::to_vec(value)
-        .map(Bytes::from)
+    crate::secrets::json_body(value)
         .map_err(|e| GenesysError::InvalidEndpoint(format!("cannot encode request: {e}")))
 }
 

@@ -420,10 +420,11 @@ impl RowChecker {
             );
         }
         self.blank_secrets(&mut cells);
-        // Out of the row before anything else looks at it: the raw cells never keep it.
+        // Out of the row before anything else looks at it: the raw cells never keep it, and it
+        // is a secret (wiped when dropped) from here on.
         let password_cell = self.columns[Field::Password.index()]
             .and_then(|column| cells.get_mut(column))
-            .map(std::mem::take);
+            .map(|cell| Secret::from(std::mem::take(cell)));
         let folded = self.check_characters(&cells);
         let view: &[String] = folded.as_deref().unwrap_or(&cells);
 
@@ -434,7 +435,7 @@ impl RowChecker {
         let department = self.text(view, Field::Department);
         let phone_work = self.phone(view);
         let state = self.state(view);
-        let password = password_cell.and_then(|cell| self.password(&cell));
+        let password = password_cell.and_then(|cell| self.password(cell.expose()));
         let manager_email = self.manager(view, email_key.as_deref());
         let extension = self.extension(view);
         let location = self.text(view, Field::LocationWork);
@@ -481,7 +482,8 @@ impl RowChecker {
                 if !cell.trim().is_empty() {
                     *blanked += 1;
                 }
-                *cell = String::new();
+                // Wiped, not only emptied: the cell may hold a secret.
+                drop(Secret::from(std::mem::take(cell)));
             }
         }
     }

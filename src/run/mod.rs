@@ -75,14 +75,10 @@ pub fn record_run(
             let imported = &report.rows[planned.index];
             let draft = imported.draft.as_ref();
             let body = match (draft, planned.action) {
-                (Some(draft), RowAction::Create | RowAction::Restore) => {
-                    planned.division_id.as_deref().map(|division| {
-                        let mut body = create_body(draft, division);
-                        // Passwords travel only through RunContext::passwords.
-                        body.password = None;
-                        body
-                    })
-                }
+                (Some(draft), RowAction::Create | RowAction::Restore) => planned
+                    .division_id
+                    .as_deref()
+                    .map(|division| create_body(draft, division)),
                 _ => None,
             };
             let (status, error, note) = match planned.action {
@@ -249,6 +245,7 @@ pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
         .iter()
         .enumerate()
         .filter_map(|(index, row)| {
+            // The report stays with the session (to plan and run again); the run owns a copy.
             let password = row.draft.as_ref()?.password.clone()?;
             Some((index, password))
         })

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  profileFromForm, fieldForError, rateFromText, CUSTOM_CHOICE,
+  profileFromForm, formFromProfile, fieldForError, rateFromText, CUSTOM_CHOICE,
 } from '../js/logic/profile-form.js';
 
 test('a complete form becomes a region profile', () => {
@@ -35,6 +35,32 @@ test("an org's raised rate limit is kept with the profile, and nonsense is refus
 test('every missing field is reported next to itself', () => {
   const { errors } = profileFromForm({ name: '', where: CUSTOM_CHOICE, clientId: '', clientSecret: '' });
   assert.deepEqual(Object.keys(errors).sort(), ['apiUrl', 'clientId', 'clientSecret', 'name']);
+});
+
+test('a secret saved for another org is asked for again in a form filled with the profile as it is now', () => {
+  const proxy = formFromProfile({
+    name: 'EMEA prod',
+    target: { kind: 'custom', api_url: 'https://genesys-proxy.example.com' },
+    clientId: 'abc',
+    ratePerMinute: 600,
+  });
+  assert.deepEqual(proxy, {
+    name: 'EMEA prod',
+    where: CUSTOM_CHOICE,
+    apiUrl: 'https://genesys-proxy.example.com',
+    clientId: 'abc',
+    clientSecret: '',
+    ratePerMinute: '600',
+  });
+  const region = formFromProfile({
+    name: 'EMEA prod', target: { kind: 'region', key: 'eu-west-1' }, clientId: 'abc', ratePerMinute: null,
+  });
+  assert.equal(region.where, 'eu-west-1');
+  assert.equal(region.ratePerMinute, '');
+  const { errors, profile } = profileFromForm({ ...proxy, clientSecret: 'typed again' });
+  assert.equal(errors, undefined, 'once the secret is typed the form saves as it stands');
+  assert.deepEqual(profile.target, { kind: 'custom', api_url: 'https://genesys-proxy.example.com' });
+  assert.equal(profile.ratePerMinute, 600);
 });
 
 test('a keychain failure is shown by the secret field', () => {

@@ -38,6 +38,22 @@ export function profileFromForm({
   };
 }
 
+/**
+ * The form's values for a saved profile, its secret left for the user to type: how the form asks
+ * again for a secret that was saved for another org address or client id.
+ */
+export function formFromProfile(profile) {
+  const custom = profile.target?.kind === 'custom';
+  return {
+    name: profile.name,
+    where: custom ? CUSTOM_CHOICE : (profile.target?.key ?? ''),
+    apiUrl: custom ? profile.target.api_url : '',
+    clientId: profile.clientId,
+    clientSecret: '',
+    ratePerMinute: profile.ratePerMinute ? String(profile.ratePerMinute) : '',
+  };
+}
+
 /** A rate limit typed by hand: `null` when empty, a whole number from 1, else `undefined`. */
 export function rateFromText(text) {
   const trimmed = (text ?? '').toString().trim().replace(/[\s,]/g, '');

@@ -4,7 +4,9 @@ import * as api from '../api.js';
 import { h, $, button, replace, showError, toast } from '../dom.js';
 import { store, messageOf } from '../store.js';
 import { formatCount } from '../logic/format.js';
-import { profileFromForm, fieldForError, CUSTOM_CHOICE } from '../logic/profile-form.js';
+import {
+  profileFromForm, formFromProfile, fieldForError, CUSTOM_CHOICE,
+} from '../logic/profile-form.js';
 import { describeConnection } from '../logic/connection.js';
 
 const FIELDS = ['name', 'where', 'apiUrl', 'clientId', 'clientSecret', 'ratePerMinute', 'form'];
@@ -115,8 +117,24 @@ async function testSaved(profile, slot) {
     showReport(slot, report, 'profile-result');
     renderTopbar();
   } catch (error) {
+    if (error?.kind === 'secretElsewhere') return askSecretAgain(profile.name, error);
     say(slot, messageOf(error), 'error');
   }
+}
+
+/**
+ * The profile's saved secret belongs to another org address or client id than the profiles
+ * file now names, and was not sent: the form shows the profile as the file has it now (the list
+ * on screen may be older) and asks for the secret, which Save then binds there.
+ */
+async function askSecretAgain(name, error) {
+  await loadProfiles();
+  const profile = store.profiles.find((p) => p.name === name);
+  if (profile) fillForm(formFromProfile(profile));
+  const slot = $(`[data-profile="${CSS.escape(name)}"] .profile-result`);
+  if (slot) say(slot, `${messageOf(error)} The form is ready for it.`, 'error');
+  $('#pf-status').textContent = '';
+  showFormErrors({ clientSecret: messageOf(error) });
 }
 
 async function removeProfile(profile, slot) {
@@ -138,6 +156,16 @@ function formValues() {
     clientSecret: $('#pf-secret').value,
     ratePerMinute: $('#pf-rate').value,
   };
+}
+
+function fillForm(values) {
+  $('#pf-name').value = values.name;
+  $('#pf-where').value = values.where;
+  $('#pf-url').value = values.apiUrl;
+  $('#pf-client-id').value = values.clientId;
+  $('#pf-secret').value = values.clientSecret;
+  $('#pf-rate').value = values.ratePerMinute;
+  $('#pf-url-field').hidden = values.where !== CUSTOM_CHOICE;
 }
 
 function showFormErrors(errors) {
