@@ -554,16 +554,9 @@ impl Engine {
                 };
                 return self.failed(index, error).await;
             }
-            if self.should_stop() {
+            if !self.commit_intent(index).await {
                 return Step::Deferred;
             }
-            if !self.record(vec![RowUpdate::Intent { index }]).await {
-                return Step::Deferred;
-            }
-            self.update_row(index, |r| {
-                r.status = RowStatus::Sending;
-                r.attempts += 1;
-            });
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let result = client.create_user(&body).await;
             let attempt = attempt_record(index, "create", &result);
@@ -667,16 +660,9 @@ impl Engine {
             .as_ref()
             .and_then(|b| b.state)
             .unwrap_or(UserState::Active);
-        if self.should_stop() {
+        if !self.commit_intent(index).await {
             return Step::Deferred;
         }
-        if !self.record(vec![RowUpdate::Intent { index }]).await {
-            return Step::Deferred;
-        }
-        self.update_row(index, |r| {
-            r.status = RowStatus::Sending;
-            r.attempts += 1;
-        });
         let read = || async {
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             match client.get_deleted_user(&user_id).await {
@@ -912,6 +898,20 @@ impl Engine {
                 }
             });
         }
+    }
+
+    /// Commit the row's intent before its create or restore is sent, and mark it sending.
+    /// False when the run is stopping or the journal could not be written: nothing may be
+    /// sent then.
+    async fn commit_intent(&self, index: usize) -> bool {
+        if self.should_stop() || !self.record(vec![RowUpdate::Intent { index }]).await {
+            return false;
+        }
+        self.update_row(index, |r| {
+            r.status = RowStatus::Sending;
+            r.attempts += 1;
+        });
+        true
     }
 
     /// Look a user up by e-mail, for as long as the settle window allows (search lags).
