@@ -485,17 +485,15 @@ impl GenesysClient {
             segment(user_id)
         );
         let body = encode(&RoleGrants { grants })?;
-        let (meta, _) = self
-            .call(
-                "grant roles",
-                Repeat::Safe,
-                Method::POST,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        Ok(Reply { value: (), meta })
+        self.call_unit(
+            "grant roles",
+            Repeat::Safe,
+            Method::POST,
+            &path,
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     /// Give a user routing skills (`PATCH /api/v2/users/{id}/routingskills/bulk`): skills the
@@ -541,10 +539,8 @@ impl GenesysClient {
         let path = format!("/api/v2/routing/queues/{}/members", segment(queue_id));
         let members: Vec<MemberRef> = user_ids.iter().map(|id| MemberRef { id }).collect();
         let body = encode(&members)?;
-        let (meta, _) = self
-            .call(WHAT, Repeat::Safe, Method::POST, &path, &[], Some(body))
-            .await?;
-        Ok(Reply { value: (), meta })
+        self.call_unit(WHAT, Repeat::Safe, Method::POST, &path, &[], Some(body))
+            .await
     }
 
     /// The roles a user holds, and in which divisions
@@ -599,17 +595,15 @@ impl GenesysClient {
     /// "Test connection", at the cost of one small call.
     pub async fn read_first(&self, listing: Listing) -> Result<Reply<()>> {
         let query = [("pageSize", "1".to_owned()), ("pageNumber", "1".to_owned())];
-        let (meta, _) = self
-            .call(
-                "read one item",
-                Repeat::Read,
-                Method::GET,
-                listing.path(),
-                &query,
-                None,
-            )
-            .await?;
-        Ok(Reply { value: (), meta })
+        self.call_unit(
+            "read one item",
+            Repeat::Read,
+            Method::GET,
+            listing.path(),
+            &query,
+            None,
+        )
+        .await
     }
 
     /// `GET /api/v2/authorization/divisions/home`.
@@ -638,17 +632,15 @@ impl GenesysClient {
             segment(division_id)
         );
         let body = encode(&user_ids)?;
-        let (meta, _) = self
-            .call(
-                "move to division",
-                Repeat::Safe,
-                Method::POST,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        Ok(Reply { value: (), meta })
+        self.call_unit(
+            "move to division",
+            Repeat::Safe,
+            Method::POST,
+            &path,
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     /// Set a user's password (`POST /api/v2/users/{id}/password`, `{"newPassword"}`). Genesys
@@ -659,32 +651,42 @@ impl GenesysClient {
         let body = encode(&NewPassword {
             new_password: password,
         })?;
-        let (meta, _) = self
-            .call(
-                "set password",
-                Repeat::Settle,
-                Method::POST,
-                &path,
-                &[],
-                Some(body),
-            )
-            .await?;
-        Ok(Reply { value: (), meta })
+        self.call_unit(
+            "set password",
+            Repeat::Settle,
+            Method::POST,
+            &path,
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     /// `POST /api/v2/users/{id}/invite`: Genesys e-mails the user an invitation.
     pub async fn invite_user(&self, user_id: &str) -> Result<Reply<()>> {
         let path = format!("/api/v2/users/{}/invite", segment(user_id));
-        let (meta, _) = self
-            .call(
-                "invite user",
-                Repeat::Settle,
-                Method::POST,
-                &path,
-                &[],
-                None,
-            )
-            .await?;
+        self.call_unit(
+            "invite user",
+            Repeat::Settle,
+            Method::POST,
+            &path,
+            &[],
+            None,
+        )
+        .await
+    }
+
+    /// Send one call whose answer has no body Rollcall needs.
+    async fn call_unit(
+        &self,
+        what: &str,
+        repeat: Repeat,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Bytes>,
+    ) -> Result<Reply<()>> {
+        let (meta, _) = self.call(what, repeat, method, path, query, body).await?;
         Ok(Reply { value: (), meta })
     }
 
