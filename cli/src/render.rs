@@ -353,7 +353,4 @@ pub fn finish_message(summary: &RunSummary, written: &Written, json: bool) {
     if let Some(advice) = written.advice {
         println!("{advice}");
     }
-    if let Some(error) = &written.error {
-        eprintln!("rollcall: could not write the results: {error}");
-    }
 }

@@ -648,6 +648,101 @@ async fn resume_of_a_damaged_journal_says_where_and_sends_nothing() {
     assert_eq!(sandbox.stats().users_created, 0);
 }
 
+/// The org `sandbox` serves, with the demo client, as a run journaled against it records it.
+fn org_of(sandbox: &Sandbox) -> RunOrg {
+    RunOrg {
+        endpoint: sandbox.url().to_owned(),
+        client_id: DEMO_CLIENT_ID.to_owned(),
+        profile: None,
+    }
+}
+
+/// Writes text Rollcall never writes into a cell of the journal, as a bad disk or a hand edit
+/// would.
+fn damage_journal(home: &Home, statement: &str, run_id: &str) {
+    rusqlite::Connection::open(AppDirs::under(home.0.clone()).journal())
+        .unwrap()
+        .execute(statement, [run_id])
+        .unwrap();
+}
+
+#[tokio::test]
+async fn runs_names_a_run_whose_rows_cannot_be_read_and_lists_the_others() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("runs-damaged");
+    let damaged = journaled_run(&home, &sandbox, GOOD, org_of(&sandbox)).await;
+    let sound = journaled_run(&home, &sandbox, GOOD, org_of(&sandbox)).await;
+    damage_journal(
+        &home,
+        "UPDATE rows SET status = 'sent?' WHERE run_id = ?1 AND idx = 1",
+        &damaged,
+    );
+
+    let listed = output(rollcall(&home).arg("runs")).await;
+    assert_eq!(listed.status.code(), Some(2), "{}", text(&listed));
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        stdout.contains(&sound) && !stdout.contains(&damaged),
+        "the readable run is listed, the damaged one is not passed off as empty: {stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "run {damaged}, the row of line 3, column \"status\""
+        )),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn resume_without_an_id_says_the_journal_is_damaged_rather_than_that_no_run_is_left() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("resume-picker-damaged");
+    let run_id = journaled_run(&home, &sandbox, GOOD, org_of(&sandbox)).await;
+    damage_journal(
+        &home,
+        "UPDATE runs SET status = 'going?' WHERE id = ?1",
+        &run_id,
+    );
+    let before = served(&sandbox);
+
+    let refused = output(against(&home, &sandbox).args(["resume", "--yes"])).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains(&format!(
+            "run {run_id}, the run's own record, column \"status\""
+        )) && !said.contains("there is no unfinished run"),
+        "{said}"
+    );
+    assert_eq!(served(&sandbox), before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_run_whose_results_cannot_be_written_says_so_and_exits_2() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("exports-unwritable");
+    let file = home.file("good.csv", GOOD);
+    // A file where the results folder should be: the folder cannot be made.
+    let not_a_folder = home.file("out", "");
+
+    let ran = output(
+        against(&home, &sandbox)
+            .args(["run", "--yes", "--out"])
+            .arg(&not_a_folder)
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(ran.status.code(), Some(2), "{}", text(&ran));
+    assert!(text(&ran).contains("Finished: 2 created"), "{}", text(&ran));
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(
+        stderr.contains("rollcall: could not write the results"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.stats().users_created, 2);
+}
+
 #[tokio::test]
 async fn a_run_on_the_built_in_sandbox_resumes_on_the_sandbox_of_this_launch() {
     let home = Home::new("resume-sandbox");

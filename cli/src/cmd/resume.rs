@@ -41,14 +41,14 @@ pub async fn run(args: ResumeArgs) -> Result<(), CliError> {
     let journal = Journal::open(&dirs.journal()).map_err(CliError::usage)?;
     let record = match &args.run_id {
         Some(id) => journal.run(id).map_err(CliError::usage)?,
-        None => {
-            let runs = journal.runs().unwrap_or_default();
-            runs.into_iter()
-                .find(|r| {
-                    r.status != RunStatus::Finished && !RunLock::is_held(&dirs.run_locks(), &r.id)
-                })
-                .ok_or_else(|| CliError::usage("there is no unfinished run to resume"))?
-        }
+        None => journal
+            .runs()
+            .map_err(CliError::usage)?
+            .into_iter()
+            .find(|r| {
+                r.status != RunStatus::Finished && !RunLock::is_held(&dirs.run_locks(), &r.id)
+            })
+            .ok_or_else(|| CliError::usage("there is no unfinished run to resume"))?,
     };
     if record.status == RunStatus::Finished {
         return Err(CliError::usage(format!(

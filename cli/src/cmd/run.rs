@@ -156,7 +156,16 @@ pub async fn drive_and_report(
     let summary = outcome.map_err(|e| CliError::new(exit::INTERRUPTED, e))?;
     let written = write_exports(dirs, &run_id, out_dir);
     finish_message(&summary, &written, json);
-    exit_code(&summary, written.step_failed)
+    let outcome = exit_code(&summary, written.step_failed);
+    match written.error {
+        // Results that were not written are said whatever the run's outcome; the run's own
+        // code wins when it has one (a resume may be owed), else they make the exit non-zero.
+        Some(error) => Err(CliError::new(
+            outcome.err().map_or(exit::USAGE, |e| e.code),
+            format!("could not write the results: {error}"),
+        )),
+        None => outcome,
+    }
 }
 
 /// The results file, and the failed-rows file when a row or a step failed, in `out_dir`.

@@ -18,8 +18,17 @@ pub fn run(args: RunsArgs) -> Result<(), CliError> {
     let dirs = dirs()?;
     let journal = Journal::open(&dirs.journal()).map_err(CliError::usage)?;
     let runs = journal.runs().map_err(CliError::usage)?;
+    // A run whose rows cannot be read is left out of the list and named at the end, so one
+    // damaged run neither hides the others nor passes for a run with nothing done.
+    let mut unreadable = Vec::new();
     for run in &runs {
-        let rows = journal.rows(&run.id).unwrap_or_default();
+        let rows = match journal.rows(&run.id) {
+            Ok(rows) => rows,
+            Err(e) => {
+                unreadable.push(e.to_string());
+                continue;
+            }
+        };
         let count = |s: RowStatus| rows.iter().filter(|r| r.status == s).count();
         let mut status = run.status;
         if status == RunStatus::Running && !RunLock::is_held(&dirs.run_locks(), &run.id) {
@@ -45,5 +54,9 @@ pub fn run(args: RunsArgs) -> Result<(), CliError> {
     if runs.is_empty() && !args.json {
         println!("No runs yet.");
     }
-    Ok(())
+    if unreadable.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::usage(unreadable.join("\n")))
+    }
 }
