@@ -289,7 +289,8 @@ pub async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
     }
 }
 
-/// The files a run's end wrote, for the finish message.
+/// What writing a run's results came to: the files, or why they are missing, for the finish
+/// message; and whether the journal has a failed step, for the exit code.
 #[derive(Default)]
 pub struct Written {
     pub results: Option<PathBuf>,
