@@ -11,7 +11,7 @@ use crate::genesys::{
     UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{RoleDivisions, UserDraft};
-use crate::plan::{find_division, similar_names};
+use crate::names::{did_you_mean, find_by_name, find_division, similar_names};
 
 /// The division id Genesys uses for "every division" in a grant.
 pub const ALL_DIVISIONS: &str = "*";
@@ -190,7 +190,7 @@ impl Directory {
         let division_names = || self.divisions.iter().map(|d| d.name.as_str());
         let mut seen = BTreeSet::new();
         for grant in &draft.roles {
-            let Some(role) = find(&self.roles, &grant.role, |r| &r.name) else {
+            let Some(role) = find_by_name(&self.roles, &grant.role, |r| &r.name) else {
                 problems.push(unknown("role", &grant.role, role_names()));
                 continue;
             };
@@ -229,7 +229,7 @@ impl Directory {
 
         let skill_names = || self.skills.iter().map(|s| s.name.as_str());
         for wanted in &draft.skills {
-            match find(&self.skills, &wanted.name, |s| &s.name) {
+            match find_by_name(&self.skills, &wanted.name, |s| &s.name) {
                 Some(skill) if skill.id.is_empty() => {
                     problems.push(without_id("routing skill", &skill.name))
                 }
@@ -247,7 +247,7 @@ impl Directory {
 
         let queue_names = || self.queues.iter().map(|q| q.name.as_str());
         for wanted in &draft.queues {
-            match find(&self.queues, wanted, |q| &q.name) {
+            match find_by_name(&self.queues, wanted, |q| &q.name) {
                 Some(queue) if queue.id.is_empty() => {
                     problems.push(without_id("queue", &queue.name))
                 }
@@ -260,7 +260,7 @@ impl Directory {
         }
 
         if let Some(wanted) = &draft.location {
-            match find(&self.locations, wanted, |l| &l.name) {
+            match find_by_name(&self.locations, wanted, |l| &l.name) {
                 Some(location) if location.id.is_empty() => {
                     problems.push(without_id("location", &location.name))
                 }
@@ -281,16 +281,6 @@ impl Directory {
     }
 }
 
-/// The exact name first, then the same name ignoring case and surrounding spaces.
-fn find<'a, T>(items: &'a [T], wanted: &str, name: impl Fn(&T) -> &String) -> Option<&'a T> {
-    let wanted = wanted.trim();
-    items.iter().find(|item| name(item) == wanted).or_else(|| {
-        items
-            .iter()
-            .find(|item| name(item).trim().eq_ignore_ascii_case(wanted))
-    })
-}
-
 /// A name the org has, whose entity came without an id in Genesys's answer (every field of a
 /// listing is read leniently; the id is the one the run cannot do without).
 fn without_id(what: &str, name: &str) -> String {
@@ -302,15 +292,13 @@ fn without_id(what: &str, name: &str) -> String {
 
 fn unknown<'a>(what: &str, name: &str, names: impl Iterator<Item = &'a str>) -> String {
     let suggestions = similar_names(name, names);
-    let hint = match suggestions.len() {
-        0 => format!(
+    let hint = if suggestions.is_empty() {
+        format!(
             " Create it in Genesys Cloud first, or correct the name; Rollcall never creates a \
              {what}."
-        ),
-        _ => {
-            let quoted: Vec<String> = suggestions.iter().map(|s| format!("\"{s}\"")).collect();
-            format!(" Did you mean {}?", quoted.join(" or "))
-        }
+        )
+    } else {
+        did_you_mean(&suggestions)
     };
     format!("The {what} \"{}\" is not in this org.{hint}", name.trim())
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod genesys;
 pub mod import;
 pub mod logging;
+pub mod names;
 pub mod paths;
 pub mod plan;
 pub mod profiles;

@@ -13,6 +13,7 @@ use crate::genesys::{
     MAX_EMAILS_PER_SEARCH, SEARCH_PAGE_SIZE,
 };
 use crate::import::{DivisionRef, ImportReport, UserDraft};
+use crate::names::{did_you_mean, find_division, similar_names};
 
 /// Users per page when the plan pages through the org.
 const PAGE_SIZE: u32 = 500;
@@ -225,28 +226,11 @@ pub struct Plan {
 pub enum PlanError {
     #[error(transparent)]
     Genesys(#[from] GenesysError),
-    #[error("The default division \"{name}\" does not exist in this org.{}", suggest(.suggestions))]
+    #[error("The default division \"{name}\" does not exist in this org.{}", did_you_mean(.suggestions))]
     UnknownDefaultDivision {
         name: String,
         suggestions: Vec<String>,
     },
-}
-
-fn suggest(names: &[String]) -> String {
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!(" Did you mean {}?", quoted_list(names))
-    }
-}
-
-fn quoted_list(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    match quoted.len() {
-        0 => String::new(),
-        1 => quoted[0].clone(),
-        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
-    }
 }
 
 /// A user of the org, as far as the plan cares.
@@ -778,7 +762,7 @@ fn classify(
                 let suggestions = similar_names(name, divisions.iter().map(|d| d.name.as_str()));
                 row.problems.push(format!(
                     "line {line}: the division \"{name}\" does not exist in this org.{}",
-                    suggest(&suggestions)
+                    did_you_mean(&suggestions)
                 ));
             }
             found
@@ -976,72 +960,9 @@ pub fn create_body(draft: &UserDraft, division_id: &str) -> CreateUser {
     }
 }
 
-/// A division by id or by name (ignoring case and surrounding spaces).
-pub(crate) fn find_division<'a>(divisions: &'a [Division], wanted: &str) -> Option<&'a Division> {
-    let wanted = wanted.trim();
-    divisions
-        .iter()
-        .find(|d| d.id.eq_ignore_ascii_case(wanted))
-        .or_else(|| {
-            divisions
-                .iter()
-                .find(|d| d.name.trim().eq_ignore_ascii_case(wanted))
-        })
-}
-
-/// Names close to `wanted` (edit distance, or one containing the other), best first.
-pub fn similar_names<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let wanted = wanted.trim().to_lowercase();
-    let mut scored: Vec<(usize, &str)> = names
-        .filter_map(|name| {
-            let lower = name.to_lowercase();
-            let distance = edit_distance(&wanted, &lower);
-            let limit = (wanted.chars().count().max(lower.chars().count()) / 3).max(2);
-            let contains =
-                wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower));
-            (distance <= limit || contains).then_some((distance, name))
-        })
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, n)| n.to_owned())
-        .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggestions_find_typos_and_partial_names() {
-        let names = ["Sales", "Support", "Operations", "Finance"];
-        assert_eq!(similar_names("Slaes", names.iter().copied()), ["Sales"]);
-        assert_eq!(
-            similar_names("operation", names.iter().copied()),
-            ["Operations"]
-        );
-        assert!(similar_names("Marketing", names.iter().copied()).is_empty());
-    }
 
     #[test]
     fn the_lookup_pages_only_within_genesys_listing_cap() {
