@@ -3,7 +3,6 @@
 //! thin faces on this crate.
 
 pub mod connection;
-pub mod directory;
 pub mod genesys;
 pub mod import;
 pub mod logging;

@@ -906,7 +906,7 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
         .await
         .unwrap()
         .value;
-    let extras = plan.rows[0].extras.clone().unwrap();
+    let extras = plan.rows[0].steps.clone().unwrap();
     demo_client(&sandbox)
         .grant_roles(
             &user.id,

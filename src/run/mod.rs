@@ -150,7 +150,7 @@ pub fn record_run(
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
                 steps,
-                extras: planned.extras.clone(),
+                extras: planned.steps.clone(),
             }
         })
         .collect();
@@ -194,7 +194,7 @@ fn planned_steps(
             journal::PASSWORD_LABEL.to_owned(),
         ));
     }
-    let Some(extras) = planned.extras.as_ref().filter(|_| {
+    let Some(extras) = planned.steps.as_ref().filter(|_| {
         matches!(
             planned.action,
             RowAction::Create | RowAction::Restore | RowAction::Update
@@ -206,7 +206,7 @@ fn planned_steps(
         let roles: Vec<String> = extras
             .roles
             .iter()
-            .map(crate::directory::PlannedGrant::label)
+            .map(crate::plan::PlannedGrant::label)
             .collect();
         steps.push(step(StepKind::Roles, "", roles.join(", ")));
     }

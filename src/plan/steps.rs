@@ -1,6 +1,7 @@
-//! The org's roles, divisions, queues, routing skills and locations, looked up once and matched
-//! by name before anything is written: what a row asks for becomes ids, or a row error with
-//! "did you mean" suggestions. Nothing is ever created from a name.
+//! What a row adds to its user after the create: roles in divisions, routing skills, queues, a
+//! location and an extension. The org's roles, divisions, queues, skills and locations are
+//! looked up once and matched by name before anything is written: what a row asks for becomes
+//! ids, or a row error with "did you mean" suggestions. Nothing is ever created from a name.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -61,7 +62,7 @@ pub struct PlannedSkill {
 /// everything already resolved to ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct RowExtras {
+pub struct RowSteps {
     pub roles: Vec<PlannedGrant>,
     pub skills: Vec<PlannedSkill>,
     pub queues: Vec<Named>,
@@ -69,7 +70,7 @@ pub struct RowExtras {
     pub extension: Option<String>,
 }
 
-impl RowExtras {
+impl RowSteps {
     pub fn is_empty(&self) -> bool {
         self.roles.is_empty()
             && self.skills.is_empty()
@@ -115,8 +116,8 @@ impl RowExtras {
     }
 }
 
-/// Whether any valid row of a file asks for roles, queues, skills, a location or an extension.
-pub fn wanted(draft: &UserDraft) -> bool {
+/// Whether a row asks for roles, queues, skills, a location or an extension.
+pub fn wants_steps(draft: &UserDraft) -> bool {
     !draft.roles.is_empty()
         || !draft.queues.is_empty()
         || !draft.skills.is_empty()
@@ -179,11 +180,11 @@ impl Directory {
 
     /// Resolve a row's names to ids. Every name that is not in the org is a problem, with the
     /// closest names the org has.
-    pub fn resolve(&self, draft: &UserDraft) -> Result<RowExtras, Vec<String>> {
+    pub fn resolve(&self, draft: &UserDraft) -> Result<RowSteps, Vec<String>> {
         let mut problems = Vec::new();
-        let mut extras = RowExtras {
+        let mut steps = RowSteps {
             extension: draft.extension.clone(),
-            ..RowExtras::default()
+            ..RowSteps::default()
         };
 
         let role_names = || self.roles.iter().map(|r| r.name.as_str());
@@ -219,7 +220,7 @@ impl Directory {
             };
             for division in divisions {
                 if seen.insert((role.id.clone(), division.id.clone())) {
-                    extras.roles.push(PlannedGrant {
+                    steps.roles.push(PlannedGrant {
                         role: role.clone(),
                         division,
                     });
@@ -235,8 +236,8 @@ impl Directory {
                 }
                 Some(skill) => {
                     // The file may name a skill twice; the last proficiency wins.
-                    extras.skills.retain(|s| s.skill.id != skill.id);
-                    extras.skills.push(PlannedSkill {
+                    steps.skills.retain(|s| s.skill.id != skill.id);
+                    steps.skills.push(PlannedSkill {
                         skill: Named::new(&skill.id, &skill.name),
                         proficiency: wanted.proficiency,
                     });
@@ -251,8 +252,8 @@ impl Directory {
                 Some(queue) if queue.id.is_empty() => {
                     problems.push(without_id("queue", &queue.name))
                 }
-                Some(queue) if !extras.queues.iter().any(|q| q.id == queue.id) => {
-                    extras.queues.push(Named::new(&queue.id, &queue.name))
+                Some(queue) if !steps.queues.iter().any(|q| q.id == queue.id) => {
+                    steps.queues.push(Named::new(&queue.id, &queue.name))
                 }
                 Some(_) => {}
                 None => problems.push(unknown("queue", wanted, queue_names())),
@@ -264,7 +265,7 @@ impl Directory {
                 Some(location) if location.id.is_empty() => {
                     problems.push(without_id("location", &location.name))
                 }
-                Some(location) => extras.location = Some(Named::new(&location.id, &location.name)),
+                Some(location) => steps.location = Some(Named::new(&location.id, &location.name)),
                 None => problems.push(unknown(
                     "location",
                     wanted,
@@ -274,7 +275,7 @@ impl Directory {
         }
 
         if problems.is_empty() {
-            Ok(extras)
+            Ok(steps)
         } else {
             Err(problems)
         }
@@ -354,8 +355,8 @@ impl Current {
     }
 
     /// What `wanted` adds to this user: nothing it already has.
-    pub fn missing(&self, wanted: &RowExtras) -> RowExtras {
-        RowExtras {
+    pub fn missing(&self, wanted: &RowSteps) -> RowSteps {
+        RowSteps {
             roles: wanted
                 .roles
                 .iter()
@@ -465,14 +466,14 @@ mod tests {
         }];
         draft.location = Some("london office".into());
         draft.extension = Some("1234".into());
-        let extras = directory().resolve(&draft).unwrap();
-        assert_eq!(extras.roles[0].role.id, "r1");
-        assert_eq!(extras.roles[0].division.id, "d2");
-        assert_eq!(extras.roles[1].division.id, ALL_DIVISIONS);
-        assert_eq!(extras.queues[0].id, "q1");
-        assert_eq!(extras.skills[0].skill.id, "s1");
-        assert_eq!(extras.location.as_ref().unwrap().id, "l1");
-        assert_eq!(extras.calls(), 3);
+        let steps = directory().resolve(&draft).unwrap();
+        assert_eq!(steps.roles[0].role.id, "r1");
+        assert_eq!(steps.roles[0].division.id, "d2");
+        assert_eq!(steps.roles[1].division.id, ALL_DIVISIONS);
+        assert_eq!(steps.queues[0].id, "q1");
+        assert_eq!(steps.skills[0].skill.id, "s1");
+        assert_eq!(steps.location.as_ref().unwrap().id, "l1");
+        assert_eq!(steps.calls(), 3);
     }
 
     #[test]
