@@ -487,9 +487,6 @@ pub fn create_body(draft: &UserDraft, division_id: &str) -> CreateUser {
             .collect(),
         // Genesys makes a user inactive when no state is sent and no invitation goes out:
         // Rollcall always sends one, active unless the file says otherwise.
-        state: Some(match draft.state {
-            Some(crate::import::UserState::Inactive) => UserState::Inactive,
-            _ => UserState::Active,
-        }),
+        state: Some(draft.state.unwrap_or(UserState::Active)),
     }
 }
