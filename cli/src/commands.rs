@@ -498,7 +498,7 @@ pub async fn run(args: RunArgs) -> ExitCode {
             connection.profile.as_deref(),
         ))
     };
-    let record = match record_run(&mut journal, &report, &plan, &origin) {
+    let record = match record_run(&mut journal, &plan, &origin) {
         Ok(record) => record,
         Err(e) => return fail(exit::USAGE, e),
     };
@@ -517,7 +517,7 @@ pub async fn run(args: RunArgs) -> ExitCode {
         &dirs,
         record,
         connection,
-        passwords(&report),
+        plan.passwords,
         &args.drive,
         plan.pool_size,
         plan.allowance_per_minute,

@@ -543,9 +543,7 @@ async fn journaled_run(home: &Home, sandbox: &Sandbox, csv: &str, org: RunOrg) -
         source_path: Some(file.display().to_string()),
         ..RunOrigin::from(org)
     };
-    record_run(&mut journal, &report, &plan, &origin)
-        .unwrap()
-        .id
+    record_run(&mut journal, &plan, &origin).unwrap().id
 }
 
 /// What a sandbox has served: API calls and token requests.

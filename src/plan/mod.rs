@@ -2,10 +2,13 @@
 //! e-mails already exist, the roles, queues, skills and locations the file names) and decides
 //! what each row will do; it writes nothing.
 //!
-//! [`plan`] puts the rooms together: [`existing`] finds the users the file's e-mails belong to,
-//! [`managers`] decides who reports to whom and in which order rows go, [`steps`] resolves what
-//! each row adds after its create, and [`estimate`] prices the run. A room never reaches back
-//! into this one: the row's own types sit in [`row`].
+//! [`plan`] puts the rooms together: `existing` finds the users the file's e-mails belong to,
+//! `managers` decides who reports to whom and in which order rows go, `steps` resolves what
+//! each row adds after its create, and `estimate` prices the run. A room never reaches back
+//! into this one: the row's own types sit in `row`.
+//!
+//! The plan carries everything its run sends: each row's create body and cells, and the rows'
+//! passwords as secrets, so that the run is journaled from the plan alone.
 
 mod estimate;
 mod existing;
@@ -25,8 +28,9 @@ pub use steps::{Named, PlannedGrant, PlannedSkill, RowSteps, ALL_DIVISIONS};
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
 use crate::genesys::{Contact, CreateUser, Division, GenesysClient, GenesysError, UserState};
-use crate::import::{DivisionRef, ImportReport, UserDraft};
+use crate::import::{DivisionRef, Field, ImportReport, ImportedRow, UserDraft};
 use crate::names::{did_you_mean, find_division, similar_names};
+use crate::secrets::Secret;
 use estimate::{planned_calls, step_totals};
 use existing::{find_existing, OrgUser, SEARCH_CONCURRENCY};
 use managers::resolve_managers;
@@ -133,6 +137,13 @@ pub struct Plan {
     /// The steps the run will take after the creates.
     #[serde(default)]
     pub steps: StepTotals,
+    /// The file's header, which the run's exports give back. Not for the window.
+    #[serde(skip)]
+    pub headers: Vec<String>,
+    /// The rows' initial passwords, by row index: the run sends them and nothing keeps them.
+    /// Never serialized.
+    #[serde(skip)]
+    pub passwords: HashMap<usize, Secret>,
 }
 
 /// Why a plan could not be made.
@@ -140,7 +151,10 @@ pub struct Plan {
 pub enum PlanError {
     #[error(transparent)]
     Genesys(#[from] GenesysError),
-    #[error("The default division \"{name}\" does not exist in this org.{}", did_you_mean(.suggestions))]
+    #[error(
+        "The default division \"{name}\" does not exist in this org.{}",
+        did_you_mean(.suggestions)
+    )]
     UnknownDefaultDivision {
         name: String,
         suggestions: Vec<String>,
@@ -193,39 +207,39 @@ pub async fn plan(
     let (org_users, lookup, lookup_calls) = find_existing(client, &wanted).await?;
     calls += lookup_calls;
 
+    let org = Org {
+        divisions: &divisions,
+        default_division: &default_division,
+        users: &org_users,
+        deleted_policy: options.deleted_policy,
+    };
     let mut rows: Vec<PlannedRow> = report
         .rows
         .iter()
         .enumerate()
-        .map(|(index, row)| {
-            classify(
-                index,
-                row.line,
-                row.draft.as_deref(),
-                report,
-                &divisions,
-                &default_division,
-                &org_users,
-                options.deleted_policy,
-            )
-        })
+        .map(|(index, imported)| classify(index, imported, report, &org))
         .collect();
     resolve_managers(&mut rows, report, &org_users);
     calls += resolve_steps(client, report, &divisions, &home, options, &mut rows).await?;
+    // Last, as any of the above may have found a row invalid.
+    for row in &mut rows {
+        let draft = report.rows[row.index].draft.as_deref();
+        if let (RowAction::Create | RowAction::Restore, Some(draft), Some(division)) =
+            (row.action, draft, row.division_id.as_deref())
+        {
+            row.body = Some(create_body(draft, division));
+        }
+    }
 
     let counts = count(&rows);
     let steps = step_totals(&rows);
-    let passwords = rows
+    let passwords = passwords(report);
+    let password_calls = rows
         .iter()
         .filter(|r| matches!(r.action, RowAction::Create | RowAction::Restore))
-        .filter(|r| {
-            report.rows[r.index]
-                .draft
-                .as_ref()
-                .is_some_and(|d| d.password.is_some())
-        })
+        .filter(|r| passwords.contains_key(&r.index))
         .count() as u32;
-    let calls_planned = planned_calls(&rows, options.invite) + steps.calls + passwords;
+    let calls_planned = planned_calls(&rows, options.invite) + steps.calls + password_calls;
     let pool_size = options
         .pool_size
         .map(|p| p.clamp(1, MAX_POOL))
@@ -251,7 +265,24 @@ pub async fn plan(
         rate_source,
         estimated_seconds,
         steps,
+        headers: report.headers.clone(),
+        passwords,
     })
+}
+
+/// The passwords of a report's rows, by row index: what a plan carries to its run, and what a
+/// resume reads again from the file (passwords are never journaled).
+pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
+    report
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(index, row)| {
+            // The report stays with the session (to plan again); the plan owns a copy.
+            let password = row.draft.as_ref()?.password.clone()?;
+            Some((index, password))
+        })
+        .collect()
 }
 
 /// The rate a run paces each token to, and where it came from: the setting (the profile's or
@@ -376,22 +407,30 @@ fn count(rows: &[PlannedRow]) -> PlanCounts {
     counts
 }
 
-#[allow(clippy::too_many_arguments)]
-fn classify(
-    index: usize,
-    line: usize,
-    draft: Option<&UserDraft>,
-    report: &ImportReport,
-    divisions: &[Division],
-    default_division: &Division,
-    org: &HashMap<String, OrgUser>,
-    policy: DeletedPolicy,
-) -> PlannedRow {
+/// What each row is weighed against: the org's divisions and users, and the caller's policy.
+struct Org<'a> {
+    divisions: &'a [Division],
+    default_division: &'a Division,
+    /// The users the file's e-mails belong to, by lowercased e-mail.
+    users: &'a HashMap<String, OrgUser>,
+    deleted_policy: DeletedPolicy,
+}
+
+/// What a row will do as far as its own cells and the org's users and divisions say (its
+/// manager and its steps come after).
+fn classify(index: usize, imported: &ImportedRow, report: &ImportReport, org: &Org) -> PlannedRow {
+    let line = imported.line;
+    let draft = imported.draft.as_deref();
     let mut row = PlannedRow {
         index,
         line,
-        email: draft.map(|d| d.email.clone()),
-        name: draft.map(|d| d.name.clone()),
+        // A row with errors has no draft: name it by what its cells say.
+        email: draft
+            .map(|d| d.email.clone())
+            .or_else(|| cell(report, &imported.raw, Field::Email)),
+        name: draft
+            .map(|d| d.name.clone())
+            .or_else(|| cell(report, &imported.raw, Field::Name)),
         action: RowAction::Invalid,
         division_id: None,
         division_name: None,
@@ -402,6 +441,8 @@ fn classify(
         problems: Vec::new(),
         notes: Vec::new(),
         steps: None,
+        body: None,
+        raw: imported.raw.clone(),
     };
     let Some(draft) = draft else {
         row.problems = report
@@ -411,8 +452,9 @@ fn classify(
             .collect();
         return row;
     };
+    let divisions = org.divisions;
     let division = match &draft.division {
-        None => Some(default_division),
+        None => Some(org.default_division),
         Some(DivisionRef::Id(id)) => {
             let found = divisions.iter().find(|d| d.id.eq_ignore_ascii_case(id));
             if found.is_none() {
@@ -438,10 +480,10 @@ fn classify(
         row.division_id = Some(division.id.clone());
         row.division_name = Some(division.name.clone());
     }
-    if let Some(existing) = org.get(&draft.email_key) {
+    if let Some(existing) = org.users.get(&draft.email_key) {
         row.existing_user_id = Some(existing.id.clone());
         row.existing_version = Some(existing.version);
-        row.action = match (existing.state, policy) {
+        row.action = match (existing.state, org.deleted_policy) {
             (UserState::Deleted, DeletedPolicy::Restore) => RowAction::Restore,
             (UserState::Deleted, DeletedPolicy::Skip) => {
                 row.notes.push(
@@ -467,6 +509,14 @@ fn classify(
         row.action = RowAction::Invalid;
     }
     row
+}
+
+/// A non-empty cell of a row, by field.
+fn cell(report: &ImportReport, raw: &[String], field: Field) -> Option<String> {
+    let column = report.mapping.column_of(field)?;
+    raw.get(column)
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
 }
 
 /// The body of the create call for a row. It carries no password: that is set in a step of its

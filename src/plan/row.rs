@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::steps::RowSteps;
+use crate::genesys::CreateUser;
 
 /// What a row will do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +45,10 @@ pub struct PlannedRow {
     pub index: usize,
     /// The line in the file.
     pub line: usize,
+    /// The e-mail: the draft's, or for a row with errors what its e-mail cell says, so that
+    /// the admin can find it.
     pub email: Option<String>,
+    /// The name, likewise.
     pub name: Option<String>,
     pub action: RowAction,
     /// The division the user goes to.
@@ -64,4 +68,12 @@ pub struct PlannedRow {
     /// to ids.
     #[serde(default)]
     pub steps: Option<RowSteps>,
+    /// The body of the create call, for a row to create or restore: what the run sends, but
+    /// the password (in [`Plan::passwords`](super::Plan::passwords)). Not for the window.
+    #[serde(skip)]
+    pub body: Option<CreateUser>,
+    /// The row's cells as the file has them (password cells blank), which the run's exports
+    /// give back. Not for the window.
+    #[serde(skip)]
+    pub raw: Vec<String>,
 }
