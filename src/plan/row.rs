@@ -68,8 +68,9 @@ pub struct PlannedRow {
     /// to ids.
     #[serde(default)]
     pub steps: Option<RowSteps>,
-    /// The body of the create call, for a row to create or restore: what the run sends, but
-    /// the password (in [`Plan::passwords`](super::Plan::passwords)). Not for the window.
+    /// The body of the create call, for a row to create or restore: what the run sends but
+    /// the password, which the plan keeps apart with the other rows' passwords. Not for the
+    /// window.
     #[serde(skip)]
     pub body: Option<CreateUser>,
     /// The row's cells as the file has them (password cells blank), which the run's exports
