@@ -356,7 +356,7 @@ pub struct JournalRow {
     pub attempts: u32,
     pub note: Option<String>,
     /// What the row adds after the create, resolved to ids by the plan.
-    pub extras: Option<crate::directory::RowExtras>,
+    pub extras: Option<crate::plan::RowSteps>,
     /// Its post-creation steps.
     pub steps: Vec<StepRecord>,
 }

@@ -7,8 +7,8 @@ pub mod export;
 pub mod journal;
 pub mod org;
 
-use std::collections::HashMap;
-
+/// The passwords of a report's rows: a resume reads them again from the file.
+pub use crate::plan::passwords;
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
 pub use events::{Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
@@ -18,9 +18,7 @@ pub use journal::{
 pub use org::{resume_org, OtherOrg, ResumeOrg, RunOrg, BUILT_IN_SANDBOX};
 
 use crate::genesys::CreateUser;
-use crate::import::{Field, ImportReport};
-use crate::plan::{create_body, Plan, PlannedRow, RowAction};
-use crate::secrets::Secret;
+use crate::plan::{Plan, PlannedRow, RowAction};
 
 /// Why a run could not go on.
 #[derive(Debug, thiserror::Error)]
@@ -44,10 +42,9 @@ pub struct RunOrigin {
     pub profile: Option<String>,
 }
 
-/// Journal a new run for `plan` (made from `report`), and return its record. Nothing is sent.
+/// Journal a new run for `plan`, and return its record. Nothing is sent.
 pub fn record_run(
     journal: &mut Journal,
-    report: &ImportReport,
     plan: &Plan,
     origin: &RunOrigin,
 ) -> Result<RunRecord, JournalError> {
@@ -63,7 +60,7 @@ pub fn record_run(
         client_id: origin.client_id.clone(),
         profile: origin.profile.clone(),
         options: plan.options.clone(),
-        headers: report.headers.clone(),
+        headers: plan.headers.clone(),
         status: RunStatus::Running,
         message: None,
         total: plan.rows.len(),
@@ -72,15 +69,6 @@ pub fn record_run(
         .rows
         .iter()
         .map(|planned| {
-            let imported = &report.rows[planned.index];
-            let draft = imported.draft.as_ref();
-            let body = match (draft, planned.action) {
-                (Some(draft), RowAction::Create | RowAction::Restore) => planned
-                    .division_id
-                    .as_deref()
-                    .map(|division| create_body(draft, division)),
-                _ => None,
-            };
             let (status, error, note) = match planned.action {
                 RowAction::Create | RowAction::Restore => (RowStatus::Pending, None, None),
                 RowAction::Exists | RowAction::Update => {
@@ -110,24 +98,17 @@ pub fn record_run(
                     None,
                 ),
             };
-            let has_password = draft.is_some_and(|d| d.password.is_some());
-            let steps = planned_steps(planned, body.as_ref(), has_password);
+            let has_password = plan.passwords.contains_key(&planned.index);
+            let steps = planned_steps(planned, planned.body.as_ref(), has_password);
             JournalRow {
                 index: planned.index,
                 line: planned.line,
-                // An invalid row has no draft: show what its cells say, so the admin can find it.
-                email: planned
-                    .email
-                    .clone()
-                    .or_else(|| cell(report, &imported.raw, Field::Email)),
-                name: planned
-                    .name
-                    .clone()
-                    .or_else(|| cell(report, &imported.raw, Field::Name)),
+                email: planned.email.clone(),
+                name: planned.name.clone(),
                 action: planned.action,
-                raw: imported.raw.clone(),
+                raw: planned.raw.clone(),
                 has_password,
-                body,
+                body: planned.body.clone(),
                 manager: planned.manager.clone(),
                 depth: planned.depth,
                 existing_user_id: planned.existing_user_id.clone(),
@@ -150,7 +131,7 @@ pub fn record_run(
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
                 steps,
-                extras: planned.extras.clone(),
+                extras: planned.steps.clone(),
             }
         })
         .collect();
@@ -194,7 +175,7 @@ fn planned_steps(
             journal::PASSWORD_LABEL.to_owned(),
         ));
     }
-    let Some(extras) = planned.extras.as_ref().filter(|_| {
+    let Some(extras) = planned.steps.as_ref().filter(|_| {
         matches!(
             planned.action,
             RowAction::Create | RowAction::Restore | RowAction::Update
@@ -206,7 +187,7 @@ fn planned_steps(
         let roles: Vec<String> = extras
             .roles
             .iter()
-            .map(crate::directory::PlannedGrant::label)
+            .map(crate::plan::PlannedGrant::label)
             .collect();
         steps.push(step(StepKind::Roles, "", roles.join(", ")));
     }
@@ -228,28 +209,6 @@ fn planned_steps(
         steps.push(step(StepKind::Extension, "", extension.clone()));
     }
     steps
-}
-
-/// A non-empty cell of a row, by field.
-fn cell(report: &ImportReport, raw: &[String], field: Field) -> Option<String> {
-    let column = report.mapping.column_of(field)?;
-    raw.get(column)
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-}
-
-/// The passwords of a report's rows, for [`RunContext::passwords`].
-pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
-    report
-        .rows
-        .iter()
-        .enumerate()
-        .filter_map(|(index, row)| {
-            // The report stays with the session (to plan and run again); the run owns a copy.
-            let password = row.draft.as_ref()?.password.clone()?;
-            Some((index, password))
-        })
-        .collect()
 }
 
 /// A run id: sortable by time, unique.

@@ -11,11 +11,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{Engine, RowStatus, RowUpdate, StopReason};
-use crate::directory::Named;
 use crate::genesys::{
     Contact, GenesysClient, GenesysError, RoleGrant, User, UserLocation, UserPatch, UserSkill,
     MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
+use crate::plan::Named;
 use crate::run::journal::{JournalRow, StepKind, StepStatus};
 use crate::run::RunEvent;
 

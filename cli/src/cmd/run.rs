@@ -7,8 +7,8 @@ use std::time::Duration;
 use clap::Args;
 use rollcall_core::paths::{replace_file, AppDirs};
 use rollcall_core::run::{
-    drive, export, passwords, record_run, Journal, RowStatus, RunContext, RunControl, RunOrg,
-    RunOrigin, RunRecord, RunStatus, RunSummary, SettlePolicy, StepStatus, StopReason,
+    drive, export, record_run, Journal, RowStatus, RunContext, RunControl, RunOrg, RunOrigin,
+    RunRecord, RunStatus, RunSummary, SettlePolicy, StepStatus, StopReason,
 };
 use rollcall_core::secrets::Secret;
 use serde_json::json;
@@ -79,7 +79,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             connection.profile.as_deref(),
         ))
     };
-    let record = record_run(&mut journal, &report, &plan, &origin).map_err(CliError::usage)?;
+    let record = record_run(&mut journal, &plan, &origin).map_err(CliError::usage)?;
     if json {
         println!("{}", json!({"type": "run", "runId": record.id}));
     } else {
@@ -95,7 +95,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         &dirs,
         record,
         connection,
-        passwords(&report),
+        plan.passwords,
         &args.drive,
         plan.pool_size,
         plan.allowance_per_minute,

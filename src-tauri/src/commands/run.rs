@@ -95,8 +95,8 @@ pub async fn start_run(
     let (pool_size, allowance_per_minute) = (plan.pool_size, plan.allowance_per_minute);
     let (journal, record, passwords) = tauri::async_runtime::spawn_blocking(move || {
         let mut journal = Journal::open(&journal_path)?;
-        let record = record_run(&mut journal, &report, &plan, &origin)?;
-        Ok::<_, Error>((journal, record, passwords(&report)))
+        let record = record_run(&mut journal, &plan, &origin)?;
+        Ok::<_, Error>((journal, record, plan.passwords))
     })
     .await??;
     let started = RunStarted {
