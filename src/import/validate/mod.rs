@@ -1,8 +1,8 @@
 //! The rules every row must pass, all checked on every row so the user sees every problem at
 //! once, and the check for the same e-mail on two lines.
 //!
-//! [`row`] checks one row's cells, [`lists`] the cells that hold several values (roles,
-//! queues, skills), [`phone`] turns a phone number into E.164, and [`duplicates`] finds the
+//! `row` checks one row's cells, `lists` the cells that hold several values (roles,
+//! queues, skills), `phone` turns a phone number into E.164, and `duplicates` finds the
 //! addresses written on more than one line once every row has been read.
 
 mod duplicates;
