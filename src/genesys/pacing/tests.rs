@@ -4,6 +4,9 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+
 use super::*;
 
 /// Genesys's limiter for one token, as seen by the pacer.
@@ -88,18 +91,17 @@ impl Limiter {
     }
 }
 
-/// A small deterministic generator for latency jitter.
-struct Jitter(u64);
+/// Latency jitter, from a seeded generator so every run of a test sees the same latencies.
+struct Jitter(StdRng);
 
 impl Jitter {
+    fn seeded(seed: u64) -> Self {
+        Jitter(StdRng::seed_from_u64(seed))
+    }
+
     /// A latency of `base` ± `spread`, in whole milliseconds.
     fn latency(&mut self, base: u64, spread: u64) -> Duration {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let offset = (self.0 >> 33) % (2 * spread + 1);
-        Duration::from_millis(base - spread + offset)
+        Duration::from_millis(self.0.random_range(base - spread..=base + spread))
     }
 }
 
@@ -119,7 +121,7 @@ async fn drive(
         let pacer = pacer.clone();
         let limiter = limiter.clone();
         tasks.spawn(async move {
-            let mut jitter = Jitter(worker as u64 + 1);
+            let mut jitter = Jitter::seeded(worker as u64 + 1);
             while Instant::now() < end {
                 let permit = pacer.acquire().await;
                 let took = jitter.latency(latency.0, latency.1);
