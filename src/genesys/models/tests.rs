@@ -1,3 +1,5 @@
+//! The wire types against the JSON Genesys Cloud sends and expects, odd shapes included.
+
 use super::*;
 
 #[test]

@@ -1,3 +1,6 @@
+//! The column matcher on headers as HR exports, spreadsheets and the user's own overrides
+//! write them.
+
 use super::*;
 
 fn headers(names: &[&str]) -> Vec<String> {

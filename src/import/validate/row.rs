@@ -560,4 +560,19 @@ mod tests {
         assert_eq!(canonical_uuid("Sales"), None);
         assert_eq!(canonical_uuid("3f2504e0-4f89-11d3-9a0c-0305e82c330g"), None);
     }
+
+    #[test]
+    fn braced_and_urn_uuids_are_read_as_names_and_misplaced_dashes_are_no_id() {
+        assert_eq!(
+            canonical_uuid("{3f2504e0-4f89-11d3-9a0c-0305e82c3301}"),
+            None
+        );
+        assert_eq!(
+            canonical_uuid("urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+            None
+        );
+        assert_eq!(canonical_uuid("3f2504e04-f89-11d3-9a0c-0305e82c3301"), None);
+        assert!(looks_like_uuid("3f2504e0-4f89-11d3-9a0c-0305e82c330g"));
+        assert!(!looks_like_uuid("3f2504e04-f89-11d3-9a0c-0305e82c3301"));
+    }
 }
