@@ -10,7 +10,7 @@ use rollcall_core::import::{import_bytes, ImportOptions};
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::{plan, PlanOptions};
 use rollcall_core::run::{record_run, Journal, RunOrg, RunOrigin, BUILT_IN_SANDBOX};
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };

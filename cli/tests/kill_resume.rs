@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rollcall_core::run::{Journal, RowStatus, RunStatus};
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Latency, RateLimitConfig, Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
 };
 
