@@ -8,6 +8,12 @@ use crate::http::{listing, page_params, Call, Exchange, Reply};
 use crate::org::Org;
 use crate::shared::Shared;
 
+/// `GET /api/v2/authorization/divisions/home`.
+pub(crate) fn home_division(shared: &Shared, exchange: &Exchange) -> Reply {
+    let org = shared.org.lock().expect("org");
+    exchange.json(StatusCode::OK, &Org::division_json(org.home()))
+}
+
 pub(crate) fn list_divisions(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
     let (size, number) = match page_params(exchange, call, 25, 100) {
         Ok(page) => page,

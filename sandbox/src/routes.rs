@@ -8,7 +8,7 @@ use rand::Rng;
 use serde_json::Value;
 
 use crate::http::{Call, DropConnection, Exchange, Reply};
-use crate::org::{Org, SandboxStats};
+use crate::org::SandboxStats;
 use crate::shared::Shared;
 use crate::{lists, oauth, patch, steps, users};
 
@@ -291,10 +291,7 @@ pub(crate) fn route_call(
         }
         Route::InviteUser => users::invite_user(shared, exchange, &id),
         Route::ListDivisions => lists::list_divisions(shared, exchange, call),
-        Route::HomeDivision => {
-            let org = shared.org.lock().expect("org");
-            exchange.json(StatusCode::OK, &Org::division_json(org.home()))
-        }
+        Route::HomeDivision => lists::home_division(shared, exchange),
         Route::MoveUsersToDivision => {
             users::move_users_to_division(shared, exchange, &id, body.as_ref().expect("json body"))
         }
