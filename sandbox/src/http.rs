@@ -158,6 +158,7 @@ impl Exchange {
     }
 }
 
+/// An API request as the routes read it: its body already read, its query decoded.
 pub(crate) struct Call {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -194,8 +195,10 @@ impl Call {
     }
 }
 
+/// An error answer decided before the exchange that sends it is at hand.
 pub(crate) type ErrorReply = Box<dyn FnOnce(&Exchange) -> Reply>;
 
+/// A body field that must be a string when present; absent and `null` are `None`.
 pub(crate) fn string_field<'a>(
     body: &'a Map<String, Value>,
     field: &'static str,
@@ -209,6 +212,7 @@ pub(crate) fn string_field<'a>(
     }
 }
 
+/// `pageSize` (at most `max_size`) and `pageNumber`, both from 1.
 pub(crate) fn page_params(
     exchange: &Exchange,
     call: &Call,
@@ -232,6 +236,7 @@ pub(crate) fn page_params(
     Ok((size, number("pageNumber", 1)?))
 }
 
+/// One page of a collection, with Genesys's paging fields and links.
 pub(crate) fn listing(
     entities: Vec<Value>,
     total: usize,
@@ -259,6 +264,7 @@ pub(crate) fn listing(
     value
 }
 
+/// The token of an `Authorization: Bearer …` header.
 pub(crate) fn bearer(headers: &hyper::HeaderMap) -> Option<String> {
     let value = headers.get("authorization")?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
@@ -268,6 +274,7 @@ pub(crate) fn bearer(headers: &hyper::HeaderMap) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
+/// The client id and secret of an `Authorization: Basic …` header.
 pub(crate) fn basic_auth(headers: &hyper::HeaderMap) -> Option<(String, String)> {
     let value = headers.get("authorization")?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
@@ -282,6 +289,7 @@ pub(crate) fn basic_auth(headers: &hyper::HeaderMap) -> Option<(String, String)>
     Some((id.to_owned(), secret.to_owned()))
 }
 
+/// The pairs of a query string or a form body, decoded.
 pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

@@ -11,6 +11,8 @@ use crate::http::{basic_auth, parse_query, Exchange, Reply};
 use crate::org::TokenInfo;
 use crate::shared::Shared;
 
+/// `POST /oauth/token`: a bearer token for a configured client with the client credentials
+/// grant, its secret sent as Basic auth or in the form.
 pub(crate) fn token(
     shared: &Shared,
     exchange: &Exchange,

@@ -16,6 +16,8 @@ const CONTACT_TYPES: &[&str] = &[
     "PRIMARY", "WORK", "WORK2", "WORK3", "WORK4", "HOME", "MOBILE", "MAIN", "OTHER",
 ];
 
+/// The `addresses` of a create or a PATCH: each of a known media type and contact type, one
+/// per pair, phones in E.164 and extensions in digits.
 pub(crate) fn parse_addresses(value: Option<&Value>) -> Result<Vec<Contact>, String> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(vec![]);

@@ -11,6 +11,8 @@ use crate::org::SandboxUser;
 use crate::patch::parse_addresses;
 use crate::shared::Shared;
 
+/// `POST /api/v2/users`: a new user, in the division named or Home, unless the e-mail is
+/// taken (by a deleted user too: that one is restored, not created again).
 pub(crate) fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
     let body = body.as_object().expect("object");
     let name = match string_field(body, "name") {
@@ -146,6 +148,7 @@ fn plausible_email(email: &str) -> bool {
 /// The sandbox applies it to every state.
 const MAX_LISTED_USERS: u64 = 10_000;
 
+/// `GET /api/v2/users`: by state (`active` by default) and `id`s, paged.
 pub(crate) fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
     let (size, number) = match page_params(exchange, call, 25, 500) {
         Ok(page) => page,
@@ -373,6 +376,7 @@ pub(crate) fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -
     exchange.json(StatusCode::OK, &answer)
 }
 
+/// `POST /api/v2/users/{id}/invite`: counted on the user; no mail leaves the sandbox.
 pub(crate) fn invite_user(shared: &Shared, exchange: &Exchange, id: &str) -> Reply {
     let mut org = shared.org.lock().expect("org");
     match org.by_id.get(id).copied() {
