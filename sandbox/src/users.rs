@@ -12,7 +12,8 @@ use crate::patch::parse_addresses;
 use crate::shared::Shared;
 
 /// `POST /api/v2/users`: a new user, in the division named or Home, unless the e-mail is
-/// taken (by a deleted user too: that one is restored, not created again).
+/// taken: 409 (or the chosen variant) for a live user, 400 for a deleted one, whom a client
+/// must restore instead.
 pub(crate) fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
     let body = body.as_object().expect("object");
     let name = match string_field(body, "name") {
