@@ -8,6 +8,11 @@
 //! faults (5xx, connections dropped after a create, revoked tokens, stale versions, a lagging
 //! authorization service, refused passwords, a throttled token endpoint). The app and the CLI start
 //! it so anyone can try Rollcall with no Genesys account, and the tests run against it.
+//!
+//! A request enters at `gateway` (host guard, latency, token, rate limit, faults), which hands
+//! `/oauth/token` to `oauth` and API calls to `routes` (permissions, body); the route's answer is
+//! built by the room of what it serves: `users`, `patch`, `lists` or `steps`, on the `org`
+//! state, with the replies of `http`.
 
 mod config;
 mod gateway;
