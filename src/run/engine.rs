@@ -36,10 +36,10 @@ use tokio::sync::{mpsc, watch};
 
 use super::events::{Progress, RunEvent, RunSummary, StopReason};
 use super::journal::{
-    Journal, JournalRow, JournalWriter, RowError, RowStatus, RowUpdate, RunLock, RunStatus,
-    StepKind, StepStatus,
+    Journal, JournalRow, JournalWriter, RowError, RowStatus, RowUpdate, RunStatus, StepKind,
+    StepStatus,
 };
-use super::RunError;
+use super::{RunError, RunLock};
 use crate::genesys::pacing::MAX_IN_FLIGHT;
 use crate::genesys::{
     GenesysClient, GenesysError, RetryNotice, RetryReason, User, UserPatch, UserState,

@@ -5,6 +5,7 @@ pub mod engine;
 pub mod events;
 pub mod export;
 pub mod journal;
+mod lock;
 pub mod org;
 
 use std::collections::HashMap;
@@ -12,9 +13,10 @@ use std::collections::HashMap;
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
 pub use events::{Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
-    Journal, JournalError, JournalRow, RowError, RowStatus, RunLock, RunRecord, RunStatus,
-    StepKind, StepRecord, StepStatus,
+    Journal, JournalError, JournalRow, RowError, RowStatus, RunRecord, RunStatus, StepKind,
+    StepRecord, StepStatus,
 };
+pub use lock::RunLock;
 pub use org::{resume_org, OtherOrg, ResumeOrg, RunOrg, BUILT_IN_SANDBOX};
 
 use crate::genesys::CreateUser;
