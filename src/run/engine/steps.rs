@@ -10,13 +10,15 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Engine, RowStatus, RowUpdate, StopReason};
+use super::{attempt_record, Engine};
 use crate::directory::Named;
 use crate::genesys::{
     Contact, GenesysClient, GenesysError, RoleGrant, User, UserLocation, UserPatch, UserSkill,
     MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
+use crate::run::events::StopReason;
 use crate::run::journal::{JournalRow, StepKind, StepStatus};
+use crate::run::journal::{RowStatus, RowUpdate};
 use crate::run::RunEvent;
 
 /// Tries of a write guarded by a version before it gives up (Genesys's Terraform provider,
@@ -130,12 +132,12 @@ impl Engine {
                 .and_then(|b| b.division_id.clone())
                 .unwrap_or_default();
             let call = async {
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                self.count_request();
                 let result = client
                     .move_users_to_division(&division_id, &[user_id.to_owned()])
                     .await;
                 let _ = self
-                    .record(vec![super::attempt_record(index, "division", &result)])
+                    .record(vec![attempt_record(index, "division", &result)])
                     .await;
                 result.map(|_| ())
             };
@@ -152,13 +154,13 @@ impl Engine {
                 let Some(password) = self.passwords.get(&index) else {
                     return Err(GenesysError::InvalidInput {
                         what: "the password".to_owned(),
-                        reason: super::PASSWORD_GONE.to_owned(),
+                        reason: super::create::PASSWORD_GONE.to_owned(),
                     });
                 };
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                self.count_request();
                 let result = client.set_password(user_id, password).await;
                 let _ = self
-                    .record(vec![super::attempt_record(index, "password", &result)])
+                    .record(vec![attempt_record(index, "password", &result)])
                     .await;
                 result.map(|_| ())
             };
@@ -184,10 +186,10 @@ impl Engine {
             };
             let call = async {
                 loop {
-                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                    self.count_request();
                     let result = client.grant_roles(user_id, &grants).await;
                     let _ = self
-                        .record(vec![super::attempt_record(index, "roles", &result)])
+                        .record(vec![attempt_record(index, "roles", &result)])
                         .await;
                     match result {
                         Err(e) if e.status() == Some(404) && retries > 0 => {
@@ -215,10 +217,10 @@ impl Engine {
                     // No version goes with skills, but Genesys still answers a stale one when
                     // the user changed meanwhile: the same call is sent again.
                     let write = |()| async move {
-                        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                        self.count_request();
                         let reply = client.add_user_skills(user_id, skills).await;
                         let _ = self
-                            .record(vec![super::attempt_record(index, "skills", &reply)])
+                            .record(vec![attempt_record(index, "skills", &reply)])
                             .await;
                         reply.map(|_| ())
                     };
@@ -281,7 +283,7 @@ impl Engine {
         let work_phone = body.addresses.iter().find(|a| a.is_work_phone());
         let body = &body;
         let read = || async {
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             client.get_user(user_id).await.map(|r| r.value)
         };
         let write = |current: User| async move {
@@ -303,10 +305,10 @@ impl Engine {
                 addresses,
                 ..UserPatch::default()
             };
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             let result = client.patch_user(user_id, &patch).await;
             let _ = self
-                .record(vec![super::attempt_record(index, "profile", &result)])
+                .record(vec![attempt_record(index, "profile", &result)])
                 .await;
             result.map(|reply| reply.value.version)
         };
@@ -344,7 +346,7 @@ impl Engine {
         };
         let extension = extension.as_ref();
         let read = || async {
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             client.get_user(user_id).await.map(|r| r.value)
         };
         let write = |current: User| async move {
@@ -368,10 +370,10 @@ impl Engine {
                 addresses,
                 ..UserPatch::default()
             };
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             let result = client.patch_user(user_id, &patch).await;
             let _ = self
-                .record(vec![super::attempt_record(index, "location", &result)])
+                .record(vec![attempt_record(index, "location", &result)])
                 .await;
             result.map(|reply| reply.value.version)
         };
@@ -463,10 +465,10 @@ impl Engine {
         let client = self.client(token, first);
         let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
         let call = async {
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             let result = client.add_queue_members(queue, &ids).await;
             let _ = self
-                .record(vec![super::attempt_record(first, "queue", &result)])
+                .record(vec![attempt_record(first, "queue", &result)])
                 .await;
             result.map(|_| ())
         };
