@@ -152,7 +152,7 @@ pub fn record_run(
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
                 steps,
-                extras: planned.extras.clone(),
+                step_plan: planned.extras.clone(),
             }
         })
         .collect();

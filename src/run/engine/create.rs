@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::{attempt_record, steps, Engine, Step};
 use crate::genesys::{GenesysClient, GenesysError, User, UserPatch, UserState};
 use crate::run::events::StopReason;
-use crate::run::journal::{RowError, RowStatus, RowUpdate, StepStatus};
+use crate::run::journal::{RowError, RowStatus, RowUpdate};
 
 /// How the run waits for Genesys to catch up with a fresh create: a lost answer settled by
 /// looking the e-mail up, and roles refused by an auth service that has not seen the user yet.
@@ -161,20 +161,12 @@ impl Engine {
                     .record(vec![RowUpdate::Existed {
                         index,
                         user_id: Some(user.id.clone()),
-                        note: note.clone(),
+                        note,
                     }])
                     .await
                 {
                     return Step::Deferred;
                 }
-                self.update_row(index, |r| {
-                    r.status = RowStatus::Existed;
-                    r.user_id = Some(user.id.clone());
-                    r.note = note;
-                    r.manager_step = StepStatus::None;
-                    r.invite_step = StepStatus::None;
-                    steps::drop_pending(r);
-                });
                 Step::Final
             }
             Ok(None) => self.failed(index, RowError::from_genesys(error)).await,
@@ -251,18 +243,11 @@ impl Engine {
         }
     }
 
-    /// Commit the row's intent before its create or restore is sent, and mark it sending.
+    /// Commit the row's intent before its create or restore is sent (which marks it sending).
     /// False when the run is stopping or the journal could not be written: nothing may be
     /// sent then.
     pub(super) async fn commit_intent(&self, index: usize) -> bool {
-        if self.should_stop() || !self.record(vec![RowUpdate::Intent { index }]).await {
-            return false;
-        }
-        self.update_row(index, |r| {
-            r.status = RowStatus::Sending;
-            r.attempts += 1;
-        });
-        true
+        !self.should_stop() && self.record(vec![RowUpdate::Intent { index }]).await
     }
 
     /// Look a user up by e-mail, for as long as the settle window allows (search lags).
@@ -300,12 +285,11 @@ impl Engine {
         note: Option<&str>,
         attempt: Option<RowUpdate>,
     ) -> Step {
-        let note = note.map(str::to_owned);
         let update = RowUpdate::Created {
             index,
             user_id: user.id.clone(),
             version: user.version,
-            note: note.clone(),
+            note: note.map(str::to_owned),
         };
         if !self
             .record(attempt.into_iter().chain([update]).collect())
@@ -313,15 +297,6 @@ impl Engine {
         {
             return Step::Deferred;
         }
-        self.update_row(index, |r| {
-            r.status = RowStatus::Created;
-            r.user_id = Some(user.id.clone());
-            r.version = Some(user.version);
-            r.error = None;
-            if note.is_some() {
-                r.note = note;
-            }
-        });
         Step::Done
     }
 
@@ -342,12 +317,6 @@ impl Engine {
         {
             return Step::Deferred;
         }
-        self.update_row(index, |r| {
-            r.status = RowStatus::Restored;
-            r.user_id = Some(user.id.clone());
-            r.version = Some(user.version);
-            r.error = None;
-        });
         Step::Done
     }
 
@@ -361,22 +330,9 @@ impl Engine {
             "row failed: {}",
             error.message
         );
-        if !self
-            .record(vec![RowUpdate::Failed {
-                index,
-                error: error.clone(),
-            }])
-            .await
-        {
+        if !self.record(vec![RowUpdate::Failed { index, error }]).await {
             return Step::Deferred;
         }
-        self.update_row(index, |r| {
-            r.status = RowStatus::Failed;
-            r.error = Some(error);
-            r.manager_step = StepStatus::None;
-            r.invite_step = StepStatus::None;
-            steps::drop_pending(r);
-        });
         Step::Final
     }
 
@@ -402,18 +358,8 @@ impl Engine {
     /// Leave the row pending for a resume; after several in a row, stop the run.
     pub(super) async fn deferred(&self, index: usize, error: &GenesysError) -> Step {
         let note = Some(format!("Not sent yet: {error}"));
-        if self
-            .record(vec![RowUpdate::Pending {
-                index,
-                note: note.clone(),
-            }])
-            .await
-        {
-            self.update_row(index, |r| {
-                r.status = RowStatus::Pending;
-                r.note = note;
-            });
-        }
+        // Not written: the row stays as the journal has it, and the run stops (see `record`).
+        let _ = self.record(vec![RowUpdate::Pending { index, note }]).await;
         if !error.is_auth_or_permission() {
             let streak = self.transient_streak.fetch_add(1, Ordering::Relaxed) + 1;
             if streak >= 3 {

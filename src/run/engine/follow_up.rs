@@ -103,14 +103,7 @@ impl Engine {
                 note: note.clone(),
             })
             .collect();
-        self.write(updates).await?;
-        for index in in_doubt {
-            self.update_row(index, |r| {
-                r.invite_step = StepStatus::Unknown;
-                r.note = note.clone();
-            });
-        }
-        Ok(())
+        self.write(updates).await
     }
 
     pub(super) async fn manager_failed(&self, index: usize, error: &GenesysError) {
@@ -126,25 +119,13 @@ impl Engine {
         version: Option<i64>,
         note: Option<String>,
     ) {
-        if self
-            .record(vec![RowUpdate::Manager {
-                index,
-                step,
-                version,
-                note: note.clone(),
-            }])
-            .await
-        {
-            self.update_row(index, |r| {
-                r.manager_step = step;
-                if let Some(version) = version {
-                    r.version = Some(version);
-                }
-                if note.is_some() {
-                    r.note = note;
-                }
-            });
-        }
+        let update = RowUpdate::Manager {
+            index,
+            step,
+            version,
+            note,
+        };
+        let _ = self.record(vec![update]).await;
     }
 
     pub(super) async fn send_invitation(&self, client: &GenesysClient, index: usize) {
@@ -163,7 +144,6 @@ impl Engine {
         {
             return;
         }
-        self.update_row(index, |r| r.invite_step = StepStatus::Sending);
         self.count_request();
         let result = client.invite_user(&user_id).await;
         let attempt = attempt_record(index, "invite", &result);
@@ -178,24 +158,8 @@ impl Engine {
                 Some(format!("Invitation not sent: {e}")),
             ),
         };
-        if self
-            .record(vec![
-                attempt,
-                RowUpdate::Invite {
-                    index,
-                    step,
-                    note: note.clone(),
-                },
-            ])
-            .await
-        {
-            self.update_row(index, |r| {
-                r.invite_step = step;
-                if note.is_some() {
-                    r.note = note;
-                }
-            });
-        }
+        let update = RowUpdate::Invite { index, step, note };
+        let _ = self.record(vec![attempt, update]).await;
     }
 }
 

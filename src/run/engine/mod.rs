@@ -324,15 +324,20 @@ impl Engine {
         self.rows.lock().expect("rows")[index].clone()
     }
 
-    fn update_row(&self, index: usize, change: impl FnOnce(&mut JournalRow)) {
-        change(&mut self.rows.lock().expect("rows")[index]);
-    }
-
+    /// Commit updates to the journal, then apply the same updates to the rows in memory
+    /// ([`JournalRow::apply`]): what the engine knows of a row is what the journal holds.
     async fn write(&self, updates: Vec<RowUpdate>) -> Result<(), RunError> {
         self.writer
-            .write(updates)
+            .write(updates.clone())
             .await
-            .map_err(|e| RunError::Internal(format!("The run journal failed: {e}")))
+            .map_err(|e| RunError::Internal(format!("The run journal failed: {e}")))?;
+        let mut rows = self.rows.lock().expect("rows");
+        for update in &updates {
+            if let Some(row) = update.index().and_then(|index| rows.get_mut(index)) {
+                row.apply(update);
+            }
+        }
+        Ok(())
     }
 
     /// Write, or stop the run when the journal cannot be written (nothing may be sent then).

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use super::{attempt_record, Engine};
 use crate::directory::Named;
 use crate::genesys::{
-    Contact, GenesysClient, GenesysError, RoleGrant, User, UserLocation, UserPatch, UserSkill,
-    MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, GenesysClient, GenesysError, Reply, RoleGrant, User, UserLocation, UserPatch,
+    UserSkill, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::run::events::StopReason;
 use crate::run::journal::{JournalRow, StepKind, StepStatus};
@@ -83,15 +83,6 @@ pub(super) fn has_user(row: &JournalRow) -> bool {
     ) && row.user_id.is_some()
 }
 
-/// A row that ended without its user takes none of its steps (as the journal records).
-pub(super) fn drop_pending(row: &mut JournalRow) {
-    for step in &mut row.steps {
-        if step.status == StepStatus::Pending {
-            step.status = StepStatus::None;
-        }
-    }
-}
-
 /// Steps of the row still to do, queues excepted (they go in their own phase).
 pub(super) fn pending_own_steps(row: &JournalRow) -> bool {
     has_user(row)
@@ -106,6 +97,23 @@ pub(super) fn pending_steps(row: &JournalRow) -> bool {
     has_user(row) && row.steps.iter().any(|s| s.status == StepStatus::Pending)
 }
 
+/// What a `PATCH` of a step leaves to journal: its attempt and, when it went through, the user's
+/// new version (the next write goes with it).
+fn patched(
+    index: usize,
+    step: &'static str,
+    result: &Result<Reply<User>, GenesysError>,
+) -> Vec<RowUpdate> {
+    let mut updates = vec![attempt_record(index, step, result)];
+    if let Ok(reply) = result {
+        updates.push(RowUpdate::Version {
+            index,
+            version: reply.value.version,
+        });
+    }
+    updates
+}
+
 impl Engine {
     /// One row's own steps, in order: a restored user's division and profile, the password,
     /// roles, skills, then location and extension in one `PATCH`. Queues come later, batched.
@@ -117,7 +125,7 @@ impl Engine {
         if !has_user(&row) {
             return;
         }
-        let extras = row.extras.clone().unwrap_or_default();
+        let plan = row.step_plan.clone().unwrap_or_default();
         let pending = |kind: StepKind| {
             row.steps
                 .iter()
@@ -168,7 +176,7 @@ impl Engine {
         }
 
         if pending(StepKind::Roles) && !self.should_stop() {
-            let grants: Vec<RoleGrant> = extras
+            let grants: Vec<RoleGrant> = plan
                 .roles
                 .iter()
                 .map(|g| RoleGrant {
@@ -205,7 +213,7 @@ impl Engine {
 
         if pending(StepKind::Skills) && !self.should_stop() {
             let call = async {
-                for chunk in extras.skills.chunks(MAX_SKILLS_PER_CALL) {
+                for chunk in plan.skills.chunks(MAX_SKILLS_PER_CALL) {
                     let skills: Vec<UserSkill> = chunk
                         .iter()
                         .map(|s| UserSkill {
@@ -231,8 +239,8 @@ impl Engine {
             self.step(index, StepKind::Skills, call).await;
         }
 
-        let location = extras.location.filter(|_| pending(StepKind::Location));
-        let extension = extras.extension.filter(|_| pending(StepKind::Extension));
+        let location = plan.location.filter(|_| pending(StepKind::Location));
+        let extension = plan.extension.filter(|_| pending(StepKind::Extension));
         if (location.is_some() || extension.is_some()) && !self.should_stop() {
             let call = self.patch_location_and_extension(
                 client,
@@ -307,13 +315,10 @@ impl Engine {
             };
             self.count_request();
             let result = client.patch_user(user_id, &patch).await;
-            let _ = self
-                .record(vec![attempt_record(index, "profile", &result)])
-                .await;
-            result.map(|reply| reply.value.version)
+            let _ = self.record(patched(index, "profile", &result)).await;
+            result.map(|_| ())
         };
-        let version = with_current_version(None, read, write).await?;
-        self.update_row(index, |r| r.version = Some(version));
+        with_current_version(None, read, write).await?;
         match manager {
             Some(Err(reason)) => Err(GenesysError::InvalidInput {
                 what: "the manager".to_owned(),
@@ -372,14 +377,10 @@ impl Engine {
             };
             self.count_request();
             let result = client.patch_user(user_id, &patch).await;
-            let _ = self
-                .record(vec![attempt_record(index, "location", &result)])
-                .await;
-            result.map(|reply| reply.value.version)
+            let _ = self.record(patched(index, "location", &result)).await;
+            result.map(|_| ())
         };
-        let version = with_current_version(known, read, write).await?;
-        self.update_row(index, |r| r.version = Some(version));
-        Ok(())
+        with_current_version(known, read, write).await
     }
 
     /// Queue memberships of every row, batched per queue (up to 100 users per call), on every
@@ -562,16 +563,5 @@ impl Engine {
             &self.counters.steps_failed
         };
         counter.fetch_add(steps.len(), Ordering::Relaxed);
-        let mut rows = self.rows.lock().expect("rows");
-        for (index, kind, item) in steps {
-            if let Some(step) = rows[index]
-                .steps
-                .iter_mut()
-                .find(|s| s.kind == kind && s.item == item)
-            {
-                step.status = status;
-                step.error = error.clone();
-            }
-        }
     }
 }

@@ -144,7 +144,7 @@ impl Journal {
             let mut insert = tx.prepare(
                 "INSERT INTO rows (run_id, idx, line, email, name, action, raw, body,
                     has_password, manager, depth, existing_user_id, existing_version, status,
-                    user_id, version, manager_step, invite_step, error, attempts, note, extras)
+                    user_id, version, manager_step, invite_step, error, attempts, note, step_plan)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
                     ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             )?;
@@ -181,7 +181,7 @@ impl Journal {
                     row.error.as_ref().map(json),
                     row.attempts,
                     row.note,
-                    row.extras.as_ref().map(json),
+                    row.step_plan.as_ref().map(json),
                 ])?;
                 for step in &row.steps {
                     insert_step.execute(params![
@@ -252,7 +252,7 @@ impl Journal {
         let mut statement = self.conn.prepare(
             "SELECT idx, line, email, name, action, raw, body, has_password, manager, depth,
                 existing_user_id, existing_version, status, user_id, version, manager_step,
-                invite_step, error, attempts, note, extras
+                invite_step, error, attempts, note, step_plan
              FROM rows WHERE run_id = ?1 ORDER BY idx",
         )?;
         let stored = statement
@@ -329,3 +329,6 @@ fn now() -> u64 {
 pub(crate) fn unix_now() -> u64 {
     now()
 }
+
+#[cfg(test)]
+mod tests;

@@ -296,9 +296,10 @@ pub struct JournalRow {
     pub error: Option<RowError>,
     pub attempts: u32,
     pub note: Option<String>,
-    /// What the row adds after the create, resolved to ids by the plan.
-    pub extras: Option<crate::directory::RowExtras>,
-    /// Its post-creation steps.
+    /// What the row's steps send (roles, skills, queues, location, extension), resolved to ids
+    /// by the plan.
+    pub step_plan: Option<crate::directory::RowExtras>,
+    /// Its steps after the create, each with how it went.
     pub steps: Vec<StepRecord>,
 }
 
@@ -308,6 +309,117 @@ impl JournalRow {
         self.manager_step == StepStatus::Failed
             || self.invite_step == StepStatus::Failed
             || self.steps.iter().any(|s| s.status == StepStatus::Failed)
+    }
+
+    /// The row after `update`: the one place a row's state changes. The engine applies each
+    /// update to its copy in memory once the journal has committed it, and the journal's writer
+    /// persists the same update (see `writer.rs`), so both hold the same row. An update of
+    /// another row, or of the run itself, changes nothing here.
+    pub fn apply(&mut self, update: &RowUpdate) {
+        if update.index() != Some(self.index) {
+            return;
+        }
+        match update {
+            RowUpdate::Intent { .. } => {
+                self.status = RowStatus::Sending;
+                self.attempts += 1;
+            }
+            RowUpdate::Pending { note, .. } => {
+                self.status = RowStatus::Pending;
+                self.keep_note(note);
+            }
+            RowUpdate::Created {
+                user_id,
+                version,
+                note,
+                ..
+            } => {
+                self.status = RowStatus::Created;
+                self.user_id = Some(user_id.clone());
+                self.version = Some(*version);
+                self.error = None;
+                self.keep_note(note);
+            }
+            RowUpdate::Existed { user_id, note, .. } => {
+                self.status = RowStatus::Existed;
+                if user_id.is_some() {
+                    self.user_id = user_id.clone();
+                }
+                self.keep_note(note);
+                self.without_user();
+            }
+            RowUpdate::Restored {
+                user_id, version, ..
+            } => {
+                self.status = RowStatus::Restored;
+                self.user_id = Some(user_id.clone());
+                self.version = Some(*version);
+                self.error = None;
+            }
+            RowUpdate::Skipped { note, .. } => {
+                self.status = RowStatus::Skipped;
+                self.keep_note(note);
+                self.without_user();
+            }
+            RowUpdate::Failed { error, .. } => {
+                self.status = RowStatus::Failed;
+                self.error = Some(error.clone());
+                self.without_user();
+            }
+            RowUpdate::Manager {
+                step,
+                version,
+                note,
+                ..
+            } => {
+                self.manager_step = *step;
+                if version.is_some() {
+                    self.version = *version;
+                }
+                self.keep_note(note);
+            }
+            RowUpdate::Invite { step, note, .. } => {
+                self.invite_step = *step;
+                self.keep_note(note);
+            }
+            RowUpdate::Step {
+                kind,
+                item,
+                status,
+                error,
+                ..
+            } => {
+                if let Some(step) = self
+                    .steps
+                    .iter_mut()
+                    .find(|s| s.kind == *kind && &s.item == item)
+                {
+                    step.status = *status;
+                    step.error = error.clone();
+                }
+            }
+            RowUpdate::Version { version, .. } => self.version = Some(*version),
+            RowUpdate::Attempt { .. } | RowUpdate::Run { .. } => {}
+        }
+    }
+
+    /// A note replaces the row's note; no note keeps it.
+    fn keep_note(&mut self, note: &Option<String>) {
+        if note.is_some() {
+            self.note = note.clone();
+        }
+    }
+
+    /// A row that ends without its user (failed, skipped, found to exist) takes none of its
+    /// follow-ups and none of its steps still to do.
+    fn without_user(&mut self) {
+        self.manager_step = StepStatus::None;
+        self.invite_step = StepStatus::None;
+        for step in &mut self.steps {
+            if step.status == StepStatus::Pending {
+                step.status = StepStatus::None;
+            }
+        }
     }
 }
 
@@ -366,6 +478,11 @@ pub enum RowUpdate {
         status: StepStatus,
         error: Option<String>,
     },
+    /// The user's version after a write of a step (the next write goes with it).
+    Version {
+        index: usize,
+        version: i64,
+    },
     /// A request and its outcome, for the attempts log.
     Attempt {
         index: usize,
@@ -379,6 +496,27 @@ pub enum RowUpdate {
         status: RunStatus,
         message: Option<String>,
     },
+}
+
+impl RowUpdate {
+    /// The row it changes; `None` for the run's own status.
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            RowUpdate::Intent { index }
+            | RowUpdate::Pending { index, .. }
+            | RowUpdate::Created { index, .. }
+            | RowUpdate::Existed { index, .. }
+            | RowUpdate::Restored { index, .. }
+            | RowUpdate::Skipped { index, .. }
+            | RowUpdate::Failed { index, .. }
+            | RowUpdate::Manager { index, .. }
+            | RowUpdate::Invite { index, .. }
+            | RowUpdate::Step { index, .. }
+            | RowUpdate::Version { index, .. }
+            | RowUpdate::Attempt { index, .. } => Some(*index),
+            RowUpdate::Run { .. } => None,
+        }
+    }
 }
 
 /// How the results name a password step (never the password).

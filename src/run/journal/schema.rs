@@ -77,11 +77,15 @@ CREATE TABLE IF NOT EXISTS steps (
 
 /// Columns and steps added after the first release, for journals created before them.
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let has_extras = conn
-        .prepare("SELECT 1 FROM pragma_table_info('rows') WHERE name = 'extras'")?
-        .exists([])?;
-    if !has_extras {
-        conn.execute_batch("ALTER TABLE rows ADD COLUMN extras TEXT")?;
+    let has_column = |name: &str| {
+        conn.prepare("SELECT 1 FROM pragma_table_info('rows') WHERE name = ?1")?
+            .exists([name])
+    };
+    // The column of what a row's steps send was first called `extras`.
+    if has_column("extras")? {
+        conn.execute_batch("ALTER TABLE rows RENAME COLUMN extras TO step_plan")?;
+    } else if !has_column("step_plan")? {
+        conn.execute_batch("ALTER TABLE rows ADD COLUMN step_plan TEXT")?;
     }
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version < 1 {
@@ -231,7 +235,7 @@ pub(super) struct StoredRow {
     error: Option<String>,
     attempts: u32,
     note: Option<String>,
-    extras: Option<String>,
+    step_plan: Option<String>,
 }
 
 impl StoredRow {
@@ -257,7 +261,7 @@ impl StoredRow {
             error: row.get(17)?,
             attempts: row.get(18)?,
             note: row.get(19)?,
-            extras: row.get(20)?,
+            step_plan: row.get(20)?,
         })
     }
 
@@ -288,7 +292,10 @@ impl StoredRow {
             error: self.error.map(|e| cell.json("error", &e)).transpose()?,
             attempts: self.attempts,
             note: self.note,
-            extras: self.extras.map(|e| cell.json("extras", &e)).transpose()?,
+            step_plan: self
+                .step_plan
+                .map(|plan| cell.json("step_plan", &plan))
+                .transpose()?,
             steps: Vec::new(),
         })
     }

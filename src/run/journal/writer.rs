@@ -145,6 +145,12 @@ fn apply_one(
                 params![run, index, step.as_str(), note],
             )?;
         }
+        RowUpdate::Version { index, version } => {
+            tx.execute(
+                "UPDATE rows SET version = ?3 WHERE run_id = ?1 AND idx = ?2",
+                params![run, index, version],
+            )?;
+        }
         RowUpdate::Attempt {
             index,
             step,
