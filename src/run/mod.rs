@@ -11,7 +11,7 @@ pub mod org;
 use std::collections::HashMap;
 
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
-pub use events::{Progress, RunEvent, RunSummary, StopReason};
+pub use events::{EventReceiver, EventSender, Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
     Journal, JournalError, JournalRow, RowError, RowStatus, RunRecord, RunStatus, StepKind,
     StepRecord, StepStatus,

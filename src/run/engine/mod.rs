@@ -34,9 +34,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
-use super::events::{RunEvent, RunSummary, StopReason};
+use super::events::{EventSender, RunEvent, RunSummary, StopReason};
 use super::journal::{
     Journal, JournalRow, JournalWriter, RowStatus, RowUpdate, RunStatus, StepKind, StepStatus,
 };
@@ -64,8 +64,8 @@ pub struct RunContext {
     pub invite: bool,
     /// Passwords from the file, by row index (never journaled).
     pub passwords: HashMap<usize, Secret>,
-    /// Where events go; a closed receiver is ignored.
-    pub events: mpsc::Sender<RunEvent>,
+    /// Where events go, never waiting for the watcher; a receiver that is gone is ignored.
+    pub events: EventSender,
     pub control: RunControl,
 }
 
@@ -119,7 +119,7 @@ struct Engine {
     settle: SettlePolicy,
     invite: bool,
     passwords: HashMap<usize, Secret>,
-    events: mpsc::Sender<RunEvent>,
+    events: EventSender,
     control: RunControl,
     /// Why the run must stop (a problem every row would meet).
     stop: Mutex<Option<(StopReason, String)>>,
@@ -198,14 +198,12 @@ pub async fn drive(
         .await?;
     engine.settle_invitations_in_doubt().await?;
     tracing::info!(run = %run_id, rows = record.total, pool = pool_size, resumed, "run started");
-    engine
-        .emit(RunEvent::Started {
-            run_id: run_id.to_owned(),
-            total: record.total,
-            pool_size,
-            resumed,
-        })
-        .await;
+    engine.emit(RunEvent::Started {
+        run_id: run_id.to_owned(),
+        total: record.total,
+        pool_size,
+        resumed,
+    });
 
     // Rows already final (from the plan, or from before a crash) count at once.
     let finals: Vec<JournalRow> = engine
@@ -218,7 +216,7 @@ pub async fn drive(
         .collect();
     for row in &finals {
         engine.count(row);
-        engine.emit_row(row).await;
+        engine.emit_row(row);
     }
 
     let ticker = tokio::spawn(progress_ticker(engine.clone()));
@@ -266,7 +264,9 @@ pub async fn drive(
             .await;
     }
 
+    // Stopped before the summary, so its last progress is the summary's.
     ticker.abort();
+    let _ = ticker.await;
     let summary = engine.finish().await?;
     Ok(summary)
 }
@@ -388,7 +388,7 @@ impl Engine {
                         correlation_id: notice.correlation_id.clone(),
                     }
                 };
-                let _ = events.try_send(event);
+                events.send(event);
             }))
     }
 
@@ -405,7 +405,7 @@ impl Engine {
                 Step::Final => {
                     let row = self.row(index);
                     self.count(&row);
-                    self.emit_row(&row).await;
+                    self.emit_row(&row);
                     return;
                 }
                 Step::Deferred => return,
@@ -426,7 +426,7 @@ impl Engine {
         }
         let row = self.row(index);
         self.count(&row);
-        self.emit_row(&row).await;
+        self.emit_row(&row);
     }
 }
 

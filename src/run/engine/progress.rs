@@ -34,11 +34,11 @@ impl Engine {
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(super) async fn emit(&self, event: RunEvent) {
-        let _ = self.events.send(event).await;
+    pub(super) fn emit(&self, event: RunEvent) {
+        self.events.send(event);
     }
 
-    pub(super) async fn emit_row(&self, row: &JournalRow) {
+    pub(super) fn emit_row(&self, row: &JournalRow) {
         self.emit(RunEvent::RowFinished {
             index: row.index,
             line: row.line,
@@ -48,8 +48,7 @@ impl Engine {
             error: row.error.clone(),
             note: row.note.clone(),
             steps: row.steps.clone(),
-        })
-        .await;
+        });
     }
 
     pub(super) fn count(&self, row: &JournalRow) {
@@ -159,9 +158,8 @@ impl Engine {
             stop_reason,
             progress,
         };
-        self.emit(RunEvent::Progress(summary.progress.clone()))
-            .await;
-        self.emit(RunEvent::Finished(summary.clone())).await;
+        self.emit(RunEvent::Progress(summary.progress.clone()));
+        self.emit(RunEvent::Finished(summary.clone()));
         Ok(summary)
     }
 }
@@ -178,7 +176,7 @@ pub(super) async fn progress_ticker(engine: Arc<Engine>) {
         let now = Instant::now();
         if engine.control.is_paused() != paused {
             paused = !paused;
-            engine.emit(RunEvent::Paused { paused }).await;
+            engine.emit(RunEvent::Paused { paused });
         }
         for (token, client) in engine.clients.iter().enumerate() {
             let until = client.paced_until();
@@ -187,12 +185,10 @@ pub(super) async fn progress_ticker(engine: Arc<Engine>) {
                     .map(|u| u.saturating_duration_since(tokio::time::Instant::now()))
                     .unwrap_or_default();
                 if wait >= Duration::from_millis(200) {
-                    engine
-                        .emit(RunEvent::RateLimited {
-                            wait_ms: wait.as_millis() as u64,
-                            token,
-                        })
-                        .await;
+                    engine.emit(RunEvent::RateLimited {
+                        wait_ms: wait.as_millis() as u64,
+                        token,
+                    });
                 }
             }
             holds[token] = until;
@@ -222,7 +218,7 @@ pub(super) async fn progress_ticker(engine: Arc<Engine>) {
                 || l.retries != progress.retries
         });
         if changed {
-            engine.emit(RunEvent::Progress(progress.clone())).await;
+            engine.emit(RunEvent::Progress(progress.clone()));
             last = Some(progress);
         }
     }

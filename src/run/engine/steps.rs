@@ -452,8 +452,7 @@ impl Engine {
                 index,
                 line: row.line,
                 steps: row.steps.clone(),
-            })
-            .await;
+            });
         }
     }
 
