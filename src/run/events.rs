@@ -174,19 +174,14 @@ struct Shared {
 }
 
 struct Queue {
-    events: VecDeque<Queued>,
+    /// Events in the order sent; `None` marks where the progress not read yet stands, its
+    /// counts in `progress` (replaced by each later one).
+    events: VecDeque<Option<RunEvent>>,
     /// The latest progress, while one is queued and not read yet.
     progress: Option<Progress>,
     senders: usize,
     /// Whether the receiver is still there to read.
     watched: bool,
-}
-
-enum Queued {
-    Event(RunEvent),
-    /// Where the progress not read yet stands in the queue; its counts are `Queue::progress`,
-    /// replaced by each later one.
-    Progress,
 }
 
 impl EventSender {
@@ -200,10 +195,10 @@ impl EventSender {
             match event {
                 RunEvent::Progress(progress) => {
                     if queue.progress.replace(progress).is_none() {
-                        queue.events.push_back(Queued::Progress);
+                        queue.events.push_back(None);
                     }
                 }
-                event => queue.events.push_back(Queued::Event(event)),
+                event => queue.events.push_back(Some(event)),
             }
         }
         self.shared.ready.notify_one();
@@ -239,10 +234,8 @@ impl EventReceiver {
             {
                 let mut queue = self.shared.queue.lock().expect("events");
                 match queue.events.pop_front() {
-                    Some(Queued::Event(event)) => return Some(event),
-                    Some(Queued::Progress) => {
-                        return queue.progress.take().map(RunEvent::Progress);
-                    }
+                    Some(Some(event)) => return Some(event),
+                    Some(None) => return queue.progress.take().map(RunEvent::Progress),
                     None if queue.senders == 0 => return None,
                     None => {}
                 }
