@@ -5,11 +5,11 @@
 
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, Region};
 use rollcall_core::paths::AppDirs;
-use rollcall_core::profiles::{ProfileError, Profiles, SandboxAccess, Target};
+use rollcall_core::profiles::{Profile, ProfileError, Profiles, SandboxAccess, Target};
 use rollcall_core::sandbox::{Sandbox, SandboxConfig};
 use rollcall_core::secrets::{KeychainError, KeyringStore};
 
-use crate::exit;
+use crate::error::{exit, CliError};
 
 /// The org options every command that talks to Genesys shares.
 #[derive(clap::Args, Debug, Clone)]
@@ -26,21 +26,6 @@ pub struct ConnectArgs {
     pub region: Option<String>,
 }
 
-/// A connection that could not be set up: what to say, and the exit code.
-pub struct ConnectError {
-    pub message: String,
-    pub code: u8,
-}
-
-impl ConnectError {
-    fn usage(message: impl Into<String>) -> Self {
-        ConnectError {
-            message: message.into(),
-            code: exit::USAGE,
-        }
-    }
-}
-
 /// A client, and the sandbox org it talks to when the profile is the sandbox (kept running
 /// for as long as the command needs it).
 pub struct Connection {
@@ -52,21 +37,21 @@ pub struct Connection {
 }
 
 impl ConnectArgs {
-    pub async fn connect(&self) -> Result<Connection, ConnectError> {
+    pub async fn connect(&self) -> Result<Connection, CliError> {
         match &self.profile {
             Some(name) => self.connect_profile(name).await,
             None => self.connect_environment(),
         }
     }
 
-    async fn connect_profile(&self, name: &str) -> Result<Connection, ConnectError> {
+    async fn connect_profile(&self, name: &str) -> Result<Connection, CliError> {
         let dirs = AppDirs::for_current_user()
-            .ok_or_else(|| ConnectError::usage("cannot find a home folder (set ROLLCALL_HOME)"))?;
+            .ok_or_else(|| CliError::usage("cannot find a home folder (set ROLLCALL_HOME)"))?;
         let store = KeyringStore;
         let profiles = Profiles::new(&dirs.config, &store);
         let profile = profiles
             .get(name)
-            .map_err(|e| ConnectError::usage(e.to_string()))?;
+            .map_err(|e| CliError::usage(e.to_string()))?;
         let (sandbox, access) = if profile.target == Target::Sandbox {
             let config = SandboxConfig {
                 state_file: Some(dirs.sandbox_org()),
@@ -74,7 +59,7 @@ impl ConnectArgs {
             };
             let (sandbox, access) = SandboxAccess::start(config)
                 .await
-                .map_err(|e| ConnectError::usage(format!("cannot start the sandbox org: {e}")))?;
+                .map_err(|e| CliError::usage(format!("cannot start the sandbox org: {e}")))?;
             if let Some(notice) = sandbox.notice() {
                 eprintln!("rollcall: {notice}");
             }
@@ -85,14 +70,14 @@ impl ConnectArgs {
         let client = tokio::task::block_in_place(|| {
             profile.client(&store, access.as_ref(), ClientConfig::default())
         })
-        .map_err(|e| ConnectError {
-            code: match e {
+        .map_err(|e| {
+            let code = match e {
                 ProfileError::NoSecret(_)
                 | ProfileError::SecretBoundElsewhere(_)
                 | ProfileError::Keychain(_) => exit::AUTH,
                 _ => exit::USAGE,
-            },
-            message: profile_error_message(&e),
+            };
+            CliError::new(code, profile_error_message(&e))
         })?;
         Ok(Connection {
             client,
@@ -102,20 +87,20 @@ impl ConnectArgs {
         })
     }
 
-    fn endpoint(&self) -> Result<Endpoint, ConnectError> {
+    fn endpoint(&self) -> Result<Endpoint, CliError> {
         match (&self.api_url, &self.region) {
-            (Some(url), _) => Endpoint::custom(url).map_err(|e| ConnectError::usage(e.to_string())),
+            (Some(url), _) => Endpoint::custom(url).map_err(|e| CliError::usage(e.to_string())),
             (None, Some(key)) => Region::by_key(key).map(|r| r.endpoint()).ok_or_else(|| {
                 let keys: Vec<&str> = rollcall_core::genesys::REGIONS
                     .iter()
                     .map(|r| r.key)
                     .collect();
-                ConnectError::usage(format!(
+                CliError::usage(format!(
                     "unknown region \"{key}\"; use one of: {}",
                     keys.join(", ")
                 ))
             }),
-            (None, None) => Err(ConnectError::usage(
+            (None, None) => Err(CliError::usage(
                 "no org given: use --profile NAME (see `rollcall profiles`), or set \
                  GENESYS_REGION (or GENESYS_API_URL) with GENESYS_CLIENT_ID and \
                  GENESYS_CLIENT_SECRET",
@@ -123,12 +108,12 @@ impl ConnectArgs {
         }
     }
 
-    fn connect_environment(&self) -> Result<Connection, ConnectError> {
+    fn connect_environment(&self) -> Result<Connection, CliError> {
         let endpoint = self.endpoint()?;
         let id = std::env::var("GENESYS_CLIENT_ID").unwrap_or_default();
         let secret = std::env::var("GENESYS_CLIENT_SECRET").unwrap_or_default();
         if id.trim().is_empty() || secret.is_empty() {
-            return Err(ConnectError::usage(
+            return Err(CliError::usage(
                 "set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET to the OAuth client's id and \
                  secret, or use --profile (never pass a secret as a flag)",
             ));
@@ -138,7 +123,7 @@ impl ConnectArgs {
             Credentials::new(id, secret),
             ClientConfig::default(),
         )
-        .map_err(|e| ConnectError::usage(e.to_string()))?;
+        .map_err(|e| CliError::usage(e.to_string()))?;
         Ok(Connection {
             client,
             profile: None,
@@ -160,10 +145,27 @@ pub fn profile_error_message(error: &ProfileError) -> String {
         ),
         ProfileError::SecretBoundElsewhere(mismatch) => format!(
             "{error} To enter it again, run: {}",
-            crate::profiles::add_command(&mismatch.profile)
+            add_command(&mismatch.profile)
         ),
         _ => error.to_string(),
     }
+}
+
+/// The command that saves `profile` again (its secret then read from a prompt or stdin).
+pub fn add_command(profile: &Profile) -> String {
+    let place = match &profile.target {
+        Target::Region { key } => format!("--region {key}"),
+        Target::Custom { api_url } => format!("--api-url {api_url}"),
+        Target::Sandbox => String::new(),
+    };
+    let rate = profile
+        .rate_per_minute
+        .map(|rate| format!(" --rate {rate}"))
+        .unwrap_or_default();
+    format!(
+        "rollcall profiles add \"{}\" {place} --client-id {}{rate}",
+        profile.name, profile.client_id
+    )
 }
 
 #[cfg(test)]

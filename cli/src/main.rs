@@ -1,13 +1,15 @@
 //! `rollcall`: Rollcall's engine from the command line, for scripts, schedulers and servers.
 
-mod commands;
+mod cmd;
 mod connect;
-mod profiles;
-mod sandbox;
+mod error;
+mod render;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
 
 /// Bulk-create Genesys Cloud users from a CSV or XLSX file — validated, planned against the
 /// org, paced to Genesys's rate limits, and never creating anyone twice.
@@ -24,35 +26,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Read and check a file: mapping and problems by line (exit 0 when no row is invalid).
-    Validate(commands::FileArgs),
+    Validate(cmd::validate::FileArgs),
     /// The dry run against the org: who will be created, who exists, what is wrong.
-    Plan(commands::PlanArgs),
+    Plan(cmd::plan::PlanArgs),
     /// Plan, ask, then create the users; writes a results file (and a failed-rows file).
-    Run(commands::RunArgs),
+    Run(cmd::run::RunArgs),
     /// Go on with an unfinished run (the latest one when no id is given).
-    Resume(commands::ResumeArgs),
+    Resume(cmd::resume::ResumeArgs),
     /// The history of runs, from the journal.
-    Runs(commands::RunsArgs),
+    Runs(cmd::runs::RunsArgs),
     /// Print a CSV template (header and one example row).
     Template,
     /// Saved connections; secrets go to the OS keychain.
     #[command(subcommand)]
-    Profiles(profiles::ProfilesCommand),
+    Profiles(cmd::profiles::ProfilesCommand),
     /// Serve the sandbox org: a local simulation of Genesys Cloud to try Rollcall on.
-    Sandbox(sandbox::SandboxArgs),
-}
-
-/// Exit codes.
-pub mod exit {
-    /// Some rows failed or were invalid, or a step after a create failed (the manager, a role,
-    /// the password…); or Genesys answered the plan with something unexpected.
-    pub const FAILED: u8 = 1;
-    /// Bad input or usage.
-    pub const USAGE: u8 = 2;
-    /// Authentication or permission problem.
-    pub const AUTH: u8 = 3;
-    /// Interrupted or cancelled; the run can be resumed.
-    pub const INTERRUPTED: u8 = 4;
+    Sandbox(cmd::sandbox::SandboxArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,16 +53,31 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Validate(args) => commands::validate(args),
-            Command::Plan(args) => commands::plan_command(args).await,
-            Command::Run(args) => commands::run(args).await,
-            Command::Resume(args) => commands::resume(args).await,
-            Command::Runs(args) => commands::runs(args),
-            Command::Template => commands::template(),
-            Command::Profiles(command) => profiles::run(command).await,
-            Command::Sandbox(args) => sandbox::run(args).await,
+            Command::Validate(args) => cmd::validate::run(args),
+            Command::Plan(args) => cmd::plan::run(args).await,
+            Command::Run(args) => cmd::run::run(args).await,
+            Command::Resume(args) => cmd::resume::run(args).await,
+            Command::Runs(args) => cmd::runs::run(args),
+            Command::Template => cmd::template::run(),
+            Command::Profiles(command) => cmd::profiles::run(command).await,
+            Command::Sandbox(args) => cmd::sandbox::run(args).await,
         }
-    })
+    });
+    exit_code(outcome)
+}
+
+/// The one place a command's outcome becomes the process's: its message on standard error,
+/// then its exit code.
+fn exit_code(outcome: Result<(), CliError>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(message) = &error.message {
+                eprintln!("rollcall: {message}");
+            }
+            ExitCode::from(error.code)
+        }
+    }
 }

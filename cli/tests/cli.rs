@@ -1,95 +1,27 @@
 //! The `rollcall` binary against the sandbox org: each subcommand, each exit code, the JSON
 //! Lines output, Ctrl-C then resume, and profiles with a real keychain.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
-use rollcall_core::import::{import_bytes, ImportOptions};
-use rollcall_core::paths::AppDirs;
-use rollcall_core::plan::{plan, PlanOptions};
-use rollcall_core::run::{record_run, Journal, RunOrg, RunOrigin, BUILT_IN_SANDBOX};
+use rollcall_core::run::{Journal, RunOrg, BUILT_IN_SANDBOX};
 use rollcall_core::sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
 use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 #[path = "../../tests/support/loopback.rs"]
 mod loopback;
+mod support;
 
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Home {
-        let path = std::env::temp_dir().join(format!(
-            "rollcall-cli-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Home(path)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn rollcall(home: &Home) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
-    command
-        .env("ROLLCALL_HOME", &home.0)
-        .env("HOME", &home.0)
-        .env_remove("GENESYS_CLIENT_ID")
-        .env_remove("GENESYS_CLIENT_SECRET")
-        .env_remove("GENESYS_API_URL")
-        .env_remove("GENESYS_REGION")
-        .env_remove("ROLLCALL_PROFILE")
-        .stdin(Stdio::null());
-    command
-}
-
-fn against(home: &Home, sandbox: &Sandbox) -> Command {
-    let mut command = rollcall(home);
-    command
-        .env("GENESYS_CLIENT_ID", DEMO_CLIENT_ID)
-        .env("GENESYS_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-        .env("GENESYS_API_URL", sandbox.url());
-    command
-}
-
-async fn output(command: &mut Command) -> Output {
-    command.output().await.expect("rollcall runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn json_lines(output: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
+use support::{
+    against, assert_no_file_contains, damage_journal, journaled_run, json_lines, line_where,
+    numbered_users, org_of, output, rollcall, served, text, Home,
+};
 
 const GOOD: &str =
     "name,email,division\nAda Lovelace,ada@example.com,Sales\nAlan Turing,alan@example.com,\n";
@@ -133,7 +65,12 @@ async fn validate_exits_2_on_invalid_rows_and_speaks_json_lines() {
     assert_eq!(summary["invalidRows"], 1);
     assert_eq!(summary["validRows"], 2);
 
-    let missing = output(rollcall(&home).arg("validate").arg(home.0.join("nope.csv"))).await;
+    let missing = output(
+        rollcall(&home)
+            .arg("validate")
+            .arg(home.path().join("nope.csv")),
+    )
+    .await;
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing).contains("nope.csv"), "{}", text(&missing));
 }
@@ -253,7 +190,7 @@ async fn run_asks_unless_yes_and_exits_by_outcome() {
     let ran = output(against(&home, &sandbox).args(["run", "--yes"]).arg(&good)).await;
     assert_eq!(ran.status.code(), Some(0), "{}", text(&ran));
     assert!(text(&ran).contains("Finished: 2 created"), "{}", text(&ran));
-    let results: Vec<_> = std::fs::read_dir(&home.0)
+    let results: Vec<_> = std::fs::read_dir(home.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with("good.results-"))
@@ -430,12 +367,8 @@ async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
     .await
     .unwrap();
     let home = Home::new("ctrlc");
-    let mut csv = String::from("name,email\n");
-    for i in 0..120 {
-        csv.push_str(&format!("User {i},user{i}@example.com\n"));
-    }
-    let file = home.file("many.csv", &csv);
-    let child = against(&home, &sandbox)
+    let file = home.file("many.csv", &numbered_users(120));
+    let mut child = against(&home, &sandbox)
         // The sandbox's scaled limit (20 a second), as an admin tells a raised one.
         .args(["run", "--yes", "--pool", "1", "--rate", "900"])
         .arg(&file)
@@ -443,16 +376,30 @@ async fn ctrl_c_cancels_cleanly_and_resume_finishes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Interrupted once a progress line counts a row done: the run is under way, its Ctrl-C
+    // handler in place, and some users exist.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let progress = line_where(&mut lines, |line| {
+        line.trim_start()
+            .strip_prefix('[')
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|done| done.parse::<u32>().ok())
+            .is_some_and(|done| done > 0)
+    })
+    .await;
     let pid = child.id().unwrap();
     let signalled = std::process::Command::new("kill")
         .args(["-INT", &pid.to_string()])
         .status()
         .unwrap();
     assert!(signalled.success());
+    let mut rest = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        rest.push(line);
+    }
     let cancelled = child.wait_with_output().await.unwrap();
     assert_eq!(cancelled.status.code(), Some(4), "{}", text(&cancelled));
-    let said = text(&cancelled);
+    let said = format!("{progress}\n{}\n{}", rest.join("\n"), text(&cancelled));
     assert!(said.contains("Cancelled"), "{said}");
     assert!(said.contains("rollcall resume"), "{said}");
     let created_before = sandbox.stats().users_created;
@@ -494,11 +441,7 @@ async fn a_run_driven_by_another_process_is_refused_with_its_pid() {
     .await
     .unwrap();
     let home = Home::new("busy");
-    let mut csv = String::from("name,email\n");
-    for i in 0..60 {
-        csv.push_str(&format!("User {i},user{i}@example.com\n"));
-    }
-    let file = home.file("many.csv", &csv);
+    let file = home.file("many.csv", &numbered_users(60));
     let mut first = against(&home, &sandbox)
         .args(["run", "--yes", "--pool", "1", "--rate", "360", "--json"])
         .arg(&file)
@@ -506,12 +449,14 @@ async fn a_run_driven_by_another_process_is_refused_with_its_pid() {
         .spawn()
         .unwrap();
     let pid = first.id().unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let runs = output(rollcall(&home).args(["runs", "--json"])).await;
-    let run_id = json_lines(&runs)[0]["run"]["id"]
+    let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+    let started = line_where(&mut lines, |line| line.contains(r#""type":"run""#)).await;
+    let run_id = serde_json::from_str::<serde_json::Value>(&started).unwrap()["runId"]
         .as_str()
         .unwrap()
         .to_owned();
+    // The run's first event comes from the engine, which holds the run's lock by then.
+    line_where(&mut lines, |line| line.contains(r#""event":"#)).await;
     let second = output(against(&home, &sandbox).args(["resume", "--yes", &run_id])).await;
     assert_eq!(second.status.code(), Some(4), "{}", text(&second));
     assert!(
@@ -520,38 +465,6 @@ async fn a_run_driven_by_another_process_is_refused_with_its_pid() {
         text(&second)
     );
     let _ = first.kill().await;
-}
-
-/// Journal a run of `csv`, planned against `sandbox`, in `home`'s journal as started in `org`
-/// and stopped before it sent anything; its id.
-async fn journaled_run(home: &Home, sandbox: &Sandbox, csv: &str, org: RunOrg) -> String {
-    let report = import_bytes(csv.as_bytes(), "users.csv", &ImportOptions::default()).unwrap();
-    let client = GenesysClient::new(
-        Endpoint::custom(sandbox.url()).unwrap(),
-        Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
-        ClientConfig::default(),
-    )
-    .unwrap();
-    let plan = plan(&client, &report, &PlanOptions::default())
-        .await
-        .unwrap();
-    let mut journal = Journal::open(&AppDirs::under(home.0.clone()).journal()).unwrap();
-    // The results of a resume go next to the file.
-    let file = home.file("users.csv", csv);
-    let origin = RunOrigin {
-        source_name: "users.csv".to_owned(),
-        source_path: Some(file.display().to_string()),
-        ..RunOrigin::from(org)
-    };
-    record_run(&mut journal, &report, &plan, &origin)
-        .unwrap()
-        .id
-}
-
-/// What a sandbox has served: API calls and token requests.
-fn served(sandbox: &Sandbox) -> (u64, u64) {
-    let stats = sandbox.stats();
-    (stats.requests, stats.token_requests)
 }
 
 #[tokio::test]
@@ -607,7 +520,7 @@ async fn resume_of_a_run_whose_journal_does_not_say_its_org_asks_once() {
 
     let resumed = output(against(&home, &sandbox).args(["resume", "--yes", &run_id])).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
-    let journal = Journal::open(&AppDirs::under(home.0.clone()).journal()).unwrap();
+    let journal = Journal::open(&home.dirs().journal()).unwrap();
     let record = journal.run(&run_id).unwrap();
     assert_eq!(
         (record.endpoint.as_str(), record.client_id.as_str()),
@@ -626,7 +539,7 @@ async fn resume_of_a_damaged_journal_says_where_and_sends_nothing() {
         profile: None,
     };
     let run_id = journaled_run(&home, &sandbox, GOOD, org).await;
-    rusqlite::Connection::open(AppDirs::under(home.0.clone()).journal())
+    rusqlite::Connection::open(home.dirs().journal())
         .unwrap()
         .execute(
             "UPDATE rows SET status = 'sent?' WHERE run_id = ?1 AND idx = 1",
@@ -649,9 +562,86 @@ async fn resume_of_a_damaged_journal_says_where_and_sends_nothing() {
 }
 
 #[tokio::test]
+async fn runs_names_a_run_whose_rows_cannot_be_read_and_lists_the_others() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("runs-damaged");
+    let damaged = journaled_run(&home, &sandbox, GOOD, org_of(&sandbox)).await;
+    let sound = journaled_run(&home, &sandbox, GOOD, org_of(&sandbox)).await;
+    damage_journal(
+        &home,
+        "UPDATE rows SET status = 'sent?' WHERE run_id = ?1 AND idx = 1",
+        &damaged,
+    );
+
+    let listed = output(rollcall(&home).arg("runs")).await;
+    assert_eq!(listed.status.code(), Some(2), "{}", text(&listed));
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        stdout.contains(&sound) && !stdout.contains(&damaged),
+        "the readable run is listed, the damaged one is not passed off as empty: {stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "run {damaged}, the row of line 3, column \"status\""
+        )),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn resume_without_an_id_says_the_journal_is_damaged_rather_than_that_no_run_is_left() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("resume-picker-damaged");
+    let run_id = journaled_run(&home, &sandbox, GOOD, org_of(&sandbox)).await;
+    damage_journal(
+        &home,
+        "UPDATE runs SET status = 'going?' WHERE id = ?1",
+        &run_id,
+    );
+    let before = served(&sandbox);
+
+    let refused = output(against(&home, &sandbox).args(["resume", "--yes"])).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains(&format!(
+            "run {run_id}, the run's own record, column \"status\""
+        )) && !said.contains("there is no unfinished run"),
+        "{said}"
+    );
+    assert_eq!(served(&sandbox), before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_run_whose_results_cannot_be_written_says_so_and_exits_2() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("exports-unwritable");
+    let file = home.file("good.csv", GOOD);
+    // A file where the results folder should be: the folder cannot be made.
+    let not_a_folder = home.file("out", "");
+
+    let ran = output(
+        against(&home, &sandbox)
+            .args(["run", "--yes", "--out"])
+            .arg(&not_a_folder)
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(ran.status.code(), Some(2), "{}", text(&ran));
+    assert!(text(&ran).contains("Finished: 2 created"), "{}", text(&ran));
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(
+        stderr.contains("rollcall: could not write the results"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.stats().users_created, 2);
+}
+
+#[tokio::test]
 async fn a_run_on_the_built_in_sandbox_resumes_on_the_sandbox_of_this_launch() {
     let home = Home::new("resume-sandbox");
-    let dirs = AppDirs::under(home.0.clone());
+    let dirs = home.dirs();
     std::fs::create_dir_all(&dirs.data).unwrap();
     // The org the CLI's Sandbox profile keeps, served here on a port of the test's own.
     let first_launch = Sandbox::start(SandboxConfig {
@@ -680,7 +670,7 @@ async fn a_run_on_the_built_in_sandbox_resumes_on_the_sandbox_of_this_launch() {
 #[tokio::test]
 async fn a_damaged_sandbox_org_file_is_moved_aside_and_the_cli_says_so() {
     let home = Home::new("damaged-sandbox");
-    let dirs = AppDirs::under(home.0.clone());
+    let dirs = home.dirs();
     std::fs::create_dir_all(&dirs.data).unwrap();
     std::fs::write(dirs.sandbox_org(), "{\"divisions\": [").unwrap();
     let file = home.file("good.csv", GOOD);
@@ -715,7 +705,7 @@ async fn sandbox_prints_one_json_line() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let mut lines = BufReader::new(stdout).lines();
     let line = lines.next_line().await.unwrap().unwrap();
     let info: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(info["client_id"], DEMO_CLIENT_ID);
@@ -765,20 +755,8 @@ async fn without_a_keychain_a_profile_is_refused_and_nothing_is_written() {
         "a script is told it can pass the secret in the environment: {}",
         text(&out)
     );
-    assert!(!home.0.join("config/profiles.json").exists());
-    assert_no_file_contains(&home.0, "keychain-less-secret");
-}
-
-fn assert_no_file_contains(dir: &Path, needle: &str) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            assert_no_file_contains(&path, needle);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-            assert!(!found, "{} holds the secret", path.display());
-        }
-    }
+    assert!(!home.path().join("config/profiles.json").exists());
+    assert_no_file_contains(home.path(), "keychain-less-secret");
 }
 
 /// Profiles against a real Secret Service (gnome-keyring) in a private D-Bus session.
@@ -825,15 +803,20 @@ echo "stored=$(secret-tool lookup service app.rollcall.desktop username 'profile
         "the secret was in the keychain:\n{said}"
     );
     assert_eq!(sandbox.stats().users_created, 2);
-    let profiles = std::fs::read_to_string(home.0.join("config/profiles.json")).unwrap();
+    let profiles = std::fs::read_to_string(home.path().join("config/profiles.json")).unwrap();
     assert!(!profiles.contains("Local"), "removed: {profiles}");
     // Not a byte of the secret anywhere the CLI wrote (profiles, journal, results, logs; the
     // keyring's own file is encrypted), nor in what it printed.
     assert!(
-        home.0.join("logs").read_dir().unwrap().next().is_some(),
+        home.path()
+            .join("logs")
+            .read_dir()
+            .unwrap()
+            .next()
+            .is_some(),
         "a log was written"
     );
-    assert_no_file_contains(&home.0, DEMO_CLIENT_SECRET);
+    assert_no_file_contains(home.path(), DEMO_CLIENT_SECRET);
     assert!(!said.contains(DEMO_CLIENT_SECRET), "{said}");
 }
 
@@ -858,7 +841,7 @@ async fn a_keychain_entry_goes_only_to_the_org_and_client_it_was_saved_for() {
     let org = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let elsewhere = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let home = Home::new("keychain-bound");
-    std::fs::create_dir_all(home.0.join("config")).unwrap();
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
     let profiles = home.file(
         "config/profiles.json",
         &json!({"profiles": [{
@@ -934,9 +917,9 @@ echo "rebound=$(entry)"
 async fn rollcall_session(home: &Home, script: &str) -> Output {
     Command::new("dbus-run-session")
         .args(["--", "bash", "-c", script])
-        .env("HOME", &home.0)
-        .env("ROLLCALL_HOME", &home.0)
-        .env("XDG_DATA_HOME", home.0.join("xdg-data"))
+        .env("HOME", home.path())
+        .env("ROLLCALL_HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("xdg-data"))
         .env_remove("GENESYS_CLIENT_ID")
         .env_remove("GENESYS_CLIENT_SECRET")
         .env_remove("GENESYS_API_URL")

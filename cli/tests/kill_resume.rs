@@ -5,29 +5,18 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use rollcall_core::run::{Journal, RowStatus, RunStatus};
-use rollcall_core::sandbox::{
-    Latency, RateLimitConfig, Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
-};
+use rollcall_core::sandbox::{Latency, RateLimitConfig, Sandbox, SandboxConfig};
+
+mod support;
+
+use support::{against_blocking, Home};
 
 const ROWS: usize = 600;
 const KILLS: usize = 5;
-
-fn rollcall(home: &Path, url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
-    command
-        .env("ROLLCALL_HOME", home)
-        .env("GENESYS_CLIENT_ID", DEMO_CLIENT_ID)
-        .env("GENESYS_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-        .env("GENESYS_API_URL", url)
-        .env_remove("GENESYS_REGION")
-        .stdin(Stdio::null());
-    command
-}
 
 /// A small deterministic generator, seeded from the clock and printed for a rerun.
 struct Lcg(u64);
@@ -57,9 +46,8 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
     };
     let sandbox = Sandbox::start(config).await.unwrap();
     let url = sandbox.url().to_owned();
-    let home: PathBuf = std::env::temp_dir().join(format!("rollcall-kill-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).unwrap();
+    let scratch = Home::new("kill");
+    let home = scratch.path().to_owned();
     let file = home.join("people.csv");
     let mut csv = String::from("name,email,division\n");
     for i in 0..ROWS {
@@ -80,7 +68,7 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
         let home = home_for_blocking;
         let url = url_for_blocking;
         // The first process: wait until the run is journaled, then kill it at a random moment.
-        let mut first = rollcall(&home, &url)
+        let mut first = against_blocking(&home, &url)
             .args([
                 "run",
                 file.to_str().unwrap(),
@@ -109,7 +97,7 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
         first.wait().unwrap();
         let mut kills = 1;
         while kills < KILLS {
-            let mut resumed = rollcall(&home, &url)
+            let mut resumed = against_blocking(&home, &url)
                 .args(["resume", &run_id, "--yes", "--settle-seconds", "1"])
                 .stdout(Stdio::null())
                 .spawn()
@@ -128,7 +116,7 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
     .await
     .unwrap();
 
-    let status = rollcall(&home, &url)
+    let status = against_blocking(&home, &url)
         .args(["resume", &run_id, "--yes", "--settle-seconds", "1"])
         .status()
         .unwrap();
@@ -138,7 +126,7 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
         "the run was killed mid-way at least 3 times ({kills})"
     );
 
-    let journal = Journal::open(&home.join("data/journal.sqlite3")).unwrap();
+    let journal = Journal::open(&scratch.dirs().journal()).unwrap();
     assert_eq!(journal.run(&run_id).unwrap().status, RunStatus::Finished);
     let rows = journal.rows(&run_id).unwrap();
     assert_eq!(rows.len(), ROWS);
@@ -164,5 +152,4 @@ async fn killed_runs_resume_without_duplicates_or_losses() {
         );
     }
     assert_eq!(sandbox.stats().users_created as usize, ROWS);
-    let _ = std::fs::remove_dir_all(&home);
 }

@@ -6,7 +6,9 @@ import { goTo, messageOf } from './store.js';
 import { initConnect } from './steps/connect.js';
 import { initImport, openPath, previewGrid } from './steps/import.js';
 import { initPlan } from './steps/plan.js';
-import { initRun, loadHistory } from './steps/run.js';
+import { initRun } from './steps/run.js';
+import { initResults } from './steps/results.js';
+import { initHistory, loadHistory } from './steps/history.js';
 
 const USER_FILE = /\.(csv|xlsx)$/i;
 
@@ -16,7 +18,9 @@ async function start() {
   }
   initImport();
   initPlan();
-  initRun();
+  initRun({ onHistoryChanged: loadHistory });
+  initResults();
+  initHistory();
   listenToShell();
   await sparkReady();
   const startup = await api.appReady();

@@ -52,13 +52,6 @@ export function delimiterName(delimiter) {
   }
 }
 
-/** Bytes → "812 KB", "4.2 MB". */
-export function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 /** How a file was read: "CSV · UTF-8 · comma · 14 rows". */
 export function describeSource(source) {
   const parts = [source.format === 'xlsx' ? 'Excel workbook' : 'CSV'];
@@ -98,13 +91,4 @@ export function statusLabel(status) {
     updated: 'Updated',
   };
   return labels[status] ?? status;
-}
-
-/** A planned action → the word the plan shows. */
-export function actionLabel(action) {
-  const labels = {
-    create: 'Will be created', exists: 'Already exists', restore: 'Will be restored',
-    skipDeleted: 'Deleted user: skipped', failDeleted: 'Deleted user: fails', invalid: 'Invalid',
-  };
-  return labels[action] ?? action;
 }

@@ -2,11 +2,11 @@
 
 import * as api from '../api.js';
 import { h, $, replace, showError } from '../dom.js';
-import { store, goTo, onShow, markDone, messageOf } from '../store.js';
+import { store, onShow, markDone, messageOf } from '../store.js';
 import {
   formatCount, formatDuration, plural, rateSourceText,
 } from '../logic/format.js';
-import { describeStepTotals, noteText, runLabel } from '../logic/post-creation.js';
+import { describeStepTotals, noteText, runLabel } from '../logic/steps.js';
 import { startRun } from './run.js';
 
 export function initPlan() {
@@ -107,7 +107,3 @@ function showPlan(plan) {
 }
 
 const isInvalid = (plan, note) => plan.actions[note.index] === 'invalid';
-
-export function showPlanStep() {
-  goTo('plan');
-}

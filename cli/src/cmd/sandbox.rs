@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::builder::TypedValueParser;
@@ -11,6 +10,8 @@ use rollcall_core::sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
+
+use crate::error::CliError;
 
 #[derive(Args, Debug)]
 pub struct SandboxArgs {
@@ -167,21 +168,11 @@ impl SandboxArgs {
     }
 }
 
-pub async fn run(args: SandboxArgs) -> ExitCode {
-    let config = match args.config() {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("rollcall sandbox: {message}");
-            return ExitCode::from(crate::exit::USAGE);
-        }
-    };
-    let sandbox = match Sandbox::start(config).await {
-        Ok(sandbox) => sandbox,
-        Err(e) => {
-            eprintln!("rollcall sandbox: cannot start: {e}");
-            return ExitCode::from(crate::exit::USAGE);
-        }
-    };
+pub async fn run(args: SandboxArgs) -> Result<(), CliError> {
+    let config = args.config().map_err(CliError::usage)?;
+    let sandbox = Sandbox::start(config)
+        .await
+        .map_err(|e| CliError::usage(format!("cannot start the sandbox org: {e}")))?;
     if let Some(notice) = sandbox.notice() {
         eprintln!("rollcall sandbox: {notice}");
     }
@@ -221,7 +212,7 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
             stats.requests, stats.users_created, stats.rate_limited
         );
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn names(sandbox: &Sandbox) -> String {

@@ -1,7 +1,6 @@
 //! `rollcall profiles add|list|remove|test`: saved connections, secrets in the OS keychain.
 
 use std::io::{IsTerminal, Read};
-use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use rollcall_core::connection::{test_connection, ReadOutcome};
@@ -11,8 +10,8 @@ use rollcall_core::profiles::{Profile, ProfileError, Profiles, Target};
 use rollcall_core::secrets::{KeyringStore, Secret};
 use serde_json::json;
 
-use crate::connect::ConnectArgs;
-use crate::exit;
+use crate::connect::{profile_error_message, ConnectArgs};
+use crate::error::{exit, CliError};
 
 #[derive(Subcommand, Debug)]
 pub enum ProfilesCommand {
@@ -50,28 +49,24 @@ pub struct AddArgs {
     pub rate: Option<u32>,
 }
 
-pub async fn run(command: ProfilesCommand) -> ExitCode {
-    let Some(dirs) = AppDirs::for_current_user() else {
-        eprintln!("rollcall: cannot find a home folder (set ROLLCALL_HOME)");
-        return ExitCode::from(exit::USAGE);
-    };
+pub async fn run(command: ProfilesCommand) -> Result<(), CliError> {
+    let dirs = AppDirs::for_current_user()
+        .ok_or_else(|| CliError::usage("cannot find a home folder (set ROLLCALL_HOME)"))?;
     let store = KeyringStore;
     let profiles = Profiles::new(&dirs.config, &store);
     match command {
         ProfilesCommand::Add(args) => add(&profiles, args),
         ProfilesCommand::List { json } => list(&profiles, json),
-        ProfilesCommand::Remove { name } => match profiles.remove(&name) {
-            Ok(()) => {
-                println!("Removed the profile \"{name}\" and its keychain entry.");
-                ExitCode::SUCCESS
-            }
-            Err(e) => failure(e),
-        },
+        ProfilesCommand::Remove { name } => {
+            profiles.remove(&name).map_err(failure)?;
+            println!("Removed the profile \"{name}\" and its keychain entry.");
+            Ok(())
+        }
         ProfilesCommand::Test { name } => test(name).await,
     }
 }
 
-fn add(profiles: &Profiles<'_>, args: AddArgs) -> ExitCode {
+fn add(profiles: &Profiles<'_>, args: AddArgs) -> Result<(), CliError> {
     let target = match (&args.region, &args.api_url) {
         (Some(key), _) => Target::Region { key: key.clone() },
         (None, Some(url)) => Target::Custom {
@@ -79,46 +74,19 @@ fn add(profiles: &Profiles<'_>, args: AddArgs) -> ExitCode {
         },
         (None, None) => unreachable!("clap requires one"),
     };
-    let secret = match read_secret() {
-        Ok(secret) => secret,
-        Err(message) => {
-            eprintln!("rollcall: {message}");
-            return ExitCode::from(exit::USAGE);
-        }
-    };
+    let secret = read_secret().map_err(CliError::usage)?;
     let profile = Profile {
         name: args.name.clone(),
         target,
         client_id: args.client_id,
         rate_per_minute: args.rate,
     };
-    match profiles.save(&profile, &secret) {
-        Ok(()) => {
-            println!(
-                "Saved the profile \"{}\"; its secret is in the OS keychain. Check it with: rollcall profiles test \"{}\"",
-                args.name, args.name
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => failure(e),
-    }
-}
-
-/// The command that saves `profile` again (its secret then read from a prompt or stdin).
-pub fn add_command(profile: &Profile) -> String {
-    let place = match &profile.target {
-        Target::Region { key } => format!("--region {key}"),
-        Target::Custom { api_url } => format!("--api-url {api_url}"),
-        Target::Sandbox => String::new(),
-    };
-    let rate = profile
-        .rate_per_minute
-        .map(|rate| format!(" --rate {rate}"))
-        .unwrap_or_default();
-    format!(
-        "rollcall profiles add \"{}\" {place} --client-id {}{rate}",
-        profile.name, profile.client_id
-    )
+    profiles.save(&profile, &secret).map_err(failure)?;
+    println!(
+        "Saved the profile \"{}\"; its secret is in the OS keychain. Check it with: rollcall profiles test \"{}\"",
+        args.name, args.name
+    );
+    Ok(())
 }
 
 /// The secret from a prompt without echo on a terminal, else the first line of standard input.
@@ -142,11 +110,8 @@ fn read_secret() -> Result<Secret, String> {
     Ok(secret)
 }
 
-fn list(profiles: &Profiles<'_>, json: bool) -> ExitCode {
-    let list = match profiles.list() {
-        Ok(list) => list,
-        Err(e) => return failure(e),
-    };
+fn list(profiles: &Profiles<'_>, json: bool) -> Result<(), CliError> {
+    let list = profiles.list().map_err(failure)?;
     for profile in list {
         let place = match &profile.target {
             Target::Region { key } => Region::by_key(key)
@@ -168,33 +133,24 @@ fn list(profiles: &Profiles<'_>, json: bool) -> ExitCode {
             );
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
-async fn test(name: String) -> ExitCode {
+async fn test(name: String) -> Result<(), CliError> {
     let connect = ConnectArgs {
         profile: Some(name.clone()),
         api_url: None,
         region: None,
     };
-    let connection = match connect.connect().await {
-        Ok(connection) => connection,
-        Err(e) => {
-            eprintln!("rollcall: {}", e.message);
-            return ExitCode::from(e.code);
-        }
-    };
-    let report = match test_connection(&connection.client).await {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("rollcall: {e}");
-            return ExitCode::from(if e.is_auth_or_permission() {
-                exit::AUTH
-            } else {
-                exit::FAILED
-            });
-        }
-    };
+    let connection = connect.connect().await?;
+    let report = test_connection(&connection.client).await.map_err(|e| {
+        let code = if e.is_auth_or_permission() {
+            exit::AUTH
+        } else {
+            exit::FAILED
+        };
+        CliError::new(code, e)
+    })?;
     println!(
         "The profile \"{name}\" works: {} reached, {} divisions (home: {}).",
         report.endpoint,
@@ -225,24 +181,25 @@ async fn test(name: String) -> ExitCode {
         .map(|r| format!("{} for {}", r.permission, r.what))
         .collect();
     if missing.is_empty() {
-        ExitCode::SUCCESS
+        Ok(())
     } else {
-        eprintln!(
-            "rollcall: the OAuth client is missing {}. Give the client a role that has it \
-             (Admin > Roles / Permissions, then Admin > OAuth > Roles).",
-            missing.join("; ")
-        );
-        ExitCode::from(exit::AUTH)
+        Err(CliError::new(
+            exit::AUTH,
+            format!(
+                "the OAuth client is missing {}. Give the client a role that has it \
+                 (Admin > Roles / Permissions, then Admin > OAuth > Roles).",
+                missing.join("; ")
+            ),
+        ))
     }
 }
 
-fn failure(error: ProfileError) -> ExitCode {
-    eprintln!(
-        "rollcall: {}",
-        crate::connect::profile_error_message(&error)
-    );
-    ExitCode::from(match error {
+/// A profile that could not be saved, listed or removed: a keychain problem is an
+/// authentication problem, anything else a usage one.
+fn failure(error: ProfileError) -> CliError {
+    let code = match error {
         ProfileError::Keychain(_) => exit::AUTH,
         _ => exit::USAGE,
-    })
+    };
+    CliError::new(code, profile_error_message(&error))
 }

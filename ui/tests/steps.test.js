@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   stepSummary, stepTone, hasFailedStep, resultStatus, kindsOf, describeStepTotals, stepProgress, runLabel, noteText,
-} from '../js/logic/post-creation.js';
+} from '../js/logic/steps.js';
 
 const step = (kind, label, status, error = null) => ({ kind, item: '', label, status, error });
 

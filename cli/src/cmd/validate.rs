@@ -1,0 +1,85 @@
+//! `rollcall validate`: read and check a file, with its problems by line.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use rollcall_core::import::terminal_safe as safe;
+use rollcall_core::import::{import_path, ImportOptions, ImportReport};
+use serde_json::json;
+
+use crate::error::{exit, CliError};
+use crate::render::print_source;
+
+/// The file options every command that reads a file shares.
+#[derive(Args, Debug)]
+pub struct FileArgs {
+    /// The CSV or XLSX file of users.
+    pub file: PathBuf,
+    /// Country for phone numbers written without +country code (ISO code: US, GB, DE…).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// The sheet to read from an .xlsx (the first one by default).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// JSON Lines on standard output instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl FileArgs {
+    /// The file read and validated; a file that cannot be read at all is a usage error.
+    pub fn import(&self) -> Result<ImportReport, CliError> {
+        let options = ImportOptions {
+            default_country: self.country.clone(),
+            sheet: self.sheet.clone(),
+            ..ImportOptions::default()
+        };
+        import_path(&self.file, &options)
+            .map_err(|e| CliError::usage(format!("{}: {e}", self.file.display())))
+    }
+}
+
+pub fn run(args: FileArgs) -> Result<(), CliError> {
+    let report = args.import()?;
+    let invalid_rows = report.rows.iter().filter(|r| r.draft.is_none()).count();
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        for issue in &report.issues {
+            let _ = writeln!(out, "{}", json!({"type": "issue", "issue": issue}));
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            json!({
+                "type": "summary",
+                "source": report.source,
+                "mapping": report.mapping,
+                "rows": report.rows.len(),
+                "validRows": report.rows.len() - invalid_rows,
+                "invalidRows": invalid_rows,
+                "errors": report.error_count(),
+                "warnings": report.warning_count(),
+            })
+        );
+    } else {
+        print_source(&report);
+        for issue in &report.issues {
+            let severity = if issue.is_error() { "error" } else { "warning" };
+            println!("  {severity}: {}", safe(&issue.to_string()));
+        }
+        println!(
+            "{} rows: {} valid, {} invalid ({} errors, {} warnings).",
+            report.rows.len(),
+            report.rows.len() - invalid_rows,
+            invalid_rows,
+            report.error_count(),
+            report.warning_count()
+        );
+    }
+    if invalid_rows > 0 {
+        Err(CliError::silent(exit::USAGE))
+    } else {
+        Ok(())
+    }
+}
