@@ -7,6 +7,7 @@ pub mod export;
 pub mod journal;
 mod lock;
 pub mod org;
+pub mod session;
 
 use std::collections::HashMap;
 
@@ -18,6 +19,7 @@ pub use journal::{
 };
 pub use lock::RunLock;
 pub use org::{resume_org, OtherOrg, ResumeOrg, RunOrg, BUILT_IN_SANDBOX};
+pub use session::{Resumable, Session};
 
 use crate::genesys::CreateUser;
 use crate::import::{Field, ImportReport};
@@ -32,6 +34,12 @@ pub enum RunError {
     /// A resume's settings point at another org than the run's own.
     #[error(transparent)]
     OtherOrg(#[from] Box<OtherOrg>),
+    /// The run asked for has every row final already.
+    #[error("Run {0} is already finished.")]
+    Finished(String),
+    /// No run is left to resume: every run is finished, or being driven.
+    #[error("Nothing to resume: there is no unfinished run that no process is driving.")]
+    NothingToResume,
     #[error("{0}")]
     Internal(String),
 }
