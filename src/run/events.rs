@@ -33,10 +33,10 @@ pub enum RunEvent {
         user_id: Option<String>,
         error: Option<RowError>,
         note: Option<String>,
-        /// Its post-creation steps so far (queue memberships come later, in `RowSteps`).
+        /// Its steps after the create so far (queue memberships come later, in `RowSteps`).
         steps: Vec<StepRecord>,
     },
-    /// A row's post-creation steps changed after it finished (queue memberships, which are
+    /// A row's steps changed after it finished (queue memberships, which are
     /// batched per queue once every row is through).
     #[serde(rename_all = "camelCase")]
     RowSteps {
@@ -96,7 +96,7 @@ pub struct Progress {
     pub requests: u64,
     /// Retries so far.
     pub retries: u64,
-    /// Post-creation steps (roles, skills, each queue, location, extension) of the run, and
+    /// Steps after the creates (roles, skills, each queue, location, extension) of the run, and
     /// how many are done or failed.
     pub steps_total: usize,
     pub steps_done: usize,

@@ -204,7 +204,7 @@ fn planned_steps(
             journal::PASSWORD_LABEL.to_owned(),
         ));
     }
-    let Some(extras) = planned.extras.as_ref().filter(|_| {
+    let Some(plan) = planned.extras.as_ref().filter(|_| {
         matches!(
             planned.action,
             RowAction::Create | RowAction::Restore | RowAction::Update
@@ -212,29 +212,29 @@ fn planned_steps(
     }) else {
         return steps;
     };
-    if !extras.roles.is_empty() {
-        let roles: Vec<String> = extras
+    if !plan.roles.is_empty() {
+        let roles: Vec<String> = plan
             .roles
             .iter()
             .map(crate::directory::PlannedGrant::label)
             .collect();
         steps.push(step(StepKind::Roles, "", roles.join(", ")));
     }
-    if !extras.skills.is_empty() {
-        let skills: Vec<String> = extras
+    if !plan.skills.is_empty() {
+        let skills: Vec<String> = plan
             .skills
             .iter()
             .map(|s| format!("{}:{}", s.skill.name, s.proficiency))
             .collect();
         steps.push(step(StepKind::Skills, "", skills.join(", ")));
     }
-    for queue in &extras.queues {
+    for queue in &plan.queues {
         steps.push(step(StepKind::Queue, &queue.id, queue.name.clone()));
     }
-    if let Some(location) = &extras.location {
+    if let Some(location) = &plan.location {
         steps.push(step(StepKind::Location, "", location.name.clone()));
     }
-    if let Some(extension) = &extras.extension {
+    if let Some(extension) = &plan.extension {
         steps.push(step(StepKind::Extension, "", extension.clone()));
     }
     steps

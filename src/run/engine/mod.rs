@@ -128,7 +128,7 @@ struct Engine {
     transient_streak: AtomicUsize,
     total: usize,
     started: Instant,
-    /// Post-creation steps of the run (done, failed or still to do).
+    /// Steps of the run after the creates (done, failed or still to do).
     steps_total: usize,
     /// Steps Genesys refused for a missing permission: the rest of that kind fail without a call.
     denied_steps: Mutex<HashMap<StepKind, String>>,

@@ -213,7 +213,7 @@ impl StepKind {
     }
 }
 
-/// One post-creation step of one row, as the journal keeps it. A crash resumes at the step.
+/// One step of one row after its create, as the journal keeps it. A crash resumes at the step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepRecord {
@@ -470,7 +470,7 @@ pub enum RowUpdate {
         step: StepStatus,
         note: Option<String>,
     },
-    /// A post-creation step settled.
+    /// A step settled.
     Step {
         index: usize,
         kind: StepKind,
