@@ -146,7 +146,12 @@ impl Resumable {
 
     /// Record that the run goes on in `org`, once the user agreed (so they are not asked again).
     pub fn record_org(&self, org: &RunOrg) -> Result<(), RunError> {
-        Ok(self.journal.record_org(&self.record.id, org)?)
+        Ok(self.journal.record_org(
+            &self.record.id,
+            &org.endpoint,
+            &org.client_id,
+            org.profile.as_deref(),
+        )?)
     }
 
     /// The rate to pace at, decided as a plan decides it: `chosen` (the command line's), else

@@ -17,8 +17,7 @@ use crate::genesys::{
     UserSkill, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::run::events::StopReason;
-use crate::run::journal::{JournalRow, StepKind, StepStatus};
-use crate::run::journal::{RowStatus, RowUpdate};
+use crate::run::journal::{JournalRow, RowStatus, RowUpdate, StepKind, StepStatus};
 use crate::run::RunEvent;
 
 /// Tries of a write guarded by a version before it gives up (Genesys's Terraform provider,

@@ -293,13 +293,19 @@ impl Journal {
         Ok(rows)
     }
 
-    /// Record the org a run writes to, for a run whose journal did not say (see
-    /// [`crate::run::resume_org`]): the user agreed to go on in `org`, and is not asked again.
-    pub fn record_org(&self, run_id: &str, org: &crate::run::RunOrg) -> Result<()> {
+    /// Record the org a run writes to (its endpoint, OAuth client and profile), for a run whose
+    /// journal did not say: the user agreed to go on in that org, and is not asked again.
+    pub fn record_org(
+        &self,
+        run_id: &str,
+        endpoint: &str,
+        client_id: &str,
+        profile: Option<&str>,
+    ) -> Result<()> {
         let changed = self.conn.execute(
             "UPDATE runs SET endpoint = ?2, client_id = ?3, profile = COALESCE(profile, ?4)
              WHERE id = ?1 AND (endpoint = '' OR client_id = '')",
-            params![run_id, org.endpoint, org.client_id, org.profile],
+            params![run_id, endpoint, client_id, profile],
         )?;
         if changed == 0 {
             self.run(run_id)?;
