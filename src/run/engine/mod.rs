@@ -28,6 +28,8 @@ mod follow_up;
 mod progress;
 mod steps;
 
+pub use create::SettlePolicy;
+
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -45,7 +47,6 @@ use crate::genesys::pacing::MAX_IN_FLIGHT;
 use crate::genesys::{GenesysClient, GenesysError, RetryNotice, RetryReason};
 use crate::plan::RowAction;
 use crate::secrets::Secret;
-pub use create::SettlePolicy;
 use progress::{progress_ticker, Counters};
 
 /// Everything a run needs besides the journal.
