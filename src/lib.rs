@@ -3,10 +3,10 @@
 //! thin faces on this crate.
 
 pub mod connection;
-pub mod directory;
 pub mod genesys;
 pub mod import;
 pub mod logging;
+pub mod names;
 pub mod paths;
 pub mod plan;
 pub mod profiles;

@@ -47,8 +47,8 @@ impl Secret {
 
 /// A second copy, wiped on its own drop. `secrecy` leaves `Clone` out so that no copy is made by
 /// accident; Rollcall needs one only where two owners keep the value for different lengths of
-/// time, and each `.clone()` of a secret says which: the import report and the run it starts
-/// (the row passwords), the sandbox org and the app that logs in to it (its launch secret), and
+/// time, and each `.clone()` of a secret says which: the import report and the plan made from
+/// it (the row passwords), the sandbox org and the app that logs in to it (its launch secret), and
 /// [`MemoryStore`] and whoever reads it (as the OS keychain hands out copies).
 impl Clone for Secret {
     fn clone(&self) -> Self {

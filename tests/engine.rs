@@ -160,7 +160,7 @@ async fn a_run_creates_each_user_once_sets_managers_and_exports_results() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     let summary = outcome.summary;
     assert_eq!(summary.status, RunStatus::Finished);
     assert_eq!(summary.progress.created, 3);
@@ -259,17 +259,17 @@ async fn running_the_same_file_again_creates_nobody_twice() {
     let first = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    run_plan(&sandbox, &scratch, &report, &first).await;
+    run_plan(&sandbox, &scratch, &first).await;
     let second = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
     assert_eq!(second.counts.exists, 2);
     assert_eq!(second.counts.create, 0);
-    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &second).await;
+    let (_, outcome) = run_plan(&sandbox, &scratch, &second).await;
     assert_eq!(outcome.summary.progress.existed, 2);
     assert_eq!(sandbox.stats().users_created, 2);
     // Even a stale plan (made before the first run) only finds the users already there.
-    let (_, stale) = run_plan(&sandbox, &scratch, &report, &first).await;
+    let (_, stale) = run_plan(&sandbox, &scratch, &first).await;
     assert_eq!(stale.summary.progress.existed, 2, "{:?}", stale.summary);
     assert_eq!(sandbox.stats().users_created, 2);
 }
@@ -287,7 +287,7 @@ async fn deleted_users_are_restored_when_asked() {
         .await
         .unwrap();
     assert_eq!(plan.rows[0].action, RowAction::Restore);
-    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (_, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(outcome.summary.progress.restored, 1);
     let users = sandbox.users();
     let riley = users_with_email(&users, "riley.morgan@example.com");
@@ -305,7 +305,7 @@ async fn a_second_driver_of_the_same_run_is_refused() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let run_id = record(&sandbox, &scratch, &report, &plan);
+    let run_id = record(&sandbox, &scratch, &plan);
     // The first driver holds the run, paused, while the second tries.
     let control = RunControl::default();
     control.pause();
@@ -369,7 +369,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let run_id = record(&sandbox, &scratch, &report, &plan);
+    let run_id = record(&sandbox, &scratch, &plan);
     let control = RunControl::default();
     let (first, mut events) = Drive {
         control: control.clone(),
@@ -415,7 +415,7 @@ async fn missing_permission_stops_the_run_with_the_permission_named() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(outcome.summary.status, RunStatus::Interrupted);
     let message = outcome.summary.message.unwrap();
     assert!(message.contains("directory:user:add"), "{message}");
@@ -438,7 +438,7 @@ async fn passwords_reach_genesys_but_never_the_journal_or_exports() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(outcome.summary.progress.created, 1);
     let journal = Journal::open(&scratch.journal_path()).unwrap();
     let record = journal.run(&run_id).unwrap();
@@ -478,7 +478,7 @@ async fn a_watcher_that_never_reads_does_not_stall_the_run_and_loses_no_row() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let run_id = record(&sandbox, &scratch, &report, &plan);
+    let run_id = record(&sandbox, &scratch, &plan);
     let (driving, mut events) = Drive {
         pool_size: plan.pool_size,
         ..Drive::new(&sandbox)
@@ -554,7 +554,7 @@ async fn faults_lose_nothing_and_duplicate_nothing() {
         .await
         .unwrap();
     assert_eq!(plan.counts.create, 2_000);
-    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     let summary = &outcome.summary;
     assert_eq!(summary.status, RunStatus::Finished, "{:?}", summary.message);
     assert_eq!(summary.progress.created, 2_000);
@@ -629,7 +629,7 @@ async fn roles_skills_queues_location_and_extension_are_applied_with_queues_batc
     assert_eq!(plan.steps.queue_calls, 3);
 
     let before = sandbox.stats();
-    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(
         outcome.summary.status,
         RunStatus::Finished,
@@ -808,7 +808,7 @@ async fn a_step_refused_for_a_missing_permission_fails_on_its_rows_and_undoes_no
         .await
         .unwrap();
     assert_eq!(plan.counts.create, 3);
-    let (run_id, outcome) = run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(outcome.summary.progress.created, 3);
     assert_eq!(outcome.summary.progress.steps_failed, 3);
     assert_eq!(outcome.summary.progress.steps_done, 6);
@@ -909,7 +909,7 @@ async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
     );
 
     let scratch = Scratch::new("steps-update");
-    let (_, outcome) = run_plan(&sandbox, &scratch, &report, &update).await;
+    let (_, outcome) = run_plan(&sandbox, &scratch, &update).await;
     assert_eq!(outcome.summary.status, RunStatus::Finished);
     assert_eq!(outcome.summary.progress.updated, 1);
     assert_eq!(outcome.summary.progress.existed, 0);
@@ -944,7 +944,7 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
     let plan = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
         .await
         .unwrap();
-    let run_id = record(&sandbox, &scratch, &report, &plan);
+    let run_id = record(&sandbox, &scratch, &plan);
     let mut journal = Journal::open(&scratch.journal_path()).unwrap();
 
     // An earlier process created the user and granted the roles, then died.
@@ -957,7 +957,7 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
         .await
         .unwrap()
         .value;
-    let extras = plan.rows[0].extras.clone().unwrap();
+    let extras = plan.rows[0].steps.clone().unwrap();
     demo_client(&sandbox)
         .grant_roles(
             &user.id,

@@ -306,7 +306,12 @@ async fn token_is_renewed_before_it_expires() {
     let sandbox = start(config).await;
     let client = demo_client(&sandbox);
     client.home_division().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // The client reads token lifetimes on tokio's clock: move it past the renewal point (800 ms
+    // into a 1 s token) and let it run on. The sandbox's clock stays put, so the old token is
+    // still good there: a second token can only come from the client renewing early.
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_millis(800)).await;
+    tokio::time::resume();
     client
         .home_division()
         .await
@@ -334,7 +339,7 @@ async fn expired_token_from_elsewhere_gets_credentials_expired() {
         .await
         .unwrap();
     assert_eq!(token["expires_in"], 1);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    sandbox.advance_clock(Duration::from_secs(1));
     let response = http
         .get(format!("{}/api/v2/users", sandbox.url()))
         .bearer_auth(token["access_token"].as_str().unwrap())
@@ -675,7 +680,7 @@ async fn unreachable_host_is_reported_as_such() {
 #[tokio::test]
 async fn search_lag_hides_a_fresh_user_for_a_while() {
     let mut config = SandboxConfig::default();
-    config.variants.search_lag = Duration::from_millis(400);
+    config.variants.search_lag = Duration::from_secs(60);
     let sandbox = start(config).await;
     let client = demo_client(&sandbox);
     client
@@ -687,7 +692,7 @@ async fn search_lag_hides_a_fresh_user_for_a_while() {
         .await
         .unwrap();
     assert!(now.value.is_empty(), "search lags the create");
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    sandbox.advance_clock(Duration::from_secs(60));
     let later = client
         .search_users_by_email("fresh@example.com", false)
         .await

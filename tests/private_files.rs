@@ -93,7 +93,7 @@ async fn profiles_the_journal_its_locks_and_the_sandbox_org_are_private() {
         endpoint: sandbox.url().into(),
         ..Default::default()
     };
-    let run = rollcall_core::run::record_run(&mut journal, &report, &made, &origin).unwrap();
+    let run = rollcall_core::run::record_run(&mut journal, &made, &origin).unwrap();
     assert_private_dir(&dirs.data);
     assert_private_file(&dirs.journal());
     let wal = dirs.data.join("journal.sqlite3-wal");

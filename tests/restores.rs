@@ -93,7 +93,7 @@ async fn a_restored_user_lands_in_the_rows_division_with_the_rows_fields_and_ste
         plan.rows[0]
     );
 
-    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(
         outcome.summary.status,
         RunStatus::Finished,
@@ -152,7 +152,7 @@ async fn a_crash_between_the_restore_and_the_move_resumes_at_the_move() {
     let scratch = Scratch::new("restore-crash");
     let report = support::import(RILEY);
     let plan = support::plan_with(&sandbox, &report, &restore()).await;
-    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    let run_id = support::record(&sandbox, &scratch, &plan);
     support::restored_then_crashed(&sandbox, &scratch, &run_id, 0).await;
     let home = sandbox.divisions().into_iter().find(|d| d.home).unwrap();
     let riley = support::user_with_email(&sandbox, "riley.morgan@example.com");
@@ -203,7 +203,7 @@ async fn a_journal_from_before_these_steps_gets_them_for_rows_not_sent_yet() {
         .replace("2301\n", "2301,Correct-Horse-9-Battery\n");
     let report = support::import(&file);
     let plan = support::plan_with(&sandbox, &report, &restore()).await;
-    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    let run_id = support::record(&sandbox, &scratch, &plan);
     // What the previous release journaled for this row: no division, profile or password
     // step, the manager as a follow-up of its own, and no journal version.
     {

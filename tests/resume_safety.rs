@@ -108,7 +108,7 @@ async fn a_damaged_cell_stops_the_resume_naming_run_row_and_column_and_nothing_i
     ];
     let before = sandbox.stats();
     for (sql, column, line) in cases {
-        let run_id = support::record(&sandbox, &scratch, &report, &plan);
+        let run_id = support::record(&sandbox, &scratch, &plan);
         damage(&scratch, sql, &run_id);
 
         let refused = Drive::new(&sandbox)
@@ -157,7 +157,7 @@ async fn an_invitation_is_journaled_as_being_sent_before_its_request_reaches_gen
         ..PlanOptions::default()
     };
     let plan = support::plan_with(&sandbox, &report, &options).await;
-    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    let run_id = support::record(&sandbox, &scratch, &plan);
     // The user is created and recorded; the invitation is what is left.
     let mut journal = Journal::open(&scratch.journal_path()).unwrap();
     journal
@@ -231,7 +231,7 @@ async fn an_invitation_a_crash_left_mid_send_is_reported_unknown_and_not_sent_ag
         ..PlanOptions::default()
     };
     let plan = support::plan_with(&sandbox, &report, &options).await;
-    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    let run_id = support::record(&sandbox, &scratch, &plan);
     // What a crash leaves when it strikes after the invitation went out and before its answer
     // was recorded: the user created, the invitation's intent committed.
     let client = support::demo_client(&sandbox);

@@ -58,7 +58,7 @@ async fn a_stale_version_answered_400_is_read_again_and_retried_on_every_patch()
         ..PlanOptions::default()
     };
     let plan = support::plan_with(&sandbox, &report, &options).await;
-    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(
         outcome.summary.status,
         RunStatus::Finished,
@@ -122,7 +122,7 @@ async fn a_restored_users_profile_is_retried_on_a_stale_version_too() {
         ..PlanOptions::default()
     };
     let plan = support::plan_with(&sandbox, &report, &options).await;
-    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    let run_id = support::record(&sandbox, &scratch, &plan);
     support::restored_then_crashed(&sandbox, &scratch, &run_id, 0).await;
     sandbox.set_faults(Faults {
         stale_version_first: 1,
@@ -166,7 +166,7 @@ async fn an_extension_added_to_an_existing_user_keeps_the_work_phone_number() {
     };
     let plan = support::plan_with(&sandbox, &report, &options).await;
     assert_eq!(plan.rows[0].action, RowAction::Update, "{:?}", plan.rows[0]);
-    let (_, outcome) = support::run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (_, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(
         outcome.summary.progress.steps_done, 1,
         "{:?}",
@@ -217,7 +217,7 @@ async fn a_40_row_file_plans_and_runs_against_a_12000_user_org() {
     assert_eq!(plan.counts.exists, 15, "found past the listing's reach too");
     assert_eq!(plan.lookup, Lookup::Search { searches: 1 });
     let created_before = sandbox.stats().users_created;
-    let (_, outcome) = support::run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (_, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(
         outcome.summary.status,
         RunStatus::Finished,
@@ -243,7 +243,7 @@ async fn a_refused_password_fails_its_step_and_the_user_stays_created() {
     let report =
         support::import("name,email,password\nPat Word,pat.word@example.com,tooSimple1!\n");
     let plan = support::plan_with(&sandbox, &report, &PlanOptions::default()).await;
-    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(outcome.summary.progress.created, 1, "{:?}", outcome.summary);
     assert_eq!(outcome.summary.progress.steps_failed, 1);
     let row = &support::journal_rows(&scratch, &run_id)[0];
@@ -284,7 +284,7 @@ async fn a_password_is_set_by_its_own_call_after_the_create_and_before_the_invit
         passwords: rollcall_core::run::passwords(&report),
         ..Drive::new(&sandbox)
     };
-    let run_id = support::record(&sandbox, &scratch, &report, &plan);
+    let run_id = support::record(&sandbox, &scratch, &plan);
     let outcome = drive.run(&scratch, &run_id).await.unwrap();
     assert_eq!(
         outcome.summary.progress.steps_done, 1,
@@ -323,7 +323,7 @@ async fn roles_answered_404_for_a_fresh_user_are_tried_again() {
     let report =
         support::import("name,email,roles_divisions\nNew Agent,new.agent@example.com,Agent\n");
     let plan = support::plan_with(&sandbox, &report, &PlanOptions::default()).await;
-    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &report, &plan).await;
+    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
     assert_eq!(
         outcome.summary.progress.steps_done, 1,
         "{:?}",

@@ -37,7 +37,7 @@ async fn started(sandbox: &Sandbox, scratch: &Scratch, csv: &str) -> Session {
         source_path: Some(file.display().to_string()),
         ..RunOrigin::from(RunOrg::of(&demo_client(sandbox), None))
     };
-    Session::start(&dirs_in(scratch), &report, &plan, &origin).expect("the run is journaled")
+    Session::start(&dirs_in(scratch), &plan, &origin).expect("the run is journaled")
 }
 
 async fn drive(session: Session, sandbox: &Sandbox, control: RunControl) -> RunSummary {

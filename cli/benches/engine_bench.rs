@@ -30,7 +30,7 @@ use rollcall_core::genesys::{
     ClientConfig, CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy,
     UserState,
 };
-use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
+use rollcall_core::import::{import_bytes, ImportOptions};
 use rollcall_core::plan::{plan, Plan, PlanOptions};
 use rollcall_core::run::{
     drive, record_run, Journal, RunContext, RunControl, RunEvent, RunOrigin, RunSummary,
@@ -159,7 +159,7 @@ async fn rollcall_run(
     let plan = plan(&client, &report, &options).await.unwrap();
     assert_eq!(plan.counts.create, rows);
     let before = sandbox.stats().await;
-    let (summary, seconds) = record_and_drive(client, &report, &plan, journal).await;
+    let (summary, seconds) = record_and_drive(client, &plan, journal).await;
     assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
     let after = sandbox.stats().await;
     let delta = |key: &str| after[key].as_u64().unwrap() - before[key].as_u64().unwrap();
@@ -179,11 +179,10 @@ async fn rollcall_run(
 /// engine's `Started`) to the last row's answer.
 async fn record_and_drive(
     client: GenesysClient,
-    report: &ImportReport,
     plan: &Plan,
     mut journal: Journal,
 ) -> (RunSummary, f64) {
-    let record = record_run(&mut journal, report, plan, &RunOrigin::default()).unwrap();
+    let record = record_run(&mut journal, plan, &RunOrigin::default()).unwrap();
     let (events, mut received) = rollcall_core::run::events::channel();
     let drain = tokio::spawn(async move {
         let (mut started, mut last_row) = (None, None);
@@ -466,8 +465,7 @@ async fn steps_scenario(rows: usize) {
         .unwrap();
     assert_eq!(plan.counts.create, rows, "{:?}", plan.rows.first());
     let before = sandbox.stats().await;
-    let (summary, seconds) =
-        record_and_drive(client, &report, &plan, Journal::in_memory().unwrap()).await;
+    let (summary, seconds) = record_and_drive(client, &plan, Journal::in_memory().unwrap()).await;
     assert_eq!(summary.progress.created, rows, "{:?}", summary.message);
     assert_eq!(summary.progress.steps_failed, 0, "{:?}", summary.message);
     let after = sandbox.stats().await;

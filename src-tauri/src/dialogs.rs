@@ -76,7 +76,7 @@ pub async fn save_csv(
             .set_title(title)
             .set_file_name(suggested_name)
             .add_filter("CSV", &["csv"]);
-        if let Some(documents) = dirs_documents() {
+        if let Some(documents) = dirs::document_dir().filter(|folder| folder.is_dir()) {
             dialog = dialog.set_directory(documents);
         }
         let _ = dialog_tx.send(dialog.save_file());
@@ -85,11 +85,4 @@ pub async fn save_csv(
         .await
         .map_err(|_| Error::Internal("the Save dialog could not be shown".to_owned()))?;
     Ok(dialog.await.map(|file| file.path().to_path_buf()))
-}
-
-fn dirs_documents() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .map(|home| home.join("Documents"))
-        .filter(|folder| folder.is_dir())
 }

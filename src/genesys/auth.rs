@@ -4,11 +4,12 @@
 //! invalidates it and the request is retried once with a fresh one (see the client).
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::write::EncoderWriter;
 use reqwest::header::{HeaderValue, InvalidHeaderValue};
 use serde::Deserialize;
+use tokio::time::Instant;
 
 use crate::secrets::{Secret, WipedBuffer};
 
@@ -68,7 +69,8 @@ pub(crate) struct OAuthErrorBody {
 /// `Arc`s of it.
 pub(crate) struct AccessToken {
     pub value: Secret,
-    /// Renew at this instant (a margin before the real expiry).
+    /// Renew at this instant (a margin before the real expiry). On tokio's clock, which is the
+    /// system's own unless a test has paused it.
     pub renew_at: Instant,
     /// A number that changes with every new token, so a 401 only invalidates the token that
     /// earned it, not one another task already renewed.
@@ -106,17 +108,27 @@ impl AccessToken {
 mod tests {
     use super::*;
 
-    #[test]
-    fn token_is_renewed_before_it_expires() {
+    #[tokio::test(start_paused = true)]
+    async fn token_is_renewed_before_it_expires() {
         let long = AccessToken::new(Secret::from("t"), Some(86_399), 1);
         assert!(long.is_fresh());
-        let remaining = long.renew_at - Instant::now();
-        assert!(remaining <= Duration::from_secs(86_399 - 60));
+        assert_eq!(
+            long.renew_at - Instant::now(),
+            Duration::from_secs(86_399 - 60),
+            "a long-lived token is renewed a minute before it expires"
+        );
         let short = AccessToken::new(Secret::from("t"), Some(5), 2);
-        assert!(short.renew_at - Instant::now() <= Duration::from_secs(4));
-        let expired = AccessToken::new(Secret::from("t"), Some(0), 3);
-        std::thread::sleep(Duration::from_millis(900));
-        assert!(!expired.is_fresh());
+        assert_eq!(
+            short.renew_at - Instant::now(),
+            Duration::from_secs(4),
+            "a short-lived token is renewed a fifth of its life early"
+        );
+        // A lifetime of 0 is taken as a second, renewed after 800 ms.
+        let expiring = AccessToken::new(Secret::from("t"), Some(0), 3);
+        tokio::time::advance(Duration::from_millis(799)).await;
+        assert!(expiring.is_fresh(), "still fresh 1 ms before its renewal");
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(!expiring.is_fresh(), "due for renewal at 800 ms");
     }
 
     #[test]

@@ -6,6 +6,10 @@ use serde::{Serialize, Serializer};
 
 use crate::secrets::Secret;
 
+/// The state a user is created in: the one state type Genesys's users have. A file can name
+/// `active` or `inactive`, never `deleted`.
+pub use crate::genesys::UserState;
+
 /// One user as the file describes them, every value checked and normalised.
 ///
 /// Values are trimmed; optional cells that were empty are `None` (or an empty list).
@@ -24,6 +28,7 @@ pub struct UserDraft {
     pub department: Option<String>,
     /// The work phone in E.164 form (`+14155550100`).
     pub phone_work: Option<String>,
+    /// `active` or `inactive`, when the file says; Rollcall creates users active otherwise.
     pub state: Option<UserState>,
     /// The initial password. Never serialized: a preview shows `"***"` when one is set.
     #[serde(serialize_with = "mask_secret")]
@@ -81,24 +86,6 @@ pub enum DivisionRef {
     Id(String),
     /// A division name, resolved against the org when the run is planned.
     Name(String),
-}
-
-/// The state a user is created in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum UserState {
-    Active,
-    Inactive,
-}
-
-impl UserState {
-    /// The value Genesys Cloud expects (`active` / `inactive`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserState::Active => "active",
-            UserState::Inactive => "inactive",
-        }
-    }
 }
 
 /// One role from the `roles_divisions` column.

@@ -1,6 +1,6 @@
 //! Characters that do not belong in a user's cell: line breaks (folded into a space), control
 //! characters and bidi overrides (refused), and the escaping that keeps any of them from acting
-//! on a terminal or hiding in a message.
+//! on a terminal or hiding in a message; and how a message names a cell's value or a column.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -106,6 +106,32 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(safe)
 }
 
+/// A cell's value quoted for a message, cut short when long; control characters and bidi
+/// overrides are escaped, so a message never carries them to a window or a terminal.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 60;
+    if value.chars().count() <= MAX {
+        format!("\"{}\"", terminal_safe(value))
+    } else {
+        let cut: String = value.chars().take(MAX).collect();
+        format!("\"{}…\"", terminal_safe(&cut))
+    }
+}
+
+/// The spreadsheet letter of a 0-based column index (A, B, … Z, AA…).
+pub(crate) fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
 fn is_line_break(c: char) -> bool {
     matches!(c, '\r' | '\n')
 }
@@ -183,5 +209,15 @@ mod tests {
             terminal_safe("a\u{1b}]0;pwned\u{7}b\n\u{202e}c\t"),
             "a\\u{1b}]0;pwned\\u{7}b\\n\\u{202e}c\\t"
         );
+    }
+
+    #[test]
+    fn column_letters_follow_spreadsheets() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
     }
 }

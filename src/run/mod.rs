@@ -9,8 +9,8 @@ mod lock;
 pub mod org;
 pub mod session;
 
-use std::collections::HashMap;
-
+/// The passwords of a report's rows: a resume reads them again from the file.
+pub use crate::plan::passwords;
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
 pub use events::{EventReceiver, EventSender, Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
@@ -22,9 +22,7 @@ pub use org::{resume_org, OtherOrg, ResumeOrg, RunOrg, BUILT_IN_SANDBOX};
 pub use session::{Resumable, Session};
 
 use crate::genesys::CreateUser;
-use crate::import::{Field, ImportReport};
-use crate::plan::{create_body, Plan, PlannedRow, RowAction};
-use crate::secrets::Secret;
+use crate::plan::{Plan, PlannedRow, RowAction};
 
 /// Why a run could not go on.
 #[derive(Debug, thiserror::Error)]
@@ -54,10 +52,9 @@ pub struct RunOrigin {
     pub profile: Option<String>,
 }
 
-/// Journal a new run for `plan` (made from `report`), and return its record. Nothing is sent.
+/// Journal a new run for `plan`, and return its record. Nothing is sent.
 pub fn record_run(
     journal: &mut Journal,
-    report: &ImportReport,
     plan: &Plan,
     origin: &RunOrigin,
 ) -> Result<RunRecord, JournalError> {
@@ -73,7 +70,7 @@ pub fn record_run(
         client_id: origin.client_id.clone(),
         profile: origin.profile.clone(),
         options: plan.options.clone(),
-        headers: report.headers.clone(),
+        headers: plan.headers.clone(),
         status: RunStatus::Running,
         message: None,
         total: plan.rows.len(),
@@ -82,15 +79,6 @@ pub fn record_run(
         .rows
         .iter()
         .map(|planned| {
-            let imported = &report.rows[planned.index];
-            let draft = imported.draft.as_ref();
-            let body = match (draft, planned.action) {
-                (Some(draft), RowAction::Create | RowAction::Restore) => planned
-                    .division_id
-                    .as_deref()
-                    .map(|division| create_body(draft, division)),
-                _ => None,
-            };
             let (status, error, note) = match planned.action {
                 RowAction::Create | RowAction::Restore => (RowStatus::Pending, None, None),
                 RowAction::Exists | RowAction::Update => {
@@ -120,24 +108,17 @@ pub fn record_run(
                     None,
                 ),
             };
-            let has_password = draft.is_some_and(|d| d.password.is_some());
-            let steps = planned_steps(planned, body.as_ref(), has_password);
+            let has_password = plan.passwords.contains_key(&planned.index);
+            let steps = planned_steps(planned, planned.body.as_ref(), has_password);
             JournalRow {
                 index: planned.index,
                 line: planned.line,
-                // An invalid row has no draft: show what its cells say, so the admin can find it.
-                email: planned
-                    .email
-                    .clone()
-                    .or_else(|| cell(report, &imported.raw, Field::Email)),
-                name: planned
-                    .name
-                    .clone()
-                    .or_else(|| cell(report, &imported.raw, Field::Name)),
+                email: planned.email.clone(),
+                name: planned.name.clone(),
                 action: planned.action,
-                raw: imported.raw.clone(),
+                raw: planned.raw.clone(),
                 has_password,
-                body,
+                body: planned.body.clone(),
                 manager: planned.manager.clone(),
                 depth: planned.depth,
                 existing_user_id: planned.existing_user_id.clone(),
@@ -160,7 +141,7 @@ pub fn record_run(
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
                 steps,
-                step_plan: planned.extras.clone(),
+                step_plan: planned.steps.clone(),
             }
         })
         .collect();
@@ -204,7 +185,7 @@ fn planned_steps(
             journal::PASSWORD_LABEL.to_owned(),
         ));
     }
-    let Some(plan) = planned.extras.as_ref().filter(|_| {
+    let Some(plan) = planned.steps.as_ref().filter(|_| {
         matches!(
             planned.action,
             RowAction::Create | RowAction::Restore | RowAction::Update
@@ -216,7 +197,7 @@ fn planned_steps(
         let roles: Vec<String> = plan
             .roles
             .iter()
-            .map(crate::directory::PlannedGrant::label)
+            .map(crate::plan::PlannedGrant::label)
             .collect();
         steps.push(step(StepKind::Roles, "", roles.join(", ")));
     }
@@ -238,28 +219,6 @@ fn planned_steps(
         steps.push(step(StepKind::Extension, "", extension.clone()));
     }
     steps
-}
-
-/// A non-empty cell of a row, by field.
-fn cell(report: &ImportReport, raw: &[String], field: Field) -> Option<String> {
-    let column = report.mapping.column_of(field)?;
-    raw.get(column)
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-}
-
-/// The passwords of a report's rows, for [`RunContext::passwords`].
-pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
-    report
-        .rows
-        .iter()
-        .enumerate()
-        .filter_map(|(index, row)| {
-            // The report stays with the session (to plan and run again); the run owns a copy.
-            let password = row.draft.as_ref()?.password.clone()?;
-            Some((index, password))
-        })
-        .collect()
 }
 
 /// A run id: sortable by time, unique.

@@ -17,7 +17,7 @@ use super::lock::RunLock;
 use super::org::{resume_org, ResumeOrg, RunOrg};
 use super::{passwords, record_run, RunError, RunOrigin};
 use crate::genesys::GenesysClient;
-use crate::import::{import_path, ImportOptions, ImportReport};
+use crate::import::{import_path, ImportOptions};
 use crate::paths::AppDirs;
 use crate::plan::{auto_pool_size, rate_in_use, Plan, RateSource};
 use crate::secrets::Secret;
@@ -33,20 +33,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// Journal a new run of `plan` (made from `report`) and make it ready. Nothing is sent.
-    pub fn start(
-        dirs: &AppDirs,
-        report: &ImportReport,
-        plan: &Plan,
-        origin: &RunOrigin,
-    ) -> Result<Session, RunError> {
+    /// Journal a new run of `plan` and make it ready. Nothing is sent.
+    pub fn start(dirs: &AppDirs, plan: &Plan, origin: &RunOrigin) -> Result<Session, RunError> {
         let mut journal = Journal::open(&dirs.journal())?;
-        let record = record_run(&mut journal, report, plan, origin)?;
+        let record = record_run(&mut journal, plan, origin)?;
         Ok(Session {
             journal,
             record,
             lock_dir: dirs.run_locks(),
-            passwords: passwords(report),
+            passwords: plan.passwords.clone(),
             pool_size: plan.pool_size,
             rate_per_minute: plan.allowance_per_minute,
         })

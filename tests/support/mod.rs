@@ -24,8 +24,8 @@ use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
 use rollcall_core::plan::{plan, Plan, PlanOptions};
 use rollcall_core::run::journal::RowUpdate;
 use rollcall_core::run::{
-    drive, passwords, record_run, EventReceiver, Journal, JournalRow, RunContext, RunControl,
-    RunError, RunEvent, RunOrigin, RunSummary, SettlePolicy,
+    drive, record_run, EventReceiver, Journal, JournalRow, RunContext, RunControl, RunError,
+    RunEvent, RunOrigin, RunSummary, SettlePolicy,
 };
 use rollcall_core::sandbox::{
     Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
@@ -212,7 +212,7 @@ pub struct Outcome {
 }
 
 /// Journal a run of `plan` in the scratch journal, sending nothing; its id.
-pub fn record(sandbox: &Sandbox, scratch: &Scratch, report: &ImportReport, plan: &Plan) -> String {
+pub fn record(sandbox: &Sandbox, scratch: &Scratch, plan: &Plan) -> String {
     let mut journal = Journal::open(&scratch.journal_path()).unwrap();
     let origin = RunOrigin {
         source_name: "users.csv".into(),
@@ -220,7 +220,7 @@ pub fn record(sandbox: &Sandbox, scratch: &Scratch, report: &ImportReport, plan:
         client_id: DEMO_CLIENT_ID.into(),
         ..RunOrigin::default()
     };
-    record_run(&mut journal, report, plan, &origin).unwrap().id
+    record_run(&mut journal, plan, &origin).unwrap().id
 }
 
 /// How a test drives a recorded run.
@@ -291,16 +291,11 @@ impl Drive {
 }
 
 /// Record `plan` and drive it to its end on the plan's pool, with the file's passwords.
-pub async fn run_plan(
-    sandbox: &Sandbox,
-    scratch: &Scratch,
-    report: &ImportReport,
-    plan: &Plan,
-) -> (String, Outcome) {
-    let run_id = record(sandbox, scratch, report, plan);
+pub async fn run_plan(sandbox: &Sandbox, scratch: &Scratch, plan: &Plan) -> (String, Outcome) {
+    let run_id = record(sandbox, scratch, plan);
     let drive = Drive {
         pool_size: plan.pool_size,
-        passwords: passwords(report),
+        passwords: plan.passwords.clone(),
         ..Drive::new(sandbox)
     };
     let outcome = drive.run(scratch, &run_id).await.expect("run completes");

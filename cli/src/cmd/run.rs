@@ -76,7 +76,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             connection.profile.as_deref(),
         ))
     };
-    let session = Session::start(&dirs, &report, &plan, &origin).map_err(CliError::usage)?;
+    let session = Session::start(&dirs, &plan, &origin).map_err(CliError::usage)?;
     let run_id = &session.record().id;
     if json {
         println!("{}", json!({"type": "run", "runId": run_id}));

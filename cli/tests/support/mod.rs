@@ -154,9 +154,7 @@ pub async fn journaled_run(home: &Home, sandbox: &Sandbox, csv: &str, org: RunOr
         source_path: Some(file.display().to_string()),
         ..RunOrigin::from(org)
     };
-    record_run(&mut journal, &report, &plan, &origin)
-        .unwrap()
-        .id
+    record_run(&mut journal, &plan, &origin).unwrap().id
 }
 
 /// Writes text Rollcall never writes into a cell of `home`'s journal, as a bad disk or a hand

@@ -80,10 +80,9 @@ pub async fn start_run(
         ..RunOrigin::from(RunOrg::of(&client, Some(&profile)))
     };
     let dirs = state.dirs.clone();
-    let session = tauri::async_runtime::spawn_blocking(move || {
-        Session::start(&dirs, &report, &plan, &origin)
-    })
-    .await??;
+    let session =
+        tauri::async_runtime::spawn_blocking(move || Session::start(&dirs, &plan, &origin))
+            .await??;
     Ok(launch(&app, &state, session, client, on_event))
 }
 

@@ -11,11 +11,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{attempt_record, Engine};
-use crate::directory::Named;
 use crate::genesys::{
     Contact, GenesysClient, GenesysError, Reply, RoleGrant, User, UserLocation, UserPatch,
     UserSkill, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
+use crate::plan::Named;
 use crate::run::events::StopReason;
 use crate::run::journal::{JournalRow, RowStatus, RowUpdate, StepKind, StepStatus};
 use crate::run::RunEvent;

@@ -298,7 +298,7 @@ pub struct JournalRow {
     pub note: Option<String>,
     /// What the row's steps send (roles, skills, queues, location, extension), resolved to ids
     /// by the plan.
-    pub step_plan: Option<crate::directory::RowExtras>,
+    pub step_plan: Option<crate::plan::RowSteps>,
     /// Its steps after the create, each with how it went.
     pub steps: Vec<StepRecord>,
 }

@@ -1,6 +1,6 @@
 use super::*;
-use crate::directory::RowExtras;
 use crate::genesys::CreateUser;
+use crate::plan::RowSteps;
 use crate::plan::{ManagerRef, RowAction};
 
 const RUN: &str = "20261201-090000-abcdef";
@@ -69,9 +69,9 @@ fn pending_row(index: usize, steps: Vec<StepRecord>) -> JournalRow {
         error: None,
         attempts: 0,
         note: Some("planned".to_owned()),
-        step_plan: Some(RowExtras {
+        step_plan: Some(RowSteps {
             extension: Some(format!("23{index:02}")),
-            ..RowExtras::default()
+            ..RowSteps::default()
         }),
         steps,
     }

@@ -1,6 +1,7 @@
-//! The org's roles, divisions, queues, routing skills and locations, looked up once and matched
-//! by name before anything is written: what a row asks for becomes ids, or a row error with
-//! "did you mean" suggestions. Nothing is ever created from a name.
+//! What a row adds to its user after the create: roles in divisions, routing skills, queues, a
+//! location and an extension. The org's roles, divisions, queues, skills and locations are
+//! looked up once and matched by name before anything is written: what a row asks for becomes
+//! ids, or a row error with "did you mean" suggestions. Nothing is ever created from a name.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -11,7 +12,7 @@ use crate::genesys::{
     UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{RoleDivisions, UserDraft};
-use crate::plan::{find_division, similar_names};
+use crate::names::{did_you_mean, find_by_name, find_division, similar_names};
 
 /// The division id Genesys uses for "every division" in a grant.
 pub const ALL_DIVISIONS: &str = "*";
@@ -61,7 +62,7 @@ pub struct PlannedSkill {
 /// everything already resolved to ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct RowExtras {
+pub struct RowSteps {
     pub roles: Vec<PlannedGrant>,
     pub skills: Vec<PlannedSkill>,
     pub queues: Vec<Named>,
@@ -69,7 +70,7 @@ pub struct RowExtras {
     pub extension: Option<String>,
 }
 
-impl RowExtras {
+impl RowSteps {
     pub fn is_empty(&self) -> bool {
         self.roles.is_empty()
             && self.skills.is_empty()
@@ -115,8 +116,8 @@ impl RowExtras {
     }
 }
 
-/// Whether any valid row of a file asks for roles, queues, skills, a location or an extension.
-pub fn wanted(draft: &UserDraft) -> bool {
+/// Whether a row asks for roles, queues, skills, a location or an extension.
+pub fn wants_steps(draft: &UserDraft) -> bool {
     !draft.roles.is_empty()
         || !draft.queues.is_empty()
         || !draft.skills.is_empty()
@@ -179,18 +180,18 @@ impl Directory {
 
     /// Resolve a row's names to ids. Every name that is not in the org is a problem, with the
     /// closest names the org has.
-    pub fn resolve(&self, draft: &UserDraft) -> Result<RowExtras, Vec<String>> {
+    pub fn resolve(&self, draft: &UserDraft) -> Result<RowSteps, Vec<String>> {
         let mut problems = Vec::new();
-        let mut extras = RowExtras {
+        let mut steps = RowSteps {
             extension: draft.extension.clone(),
-            ..RowExtras::default()
+            ..RowSteps::default()
         };
 
         let role_names = || self.roles.iter().map(|r| r.name.as_str());
         let division_names = || self.divisions.iter().map(|d| d.name.as_str());
         let mut seen = BTreeSet::new();
         for grant in &draft.roles {
-            let Some(role) = find(&self.roles, &grant.role, |r| &r.name) else {
+            let Some(role) = find_by_name(&self.roles, &grant.role, |r| &r.name) else {
                 problems.push(unknown("role", &grant.role, role_names()));
                 continue;
             };
@@ -219,7 +220,7 @@ impl Directory {
             };
             for division in divisions {
                 if seen.insert((role.id.clone(), division.id.clone())) {
-                    extras.roles.push(PlannedGrant {
+                    steps.roles.push(PlannedGrant {
                         role: role.clone(),
                         division,
                     });
@@ -229,14 +230,14 @@ impl Directory {
 
         let skill_names = || self.skills.iter().map(|s| s.name.as_str());
         for wanted in &draft.skills {
-            match find(&self.skills, &wanted.name, |s| &s.name) {
+            match find_by_name(&self.skills, &wanted.name, |s| &s.name) {
                 Some(skill) if skill.id.is_empty() => {
                     problems.push(without_id("routing skill", &skill.name))
                 }
                 Some(skill) => {
                     // The file may name a skill twice; the last proficiency wins.
-                    extras.skills.retain(|s| s.skill.id != skill.id);
-                    extras.skills.push(PlannedSkill {
+                    steps.skills.retain(|s| s.skill.id != skill.id);
+                    steps.skills.push(PlannedSkill {
                         skill: Named::new(&skill.id, &skill.name),
                         proficiency: wanted.proficiency,
                     });
@@ -247,12 +248,12 @@ impl Directory {
 
         let queue_names = || self.queues.iter().map(|q| q.name.as_str());
         for wanted in &draft.queues {
-            match find(&self.queues, wanted, |q| &q.name) {
+            match find_by_name(&self.queues, wanted, |q| &q.name) {
                 Some(queue) if queue.id.is_empty() => {
                     problems.push(without_id("queue", &queue.name))
                 }
-                Some(queue) if !extras.queues.iter().any(|q| q.id == queue.id) => {
-                    extras.queues.push(Named::new(&queue.id, &queue.name))
+                Some(queue) if !steps.queues.iter().any(|q| q.id == queue.id) => {
+                    steps.queues.push(Named::new(&queue.id, &queue.name))
                 }
                 Some(_) => {}
                 None => problems.push(unknown("queue", wanted, queue_names())),
@@ -260,11 +261,11 @@ impl Directory {
         }
 
         if let Some(wanted) = &draft.location {
-            match find(&self.locations, wanted, |l| &l.name) {
+            match find_by_name(&self.locations, wanted, |l| &l.name) {
                 Some(location) if location.id.is_empty() => {
                     problems.push(without_id("location", &location.name))
                 }
-                Some(location) => extras.location = Some(Named::new(&location.id, &location.name)),
+                Some(location) => steps.location = Some(Named::new(&location.id, &location.name)),
                 None => problems.push(unknown(
                     "location",
                     wanted,
@@ -274,21 +275,11 @@ impl Directory {
         }
 
         if problems.is_empty() {
-            Ok(extras)
+            Ok(steps)
         } else {
             Err(problems)
         }
     }
-}
-
-/// The exact name first, then the same name ignoring case and surrounding spaces.
-fn find<'a, T>(items: &'a [T], wanted: &str, name: impl Fn(&T) -> &String) -> Option<&'a T> {
-    let wanted = wanted.trim();
-    items.iter().find(|item| name(item) == wanted).or_else(|| {
-        items
-            .iter()
-            .find(|item| name(item).trim().eq_ignore_ascii_case(wanted))
-    })
 }
 
 /// A name the org has, whose entity came without an id in Genesys's answer (every field of a
@@ -302,15 +293,13 @@ fn without_id(what: &str, name: &str) -> String {
 
 fn unknown<'a>(what: &str, name: &str, names: impl Iterator<Item = &'a str>) -> String {
     let suggestions = similar_names(name, names);
-    let hint = match suggestions.len() {
-        0 => format!(
+    let hint = if suggestions.is_empty() {
+        format!(
             " Create it in Genesys Cloud first, or correct the name; Rollcall never creates a \
              {what}."
-        ),
-        _ => {
-            let quoted: Vec<String> = suggestions.iter().map(|s| format!("\"{s}\"")).collect();
-            format!(" Did you mean {}?", quoted.join(" or "))
-        }
+        )
+    } else {
+        did_you_mean(&suggestions)
     };
     format!("The {what} \"{}\" is not in this org.{hint}", name.trim())
 }
@@ -366,8 +355,8 @@ impl Current {
     }
 
     /// What `wanted` adds to this user: nothing it already has.
-    pub fn missing(&self, wanted: &RowExtras) -> RowExtras {
-        RowExtras {
+    pub fn missing(&self, wanted: &RowSteps) -> RowSteps {
+        RowSteps {
             roles: wanted
                 .roles
                 .iter()
@@ -477,14 +466,14 @@ mod tests {
         }];
         draft.location = Some("london office".into());
         draft.extension = Some("1234".into());
-        let extras = directory().resolve(&draft).unwrap();
-        assert_eq!(extras.roles[0].role.id, "r1");
-        assert_eq!(extras.roles[0].division.id, "d2");
-        assert_eq!(extras.roles[1].division.id, ALL_DIVISIONS);
-        assert_eq!(extras.queues[0].id, "q1");
-        assert_eq!(extras.skills[0].skill.id, "s1");
-        assert_eq!(extras.location.as_ref().unwrap().id, "l1");
-        assert_eq!(extras.calls(), 3);
+        let steps = directory().resolve(&draft).unwrap();
+        assert_eq!(steps.roles[0].role.id, "r1");
+        assert_eq!(steps.roles[0].division.id, "d2");
+        assert_eq!(steps.roles[1].division.id, ALL_DIVISIONS);
+        assert_eq!(steps.queues[0].id, "q1");
+        assert_eq!(steps.skills[0].skill.id, "s1");
+        assert_eq!(steps.location.as_ref().unwrap().id, "l1");
+        assert_eq!(steps.calls(), 3);
     }
 
     #[test]

@@ -1,0 +1,542 @@
+//! The plan: a dry run of an import against the live org. It reads the org (divisions, which
+//! e-mails already exist, the roles, queues, skills and locations the file names) and decides
+//! what each row will do; it writes nothing.
+//!
+//! [`plan`] puts the rooms together: `existing` finds the users the file's e-mails belong to,
+//! `managers` decides who reports to whom and in which order rows go, `steps` resolves what
+//! each row adds after its create, and `estimate` prices the run. A room never reaches back
+//! into this one: the row's own types sit in `row`.
+//!
+//! The plan carries everything its run sends: each row's create body and cells, and the rows'
+//! passwords as secrets, so that the run is journaled from the plan alone.
+
+mod estimate;
+mod existing;
+mod managers;
+mod row;
+mod steps;
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+pub use estimate::{auto_pool_size, estimate_seconds, StepTotals, MAX_POOL};
+pub use existing::Lookup;
+pub use row::{ManagerRef, PlannedRow, RowAction};
+pub use steps::{Named, PlannedGrant, PlannedSkill, RowSteps, ALL_DIVISIONS};
+
+use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
+use crate::genesys::{Contact, CreateUser, Division, GenesysClient, GenesysError, UserState};
+use crate::import::{DivisionRef, Field, ImportReport, ImportedRow, UserDraft};
+use crate::names::{did_you_mean, find_division, similar_names};
+use crate::secrets::Secret;
+use estimate::{planned_calls, step_totals};
+use existing::{find_existing, OrgUser, SEARCH_CONCURRENCY};
+use managers::resolve_managers;
+use steps::{wants_steps, Current, Directory};
+
+/// What to do with a row whose e-mail belongs to a soft-deleted user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeletedPolicy {
+    /// Bring the deleted user back (`PATCH state`), as Genesys's Terraform provider does.
+    Restore,
+    /// Leave the row out, with a note (the default: restoring is a decision for an admin).
+    #[default]
+    Skip,
+    /// Report the row as failed.
+    Fail,
+}
+
+/// The caller's choices for a plan (and the run that follows it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanOptions {
+    /// Division (name or id) for rows that name none; the org's home division when `None`.
+    pub default_division: Option<String>,
+    pub deleted_policy: DeletedPolicy,
+    /// Tokens to run with, 1 to 10; `None` picks enough to finish within about a minute.
+    pub pool_size: Option<u8>,
+    /// Send Genesys's invitation e-mail to each created user.
+    pub invite: bool,
+    /// Add the file's roles, queues, skills, location and extension to users that already
+    /// exist (added, never removed, as the admin UI's import does).
+    #[serde(default)]
+    pub update_existing: bool,
+    /// Requests per minute per token, when the org's limit is known to differ from Genesys's
+    /// default (the profile's figure, or the command line's): it wins over the figure the
+    /// org's limits give.
+    #[serde(default)]
+    pub rate_per_minute: Option<u32>,
+}
+
+/// Where the rate a run paces at came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RateSource {
+    /// Genesys's default, 300 per token per minute: nothing said otherwise.
+    #[default]
+    Default,
+    /// The org's own limits (`client.credentials.token.rate.per.minute`).
+    Org,
+    /// The profile's or the command line's figure.
+    Setting,
+}
+
+impl RateSource {
+    /// Where the figure came from, in a few words for the plan's summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RateSource::Default => "Genesys's default; the org's limits could not be read",
+            RateSource::Org => "from the org's limits",
+            RateSource::Setting => "the profile's or the command line's setting",
+        }
+    }
+}
+
+/// Counts of each action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanCounts {
+    pub total: usize,
+    pub create: usize,
+    pub exists: usize,
+    pub restore: usize,
+    pub skip_deleted: usize,
+    pub fail_deleted: usize,
+    pub invalid: usize,
+    #[serde(default)]
+    pub update: usize,
+}
+
+/// The whole dry run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub rows: Vec<PlannedRow>,
+    pub counts: PlanCounts,
+    pub options: PlanOptions,
+    pub home_division: Division,
+    pub default_division: Division,
+    pub lookup: Lookup,
+    /// API calls the plan made.
+    pub calls_made: u32,
+    /// API calls the run will make (creates, restores, manager updates, invitations).
+    pub calls_planned: u32,
+    /// Tokens the run will use.
+    pub pool_size: u8,
+    /// Requests per minute per token allowed by the org: the figure the run paces to (each
+    /// token a little under it, see [`crate::genesys::pacing`]).
+    pub allowance_per_minute: u32,
+    /// Where that figure came from.
+    #[serde(default)]
+    pub rate_source: RateSource,
+    /// How long the run should take at that rate.
+    pub estimated_seconds: u64,
+    /// The steps the run will take after the creates.
+    #[serde(default)]
+    pub steps: StepTotals,
+    /// The file's header, which the run's exports give back. Not for the window.
+    #[serde(skip)]
+    pub headers: Vec<String>,
+    /// The rows' initial passwords, by row index: the run sends them and nothing keeps them.
+    /// Never serialized.
+    #[serde(skip)]
+    pub passwords: HashMap<usize, Secret>,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Genesys(#[from] GenesysError),
+    #[error(
+        "The default division \"{name}\" does not exist in this org.{}",
+        did_you_mean(.suggestions)
+    )]
+    UnknownDefaultDivision {
+        name: String,
+        suggestions: Vec<String>,
+    },
+}
+
+/// Make the plan for an imported file.
+pub async fn plan(
+    client: &GenesysClient,
+    report: &ImportReport,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let started = Instant::now();
+    let mut calls = 0u32;
+
+    let (allowance_per_minute, rate_source) = rate_in_use(client, options.rate_per_minute).await;
+    calls += u32::from(options.rate_per_minute.is_none());
+    if rate_source != RateSource::Default {
+        // A figure the admin or the org gave applies at once, to the plan's own reads too.
+        client.set_rate_per_minute(allowance_per_minute);
+    }
+
+    let divisions = client.list_divisions().await?;
+    calls += divisions.value.len().div_ceil(100).max(1) as u32;
+    let divisions = divisions.value;
+    let home = client.home_division().await?.value;
+    calls += 1;
+    let default_division = match &options.default_division {
+        None => home.clone(),
+        Some(wanted) => find_division(&divisions, wanted).cloned().ok_or_else(|| {
+            PlanError::UnknownDefaultDivision {
+                name: wanted.clone(),
+                suggestions: similar_names(wanted, divisions.iter().map(|d| d.name.as_str())),
+            }
+        })?,
+    };
+
+    // Every e-mail the plan must know about: the rows' own, and managers from outside the file.
+    let file_emails: HashSet<String> = report.valid_drafts().map(|d| d.email_key.clone()).collect();
+    let mut wanted: Vec<String> = file_emails.iter().cloned().collect();
+    for draft in report.valid_drafts() {
+        if let Some(manager) = &draft.manager_email {
+            let key = manager.to_lowercase();
+            if !file_emails.contains(&key) && !wanted.contains(&key) {
+                wanted.push(key);
+            }
+        }
+    }
+    wanted.sort();
+    let (org_users, lookup, lookup_calls) = find_existing(client, &wanted).await?;
+    calls += lookup_calls;
+
+    let org = Org {
+        divisions: &divisions,
+        default_division: &default_division,
+        users: &org_users,
+        deleted_policy: options.deleted_policy,
+    };
+    let mut rows: Vec<PlannedRow> = report
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(index, imported)| classify(index, imported, report, &org))
+        .collect();
+    resolve_managers(&mut rows, report, &org_users);
+    calls += resolve_steps(client, report, &divisions, &home, options, &mut rows).await?;
+    // Last, as any of the above may have found a row invalid.
+    for row in &mut rows {
+        let draft = report.rows[row.index].draft.as_deref();
+        if let (RowAction::Create | RowAction::Restore, Some(draft), Some(division)) =
+            (row.action, draft, row.division_id.as_deref())
+        {
+            row.body = Some(create_body(draft, division));
+        }
+    }
+
+    let counts = count(&rows);
+    let steps = step_totals(&rows);
+    let passwords = passwords(report);
+    let password_calls = rows
+        .iter()
+        .filter(|r| matches!(r.action, RowAction::Create | RowAction::Restore))
+        .filter(|r| passwords.contains_key(&r.index))
+        .count() as u32;
+    let calls_planned = planned_calls(&rows, options.invite) + steps.calls + password_calls;
+    let pool_size = options
+        .pool_size
+        .map(|p| p.clamp(1, MAX_POOL))
+        .unwrap_or_else(|| auto_pool_size(calls_planned, allowance_per_minute));
+    let average_call = if calls > 0 {
+        started.elapsed() / calls
+    } else {
+        Duration::from_millis(250)
+    };
+    let estimated_seconds =
+        estimate_seconds(calls_planned, pool_size, allowance_per_minute, average_call);
+    Ok(Plan {
+        rows,
+        counts,
+        options: options.clone(),
+        home_division: home,
+        default_division,
+        lookup,
+        calls_made: calls,
+        calls_planned,
+        pool_size,
+        allowance_per_minute,
+        rate_source,
+        estimated_seconds,
+        steps,
+        headers: report.headers.clone(),
+        passwords,
+    })
+}
+
+/// The passwords of a report's rows, by row index: what a plan carries to its run, and what a
+/// resume reads again from the file (passwords are never journaled).
+pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
+    report
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(index, row)| {
+            // The report stays with the session (to plan again); the plan owns a copy.
+            let password = row.draft.as_ref()?.password.clone()?;
+            Some((index, password))
+        })
+        .collect()
+}
+
+/// The rate a run paces each token to, and where it came from: the setting (the profile's or
+/// the command line's figure) when there is one, else the org's own limit when this client
+/// may read it, else Genesys's default of 300. A plan and a resume decide it the same way.
+pub async fn rate_in_use(client: &GenesysClient, setting: Option<u32>) -> (u32, RateSource) {
+    if let Some(rate) = setting.filter(|r| *r > 0) {
+        return (rate, RateSource::Setting);
+    }
+    match client.org_rate_limit().await {
+        Ok(Some(rate)) => (rate, RateSource::Org),
+        Ok(None) => (DEFAULT_RATE_PER_MINUTE, RateSource::Default),
+        Err(e) => {
+            // The figure is a refinement: the plan's next calls meet any real problem.
+            tracing::warn!("the org's rate limits could not be read: {e}");
+            (DEFAULT_RATE_PER_MINUTE, RateSource::Default)
+        }
+    }
+}
+
+/// Resolve every row's roles, queues, skills, location and extension against the org (one
+/// read of each list), and for users that exist, what they lack. Returns the calls it made.
+async fn resolve_steps(
+    client: &GenesysClient,
+    report: &ImportReport,
+    divisions: &[Division],
+    home: &Division,
+    options: &PlanOptions,
+    rows: &mut [PlannedRow],
+) -> Result<u32, PlanError> {
+    let applies = |row: &PlannedRow| match row.action {
+        RowAction::Create | RowAction::Restore => true,
+        RowAction::Exists => options.update_existing,
+        _ => false,
+    };
+    let drafts: Vec<&UserDraft> = rows
+        .iter()
+        .filter(|row| applies(row))
+        .filter_map(|row| report.rows[row.index].draft.as_deref())
+        .filter(|draft| wants_steps(draft))
+        .collect();
+    if drafts.is_empty() {
+        return Ok(0);
+    }
+    let directory = Directory::load(client, divisions, home, drafts.into_iter()).await?;
+    let mut calls = directory.calls;
+    // Existing users to compare with what the file lists: (row position, user id, wanted).
+    let mut to_compare: Vec<(usize, String, RowSteps)> = Vec::new();
+    for (position, row) in rows.iter_mut().enumerate().filter(|(_, row)| applies(row)) {
+        let Some(draft) = report.rows[row.index].draft.as_deref() else {
+            continue;
+        };
+        if !wants_steps(draft) {
+            continue;
+        }
+        let steps = match directory.resolve(draft) {
+            Ok(steps) => steps,
+            Err(problems) => {
+                let line = row.line;
+                row.problems
+                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
+                row.action = RowAction::Invalid;
+                continue;
+            }
+        };
+        if row.action != RowAction::Exists {
+            row.steps = Some(steps);
+            continue;
+        }
+        if let Some(user_id) = row.existing_user_id.clone() {
+            to_compare.push((position, user_id, steps));
+        }
+    }
+
+    // What those users have, read side by side (as the e-mail searches are).
+    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(SEARCH_CONCURRENCY));
+    let mut reads = tokio::task::JoinSet::new();
+    for (position, user_id, wanted) in to_compare {
+        let client = client.clone();
+        let semaphore = semaphore.clone();
+        reads.spawn(async move {
+            let _slot = semaphore.acquire_owned().await.expect("semaphore open");
+            let current = Current::read(&client, &user_id).await;
+            current.map(|current| (position, current.missing(&wanted)))
+        });
+    }
+    while let Some(read) = reads.join_next().await {
+        let (position, missing) = read.expect("read task")?;
+        calls += Current::CALLS;
+        let row = &mut rows[position];
+        if missing.is_empty() {
+            row.notes
+                .push("Already has every role, queue, skill and location the file lists.".into());
+        } else {
+            row.notes = vec![format!(
+                "Already in the org; will add {}.",
+                missing.describe().join("; ")
+            )];
+            row.action = RowAction::Update;
+            row.steps = Some(missing);
+        }
+    }
+    Ok(calls)
+}
+
+fn count(rows: &[PlannedRow]) -> PlanCounts {
+    let mut counts = PlanCounts {
+        total: rows.len(),
+        ..PlanCounts::default()
+    };
+    for row in rows {
+        match row.action {
+            RowAction::Create => counts.create += 1,
+            RowAction::Exists => counts.exists += 1,
+            RowAction::Update => counts.update += 1,
+            RowAction::Restore => counts.restore += 1,
+            RowAction::SkipDeleted => counts.skip_deleted += 1,
+            RowAction::FailDeleted => counts.fail_deleted += 1,
+            RowAction::Invalid => counts.invalid += 1,
+        }
+    }
+    counts
+}
+
+/// What each row is weighed against: the org's divisions and users, and the caller's policy.
+struct Org<'a> {
+    divisions: &'a [Division],
+    default_division: &'a Division,
+    /// The users the file's e-mails belong to, by lowercased e-mail.
+    users: &'a HashMap<String, OrgUser>,
+    deleted_policy: DeletedPolicy,
+}
+
+/// What a row will do as far as its own cells and the org's users and divisions say (its
+/// manager and its steps come after).
+fn classify(index: usize, imported: &ImportedRow, report: &ImportReport, org: &Org) -> PlannedRow {
+    let line = imported.line;
+    let draft = imported.draft.as_deref();
+    let mut row = PlannedRow {
+        index,
+        line,
+        // A row with errors has no draft: name it by what its cells say.
+        email: draft
+            .map(|d| d.email.clone())
+            .or_else(|| cell(report, &imported.raw, Field::Email)),
+        name: draft
+            .map(|d| d.name.clone())
+            .or_else(|| cell(report, &imported.raw, Field::Name)),
+        action: RowAction::Invalid,
+        division_id: None,
+        division_name: None,
+        manager: None,
+        existing_user_id: None,
+        existing_version: None,
+        depth: 0,
+        problems: Vec::new(),
+        notes: Vec::new(),
+        steps: None,
+        body: None,
+        raw: imported.raw.clone(),
+    };
+    let Some(draft) = draft else {
+        row.problems = report
+            .issues_on(line)
+            .filter(|i| i.is_error())
+            .map(|i| i.to_string())
+            .collect();
+        return row;
+    };
+    let divisions = org.divisions;
+    let division = match &draft.division {
+        None => Some(org.default_division),
+        Some(DivisionRef::Id(id)) => {
+            let found = divisions.iter().find(|d| d.id.eq_ignore_ascii_case(id));
+            if found.is_none() {
+                row.problems.push(format!(
+                    "line {line}: the division id {id} does not exist in this org."
+                ));
+            }
+            found
+        }
+        Some(DivisionRef::Name(name)) => {
+            let found = find_division(divisions, name);
+            if found.is_none() {
+                let suggestions = similar_names(name, divisions.iter().map(|d| d.name.as_str()));
+                row.problems.push(format!(
+                    "line {line}: the division \"{name}\" does not exist in this org.{}",
+                    did_you_mean(&suggestions)
+                ));
+            }
+            found
+        }
+    };
+    if let Some(division) = division {
+        row.division_id = Some(division.id.clone());
+        row.division_name = Some(division.name.clone());
+    }
+    if let Some(existing) = org.users.get(&draft.email_key) {
+        row.existing_user_id = Some(existing.id.clone());
+        row.existing_version = Some(existing.version);
+        row.action = match (existing.state, org.deleted_policy) {
+            (UserState::Deleted, DeletedPolicy::Restore) => RowAction::Restore,
+            (UserState::Deleted, DeletedPolicy::Skip) => {
+                row.notes.push(
+                    "A deleted user has this e-mail; skipped (choose \"restore\" to bring them \
+                     back)."
+                        .to_owned(),
+                );
+                RowAction::SkipDeleted
+            }
+            (UserState::Deleted, DeletedPolicy::Fail) => RowAction::FailDeleted,
+            _ => {
+                row.notes.push(format!(
+                    "Already in the org ({}); left as it is.",
+                    existing.state.as_str()
+                ));
+                RowAction::Exists
+            }
+        };
+    } else {
+        row.action = RowAction::Create;
+    }
+    if !row.problems.is_empty() && matches!(row.action, RowAction::Create | RowAction::Restore) {
+        row.action = RowAction::Invalid;
+    }
+    row
+}
+
+/// A non-empty cell of a row, by field.
+fn cell(report: &ImportReport, raw: &[String], field: Field) -> Option<String> {
+    let column = report.mapping.column_of(field)?;
+    raw.get(column)
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+}
+
+/// The body of the create call for a row. It carries no password: that is set in a step of its
+/// own, from the plan's passwords, and never journaled.
+pub fn create_body(draft: &UserDraft, division_id: &str) -> CreateUser {
+    CreateUser {
+        name: draft.name.clone(),
+        email: draft.email.clone(),
+        division_id: Some(division_id.to_owned()),
+        password: None,
+        title: draft.title.clone(),
+        department: draft.department.clone(),
+        addresses: draft
+            .phone_work
+            .as_deref()
+            .map(Contact::work_phone)
+            .into_iter()
+            .collect(),
+        // Genesys makes a user inactive when no state is sent and no invitation goes out:
+        // Rollcall always sends one, active unless the file says otherwise.
+        state: Some(draft.state.unwrap_or(UserState::Active)),
+    }
+}
