@@ -4,7 +4,7 @@
 mod support;
 
 use rollcall_core::connection::{test_connection, ReadOutcome};
-use rollcall_core::sandbox::{SandboxClient, SandboxConfig};
+use rollcall_sandbox::{SandboxClient, SandboxConfig};
 
 /// Every permission a run reads with, but `authorization:role:view`.
 const ALL_READS_BUT_ROLES: &[&str] = &[

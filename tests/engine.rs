@@ -12,7 +12,7 @@ use rollcall_core::run::{
     export, passwords, EventReceiver, Journal, JournalError, RowStatus, RunControl, RunError,
     RunEvent, RunStatus,
 };
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Faults, RateLimitConfig, Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
@@ -131,7 +131,7 @@ async fn manager_cycles_are_row_errors() {
 async fn search_is_used_when_the_org_is_larger_than_the_file() {
     let mut config = SandboxConfig::default();
     config.seed.users = (0..1_200)
-        .map(|i| rollcall_core::sandbox::SeedUser {
+        .map(|i| rollcall_sandbox::SeedUser {
             name: format!("Seed {i}"),
             email: format!("seed{i}@example.com"),
             state: rollcall_core::genesys::UserState::Active,
@@ -402,7 +402,7 @@ async fn cancel_leaves_a_resumable_run_and_resume_finishes_it() {
 #[tokio::test]
 async fn missing_permission_stops_the_run_with_the_permission_named() {
     let config = SandboxConfig {
-        clients: vec![rollcall_core::sandbox::SandboxClient::with_permissions(
+        clients: vec![rollcall_sandbox::SandboxClient::with_permissions(
             DEMO_CLIENT_ID,
             DEMO_CLIENT_SECRET,
             &["directory:user:view"],
@@ -779,7 +779,7 @@ async fn an_unknown_role_queue_skill_or_location_is_a_row_error_with_suggestions
 #[tokio::test]
 async fn a_step_refused_for_a_missing_permission_fails_on_its_rows_and_undoes_nothing() {
     let config = SandboxConfig {
-        clients: vec![rollcall_core::sandbox::SandboxClient::with_permissions(
+        clients: vec![rollcall_sandbox::SandboxClient::with_permissions(
             DEMO_CLIENT_ID,
             DEMO_CLIENT_SECRET,
             &[

@@ -9,7 +9,7 @@ use rollcall_core::genesys::{
     CreateUser, Credentials, Endpoint, GenesysClient, GenesysError, RetryPolicy, RetryReason,
     StateFilter, UserPatch, UserState,
 };
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };

@@ -7,7 +7,7 @@ use rollcall_core::genesys::{
     Contact, CreateUser, GenesysError, RoleGrant, UserLocation, UserPatch, UserSkill, UserState,
     MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Sandbox, SandboxClient, SandboxConfig, Seed, SeedUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
 };
 use serde_json::{json, Value};

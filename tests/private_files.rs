@@ -11,8 +11,8 @@ use rollcall_core::paths::{replace_file, write_private, AppDirs};
 use rollcall_core::plan::{plan, PlanOptions};
 use rollcall_core::profiles::{Profile, Profiles, Target};
 use rollcall_core::run::{Journal, RunLock};
-use rollcall_core::sandbox::{Sandbox, SandboxConfig};
 use rollcall_core::secrets::{MemoryStore, Secret};
+use rollcall_sandbox::{Sandbox, SandboxConfig};
 use support::Scratch;
 
 /// The permission bits of `path`.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use rollcall_core::genesys::pacing::pace_for;
 use rollcall_core::genesys::{CreateUser, RetryPolicy, RetryReason, UserPatch, UserState};
 use rollcall_core::plan::{plan, PlanOptions, RateSource};
-use rollcall_core::sandbox::{Faults, RateLimitConfig, SandboxConfig};
+use rollcall_sandbox::{Faults, RateLimitConfig, SandboxConfig};
 use serde_json::json;
 use support::{
     demo_client, import, loopback_client, numbered_users, observed, start, Canned, Loopback,

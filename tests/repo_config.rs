@@ -93,7 +93,7 @@ fn the_token_is_read_only_except_in_the_tag_gated_release_job() {
 }
 
 #[test]
-fn the_core_and_cli_are_tested_on_windows_and_macos_and_advisories_are_checked() {
+fn the_core_cli_and_sandbox_are_tested_on_windows_and_macos_and_advisories_are_checked() {
     let (_, parsed) = workflow();
     let job = &parsed["jobs"]["test-other-os"];
     let oses: Vec<&str> = job["strategy"]["matrix"]["os"]
@@ -109,7 +109,7 @@ fn the_core_and_cli_are_tested_on_windows_and_macos_and_advisories_are_checked()
         .collect();
     assert!(
         runs.iter()
-            .any(|r| r.contains("cargo test -p rollcall-core -p rollcall-cli")),
+            .any(|r| r.contains("cargo test -p rollcall-core -p rollcall-cli -p rollcall-sandbox")),
         "{runs:?}"
     );
     assert!(

@@ -6,7 +6,7 @@ mod support;
 
 use rollcall_core::plan::{DeletedPolicy, PlanOptions, RowAction};
 use rollcall_core::run::{export, Journal, RowStatus, RunStatus, StepKind, StepStatus};
-use rollcall_core::sandbox::{Sandbox, SandboxUser};
+use rollcall_sandbox::{Sandbox, SandboxUser};
 use support::{Drive, Scratch};
 
 /// Riley Morgan is a deleted user of the demo org; the row brings them back in Sales, with a

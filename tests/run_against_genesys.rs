@@ -8,7 +8,7 @@ mod support;
 use rollcall_core::genesys::{Contact, CreateUser};
 use rollcall_core::plan::{DeletedPolicy, Lookup, PlanOptions, RowAction};
 use rollcall_core::run::{Journal, RowStatus, RunStatus, StepKind, StepStatus};
-use rollcall_core::sandbox::{Faults, SandboxConfig, Seed, Variants};
+use rollcall_sandbox::{Faults, SandboxConfig, Seed, Variants};
 use support::{Drive, Scratch};
 
 /// Each row's first `PATCH` is a different kind: the manager (Report), routing skills

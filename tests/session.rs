@@ -10,7 +10,7 @@ use rollcall_core::run::{
     events, Journal, RowStatus, RunControl, RunError, RunLock, RunOrg, RunOrigin, RunStatus,
     RunSummary, Session,
 };
-use rollcall_core::sandbox::Sandbox;
+use rollcall_sandbox::Sandbox;
 use support::{demo_client, fast_settle, import, numbered_users, plan_with, Scratch};
 
 const WITH_PASSWORDS: &str = "\

@@ -36,7 +36,7 @@ use rollcall_core::run::{
     drive, record_run, Journal, RunContext, RunControl, RunEvent, RunOrigin, RunSummary,
     SettlePolicy,
 };
-use rollcall_core::sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use rollcall_sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
 /// The sandbox's flags for Genesys's defaults: 300 requests per token over any 60 s, 250 ± 100
 /// ms per request.

@@ -5,9 +5,9 @@
 
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient, Region};
 use rollcall_core::paths::AppDirs;
-use rollcall_core::profiles::{Profile, ProfileError, Profiles, SandboxAccess, Target};
-use rollcall_core::sandbox::{Sandbox, SandboxConfig};
+use rollcall_core::profiles::{Profile, ProfileError, Profiles, Target};
 use rollcall_core::secrets::{KeychainError, KeyringStore};
+use rollcall_sandbox::{start_for_profile, Sandbox, SandboxConfig};
 
 use crate::error::{exit, CliError};
 
@@ -57,7 +57,7 @@ impl ConnectArgs {
                 state_file: Some(dirs.sandbox_org()),
                 ..SandboxConfig::default()
             };
-            let (sandbox, access) = SandboxAccess::start(config)
+            let (sandbox, access) = start_for_profile(config)
                 .await
                 .map_err(|e| CliError::usage(format!("cannot start the sandbox org: {e}")))?;
             if let Some(notice) = sandbox.notice() {

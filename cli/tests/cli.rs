@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use rollcall_core::run::{Journal, RunOrg, BUILT_IN_SANDBOX};
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };

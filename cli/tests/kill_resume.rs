@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use rollcall_core::run::{Journal, RowStatus, RunStatus};
-use rollcall_core::sandbox::{Latency, RateLimitConfig, Sandbox, SandboxConfig};
+use rollcall_sandbox::{Latency, RateLimitConfig, Sandbox, SandboxConfig};
 
 mod support;
 

@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use rollcall_core::paths::AppDirs;
-use rollcall_core::profiles::SandboxAccess;
+use rollcall_sandbox::start_for_profile;
 use serde::Serialize;
 use tauri::{DragDropEvent, Emitter, Manager, Window, WindowEvent};
 
@@ -57,7 +57,7 @@ fn main() {
             // A free loopback port and a new secret each launch: the Sandbox profile is given
             // both, and nothing saved anywhere can reach this sandbox.
             let (sandbox, sandbox_access) =
-                tauri::async_runtime::block_on(SandboxAccess::start(state::sandbox_config(&dirs)))?;
+                tauri::async_runtime::block_on(start_for_profile(state::sandbox_config(&dirs)))?;
             let offered = OfferedFiles::default();
             offered.offer(open_path.clone());
             app.manage(AppState {

@@ -11,7 +11,7 @@ use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::Plan;
 use rollcall_core::profiles::SandboxAccess;
 use rollcall_core::run::RunControl;
-use rollcall_core::sandbox::{Sandbox, SandboxConfig};
+use rollcall_sandbox::{Sandbox, SandboxConfig};
 
 use crate::error::{Error, Result};
 
@@ -149,7 +149,7 @@ impl AppState {
     /// for the command-layer tests.
     pub async fn for_tests(root: &Path) -> AppState {
         let dirs = AppDirs::under(root.to_owned());
-        let (sandbox, sandbox_access) = SandboxAccess::start(sandbox_config(&dirs))
+        let (sandbox, sandbox_access) = rollcall_sandbox::start_for_profile(sandbox_config(&dirs))
             .await
             .expect("the sandbox org starts");
         AppState {

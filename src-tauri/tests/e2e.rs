@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
-use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use rollcall_sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use serde_json::{json, Value};
 
 /// The app binary cargo built with these tests.

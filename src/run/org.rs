@@ -8,8 +8,7 @@
 
 use super::RunRecord;
 use crate::genesys::{Endpoint, GenesysClient, Region, REGIONS};
-use crate::profiles::SANDBOX_PROFILE;
-use crate::sandbox::DEMO_CLIENT_ID;
+use crate::profiles::{DEMO_CLIENT_ID, SANDBOX_PROFILE};
 
 /// How the journal names Rollcall's built-in sandbox org. Its address and secret change at
 /// every launch, so a run on it is recorded by this mark, and resumes on the sandbox wherever

@@ -27,10 +27,8 @@ use rollcall_core::run::{
     drive, record_run, EventReceiver, Journal, JournalRow, RunContext, RunControl, RunError,
     RunEvent, RunOrigin, RunSummary, SettlePolicy,
 };
-use rollcall_core::sandbox::{
-    Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
-};
 use rollcall_core::secrets::Secret;
+use rollcall_sandbox::{Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use tokio::task::JoinHandle;
 
 /// A scratch folder for a test's journal and locks, removed when the test ends.

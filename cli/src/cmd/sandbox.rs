@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::builder::TypedValueParser;
 use clap::Args;
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };

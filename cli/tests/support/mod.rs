@@ -12,7 +12,7 @@ use rollcall_core::import::{import_bytes, ImportOptions};
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::{plan, PlanOptions};
 use rollcall_core::run::{record_run, Journal, RunOrg, RunOrigin};
-use rollcall_core::sandbox::{Sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use rollcall_sandbox::{Sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use tokio::io::{BufReader, Lines};
 use tokio::process::{ChildStdout, Command};
 

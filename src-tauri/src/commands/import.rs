@@ -357,7 +357,7 @@ mod tests {
             ClientConfig, Credentials, Endpoint, GenesysClient, RetryPolicy,
         };
         use rollcall_core::plan::{plan, PlanOptions, RowAction};
-        use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+        use rollcall_sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
         let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
         let client = GenesysClient::new(

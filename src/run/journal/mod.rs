@@ -332,7 +332,8 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-pub(crate) fn unix_now() -> u64 {
+/// Seconds since the Unix epoch, as the journal stamps runs (0 on a clock before 1970).
+pub fn unix_now() -> u64 {
     now()
 }
 

@@ -8,10 +8,23 @@
 //! faults (5xx, connections dropped after a create, revoked tokens, stale versions, a lagging
 //! authorization service, refused passwords, a throttled token endpoint). The app and the CLI start
 //! it so anyone can try Rollcall with no Genesys account, and the tests run against it.
+//!
+//! A request enters at `gateway` (host guard, latency, token, rate limit, faults), which hands
+//! `/oauth/token` to `oauth` and API calls to `routes` (permissions, body); the route's answer is
+//! built by the room of what it serves: `users`, `patch`, `lists` or `steps`, on the `org`
+//! state, with the replies of `http`.
 
 mod config;
+mod gateway;
+mod http;
+mod lists;
+mod oauth;
 mod org;
-mod server;
+mod patch;
+mod routes;
+mod shared;
+mod steps;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -19,22 +32,28 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
+use rand::distr::{Alphanumeric, SampleString};
 use rand::SeedableRng;
+use rollcall_core::profiles::SandboxAccess;
+use rollcall_core::secrets::Secret;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 pub use config::{
     Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, SeedQueue, SeedRole,
-    SeedUser, Variants, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+    SeedUser, Variants, DEMO_CLIENT_SECRET,
 };
 pub use org::{
     SandboxDivision, SandboxGrant, SandboxLocation, SandboxQueue, SandboxRole, SandboxSkill,
     SandboxStats, SandboxUser, SandboxUserSkill,
 };
 
+/// The demo client's id: the core knows it too, as the built-in Sandbox profile's client.
+pub use rollcall_core::profiles::DEMO_CLIENT_ID;
+
 use org::Org;
-use server::{Knobs, Shared};
+use shared::{Knobs, Shared};
 
 /// How often a changed org is written to its state file.
 const SAVE_EVERY: Duration = Duration::from_millis(250);
@@ -235,6 +254,28 @@ impl Drop for Sandbox {
     }
 }
 
+/// Start the sandbox org behind the built-in Sandbox profile: `config` with its clients replaced
+/// by one with every permission and a random secret made for this launch, and the
+/// [`SandboxAccess`] the profile logs in with.
+pub async fn start_for_profile(config: SandboxConfig) -> std::io::Result<(Sandbox, SandboxAccess)> {
+    let client = SandboxClient {
+        client_secret: Secret::new(Alphanumeric.sample_string(&mut rand::rng(), 40)),
+        ..SandboxClient::demo()
+    };
+    let sandbox = Sandbox::start(SandboxConfig {
+        // The sandbox org checks logins against its copy; the access sends its own.
+        clients: vec![client.clone()],
+        ..config
+    })
+    .await?;
+    let access = SandboxAccess {
+        url: sandbox.url().to_owned(),
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+    };
+    Ok((sandbox, access))
+}
+
 async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     let mut connections = JoinSet::new();
     let mut save_tick = tokio::time::interval(SAVE_EVERY);
@@ -250,7 +291,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
                 let shared = shared.clone();
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
-                        server::handle(shared.clone(), request)
+                        gateway::handle(shared.clone(), request)
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
@@ -274,7 +315,7 @@ fn set_aside(path: &Path, damage: &std::io::Error) -> std::io::Result<String> {
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     let aside = path.with_file_name(format!(
         "{stem}.damaged-{}-{}.json",
-        crate::run::journal::unix_now(),
+        rollcall_core::run::journal::unix_now(),
         &suffix[..6]
     ));
     std::fs::rename(path, &aside)?;
@@ -301,5 +342,5 @@ fn save(shared: &Shared) -> std::io::Result<()> {
         org.dirty = false;
         org.snapshot()
     };
-    crate::paths::write_private(path, &bytes)
+    rollcall_core::paths::write_private(path, &bytes)
 }

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::secrets::Secret;
+use rollcall_core::profiles::DEMO_CLIENT_ID;
+use rollcall_core::secrets::Secret;
 
-/// The public demo client of the sandbox org. It is not a secret: the sandbox is local.
-pub const DEMO_CLIENT_ID: &str = "rollcall-sandbox";
-/// The demo client's secret (public, see [`DEMO_CLIENT_ID`]).
+/// The demo client's secret. It is not a secret: the sandbox is local, and the app and the CLI
+/// start theirs with a secret of their own (see [`crate::start_for_profile`]).
 pub const DEMO_CLIENT_SECRET: &str = "rollcall-sandbox-secret";
 
 /// Everything that shapes a sandbox org.
@@ -209,7 +209,7 @@ pub struct SeedUser {
     pub name: String,
     pub email: String,
     /// `active`, `inactive` or `deleted`.
-    pub state: crate::genesys::UserState,
+    pub state: rollcall_core::genesys::UserState,
     /// A division name from [`Seed::divisions`]; the home division when `None`.
     pub division: Option<String>,
 }
@@ -218,7 +218,7 @@ impl Seed {
     /// A small org that shows every case: divisions to map to, an active, an inactive and a
     /// soft-deleted user.
     pub fn demo() -> Self {
-        use crate::genesys::UserState::*;
+        use rollcall_core::genesys::UserState::*;
         let user = |name: &str, email: &str, state, division: Option<&str>| SeedUser {
             name: name.to_owned(),
             email: email.to_owned(),
@@ -332,7 +332,7 @@ impl Seed {
         self.users.extend((0..count).map(|i| SeedUser {
             name: format!("Person {i}"),
             email: format!("person{i}@{domain}"),
-            state: crate::genesys::UserState::Active,
+            state: rollcall_core::genesys::UserState::Active,
             division: None,
         }));
         self

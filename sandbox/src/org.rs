@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::config::Seed;
-use crate::genesys::{Contact, UserState};
+use crate::config::Seed;
+use rollcall_core::genesys::{Contact, UserState};
 
 /// A division of the sandbox org.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,12 @@
 //! The sandbox org answers only programs on this computer that call it by its own address, and
 //! a state file it cannot read does not stop it from starting.
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::net::SocketAddr;
 
-use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use rollcall_sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

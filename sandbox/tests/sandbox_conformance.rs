@@ -2,12 +2,13 @@
 //! each test asks over raw HTTP what a client would see — status codes, headers and bodies —
 //! for one behaviour, one new route or one knob.
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::time::Duration;
 
 use rollcall_core::genesys::UserState;
-use rollcall_core::sandbox::{
+use rollcall_sandbox::{
     Faults, RateLimitConfig, Sandbox, SandboxClient, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
