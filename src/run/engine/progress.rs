@@ -223,3 +223,80 @@ pub(super) async fn progress_ticker(engine: Arc<Engine>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::genesys::{ClientConfig, Credentials, Region};
+    use crate::run::events::channel;
+    use crate::run::journal::{Journal, JournalWriter};
+    use crate::run::{RunControl, SettlePolicy};
+
+    /// An engine of a run with nothing to send, reporting to `events`.
+    fn engine(events: crate::run::EventSender) -> Arc<Engine> {
+        let endpoint = Region::by_key("eu-west-1").unwrap().endpoint();
+        let client = GenesysClient::new(
+            endpoint,
+            Credentials::new("client", "secret"),
+            ClientConfig::default(),
+        )
+        .unwrap();
+        Arc::new(Engine {
+            run_id: "run".to_owned(),
+            clients: vec![client],
+            writer: JournalWriter::start(Journal::in_memory().unwrap(), "run".to_owned()),
+            rows: Mutex::new(Vec::new()),
+            counters: Counters::default(),
+            retry_counter: Arc::default(),
+            settle: SettlePolicy::default(),
+            invite: false,
+            passwords: HashMap::new(),
+            events,
+            control: RunControl::default(),
+            stop: Mutex::new(None),
+            stopping: AtomicBool::new(false),
+            transient_streak: AtomicUsize::new(0),
+            total: 1_000,
+            started: Instant::now(),
+            steps_total: 0,
+            denied_steps: Mutex::default(),
+            step_gates: Mutex::default(),
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn progress_goes_out_at_most_twenty_times_a_second_however_fast_rows_finish() {
+        let (events, mut received) = channel();
+        // The watcher reads as events come, as a window does: nothing is coalesced on its side.
+        let watcher = tokio::spawn(async move {
+            let mut sent = Vec::new();
+            while let Some(event) = received.recv().await {
+                if let RunEvent::Progress(progress) = event {
+                    sent.push(progress.done);
+                }
+            }
+            sent
+        });
+        let engine = engine(events);
+        let ticker = tokio::spawn(progress_ticker(engine.clone()));
+        // A row finishes every millisecond for a second (of tokio's paused clock).
+        for _ in 0..1_000 {
+            engine.counters.created.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        ticker.abort();
+        let _ = ticker.await;
+        drop(engine);
+
+        let sent = watcher.await.unwrap();
+        assert!(
+            (19..=21).contains(&sent.len()),
+            "one progress per 50 ms tick at most, and along the way: {sent:?}"
+        );
+        assert!(sent.windows(2).all(|w| w[0] < w[1]), "{sent:?}");
+    }
+}
