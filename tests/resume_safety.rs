@@ -74,8 +74,8 @@ async fn a_damaged_cell_stops_the_resume_naming_run_row_and_column_and_nothing_i
             Some(2),
         ),
         (
-            "UPDATE rows SET extras = '{\"roles\":7}' WHERE run_id = ?1 AND idx = 0",
-            "extras",
+            "UPDATE rows SET step_plan = '{\"roles\":7}' WHERE run_id = ?1 AND idx = 0",
+            "step_plan",
             Some(2),
         ),
         (

@@ -183,7 +183,7 @@ async fn record_and_drive(
     mut journal: Journal,
 ) -> (RunSummary, f64) {
     let record = record_run(&mut journal, plan, &RunOrigin::default()).unwrap();
-    let (events, mut received) = tokio::sync::mpsc::channel(65_536);
+    let (events, mut received) = rollcall_core::run::events::channel();
     let drain = tokio::spawn(async move {
         let (mut started, mut last_row) = (None, None);
         while let Some(event) = received.recv().await {

@@ -9,9 +9,8 @@ use std::time::Duration;
 use rollcall_core::import::terminal_safe as safe;
 use rollcall_core::import::ImportReport;
 use rollcall_core::plan::{Lookup, Plan, RowAction};
-use rollcall_core::run::{RowStatus, RunEvent, RunStatus, RunSummary, StepStatus};
+use rollcall_core::run::{EventReceiver, RowStatus, RunEvent, RunStatus, RunSummary, StepStatus};
 use serde_json::json;
-use tokio::sync::mpsc;
 
 /// How the file was read (encoding, separator, sheet) and where each column went.
 pub fn print_source(report: &ImportReport) {
@@ -181,7 +180,7 @@ fn human_duration(seconds: u64) -> String {
 
 /// The run's events as they come: a progress bar on a terminal, lines elsewhere, or JSON
 /// Lines.
-pub async fn print_events(mut events: mpsc::Receiver<RunEvent>, json: bool) {
+pub async fn print_events(mut events: EventReceiver, json: bool) {
     // A progress bar on a terminal; plain lines (every 2 s at most) anywhere else.
     let bar = (!json && std::io::stdout().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);

@@ -5,6 +5,9 @@
 //! is written: the password column, when the file had one, is left empty.
 
 use std::io::Write;
+use std::path::Path;
+
+use serde::Deserialize;
 
 use super::journal::{JournalRow, RowStatus, RunRecord, StepKind, StepStatus};
 use crate::import::mapping::{normalize_header, Field};
@@ -31,6 +34,55 @@ pub fn step_kinds(rows: &[JournalRow]) -> Vec<StepKind> {
 /// The results file's column for a kind of step.
 pub fn step_column(kind: StepKind) -> String {
     format!("{} result", kind.title())
+}
+
+/// One of the files a run's results are exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportKind {
+    /// Every row with its result.
+    Results,
+    /// The failed and invalid rows, in the file's own layout.
+    FailedRows,
+}
+
+impl ExportKind {
+    /// The file's name: the source file's stem, the kind and the run
+    /// (`users.results-<run>.csv`, `users.failed-<run>.csv`).
+    pub fn file_name(self, run: &RunRecord) -> String {
+        let stem = Path::new(&run.source_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "users".to_owned());
+        let kind = match self {
+            ExportKind::Results => "results",
+            ExportKind::FailedRows => "failed",
+        };
+        format!("{stem}.{kind}-{}.csv", run.id)
+    }
+
+    /// Write the file to `path`, through a temporary file renamed over it: the app and the CLI
+    /// may write the same run's file into the same folder at the same time.
+    pub fn save(
+        self,
+        run: &RunRecord,
+        rows: &[JournalRow],
+        path: &Path,
+    ) -> std::io::Result<ExportSummary> {
+        crate::paths::replace_file(path, |file| {
+            match self {
+                ExportKind::Results => write_results(run, rows, file),
+                ExportKind::FailedRows => write_failed_rows(run, rows, file),
+            }
+            .map_err(std::io::Error::other)
+        })
+    }
+}
+
+/// Whether a row goes to the failed-rows file: it failed, was invalid, or a step of it failed.
+pub fn is_failed(row: &JournalRow) -> bool {
+    matches!(row.status, RowStatus::Failed | RowStatus::Invalid)
+        || row.steps.iter().any(|s| s.status == StepStatus::Failed)
 }
 
 /// What an export wrote.
@@ -101,10 +153,7 @@ pub fn write_failed_rows(
     let mut writer = start(run, &[], out)?;
     let width = run.headers.len();
     let mut written = 0;
-    for row in rows.iter().filter(|r| {
-        matches!(r.status, RowStatus::Failed | RowStatus::Invalid)
-            || r.steps.iter().any(|s| s.status == StepStatus::Failed)
-    }) {
+    for row in rows.iter().filter(|r| is_failed(r)) {
         writer.write_record(padded(&row.raw, width))?;
         written += 1;
     }

@@ -5,17 +5,21 @@ pub mod engine;
 pub mod events;
 pub mod export;
 pub mod journal;
+mod lock;
 pub mod org;
+pub mod session;
 
 /// The passwords of a report's rows: a resume reads them again from the file.
 pub use crate::plan::passwords;
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
-pub use events::{Progress, RunEvent, RunSummary, StopReason};
+pub use events::{EventReceiver, EventSender, Progress, RunEvent, RunSummary, StopReason};
 pub use journal::{
-    Journal, JournalError, JournalRow, RowError, RowStatus, RunLock, RunRecord, RunStatus,
-    StepKind, StepRecord, StepStatus,
+    Journal, JournalError, JournalRow, RowError, RowStatus, RunRecord, RunStatus, StepKind,
+    StepRecord, StepStatus,
 };
+pub use lock::RunLock;
 pub use org::{resume_org, OtherOrg, ResumeOrg, RunOrg, BUILT_IN_SANDBOX};
+pub use session::{Resumable, Session};
 
 use crate::genesys::CreateUser;
 use crate::plan::{Plan, PlannedRow, RowAction};
@@ -28,6 +32,12 @@ pub enum RunError {
     /// A resume's settings point at another org than the run's own.
     #[error(transparent)]
     OtherOrg(#[from] Box<OtherOrg>),
+    /// The run asked for has every row final already.
+    #[error("Run {0} is already finished.")]
+    Finished(String),
+    /// No run is left to resume: every run is finished, or being driven.
+    #[error("Nothing to resume: there is no unfinished run that no process is driving.")]
+    NothingToResume,
     #[error("{0}")]
     Internal(String),
 }
@@ -131,7 +141,7 @@ pub fn record_run(
                 attempts: 0,
                 note: note.or_else(|| planned.notes.first().cloned()),
                 steps,
-                extras: planned.steps.clone(),
+                step_plan: planned.steps.clone(),
             }
         })
         .collect();
@@ -175,7 +185,7 @@ fn planned_steps(
             journal::PASSWORD_LABEL.to_owned(),
         ));
     }
-    let Some(extras) = planned.steps.as_ref().filter(|_| {
+    let Some(plan) = planned.steps.as_ref().filter(|_| {
         matches!(
             planned.action,
             RowAction::Create | RowAction::Restore | RowAction::Update
@@ -183,29 +193,29 @@ fn planned_steps(
     }) else {
         return steps;
     };
-    if !extras.roles.is_empty() {
-        let roles: Vec<String> = extras
+    if !plan.roles.is_empty() {
+        let roles: Vec<String> = plan
             .roles
             .iter()
             .map(crate::plan::PlannedGrant::label)
             .collect();
         steps.push(step(StepKind::Roles, "", roles.join(", ")));
     }
-    if !extras.skills.is_empty() {
-        let skills: Vec<String> = extras
+    if !plan.skills.is_empty() {
+        let skills: Vec<String> = plan
             .skills
             .iter()
             .map(|s| format!("{}:{}", s.skill.name, s.proficiency))
             .collect();
         steps.push(step(StepKind::Skills, "", skills.join(", ")));
     }
-    for queue in &extras.queues {
+    for queue in &plan.queues {
         steps.push(step(StepKind::Queue, &queue.id, queue.name.clone()));
     }
-    if let Some(location) = &extras.location {
+    if let Some(location) = &plan.location {
         steps.push(step(StepKind::Location, "", location.name.clone()));
     }
-    if let Some(extension) = &extras.extension {
+    if let Some(extension) = &plan.extension {
         steps.push(step(StepKind::Extension, "", extension.clone()));
     }
     steps

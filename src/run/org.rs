@@ -130,8 +130,8 @@ pub enum ResumeOrg {
     /// The run's own org.
     Same,
     /// The journal does not say which org the run started in. Ask the user `question` once; if
-    /// they agree, [`Journal::record_org`](super::Journal::record_org) records `now` as the
-    /// run's org, so the next resume is checked against it.
+    /// they agree, the session's `Resumable::record_org` records `now` as the run's org, so the
+    /// next resume is checked against it.
     Unrecorded { question: String },
 }
 

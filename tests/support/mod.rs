@@ -24,12 +24,12 @@ use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
 use rollcall_core::plan::{plan, Plan, PlanOptions};
 use rollcall_core::run::journal::RowUpdate;
 use rollcall_core::run::{
-    drive, record_run, Journal, JournalRow, RunContext, RunControl, RunError, RunEvent, RunOrigin,
-    RunSummary, SettlePolicy,
+    drive, record_run, EventReceiver, Journal, JournalRow, RunContext, RunControl, RunError,
+    RunEvent, RunOrigin, RunSummary, SettlePolicy,
 };
 use rollcall_core::secrets::Secret;
 use rollcall_sandbox::{Sandbox, SandboxConfig, SandboxUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
-use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// A scratch folder for a test's journal and locks, removed when the test ends.
 pub struct Scratch(tempfile::TempDir);
@@ -247,15 +247,28 @@ impl Drive {
 
     /// Drive the run `run_id` of the scratch journal to its end, collecting its events.
     pub async fn run(self, scratch: &Scratch, run_id: &str) -> Result<Outcome, RunError> {
-        let journal = Journal::open(&scratch.journal_path()).unwrap();
-        let (tx, mut rx) = mpsc::channel(10_000);
+        let (driving, mut received) = self.spawn(scratch, run_id);
         let collector = tokio::spawn(async move {
             let mut events = Vec::new();
-            while let Some(event) = rx.recv().await {
+            while let Some(event) = received.recv().await {
                 events.push(event);
             }
             events
         });
+        let summary = driving.await.expect("the run's task")?;
+        let events = collector.await.unwrap();
+        Ok(Outcome { summary, events })
+    }
+
+    /// Start driving the run `run_id` of the scratch journal; its events arrive on the
+    /// receiver as they happen, for a test that acts on them.
+    pub fn spawn(
+        self,
+        scratch: &Scratch,
+        run_id: &str,
+    ) -> (JoinHandle<Result<RunSummary, RunError>>, EventReceiver) {
+        let journal = Journal::open(&scratch.journal_path()).unwrap();
+        let (events, received) = rollcall_core::run::events::channel();
         let context = RunContext {
             client: self.client,
             lock_dir: scratch.locks(),
@@ -264,12 +277,14 @@ impl Drive {
             settle: fast_settle(),
             invite: self.invite,
             passwords: self.passwords,
-            events: tx,
+            events,
             control: self.control,
         };
-        let summary = drive(journal, run_id, context).await?;
-        let events = collector.await.unwrap();
-        Ok(Outcome { summary, events })
+        let run_id = run_id.to_owned();
+        (
+            tokio::spawn(async move { drive(journal, &run_id, context).await }),
+            received,
+        )
     }
 }
 

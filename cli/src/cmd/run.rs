@@ -5,18 +5,16 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
-use rollcall_core::paths::{replace_file, AppDirs};
+use rollcall_core::genesys::GenesysClient;
+use rollcall_core::paths::AppDirs;
+use rollcall_core::run::session::write_exports;
 use rollcall_core::run::{
-    drive, export, record_run, Journal, RowStatus, RunContext, RunControl, RunOrg, RunOrigin,
-    RunRecord, RunStatus, RunSummary, SettlePolicy, StepStatus, StopReason,
+    events, RunControl, RunOrg, RunOrigin, RunStatus, RunSummary, Session, SettlePolicy, StopReason,
 };
-use rollcall_core::secrets::Secret;
 use serde_json::json;
-use tokio::sync::mpsc;
 
 use super::plan::{make_plan, PlanArgs};
 use super::{confirm, dirs};
-use crate::connect::Connection;
 use crate::error::{exit, CliError};
 use crate::render::{
     finish_message, plan_summary, print_events, print_plan, print_source, Written,
@@ -68,7 +66,6 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             ),
         )?;
     }
-    let mut journal = Journal::open(&dirs.journal()).map_err(CliError::usage)?;
     let origin = RunOrigin {
         source_name: report.source.file_name.clone(),
         source_path: std::fs::canonicalize(&args.plan.file.file)
@@ -79,11 +76,12 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             connection.profile.as_deref(),
         ))
     };
-    let record = record_run(&mut journal, &plan, &origin).map_err(CliError::usage)?;
+    let session = Session::start(&dirs, &plan, &origin).map_err(CliError::usage)?;
+    let run_id = &session.record().id;
     if json {
-        println!("{}", json!({"type": "run", "runId": record.id}));
+        println!("{}", json!({"type": "run", "runId": run_id}));
     } else {
-        println!("Run {} started.", record.id);
+        println!("Run {run_id} started.");
     }
     let out_dir = args
         .out
@@ -91,52 +89,33 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         .or_else(|| args.plan.file.file.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
     drive_and_report(
-        journal,
+        session,
         &dirs,
-        record,
-        connection,
-        plan.passwords,
+        connection.client,
         &args.drive,
-        plan.pool_size,
-        plan.allowance_per_minute,
         &out_dir,
         json,
     )
     .await
 }
 
-/// Drives the journaled run to its end (or to Ctrl-C), printing its events, then writes the
+/// Drives the session's run to its end (or to Ctrl-C), printing its events, then writes the
 /// results files and says how it went.
-#[allow(clippy::too_many_arguments)]
 pub async fn drive_and_report(
-    journal: Journal,
+    session: Session,
     dirs: &AppDirs,
-    record: RunRecord,
-    connection: Connection,
-    passwords: std::collections::HashMap<usize, Secret>,
+    client: GenesysClient,
     drive_args: &DriveArgs,
-    pool_size: u8,
-    rate_per_minute: u32,
     out_dir: &Path,
     json: bool,
 ) -> Result<(), CliError> {
-    let (events, received) = mpsc::channel(4096);
+    let (events, received) = events::channel();
     let control = RunControl::default();
-    let context = RunContext {
-        client: connection.client.clone(),
-        lock_dir: dirs.run_locks(),
-        pool_size,
-        rate_per_minute,
-        settle: SettlePolicy {
-            window: Duration::from_secs(drive_args.settle_seconds),
-            ..SettlePolicy::default()
-        },
-        invite: record.options.invite,
-        passwords,
-        events,
-        control: control.clone(),
+    let settle = SettlePolicy {
+        window: Duration::from_secs(drive_args.settle_seconds),
+        ..SettlePolicy::default()
     };
-    let run_id = record.id.clone();
+    let run_id = session.record().id.clone();
     let printer = tokio::spawn(print_events(received, json));
     let canceller = {
         let control = control.clone();
@@ -150,11 +129,23 @@ pub async fn drive_and_report(
             }
         })
     };
-    let outcome = drive(journal, &run_id, context).await;
+    let outcome = session.drive(client, settle, events, control).await;
     canceller.abort();
     let _ = printer.await;
     let summary = outcome.map_err(|e| CliError::new(exit::INTERRUPTED, e))?;
-    let written = write_exports(dirs, &run_id, out_dir);
+    let written = match write_exports(dirs, &run_id, out_dir) {
+        Ok(exports) => Written {
+            results: Some(exports.results),
+            failed: exports.failed_rows,
+            advice: exports.advice,
+            error: None,
+            step_failed: exports.step_failed,
+        },
+        Err(error) => Written {
+            error: Some(error),
+            ..Written::default()
+        },
+    };
     finish_message(&summary, &written, json);
     let outcome = exit_code(&summary, written.step_failed);
     match written.error {
@@ -166,47 +157,6 @@ pub async fn drive_and_report(
         )),
         None => outcome,
     }
-}
-
-/// The results file, and the failed-rows file when a row or a step failed, in `out_dir`.
-fn write_exports(dirs: &AppDirs, run_id: &str, out_dir: &Path) -> Written {
-    let mut written = Written::default();
-    let mut attempt = || -> Result<(), String> {
-        let journal = Journal::open(&dirs.journal()).map_err(|e| e.to_string())?;
-        let record = journal.run(run_id).map_err(|e| e.to_string())?;
-        let rows = journal.rows(run_id).map_err(|e| e.to_string())?;
-        written.step_failed = rows.iter().any(|r| r.any_step_failed());
-        let stem = Path::new(&record.source_name)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "users".to_owned());
-        std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
-        // Through a temporary file renamed over the result: the app may export the same run to
-        // the same folder at the same time.
-        let results = out_dir.join(format!("{stem}.results-{run_id}.csv"));
-        let summary = replace_file(&results, |file| {
-            export::write_results(&record, &rows, file).map_err(std::io::Error::other)
-        })
-        .map_err(|e| format!("{}: {e}", results.display()))?;
-        written.advice = summary.advice();
-        written.results = Some(results);
-        if rows.iter().any(|r| {
-            matches!(r.status, RowStatus::Failed | RowStatus::Invalid)
-                || r.steps.iter().any(|s| s.status == StepStatus::Failed)
-        }) {
-            let failed = out_dir.join(format!("{stem}.failed-{run_id}.csv"));
-            replace_file(&failed, |file| {
-                export::write_failed_rows(&record, &rows, file).map_err(std::io::Error::other)
-            })
-            .map_err(|e| format!("{}: {e}", failed.display()))?;
-            written.failed = Some(failed);
-        }
-        Ok(())
-    };
-    if let Err(e) = attempt() {
-        written.error = Some(e);
-    }
-    written
 }
 
 /// A finished run exits 0 only when every row and every step after its create went through;

@@ -1,7 +1,8 @@
 //! `rollcall runs`: the history of runs, from the journal.
 
 use clap::Args;
-use rollcall_core::run::{Journal, RowStatus, RunLock, RunStatus};
+use rollcall_core::run::session::effective_status;
+use rollcall_core::run::{Journal, RowStatus};
 use serde_json::json;
 
 use super::dirs;
@@ -30,10 +31,7 @@ pub fn run(args: RunsArgs) -> Result<(), CliError> {
             }
         };
         let count = |s: RowStatus| rows.iter().filter(|r| r.status == s).count();
-        let mut status = run.status;
-        if status == RunStatus::Running && !RunLock::is_held(&dirs.run_locks(), &run.id) {
-            status = RunStatus::Interrupted;
-        }
+        let status = effective_status(run, &dirs.run_locks());
         if args.json {
             println!(
                 "{}",

@@ -2,27 +2,24 @@
 //! events to the window, pause, resume, cancel, and export what happened.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use rollcall_core::genesys::GenesysClient;
-use rollcall_core::import::{import_path, ImportOptions, ImportReport};
-use rollcall_core::paths::{replace_file, AppDirs};
-use rollcall_core::plan::{auto_pool_size, rate_in_use, Plan};
-use rollcall_core::run::events::StopReason;
-use rollcall_core::run::RunError;
+use rollcall_core::import::ImportReport;
+use rollcall_core::paths::AppDirs;
+use rollcall_core::plan::Plan;
+use rollcall_core::run::export::ExportKind;
+use rollcall_core::run::session::{effective_status, interrupted};
 use rollcall_core::run::{
-    drive, export, passwords, record_run, resume_org, Journal, JournalRow, Progress, ResumeOrg,
-    RowStatus, RunContext, RunControl, RunEvent, RunLock, RunOrg, RunOrigin, RunRecord, RunStatus,
-    RunSummary, SettlePolicy,
+    EventReceiver, Journal, JournalRow, Resumable, RowStatus, RunControl, RunEvent, RunOrg,
+    RunOrigin, RunRecord, RunStatus, Session, SettlePolicy,
 };
-use rollcall_core::secrets::Secret;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
-use tokio::sync::mpsc;
 
-use super::profiles::client_for;
+use super::profiles::{client_for, profile_rate};
 use crate::dialogs;
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -65,15 +62,6 @@ pub struct Exported {
     advice: Option<&'static str>,
 }
 
-#[derive(Clone, Copy, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ExportKind {
-    /// Every row with its result.
-    Results,
-    /// The failed and invalid rows, in the file's own layout.
-    FailedRows,
-}
-
 /// Journal a run for the current plan and drive it; its events arrive on `on_event`, in
 /// batches.
 #[tauri::command]
@@ -91,24 +79,11 @@ pub async fn start_run(
             .map(|p| p.display().to_string()),
         ..RunOrigin::from(RunOrg::of(&client, Some(&profile)))
     };
-    let journal_path = state.dirs.journal();
-    let (pool_size, allowance_per_minute) = (plan.pool_size, plan.allowance_per_minute);
-    let (journal, record, passwords) = tauri::async_runtime::spawn_blocking(move || {
-        let mut journal = Journal::open(&journal_path)?;
-        let record = record_run(&mut journal, &plan, &origin)?;
-        Ok::<_, Error>((journal, record, plan.passwords))
-    })
-    .await??;
-    let started = RunStarted {
-        run_id: record.id.clone(),
-        total: record.total,
-        pool_size,
-        allowance_per_minute,
-    };
-    launch(
-        &app, &state, journal, record.id, client, passwords, &started, on_event,
-    );
-    Ok(started)
+    let dirs = state.dirs.clone();
+    let session =
+        tauri::async_runtime::spawn_blocking(move || Session::start(&dirs, &plan, &origin))
+            .await??;
+    Ok(launch(&app, &state, session, client, on_event))
 }
 
 /// Drive an unfinished run again (after Cancel, an interruption, or a crash), in the org it was
@@ -122,59 +97,22 @@ pub async fn resume_run(
     on_event: Channel<Vec<RunEvent>>,
     org_confirmed: Option<bool>,
 ) -> Result<RunStarted> {
-    let journal_path = state.dirs.journal();
-    let id = run_id.clone();
-    let (journal, record, rows) = tauri::async_runtime::spawn_blocking(move || {
-        let journal = Journal::open(&journal_path)?;
-        let record = journal.run(&id)?;
-        let rows = journal.rows(&id)?;
-        Ok::<_, Error>((journal, record, rows))
-    })
-    .await??;
-    if record.status == RunStatus::Finished {
-        return Err(Error::NotReady(format!(
-            "Run {} is already finished.",
-            record.id
-        )));
-    }
-    let profile = record.profile.clone().ok_or_else(|| {
+    let dirs = state.dirs.clone();
+    let resumable =
+        tauri::async_runtime::spawn_blocking(move || Session::pick(&dirs, Some(&run_id))).await??;
+    let profile = resumable.record().profile.clone().ok_or_else(|| {
         Error::NotReady(
             "This run was started from the command line; resume it there (rollcall resume)."
                 .to_owned(),
         )
     })?;
     let client = client_for(&state, &profile).await?;
-    let journal = in_own_org(journal, &record, &client, &profile, org_confirmed).await?;
-    let remaining = rows.iter().filter(|r| !r.status.is_final()).count() as u32;
-    // Passwords are never journaled: read them again from the original file, when it is there
-    // and its rows still match.
-    let passwords = match record.source_path.clone() {
-        Some(path) if rows.iter().any(|r| r.has_password && !r.status.is_final()) => {
-            tauri::async_runtime::spawn_blocking(move || {
-                import_path(Path::new(&path), &ImportOptions::default())
-                    .map(|report| matching_passwords(&report, &rows))
-                    .unwrap_or_default()
-            })
-            .await?
-        }
-        _ => HashMap::new(),
-    };
-    // The rate is decided as the plan decided it, from the run's own options.
-    let (rate, _) = rate_in_use(&client, record.options.rate_per_minute).await;
-    let pool_size = record
-        .options
-        .pool_size
-        .unwrap_or_else(|| auto_pool_size(remaining, rate));
-    let started = RunStarted {
-        run_id: record.id.clone(),
-        total: record.total,
-        pool_size,
-        allowance_per_minute: rate,
-    };
-    launch(
-        &app, &state, journal, run_id, client, passwords, &started, on_event,
-    );
-    Ok(started)
+    let resumable = in_own_org(resumable, &client, &profile, org_confirmed).await?;
+    let profile_rate = profile_rate(&state, &profile).await?;
+    let (rate, _) = resumable.rate(&client, None, profile_rate).await;
+    let session =
+        tauri::async_runtime::spawn_blocking(move || resumable.into_session(rate)).await?;
+    Ok(launch(&app, &state, session, client, on_event))
 }
 
 #[tauri::command]
@@ -231,33 +169,18 @@ pub async fn export_run(
         Ok::<_, Error>((journal.run(&id)?, journal.rows(&id)?))
     })
     .await??;
-    let stem = Path::new(&record.source_name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "users".to_owned());
-    let (title, name) = match kind {
-        ExportKind::Results => ("Save the results", format!("{stem}.results-{run_id}.csv")),
-        ExportKind::FailedRows => (
-            "Save the failed rows",
-            format!("{stem}.failed-{run_id}.csv"),
-        ),
+    let title = match kind {
+        ExportKind::Results => "Save the results",
+        ExportKind::FailedRows => "Save the failed rows",
     };
-    let Some(path) = dialogs::save_csv(&app, title, &name).await? else {
+    let Some(path) = dialogs::save_csv(&app, title, &kind.file_name(&record)).await? else {
         return Ok(None);
     };
     let written = tauri::async_runtime::spawn_blocking({
         let path = path.clone();
-        move || -> Result<export::ExportSummary> {
-            // Through a temporary file renamed over the result: the CLI may write the same
-            // run's file into the same folder.
-            replace_file(&path, |file| {
-                match kind {
-                    ExportKind::Results => export::write_results(&record, &rows, file),
-                    ExportKind::FailedRows => export::write_failed_rows(&record, &rows, file),
-                }
-                .map_err(std::io::Error::other)
-            })
-            .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))
+        move || {
+            kind.save(&record, &rows, &path)
+                .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))
         }
     })
     .await??;
@@ -292,27 +215,23 @@ fn control(state: &AppState, run_id: &str) -> Result<RunControl> {
         .ok_or_else(|| Error::NotReady(format!("Run {run_id} is not going.")))
 }
 
-/// The journal of a run about to be resumed with `client` (made from `profile`), once the run is
-/// known to belong to that org: the same org goes on, another is refused, and a journal that
-/// does not say asks the window (`confirm`) and, once the user agreed, records it.
+/// A run about to be resumed with `client` (made from `profile`), once it is known to belong
+/// to that org: the same org goes on, another is refused, and a journal that does not say asks
+/// the window (`confirm`) and, once the user agreed, records it.
 async fn in_own_org(
-    journal: Journal,
-    record: &RunRecord,
+    resumable: Resumable,
     client: &GenesysClient,
     profile: &str,
     org_confirmed: Option<bool>,
-) -> Result<Journal> {
+) -> Result<Resumable> {
     let org = RunOrg::of(client, Some(profile));
-    match resume_org(record, &org).map_err(RunError::from)? {
-        ResumeOrg::Same => Ok(journal),
-        ResumeOrg::Unrecorded { question } if org_confirmed != Some(true) => {
-            Err(Error::Confirm(question))
-        }
-        ResumeOrg::Unrecorded { .. } => {
-            let id = record.id.clone();
+    match resumable.question_for(&org)? {
+        None => Ok(resumable),
+        Some(question) if org_confirmed != Some(true) => Err(Error::Confirm(question)),
+        Some(_) => {
             tauri::async_runtime::spawn_blocking(move || {
-                journal.record_org(&id, &org)?;
-                Ok(journal)
+                resumable.record_org(&org)?;
+                Ok(resumable)
             })
             .await?
         }
@@ -333,55 +252,40 @@ pub(crate) fn planned_run(state: &AppState) -> Result<(ImportReport, Plan, Strin
     ))
 }
 
-/// Spawn the engine and the forwarder of its events; the run's control is kept until it ends.
-#[allow(clippy::too_many_arguments)]
+/// Spawn the session's run and the forwarder of its events; the run's control is kept until
+/// it ends.
 fn launch(
     app: &AppHandle,
     state: &AppState,
-    journal: Journal,
-    run_id: String,
+    session: Session,
     client: GenesysClient,
-    passwords: HashMap<usize, Secret>,
-    started: &RunStarted,
     on_event: Channel<Vec<RunEvent>>,
-) {
-    let (events, received) = mpsc::channel(4096);
+) -> RunStarted {
+    let record = session.record();
+    let started = RunStarted {
+        run_id: record.id.clone(),
+        total: record.total,
+        pool_size: session.pool_size(),
+        allowance_per_minute: session.rate_per_minute(),
+    };
+    let run_id = record.id.clone();
+    let (events, received) = rollcall_core::run::events::channel();
     let control = RunControl::default();
     state
         .runs
         .lock()
         .expect("runs")
         .insert(run_id.clone(), control.clone());
-    let invite = journal
-        .run(&run_id)
-        .map(|r| r.options.invite)
-        .unwrap_or(false);
-    let context = RunContext {
-        client,
-        lock_dir: state.dirs.run_locks(),
-        pool_size: started.pool_size,
-        rate_per_minute: started.allowance_per_minute,
-        settle: SettlePolicy::default(),
-        invite,
-        passwords,
-        events,
-        control,
-    };
     let forwarder = tauri::async_runtime::spawn(forward(received, on_event.clone()));
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let outcome = drive(journal, &run_id, context).await;
+        let outcome = session
+            .drive(client, SettlePolicy::default(), events, control)
+            .await;
         // The engine has dropped its sender: the forwarder drains what is left and stops.
         let _ = forwarder.await;
         if let Err(error) = outcome {
-            let summary = RunSummary {
-                run_id: run_id.clone(),
-                status: RunStatus::Interrupted,
-                message: Some(error.to_string()),
-                stop_reason: matches!(error, RunError::Journal(_)).then_some(StopReason::Journal),
-                progress: Progress::default(),
-            };
-            let _ = on_event.send(vec![RunEvent::Finished(summary)]);
+            let _ = on_event.send(vec![RunEvent::Finished(interrupted(&run_id, &error))]);
         }
         app.state::<AppState>()
             .runs
@@ -389,11 +293,12 @@ fn launch(
             .expect("runs")
             .remove(&run_id);
     });
+    started
 }
 
 /// Forward the engine's events to the window in batches. A window that went away is not an
 /// error: the run goes on and its results are in the journal.
-async fn forward(mut received: mpsc::Receiver<RunEvent>, on_event: Channel<Vec<RunEvent>>) {
+async fn forward(mut received: EventReceiver, on_event: Channel<Vec<RunEvent>>) {
     let mut batch = Vec::new();
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     loop {
@@ -434,13 +339,12 @@ fn history(dirs: &AppDirs) -> Result<Vec<RunHistoryEntry>> {
         for row in journal.rows(&record.id)? {
             *counts.entry(row.status).or_insert(0) += 1;
         }
-        let held = RunLock::is_held(&dirs.run_locks(), &record.id);
-        let effective_status = match record.status {
-            RunStatus::Running if !held => RunStatus::Interrupted,
-            status => status,
-        };
+        let effective_status = effective_status(&record, &dirs.run_locks());
+        // A run still marked running after that is held by a process now.
+        let resumable = !matches!(effective_status, RunStatus::Finished | RunStatus::Running)
+            && record.profile.is_some();
         entries.push(RunHistoryEntry {
-            resumable: effective_status != RunStatus::Finished && !held && record.profile.is_some(),
+            resumable,
             effective_status,
             counts,
             record,
@@ -449,30 +353,24 @@ fn history(dirs: &AppDirs) -> Result<Vec<RunHistoryEntry>> {
     Ok(entries)
 }
 
-/// The passwords of the re-read file, for the rows that still match it (same e-mail at the
-/// same position).
-fn matching_passwords(report: &ImportReport, rows: &[JournalRow]) -> HashMap<usize, Secret> {
-    passwords(report)
-        .into_iter()
-        .filter(|(index, _)| {
-            let email = report.rows[*index].draft.as_ref().map(|d| d.email.clone());
-            rows.get(*index).is_some_and(|row| row.email == email)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use rollcall_core::genesys::{ClientConfig, Credentials, Region};
     use rollcall_core::profiles::SANDBOX_PROFILE;
-    use rollcall_core::run::BUILT_IN_SANDBOX;
+    use rollcall_core::run::{Progress, BUILT_IN_SANDBOX};
+    use std::path::Path;
 
-    /// A journal holding one run, started in `endpoint` with `client_id` from `profile`.
-    fn journal_of(root: &Path, endpoint: &str, client_id: &str, profile: &str) -> Journal {
-        let mut journal = Journal::open(&root.join("journal.sqlite3")).unwrap();
+    const RUN_ID: &str = "20261201-090000-abcdef";
+
+    /// The folders under `root`, their journal holding one run, started in `endpoint` with
+    /// `client_id` from `profile`.
+    fn dirs_with_run(root: &Path, endpoint: &str, client_id: &str, profile: &str) -> AppDirs {
+        let dirs = AppDirs::under(root.to_owned());
+        std::fs::create_dir_all(&dirs.data).unwrap();
+        let mut journal = Journal::open(&dirs.journal()).unwrap();
         let record = RunRecord {
-            id: "20261201-090000-abcdef".to_owned(),
+            id: RUN_ID.to_owned(),
             created_at: 0,
             updated_at: 0,
             source_name: "users.csv".to_owned(),
@@ -487,7 +385,11 @@ mod tests {
             total: 0,
         };
         journal.create_run(&record, &[]).unwrap();
-        journal
+        dirs
+    }
+
+    fn picked(dirs: &AppDirs) -> Resumable {
+        Session::pick(dirs, Some(RUN_ID)).unwrap()
     }
 
     fn dublin(client_id: &str) -> GenesysClient {
@@ -500,31 +402,29 @@ mod tests {
     async fn a_resume_goes_on_only_in_the_runs_own_org_and_asks_when_the_journal_does_not_say() {
         let scratch = tempfile::tempdir().unwrap();
         let state = AppState::for_tests(scratch.path()).await;
-        let run_id = "20261201-090000-abcdef";
 
         // On the built-in sandbox: wherever it listens this launch.
-        let journal = journal_of(
-            scratch.path(),
+        let here = tempfile::tempdir().unwrap();
+        let dirs = dirs_with_run(
+            here.path(),
             BUILT_IN_SANDBOX,
             "rollcall-sandbox",
             SANDBOX_PROFILE,
         );
-        let record = journal.run(run_id).unwrap();
         let sandbox = client_for(&state, SANDBOX_PROFILE).await.unwrap();
-        in_own_org(journal, &record, &sandbox, SANDBOX_PROFILE, None)
+        in_own_org(picked(&dirs), &sandbox, SANDBOX_PROFILE, None)
             .await
             .expect("the sandbox org of this launch is the run's org");
 
         // A profile that now points at another region: refused, naming the run's org.
         let other = tempfile::tempdir().unwrap();
-        let journal = journal_of(
+        let dirs = dirs_with_run(
             other.path(),
             "Americas (US East) (us-east-1)",
             "7c1c",
             "Prod",
         );
-        let record = journal.run(run_id).unwrap();
-        let refused = in_own_org(journal, &record, &dublin("7c1c"), "Prod", Some(true))
+        let refused = in_own_org(picked(&dirs), &dublin("7c1c"), "Prod", Some(true))
             .await
             .err()
             .expect("another org is refused, even when the user would agree");
@@ -539,9 +439,8 @@ mod tests {
 
         // A journal that does not say: the window is asked, and the answer is recorded.
         let unsaid = tempfile::tempdir().unwrap();
-        let journal = journal_of(unsaid.path(), "", "", "Prod");
-        let record = journal.run(run_id).unwrap();
-        let asked = in_own_org(journal, &record, &dublin("7c1c"), "Prod", None)
+        let dirs = dirs_with_run(unsaid.path(), "", "", "Prod");
+        let asked = in_own_org(picked(&dirs), &dublin("7c1c"), "Prod", None)
             .await
             .err()
             .expect("the window asks first");
@@ -550,11 +449,10 @@ mod tests {
             asked.to_string().contains("EMEA (Dublin) (eu-west-1)"),
             "{asked}"
         );
-        let journal = Journal::open(&unsaid.path().join("journal.sqlite3")).unwrap();
-        let journal = in_own_org(journal, &record, &dublin("7c1c"), "Prod", Some(true))
+        in_own_org(picked(&dirs), &dublin("7c1c"), "Prod", Some(true))
             .await
             .expect("the user agreed");
-        let recorded = journal.run(run_id).unwrap();
+        let recorded = Journal::open(&dirs.journal()).unwrap().run(RUN_ID).unwrap();
         assert_eq!(
             (recorded.endpoint.as_str(), recorded.client_id.as_str()),
             ("EMEA (Dublin) (eu-west-1)", "7c1c"),

@@ -10,13 +10,14 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Engine, RowStatus, RowUpdate, StopReason};
+use super::{attempt_record, Engine};
 use crate::genesys::{
-    Contact, GenesysClient, GenesysError, RoleGrant, User, UserLocation, UserPatch, UserSkill,
-    MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, GenesysClient, GenesysError, Reply, RoleGrant, User, UserLocation, UserPatch,
+    UserSkill, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::plan::Named;
-use crate::run::journal::{JournalRow, StepKind, StepStatus};
+use crate::run::events::StopReason;
+use crate::run::journal::{JournalRow, RowStatus, RowUpdate, StepKind, StepStatus};
 use crate::run::RunEvent;
 
 /// Tries of a write guarded by a version before it gives up (Genesys's Terraform provider,
@@ -81,15 +82,6 @@ pub(super) fn has_user(row: &JournalRow) -> bool {
     ) && row.user_id.is_some()
 }
 
-/// A row that ended without its user takes none of its steps (as the journal records).
-pub(super) fn drop_pending(row: &mut JournalRow) {
-    for step in &mut row.steps {
-        if step.status == StepStatus::Pending {
-            step.status = StepStatus::None;
-        }
-    }
-}
-
 /// Steps of the row still to do, queues excepted (they go in their own phase).
 pub(super) fn pending_own_steps(row: &JournalRow) -> bool {
     has_user(row)
@@ -104,6 +96,23 @@ pub(super) fn pending_steps(row: &JournalRow) -> bool {
     has_user(row) && row.steps.iter().any(|s| s.status == StepStatus::Pending)
 }
 
+/// What a `PATCH` of a step leaves to journal: its attempt and, when it went through, the user's
+/// new version (the next write goes with it).
+fn patched(
+    index: usize,
+    step: &'static str,
+    result: &Result<Reply<User>, GenesysError>,
+) -> Vec<RowUpdate> {
+    let mut updates = vec![attempt_record(index, step, result)];
+    if let Ok(reply) = result {
+        updates.push(RowUpdate::Version {
+            index,
+            version: reply.value.version,
+        });
+    }
+    updates
+}
+
 impl Engine {
     /// One row's own steps, in order: a restored user's division and profile, the password,
     /// roles, skills, then location and extension in one `PATCH`. Queues come later, batched.
@@ -115,7 +124,7 @@ impl Engine {
         if !has_user(&row) {
             return;
         }
-        let extras = row.extras.clone().unwrap_or_default();
+        let plan = row.step_plan.clone().unwrap_or_default();
         let pending = |kind: StepKind| {
             row.steps
                 .iter()
@@ -130,12 +139,12 @@ impl Engine {
                 .and_then(|b| b.division_id.clone())
                 .unwrap_or_default();
             let call = async {
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                self.count_request();
                 let result = client
                     .move_users_to_division(&division_id, &[user_id.to_owned()])
                     .await;
                 let _ = self
-                    .record(vec![super::attempt_record(index, "division", &result)])
+                    .record(vec![attempt_record(index, "division", &result)])
                     .await;
                 result.map(|_| ())
             };
@@ -152,13 +161,13 @@ impl Engine {
                 let Some(password) = self.passwords.get(&index) else {
                     return Err(GenesysError::InvalidInput {
                         what: "the password".to_owned(),
-                        reason: super::PASSWORD_GONE.to_owned(),
+                        reason: super::create::PASSWORD_GONE.to_owned(),
                     });
                 };
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                self.count_request();
                 let result = client.set_password(user_id, password).await;
                 let _ = self
-                    .record(vec![super::attempt_record(index, "password", &result)])
+                    .record(vec![attempt_record(index, "password", &result)])
                     .await;
                 result.map(|_| ())
             };
@@ -166,7 +175,7 @@ impl Engine {
         }
 
         if pending(StepKind::Roles) && !self.should_stop() {
-            let grants: Vec<RoleGrant> = extras
+            let grants: Vec<RoleGrant> = plan
                 .roles
                 .iter()
                 .map(|g| RoleGrant {
@@ -184,10 +193,10 @@ impl Engine {
             };
             let call = async {
                 loop {
-                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                    self.count_request();
                     let result = client.grant_roles(user_id, &grants).await;
                     let _ = self
-                        .record(vec![super::attempt_record(index, "roles", &result)])
+                        .record(vec![attempt_record(index, "roles", &result)])
                         .await;
                     match result {
                         Err(e) if e.status() == Some(404) && retries > 0 => {
@@ -203,7 +212,7 @@ impl Engine {
 
         if pending(StepKind::Skills) && !self.should_stop() {
             let call = async {
-                for chunk in extras.skills.chunks(MAX_SKILLS_PER_CALL) {
+                for chunk in plan.skills.chunks(MAX_SKILLS_PER_CALL) {
                     let skills: Vec<UserSkill> = chunk
                         .iter()
                         .map(|s| UserSkill {
@@ -215,10 +224,10 @@ impl Engine {
                     // No version goes with skills, but Genesys still answers a stale one when
                     // the user changed meanwhile: the same call is sent again.
                     let write = |()| async move {
-                        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                        self.count_request();
                         let reply = client.add_user_skills(user_id, skills).await;
                         let _ = self
-                            .record(vec![super::attempt_record(index, "skills", &reply)])
+                            .record(vec![attempt_record(index, "skills", &reply)])
                             .await;
                         reply.map(|_| ())
                     };
@@ -229,8 +238,8 @@ impl Engine {
             self.step(index, StepKind::Skills, call).await;
         }
 
-        let location = extras.location.filter(|_| pending(StepKind::Location));
-        let extension = extras.extension.filter(|_| pending(StepKind::Extension));
+        let location = plan.location.filter(|_| pending(StepKind::Location));
+        let extension = plan.extension.filter(|_| pending(StepKind::Extension));
         if (location.is_some() || extension.is_some()) && !self.should_stop() {
             let call = self.patch_location_and_extension(
                 client,
@@ -281,7 +290,7 @@ impl Engine {
         let work_phone = body.addresses.iter().find(|a| a.is_work_phone());
         let body = &body;
         let read = || async {
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             client.get_user(user_id).await.map(|r| r.value)
         };
         let write = |current: User| async move {
@@ -303,15 +312,12 @@ impl Engine {
                 addresses,
                 ..UserPatch::default()
             };
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             let result = client.patch_user(user_id, &patch).await;
-            let _ = self
-                .record(vec![super::attempt_record(index, "profile", &result)])
-                .await;
-            result.map(|reply| reply.value.version)
+            let _ = self.record(patched(index, "profile", &result)).await;
+            result.map(|_| ())
         };
-        let version = with_current_version(None, read, write).await?;
-        self.update_row(index, |r| r.version = Some(version));
+        with_current_version(None, read, write).await?;
         match manager {
             Some(Err(reason)) => Err(GenesysError::InvalidInput {
                 what: "the manager".to_owned(),
@@ -344,7 +350,7 @@ impl Engine {
         };
         let extension = extension.as_ref();
         let read = || async {
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             client.get_user(user_id).await.map(|r| r.value)
         };
         let write = |current: User| async move {
@@ -368,16 +374,12 @@ impl Engine {
                 addresses,
                 ..UserPatch::default()
             };
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             let result = client.patch_user(user_id, &patch).await;
-            let _ = self
-                .record(vec![super::attempt_record(index, "location", &result)])
-                .await;
-            result.map(|reply| reply.value.version)
+            let _ = self.record(patched(index, "location", &result)).await;
+            result.map(|_| ())
         };
-        let version = with_current_version(known, read, write).await?;
-        self.update_row(index, |r| r.version = Some(version));
-        Ok(())
+        with_current_version(known, read, write).await
     }
 
     /// Queue memberships of every row, batched per queue (up to 100 users per call), on every
@@ -449,8 +451,7 @@ impl Engine {
                 index,
                 line: row.line,
                 steps: row.steps.clone(),
-            })
-            .await;
+            });
         }
     }
 
@@ -463,10 +464,10 @@ impl Engine {
         let client = self.client(token, first);
         let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
         let call = async {
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            self.count_request();
             let result = client.add_queue_members(queue, &ids).await;
             let _ = self
-                .record(vec![super::attempt_record(first, "queue", &result)])
+                .record(vec![attempt_record(first, "queue", &result)])
                 .await;
             result.map(|_| ())
         };
@@ -560,16 +561,5 @@ impl Engine {
             &self.counters.steps_failed
         };
         counter.fetch_add(steps.len(), Ordering::Relaxed);
-        let mut rows = self.rows.lock().expect("rows");
-        for (index, kind, item) in steps {
-            if let Some(step) = rows[index]
-                .steps
-                .iter_mut()
-                .find(|s| s.kind == kind && s.item == item)
-            {
-                step.status = status;
-                step.error = error.clone();
-            }
-        }
     }
 }

@@ -1,0 +1,169 @@
+//! What follows a row's create: its manager, then Genesys's invitation (never sent twice).
+
+use super::{attempt_record, steps, Engine};
+use crate::genesys::{GenesysClient, GenesysError, User, UserPatch};
+use crate::plan::ManagerRef;
+use crate::run::events::StopReason;
+use crate::run::journal::{RowStatus, RowUpdate, StepStatus};
+use crate::run::RunError;
+
+impl Engine {
+    /// The id of the row's manager, or why there is none (the manager's row did not make it).
+    pub(super) fn manager_id(&self, manager: &ManagerRef) -> Result<String, String> {
+        match manager {
+            ManagerRef::Existing { user_id, .. } => Ok(user_id.clone()),
+            ManagerRef::Row { index, email } => {
+                let other = self.row(*index);
+                match other.status {
+                    RowStatus::Created | RowStatus::Restored | RowStatus::Existed => other
+                        .user_id
+                        .ok_or_else(|| format!("{email} was not created.")),
+                    _ => Err(format!("{email} was not created.")),
+                }
+            }
+        }
+    }
+
+    pub(super) async fn set_manager(&self, client: &GenesysClient, index: usize) {
+        let row = self.row(index);
+        let (Some(user_id), Some(manager)) = (row.user_id.clone(), row.manager.clone()) else {
+            return;
+        };
+        let manager_id = match self.manager_id(&manager) {
+            Ok(id) => id,
+            Err(reason) => {
+                let note = Some(format!("Manager not set: {reason}"));
+                self.manager_done(index, StepStatus::Failed, None, note)
+                    .await;
+                return;
+            }
+        };
+        let (user_id, manager_id) = (&user_id, &manager_id);
+        // The version of the create's answer first; a stale one reads the user again, and an
+        // earlier attempt may have set the manager already.
+        let known = row.version.map(|version| User {
+            version,
+            ..User::default()
+        });
+        let read = || async {
+            self.count_request();
+            client.get_user(user_id).await.map(|r| r.value)
+        };
+        let write = |current: User| async move {
+            if current.manager.as_ref().map(|m| m.id.as_str()) == Some(manager_id.as_str()) {
+                return Ok(current.version);
+            }
+            self.count_request();
+            let patch = UserPatch {
+                version: current.version,
+                manager: Some(manager_id.clone()),
+                ..UserPatch::default()
+            };
+            let result = client.patch_user(user_id, &patch).await;
+            let _ = self
+                .record(vec![attempt_record(index, "manager", &result)])
+                .await;
+            result.map(|r| r.value.version)
+        };
+        match steps::with_current_version(known, read, write).await {
+            Ok(version) => {
+                self.manager_done(index, StepStatus::Done, Some(version), None)
+                    .await
+            }
+            Err(e) if e.is_auth_or_permission() || matches!(e, GenesysError::GaveUp { .. }) => {
+                // Leave the step pending: a resume will do it.
+                if e.is_auth_or_permission() {
+                    self.stop_run(StopReason::Access, e.to_string());
+                }
+            }
+            Err(e) => self.manager_failed(index, &e).await,
+        }
+    }
+
+    /// Invitations a crash left mid-send (their intent committed, no answer recorded) may have
+    /// gone out: they are reported as unknown, like a lost answer, and never sent again.
+    pub(super) async fn settle_invitations_in_doubt(&self) -> Result<(), RunError> {
+        let in_doubt: Vec<usize> = self
+            .rows
+            .lock()
+            .expect("rows")
+            .iter()
+            .filter(|r| r.invite_step == StepStatus::Sending)
+            .map(|r| r.index)
+            .collect();
+        if in_doubt.is_empty() {
+            return Ok(());
+        }
+        let note = Some(INVITATION_IN_DOUBT.to_owned());
+        let updates = in_doubt
+            .iter()
+            .map(|&index| RowUpdate::Invite {
+                index,
+                step: StepStatus::Unknown,
+                note: note.clone(),
+            })
+            .collect();
+        self.write(updates).await
+    }
+
+    pub(super) async fn manager_failed(&self, index: usize, error: &GenesysError) {
+        let note = Some(format!("Manager not set: {error}"));
+        self.manager_done(index, StepStatus::Failed, None, note)
+            .await;
+    }
+
+    pub(super) async fn manager_done(
+        &self,
+        index: usize,
+        step: StepStatus,
+        version: Option<i64>,
+        note: Option<String>,
+    ) {
+        let update = RowUpdate::Manager {
+            index,
+            step,
+            version,
+            note,
+        };
+        let _ = self.record(vec![update]).await;
+    }
+
+    pub(super) async fn send_invitation(&self, client: &GenesysClient, index: usize) {
+        let Some(user_id) = self.row(index).user_id else {
+            return;
+        };
+        // The intent first: a crash from here on leaves the invitation in doubt, never looking
+        // unsent, so a resume does not send a second one.
+        if !self
+            .record(vec![RowUpdate::Invite {
+                index,
+                step: StepStatus::Sending,
+                note: None,
+            }])
+            .await
+        {
+            return;
+        }
+        self.count_request();
+        let result = client.invite_user(&user_id).await;
+        let attempt = attempt_record(index, "invite", &result);
+        let (step, note) = match &result {
+            Ok(_) => (StepStatus::Done, None),
+            Err(e) if e.is_outcome_unknown() => (
+                StepStatus::Unknown,
+                Some("The invitation may not have been sent (its answer was lost).".to_owned()),
+            ),
+            Err(e) => (
+                StepStatus::Failed,
+                Some(format!("Invitation not sent: {e}")),
+            ),
+        };
+        let update = RowUpdate::Invite { index, step, note };
+        let _ = self.record(vec![attempt, update]).await;
+    }
+}
+
+/// Why an invitation found mid-send on a resume is not sent again.
+const INVITATION_IN_DOUBT: &str = "The invitation may have been sent (Rollcall stopped before \
+                                   its answer was recorded); check in Genesys Cloud before \
+                                   sending it again.";
