@@ -4,7 +4,6 @@
 mod support;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 
 use rollcall_core::plan::{plan, DeletedPolicy, Lookup, PlanOptions, RowAction};
@@ -17,7 +16,8 @@ use rollcall_sandbox::{
     DEMO_CLIENT_SECRET,
 };
 use support::{
-    demo_client, import, numbered_users, record, run_plan, users_with_email, Drive, Scratch,
+    assert_no_file_contains, demo_client, import, numbered_users, record, run_plan,
+    users_with_email, Drive, Scratch,
 };
 
 const MIXED: &str = "\
@@ -456,20 +456,6 @@ async fn passwords_reach_genesys_but_never_the_journal_or_exports() {
     assert!(!events.contains(secret));
 }
 
-fn assert_no_file_contains(dir: &Path, needle: &str) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            assert_no_file_contains(&path, needle);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            // A file gone since the listing (SQLite removes its -wal and -shm files as the
-            // last connection closes) held nothing when it went.
-            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-            assert!(!found, "{} contains the secret", path.display());
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_watcher_that_never_reads_does_not_stall_the_run_and_loses_no_row() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
@@ -588,7 +574,7 @@ async fn faults_lose_nothing_and_duplicate_nothing() {
     assert_eq!(ids.len(), 2_000, "each row points at its own user");
 }
 
-// --- Post-creation steps: roles, skills, queues, location, extension ---------------------
+// --- Steps after the create: roles, skills, queues, location, extension -----------------
 
 const FULL_FILE: &str = "\
 name,email,phone_work,extension,title,department,email_manager,location_work,roles_divisions,queues,division,skills
@@ -957,13 +943,13 @@ async fn a_resumed_run_picks_up_at_the_step_not_the_row() {
         .await
         .unwrap()
         .value;
-    let extras = plan.rows[0].steps.clone().unwrap();
+    let steps = plan.rows[0].steps.clone().unwrap();
     demo_client(&sandbox)
         .grant_roles(
             &user.id,
             &[rollcall_core::genesys::RoleGrant {
-                role_id: extras.roles[0].role.id.clone(),
-                division_id: extras.roles[0].division.id.clone(),
+                role_id: steps.roles[0].role.id.clone(),
+                division_id: steps.roles[0].division.id.clone(),
             }],
         )
         .await

@@ -4,10 +4,13 @@
 
 #![allow(dead_code)]
 
+pub mod files;
 pub mod loopback;
 pub mod xlsx;
 
-// Re-exported for the tests that script a server; not every test binary does.
+// Re-exported for the tests that use them; not every test binary does.
+#[allow(unused_imports)]
+pub use files::assert_no_file_contains;
 #[allow(unused_imports)]
 pub use loopback::{Canned, Loopback};
 

@@ -16,6 +16,12 @@ use rollcall_sandbox::{Sandbox, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use tokio::io::{BufReader, Lines};
 use tokio::process::{ChildStdout, Command};
 
+#[path = "../../../tests/support/files.rs"]
+mod files;
+// Not every test binary checks files.
+#[allow(unused_imports)]
+pub use files::assert_no_file_contains;
+
 /// A scratch home for the binary (journal, locks, profiles, logs), removed when the test ends.
 pub struct Home(tempfile::TempDir);
 
@@ -170,16 +176,4 @@ pub fn damage_journal(home: &Home, statement: &str, run_id: &str) {
 pub fn served(sandbox: &Sandbox) -> (u64, u64) {
     let stats = sandbox.stats();
     (stats.requests, stats.token_requests)
-}
-
-pub fn assert_no_file_contains(dir: &Path, needle: &str) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            assert_no_file_contains(&path, needle);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-            assert!(!found, "{} holds the secret", path.display());
-        }
-    }
 }
