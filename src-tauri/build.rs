@@ -8,6 +8,7 @@
 const COMMANDS: &[&str] = &[
     "app_ready",
     "close_confirmed",
+    "take_arrivals",
     "regions",
     "list_profiles",
     "save_profile",

@@ -668,6 +668,61 @@ async fn a_damaged_sandbox_org_file_does_not_stop_the_app_and_the_window_says_wh
     assert!(tested.get("ok").is_some(), "{tested}");
 }
 
+/// The processes running the app binary (`/proc/PID/exe` is the binary a process runs).
+fn app_processes() -> Vec<u32> {
+    let app = std::fs::canonicalize(APP).unwrap();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_second_launch_hands_its_csv_to_the_open_window_and_exits() {
+    let app = App::launch("second-launch").await;
+    assert_eq!(app_processes().len(), 1, "one app is running before");
+
+    // As a file manager launches it: the file named relative to the folder it is in, which the
+    // first app does not share.
+    let mut second = Command::new(APP)
+        .arg("new-hires.csv")
+        .current_dir(&app.scratch)
+        .env("ROLLCALL_HOME", app.scratch.join("home"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the app starts a second time");
+    let exited = tokio::time::timeout(
+        WAIT,
+        tokio::task::spawn_blocking(move || second.wait().unwrap()),
+    )
+    .await
+    .expect("the second launch exits at once")
+    .unwrap();
+    assert!(
+        exited.success(),
+        "the second launch exits cleanly: {exited}"
+    );
+
+    let summary = app
+        .text_containing("#import-summary", "new-hires.csv")
+        .await;
+    assert!(summary.contains("ready"), "{summary}");
+    let ready = app.text_containing("[data-count='valid']", "ready").await;
+    assert!(
+        ready.starts_with('6'),
+        "the first window read the file: {ready:?}"
+    );
+    assert_eq!(
+        app_processes().len(),
+        1,
+        "only the first app remains after the second launch"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "drives the real window: run scripts/app-e2e"]
 async fn a_profile_secret_is_kept_in_the_keychain_used_and_deleted_with_the_profile() {

@@ -6,6 +6,7 @@ const invoke = (command, args) => core().invoke(command, args);
 
 export const appReady = () => invoke('app_ready');
 export const closeConfirmed = () => invoke('close_confirmed');
+export const takeArrivals = () => invoke('take_arrivals');
 
 export const regions = () => invoke('regions');
 export const listProfiles = () => invoke('list_profiles');
