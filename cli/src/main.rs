@@ -58,8 +58,14 @@ pub mod exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The log goes to the shared log folder; a failure to open it is not worth stopping for.
-    let _log = rollcall_core::paths::AppDirs::for_current_user()
+    // A panic is written there too, with its backtrace, for a bug report.
+    let dirs = rollcall_core::paths::AppDirs::for_current_user();
+    let _log = dirs
+        .as_ref()
         .and_then(|dirs| rollcall_core::logging::init(&dirs.logs, "rollcall").ok());
+    if let Some(dirs) = &dirs {
+        rollcall_core::logging::log_panics(&dirs.logs, "rollcall", env!("CARGO_PKG_VERSION"));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
