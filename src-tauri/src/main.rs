@@ -8,6 +8,7 @@ mod commands;
 mod dialogs;
 mod error;
 mod open;
+mod panic;
 mod state;
 
 use std::ffi::OsString;
@@ -53,7 +54,8 @@ fn main() {
     };
     // The log file shared with the CLI (correlation ids of failures, never a secret); the guard
     // flushes it when the app ends.
-    let _log = rollcall_core::logging::init(&dirs.logs, "rollcall-desktop").ok();
+    let _log = rollcall_core::logging::init(&dirs.logs, panic::PROGRAM).ok();
+    rollcall_core::logging::log_panics(&dirs.logs, panic::PROGRAM, env!("CARGO_PKG_VERSION"));
     let launch_files = open::paths_from_args(
         std::env::args_os().skip(1),
         &std::env::current_dir().unwrap_or_default(),
@@ -65,6 +67,7 @@ fn main() {
         .plugin(tauri_plugin_single_instance::init(second_launch))
         .manage(open::Arrivals::default())
         .setup(move |app| {
+            panic::tell_the_window(app.handle().clone(), &dirs.logs);
             // A free loopback port and a new secret each launch: the Sandbox profile is given
             // both, and nothing saved anywhere can reach this sandbox.
             let (sandbox, sandbox_access) =
@@ -86,6 +89,9 @@ fn main() {
             commands::app::app_ready,
             commands::app::close_confirmed,
             commands::app::take_arrivals,
+            commands::about::about,
+            commands::about::open_folder,
+            commands::about::problem_details,
             commands::profiles::regions,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,

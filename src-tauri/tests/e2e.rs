@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
+use rollcall_core::logging;
 use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use serde_json::{json, Value};
 
@@ -58,6 +59,11 @@ impl App {
 
     /// Launch after `prepare` has put what the test needs in the app's home folder.
     async fn launch_with(name: &str, prepare: impl FnOnce(&Path)) -> App {
+        App::launch_with_env(name, prepare, &[]).await
+    }
+
+    /// Launch with `env` set for the app too.
+    async fn launch_with_env(name: &str, prepare: impl FnOnce(&Path), env: &[(&str, &str)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "these tests need a display and a session bus: run scripts/app-e2e"
@@ -88,6 +94,7 @@ impl App {
             .env("ROLLCALL_HOME", scratch.join("home"))
             .env("ROLLCALL_TEST_OPEN_FILE", scratch.join("new-hires.csv"))
             .env("ROLLCALL_TEST_SAVE_DIR", scratch.join("saved"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -145,6 +152,21 @@ impl App {
             }
             if Instant::now() > deadline {
                 panic!("waited for {what}: expected {expected}, last saw {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Poll `script` until `accept` takes its value, and return that value.
+    async fn wait_until(&self, what: &str, script: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self.client().execute(script, vec![]).await.ok();
+            if let Some(value) = value.as_ref().filter(|v| accept(v)) {
+                return value.clone();
+            }
+            if Instant::now() > deadline {
+                panic!("waited for {what}; last saw {value:?}");
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -721,6 +743,107 @@ async fn a_second_launch_hands_its_csv_to_the_open_window_and_exits() {
         1,
         "only the first app remains after the second launch"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_panic_is_logged_and_the_window_offers_its_details_without_secrets_or_e_mails() {
+    let log_file = std::cell::OnceCell::new();
+    let app = App::launch_with_env(
+        "panic",
+        |home| {
+            // What the log held before: a line naming a person, and one a mistake let a secret
+            // into.
+            let file = logging::current_file(&home.join("logs"), "rollcall-desktop");
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(
+                &file,
+                "2026-11-30T09:00:00Z  INFO created row=2 email=ada.lovelace@example.com\n\
+                 2026-11-30T09:00:01Z  WARN retry client_secret=s3cr3t-value\n",
+            )
+            .unwrap();
+            log_file.set(file).unwrap();
+        },
+        &[("ROLLCALL_TEST_PANIC", "1")],
+    )
+    .await;
+    let log_file = log_file.get().unwrap();
+
+    app.text_containing("#problem-dialog[open] h2", "Rollcall hit a problem")
+        .await;
+    let named = app
+        .text_containing("#problem-log", "rollcall-desktop.")
+        .await;
+    assert_eq!(named, log_file.display().to_string());
+    let logged = std::fs::read_to_string(log_file).unwrap();
+    assert!(
+        logged.contains(&format!(
+            "ERROR Rollcall {} panicked",
+            env!("CARGO_PKG_VERSION")
+        )) && logged.contains("a panic the end-to-end test asked for")
+            && logged.contains("backtrace:"),
+        "the panic is in the log with the version and a backtrace: {logged}"
+    );
+
+    let details = app
+        .wait_until(
+            "the details to load",
+            "return document.querySelector('#problem-details').value",
+            |value| value.as_str().is_some_and(|v| v.contains("OS: ")),
+        )
+        .await;
+    let details = details.as_str().unwrap();
+    assert!(
+        details.starts_with(&format!("Rollcall {}\n", env!("CARGO_PKG_VERSION"))),
+        "{details}"
+    );
+    assert!(
+        details.contains("email=<e-mail>") && details.contains("client_secret=***"),
+        "{details}"
+    );
+    assert!(
+        !details.contains('@') && !details.contains("s3cr3t"),
+        "no e-mail address or secret leaves in the details: {details}"
+    );
+    assert!(details.contains("backtrace:"), "{details}");
+
+    app.click("#problem-copy").await;
+    app.text_containing("#problem-status", "Copied.").await;
+    app.screenshot("problem").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn about_names_the_version_and_folders_and_opens_no_other_path() {
+    let app = App::launch("about").await;
+    app.click("#about-open").await;
+    let title = app
+        .text_containing("#about-dialog[open] h2", "Rollcall")
+        .await;
+    assert_eq!(title, format!("Rollcall {}", env!("CARGO_PKG_VERSION")));
+    let home = app.file("home");
+    for (folder, path) in [
+        ("data", home.join("data")),
+        ("config", home.join("config")),
+        ("logs", home.join("logs")),
+    ] {
+        let shown = app
+            .run(
+                "return document.querySelector(`[data-folder='${arguments[0]}']`).textContent",
+                vec![json!(folder)],
+            )
+            .await;
+        assert_eq!(shown, json!(path.display().to_string()), "{folder}");
+    }
+    app.screenshot("about").await;
+
+    // The window names one of the three folders, never a path, and has no opener command.
+    let refused = app.invoke("open_folder", json!({"folder": "/etc"})).await;
+    assert!(refused.get("error").is_some(), "{refused}");
+    let refused = app
+        .invoke("plugin:opener|open_path", json!({"path": "/etc"}))
+        .await;
+    assert!(refused.get("error").is_some(), "{refused}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,15 +64,19 @@ fn the_capability_grants_no_shell_filesystem_or_opener() {
         .is_none_or(|p| p.as_object().is_none_or(|o| o.is_empty())));
 }
 
-/// The dialogs' test hook (`ROLLCALL_TEST_OPEN_FILE`, `ROLLCALL_TEST_SAVE_DIR`) is compiled only
-/// with the `e2e-hooks` feature: a build without it, like this one, has no trace of the hook.
+/// The test hooks (the dialogs' `ROLLCALL_TEST_OPEN_FILE` and `ROLLCALL_TEST_SAVE_DIR`, and
+/// `ROLLCALL_TEST_PANIC`) are compiled only with the `e2e-hooks` feature: a build without it, like this one, has no trace of the hook.
 #[cfg(not(feature = "e2e-hooks"))]
 #[test]
 fn an_app_built_without_the_e2e_feature_has_no_dialog_hook() {
     let app = std::fs::read(env!("CARGO_BIN_EXE_rollcall-desktop")).expect("the app binary");
     // Lossy text keeps the search in the standard library's optimised code.
     let text = String::from_utf8_lossy(&app);
-    for variable in ["ROLLCALL_TEST_OPEN_FILE", "ROLLCALL_TEST_SAVE_DIR"] {
+    for variable in [
+        "ROLLCALL_TEST_OPEN_FILE",
+        "ROLLCALL_TEST_SAVE_DIR",
+        "ROLLCALL_TEST_PANIC",
+    ] {
         assert!(
             !text.contains(variable),
             "the app binary reads {variable}, so the hook is compiled in"

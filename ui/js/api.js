@@ -7,6 +7,9 @@ const invoke = (command, args) => core().invoke(command, args);
 export const appReady = () => invoke('app_ready');
 export const closeConfirmed = () => invoke('close_confirmed');
 export const takeArrivals = () => invoke('take_arrivals');
+export const about = () => invoke('about');
+export const openFolder = (folder) => invoke('open_folder', { folder });
+export const problemDetails = () => invoke('problem_details');
 
 export const regions = () => invoke('regions');
 export const listProfiles = () => invoke('list_profiles');

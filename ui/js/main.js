@@ -1,12 +1,14 @@
 // The window's entry point: the steps, the startup handshake, the drop overlay and the close button.
 
 import * as api from './api.js';
+import { initAbout } from './about.js';
 import { initArrivals } from './arrivals.js';
 import { $, toast } from './dom.js';
 import { goTo, messageOf } from './store.js';
 import { initConnect } from './steps/connect.js';
 import { initImport, openPath, previewGrid } from './steps/import.js';
 import { initPlan } from './steps/plan.js';
+import { initProblem } from './problem.js';
 import { initRun, loadHistory } from './steps/run.js';
 
 async function start() {
@@ -16,7 +18,10 @@ async function start() {
   initImport();
   initPlan();
   initRun();
+  initAbout();
   listenToShell();
+  // Listening before the shell learns the window is up, so no problem goes unseen.
+  await initProblem();
   await sparkReady();
   const startup = await api.appReady();
   for (const notice of startup.notices ?? []) toast(notice, { kind: 'error', timeout: 20000 });

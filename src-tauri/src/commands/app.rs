@@ -33,6 +33,8 @@ pub fn app_ready(app: AppHandle, state: State<'_, AppState>) -> Startup {
             app.exit(0);
         }
     }
+    #[cfg(feature = "e2e-hooks")]
+    crate::panic::test_hook();
     startup(&state)
 }
 

@@ -1,6 +1,7 @@
 //! The commands the window calls. Each one converts types, calls the core, and returns; the
 //! core does the work.
 
+pub mod about;
 pub mod app;
 pub mod import;
 pub mod plan;
