@@ -4,6 +4,7 @@ mod commands;
 mod connect;
 mod profiles;
 mod sandbox;
+mod version;
 
 use std::process::ExitCode;
 
@@ -40,12 +41,15 @@ enum Command {
     Profiles(profiles::ProfilesCommand),
     /// Serve the sandbox org: a local simulation of Genesys Cloud to try Rollcall on.
     Sandbox(sandbox::SandboxArgs),
+    /// Print the version; with --check, say whether a newer release exists.
+    Version(version::VersionArgs),
 }
 
 /// Exit codes.
 pub mod exit {
     /// Some rows failed or were invalid, or a step after a create failed (the manager, a role,
-    /// the password…); or Genesys answered the plan with something unexpected.
+    /// the password…); or Genesys answered the plan with something unexpected; or `version
+    /// --check` could not read the release manifest.
     pub const FAILED: u8 = 1;
     /// Bad input or usage.
     pub const USAGE: u8 = 2;
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
             Command::Template => commands::template(),
             Command::Profiles(command) => profiles::run(command).await,
             Command::Sandbox(args) => sandbox::run(args).await,
+            Command::Version(args) => version::version(args).await,
         }
     })
 }

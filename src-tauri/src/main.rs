@@ -1,6 +1,7 @@
 //! Rollcall's desktop shell: a Tauri window over the core engine. It starts the sandbox org,
 //! keeps to one instance, hands the files the system gives it to the window (see [`open`]),
-//! forwards the close button, and registers the commands.
+//! looks for signed updates (see [`updates`]), forwards the close button, and registers the
+//! commands.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -10,6 +11,7 @@ mod error;
 mod open;
 mod panic;
 mod state;
+mod updates;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -65,7 +67,11 @@ fn main() {
         // First of all: a second launch hands its files to this one and exits before it starts
         // a sandbox org or a window of its own.
         .plugin(tauri_plugin_single_instance::init(second_launch))
+        // The shell's own commands drive it (see `updates`); the window is granted none of the
+        // plugin's.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(open::Arrivals::default())
+        .manage(updates::Updates::default())
         .setup(move |app| {
             panic::tell_the_window(app.handle().clone(), &dirs.logs);
             // A free loopback port and a new secret each launch: the Sandbox profile is given
@@ -81,6 +87,7 @@ fn main() {
                 offered: OfferedFiles::default(),
                 close_confirmed: AtomicBool::new(false),
             });
+            updates::check_daily(app.handle().clone(), dirs.clone());
             open::open_from_os(app.handle(), launch_files);
             Ok(())
         })
@@ -92,6 +99,12 @@ fn main() {
             commands::about::about,
             commands::about::open_folder,
             commands::about::problem_details,
+            commands::updates::check_for_update,
+            commands::updates::offered_update,
+            commands::updates::download_update,
+            commands::updates::install_update,
+            commands::updates::update_settings,
+            commands::updates::save_update_settings,
             commands::profiles::regions,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,

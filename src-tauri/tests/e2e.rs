@@ -17,13 +17,21 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+use base64::Engine;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
 use rollcall_core::logging;
 use rollcall_core::sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use serde_json::{json, Value};
+
+#[path = "../../tests/support/loopback.rs"]
+mod loopback;
+use loopback::Loopback;
 
 /// The app binary cargo built with these tests.
 const APP: &str = env!("CARGO_BIN_EXE_rollcall-desktop");
@@ -844,6 +852,183 @@ async fn about_names_the_version_and_folders_and_opens_no_other_path() {
         .invoke("plugin:opener|open_path", json!({"path": "/etc"}))
         .await;
     assert!(refused.get("error").is_some(), "{refused}");
+}
+
+/// A release server on a loopback port, as GitHub serves releases: `latest.json` and one package.
+/// It counts what was fetched, and stops when dropped.
+struct ReleaseServer {
+    server: Loopback,
+    manifests: Arc<AtomicUsize>,
+    downloads: Arc<AtomicUsize>,
+}
+
+impl ReleaseServer {
+    /// A package for version `version`. The updater takes any bytes; the loopback server answers
+    /// in JSON, so the package is a JSON string and its bytes are that string's text.
+    fn package(version: &str) -> (Value, Vec<u8>) {
+        let package = json!(format!("Rollcall {version} for Debian"));
+        let bytes = serde_json::to_vec(&package).unwrap();
+        (package, bytes)
+    }
+
+    /// Serve `package` as version `version` with `signature`, and the manifest naming them.
+    async fn start(version: &str, package: Value, signature: String) -> ReleaseServer {
+        let (manifests, downloads) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        // The manifest names the package by its full address, known once the server listens.
+        let base = Arc::new(OnceLock::<String>::new());
+        let package_path = format!("/rollcall_{version}_amd64.deb");
+        let script = {
+            let (manifests, downloads, base) = (manifests.clone(), downloads.clone(), base.clone());
+            let version = version.to_owned();
+            move |_: &str, path: &str| {
+                if path == "/latest.json" {
+                    manifests.fetch_add(1, Ordering::SeqCst);
+                    let url = format!("{}{package_path}", base.get().unwrap());
+                    // A build from cargo has no installer type, so the updater looks for the plain
+                    // platform key; an installed .deb looks for linux-x86_64-deb first.
+                    let manifest = json!({
+                        "version": version,
+                        "notes": "Plans name the role a row is missing.",
+                        "pub_date": "2026-11-30T00:00:00Z",
+                        "platforms": {"linux-x86_64": {"url": url, "signature": signature}},
+                    });
+                    (200, manifest)
+                } else if path == package_path {
+                    downloads.fetch_add(1, Ordering::SeqCst);
+                    (200, package.clone())
+                } else {
+                    (404, json!({}))
+                }
+            }
+        };
+        let server = Loopback::serve(script).await;
+        base.set(server.url().to_owned()).unwrap();
+        ReleaseServer {
+            server,
+            manifests,
+            downloads,
+        }
+    }
+
+    fn manifest_url(&self) -> String {
+        format!("{}/latest.json", self.server.url())
+    }
+}
+
+/// A signing key made for one test, as `tauri signer generate` makes one.
+struct SigningKey(minisign::KeyPair);
+
+impl SigningKey {
+    fn generate() -> SigningKey {
+        SigningKey(minisign::KeyPair::generate_unencrypted_keypair().unwrap())
+    }
+
+    /// The public key as `tauri.conf.json` holds it: the key file, base64-encoded.
+    fn public(&self) -> String {
+        let file = self.0.pk.to_box().unwrap().to_string();
+        base64::engine::general_purpose::STANDARD.encode(file)
+    }
+
+    /// The signature of `package` for `version`, as the Tauri signer writes it into
+    /// `latest.json`: the signature file, base64-encoded, its trusted comment naming the version.
+    fn sign(&self, package: &[u8], version: &str) -> String {
+        let comment =
+            format!("timestamp:1764460800\tfile:rollcall_{version}_amd64.deb\tversion:{version}");
+        let signature = minisign::sign(
+            Some(&self.0.pk),
+            &self.0.sk,
+            std::io::Cursor::new(package),
+            Some(&comment),
+            None,
+        )
+        .unwrap();
+        base64::engine::general_purpose::STANDARD.encode(signature.to_string())
+    }
+}
+
+/// Launch the app with `server` as its release server and `key` as Rollcall's public key.
+async fn launch_with_updates(name: &str, server: &ReleaseServer, key: &SigningKey) -> App {
+    App::launch_with_env(
+        name,
+        |_| {},
+        &[
+            ("ROLLCALL_TEST_UPDATE_ENDPOINT", &server.manifest_url()),
+            ("ROLLCALL_TEST_UPDATE_PUBKEY", &key.public()),
+        ],
+    )
+    .await
+}
+
+/// What the updater can test here: the check at start, the offer in the window, the download
+/// and the signature's verification. Installing over a .deb runs `pkexec dpkg -i`, which needs
+/// an administrator at the machine, so it is not tested.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_signed_update_is_offered_at_start_and_its_download_verifies() {
+    let key = SigningKey::generate();
+    let (package, bytes) = ReleaseServer::package("9.9.0");
+    let server = ReleaseServer::start("9.9.0", package, key.sign(&bytes, "9.9.0")).await;
+    let app = launch_with_updates("update", &server, &key).await;
+
+    let title = app
+        .text_containing("#update-dialog[open] h2", "is available")
+        .await;
+    assert_eq!(title, "Rollcall 9.9.0 is available");
+    let notes = app.text_containing("#update-notes", "role").await;
+    assert_eq!(notes, "Plans name the role a row is missing.");
+    assert_eq!(
+        server.manifests.load(Ordering::SeqCst),
+        1,
+        "one check at start"
+    );
+    app.screenshot("update-offered").await;
+
+    let downloaded = app.invoke("download_update", json!({})).await;
+    assert_eq!(downloaded["ok"]["version"], "9.9.0", "{downloaded}");
+    assert_eq!(server.downloads.load(Ordering::SeqCst), 1);
+
+    // The window drives updates through Rollcall's own commands alone.
+    let refused = app.invoke("plugin:updater|check", json!({})).await;
+    assert!(refused.get("error").is_some(), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn an_update_signed_with_another_key_is_refused_and_nothing_is_installed() {
+    let key = SigningKey::generate();
+    let forger = SigningKey::generate();
+    let (package, bytes) = ReleaseServer::package("9.9.0");
+    let server = ReleaseServer::start("9.9.0", package, forger.sign(&bytes, "9.9.0")).await;
+    let app = launch_with_updates("update-forged", &server, &key).await;
+    let binary_before = std::fs::metadata(APP).unwrap().modified().unwrap();
+
+    app.text_containing("#update-dialog[open] h2", "Rollcall 9.9.0 is available")
+        .await;
+    // A restart would load the page again and lose this.
+    app.run("window.beforeInstall = true", vec![]).await;
+    app.click("#update-install").await;
+    let message = app
+        .text_containing("#update-error", "signature does not match")
+        .await;
+    assert!(
+        message.starts_with("The update's signature does not match Rollcall's signing key, so nothing was installed."),
+        "{message}"
+    );
+    app.screenshot("update-refused").await;
+    assert_eq!(server.downloads.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        app.run("return window.beforeInstall === true", vec![])
+            .await,
+        json!(true),
+        "the app did not restart"
+    );
+    assert_eq!(
+        std::fs::metadata(APP).unwrap().modified().unwrap(),
+        binary_before,
+        "the app's binary is untouched"
+    );
+    let installed = app.invoke("install_update", json!({})).await;
+    assert_eq!(installed["error"]["kind"], "notReady", "{installed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,7 @@ import { initConnect } from './steps/connect.js';
 import { initImport, openPath, previewGrid } from './steps/import.js';
 import { initPlan } from './steps/plan.js';
 import { initProblem } from './problem.js';
+import { initUpdates } from './updates.js';
 import { initRun, loadHistory } from './steps/run.js';
 
 async function start() {
@@ -20,8 +21,8 @@ async function start() {
   initRun();
   initAbout();
   listenToShell();
-  // Listening before the shell learns the window is up, so no problem goes unseen.
-  await initProblem();
+  // Listening before the shell learns the window is up, so no problem or update goes unseen.
+  await Promise.all([initProblem(), initUpdates()]);
   await sparkReady();
   const startup = await api.appReady();
   for (const notice of startup.notices ?? []) toast(notice, { kind: 'error', timeout: 20000 });

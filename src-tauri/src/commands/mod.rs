@@ -7,3 +7,4 @@ pub mod import;
 pub mod plan;
 pub mod profiles;
 pub mod run;
+pub mod updates;
