@@ -72,6 +72,21 @@ impl App {
 
     /// Launch with `env` set for the app too.
     async fn launch_with_env(name: &str, prepare: impl FnOnce(&Path), env: &[(&str, &str)]) -> App {
+        App::launch_custom(name, prepare, env, &[]).await
+    }
+
+    /// Launch with `args` on the app's command line, as a file association does; a file is
+    /// named relative to the test's folder.
+    async fn launch_with_args(name: &str, args: &[&str]) -> App {
+        App::launch_custom(name, |_| {}, &[], args).await
+    }
+
+    async fn launch_custom(
+        name: &str,
+        prepare: impl FnOnce(&Path),
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "these tests need a display and a session bus: run scripts/app-e2e"
@@ -112,7 +127,11 @@ impl App {
             client: None,
             scratch,
         };
-        let capabilities = json!({"tauri:options": {"application": APP}});
+        let args: Vec<String> = args
+            .iter()
+            .map(|arg| app.scratch.join(arg).display().to_string())
+            .collect();
+        let capabilities = json!({"tauri:options": {"application": APP, "args": args}});
         let deadline = Instant::now() + WAIT;
         let client = loop {
             let attempt = ClientBuilder::native()
@@ -698,6 +717,32 @@ async fn a_damaged_sandbox_org_file_does_not_stop_the_app_and_the_window_says_wh
     assert!(tested.get("ok").is_some(), "{tested}");
 }
 
+impl App {
+    /// Start the app binary again with `file` (relative to the test's folder, as a file manager
+    /// in that folder would name it), and wait for that second process to hand it over and exit.
+    async fn launch_again_with(&self, file: &str) {
+        let mut second = Command::new(APP)
+            .arg(file)
+            .current_dir(&self.scratch)
+            .env("ROLLCALL_HOME", self.scratch.join("home"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts a second time");
+        let exited = tokio::time::timeout(
+            WAIT,
+            tokio::task::spawn_blocking(move || second.wait().unwrap()),
+        )
+        .await
+        .expect("the second launch exits at once")
+        .unwrap();
+        assert!(
+            exited.success(),
+            "the second launch exits cleanly: {exited}"
+        );
+    }
+}
+
 /// The processes running the app binary (`/proc/PID/exe` is the binary a process runs).
 fn app_processes() -> Vec<u32> {
     let app = std::fs::canonicalize(APP).unwrap();
@@ -717,25 +762,7 @@ async fn a_second_launch_hands_its_csv_to_the_open_window_and_exits() {
 
     // As a file manager launches it: the file named relative to the folder it is in, which the
     // first app does not share.
-    let mut second = Command::new(APP)
-        .arg("new-hires.csv")
-        .current_dir(&app.scratch)
-        .env("ROLLCALL_HOME", app.scratch.join("home"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the app starts a second time");
-    let exited = tokio::time::timeout(
-        WAIT,
-        tokio::task::spawn_blocking(move || second.wait().unwrap()),
-    )
-    .await
-    .expect("the second launch exits at once")
-    .unwrap();
-    assert!(
-        exited.success(),
-        "the second launch exits cleanly: {exited}"
-    );
+    app.launch_again_with("new-hires.csv").await;
 
     let summary = app
         .text_containing("#import-summary", "new-hires.csv")
@@ -852,6 +879,79 @@ async fn about_names_the_version_and_folders_and_opens_no_other_path() {
         .invoke("plugin:opener|open_path", json!({"path": "/etc"}))
         .await;
     assert!(refused.get("error").is_some(), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_file_named_on_the_command_line_opens_in_import() {
+    let app = App::launch_with_args("argv", &["new-hires.csv"]).await;
+    let summary = app
+        .text_containing("#import-summary", "new-hires.csv")
+        .await;
+    assert!(summary.contains("ready"), "{summary}");
+    assert_eq!(
+        app.run(
+            "return document.querySelector('#step-import').hidden",
+            vec![]
+        )
+        .await,
+        json!(false),
+        "the window shows Import"
+    );
+}
+
+/// A file that arrives during a run waits for it, says so, and replaces the planned file only
+/// when the user agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_file_that_arrives_during_a_run_waits_for_it_and_asks_before_replacing_the_plan() {
+    let app = App::launch("run-wait").await;
+    let mut big = String::from("name,email,division,roles_divisions\n");
+    for n in 1..=400 {
+        big.push_str(&format!(
+            "Temp {n},temp.{n}@example.com,Support,Agent:Support\n"
+        ));
+    }
+    std::fs::write(app.file("big.csv"), big).unwrap();
+    app.launch_again_with("big.csv").await;
+    app.text_containing("#import-summary", "big.csv").await;
+    app.click("#to-plan").await;
+    app.click("#plan-go").await;
+    app.text_containing("[data-count='create'] .value", "400")
+        .await;
+    app.click("#run-go").await;
+    // Paused, the run stays going however fast the sandbox org is.
+    app.click("#run-pause:not([disabled])").await;
+    app.text_containing("#run-status", "Paused").await;
+
+    app.launch_again_with("new-hires.csv").await;
+    let waiting = app.text_containing("#waiting-file", "will open").await;
+    assert_eq!(waiting, "new-hires.csv will open when this run ends");
+    let summary = app.text_containing("#import-summary", "big.csv").await;
+    assert!(!summary.contains("new-hires"), "{summary}");
+    app.screenshot("file-waits-for-the-run").await;
+
+    app.click("#run-resume:not([disabled])").await;
+    app.click("#run-cancel:not([disabled])").await;
+    app.text_containing("#run-status", "Cancelled").await;
+    let question = app
+        .text_containing("#replace-dialog[open] h2", "new-hires.csv")
+        .await;
+    assert_eq!(question, "Open new-hires.csv?");
+    app.text_containing("#replace-dialog p", "It replaces big.csv and its plan.")
+        .await;
+    assert_eq!(
+        app.run(
+            "return document.querySelector('#waiting-file') === null",
+            vec![]
+        )
+        .await,
+        json!(true),
+        "the waiting notice is gone"
+    );
+    app.click("#replace-open").await;
+    app.text_containing("#import-summary", "new-hires.csv")
+        .await;
 }
 
 /// A release server on a loopback port, as GitHub serves releases: `latest.json` and one package.
