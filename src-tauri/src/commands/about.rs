@@ -92,7 +92,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn about_names_the_three_folders_and_the_log_file() {
+    async fn each_folder_the_window_may_name_is_one_of_rollcalls_own() {
         let scratch = tempfile::tempdir().unwrap();
         let state = AppState::for_tests(scratch.path()).await;
         assert_eq!(
