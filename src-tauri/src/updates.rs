@@ -280,6 +280,20 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_download_says_nothing_was_installed() {
+        let error = failure(tauri_plugin_updater::Error::Network(
+            "Download request failed with status: 404 Not Found".into(),
+        ));
+        assert_eq!(error.kind(), "update");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("The update could not be fetched, so nothing was installed: ")
+                && message.contains("404 Not Found"),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn a_bad_signature_says_nothing_was_installed() {
         let error = failure(tauri_plugin_updater::Error::SignedVersionMismatch {
             signed: "0.1.0".into(),
