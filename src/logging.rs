@@ -4,9 +4,13 @@
 //!
 //! The files are `PROGRAM.YYYY-MM-DD.log` (the UTC date), created readable by this user only
 //! (0600 on Unix) in a private folder: they name the org and the people a run created.
+//!
+//! A panic is written there too ([`log_panics`]), with a backtrace and the version: what a bug
+//! report needs, kept on the user's machine.
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::panic::PanicHookInfo;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -34,6 +38,48 @@ pub fn init(log_dir: &Path, program: &str) -> io::Result<WorkerGuard> {
     Ok(guard)
 }
 
+/// The file `program` logs to now, in `log_dir`.
+pub fn current_file(log_dir: &Path, program: &str) -> PathBuf {
+    log_dir.join(file_name(program, &utc_date(SystemTime::now())))
+}
+
+fn file_name(program: &str, date: &str) -> String {
+    format!("{program}.{date}.log")
+}
+
+/// From now on a panic in this process is appended to `program`'s log file in `log_dir`: where
+/// it happened, its message, a backtrace and `version`; then the hook that was in place runs
+/// (the default one prints to stderr). The report is written at once, not through the logging
+/// thread: a panic may end the process before that thread's queue is written.
+pub fn log_panics(log_dir: &Path, program: &str, version: &'static str) {
+    let log_dir = log_dir.to_owned();
+    let program = program.to_owned();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let report = panic_report(info, version, SystemTime::now());
+        let _ = create_private_dir(&log_dir).and_then(|()| {
+            private_file_options()
+                .create(true)
+                .append(true)
+                .open(current_file(&log_dir, &program))?
+                .write_all(report.as_bytes())
+        });
+        previous(info);
+    }));
+}
+
+/// A panic as the log records it: a line like the others' (time, level, message), then the
+/// backtrace.
+fn panic_report(info: &PanicHookInfo<'_>, version: &str, at: SystemTime) -> String {
+    let thread = std::thread::current();
+    let backtrace = std::backtrace::Backtrace::force_capture();
+    format!(
+        "{} ERROR Rollcall {version} panicked in thread '{}': {info}\nbacktrace:\n{backtrace}\n",
+        utc_timestamp(at),
+        thread.name().unwrap_or("unnamed"),
+    )
+}
+
 /// The day's log file, opened again under the next day's name after midnight (UTC). Written
 /// from the logging thread only.
 struct DailyFile {
@@ -57,7 +103,7 @@ impl DailyFile {
     /// date changes.
     fn open_for(&mut self, date: &str) -> io::Result<&mut File> {
         if self.current.as_ref().is_none_or(|(open, _)| open != date) {
-            let path = self.dir.join(format!("{}.{date}.log", self.program));
+            let path = self.dir.join(file_name(&self.program, date));
             let file = private_file_options()
                 .create(true)
                 .append(true)
@@ -104,6 +150,22 @@ impl Write for DailyFile {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` of `time`, as the log's lines start.
+fn utc_timestamp(time: SystemTime) -> String {
+    let seconds = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let of_day = seconds % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        utc_date(time),
+        of_day / 3_600,
+        of_day / 60 % 60,
+        of_day % 60
+    )
+}
+
 /// `YYYY-MM-DD` of `time` in UTC (the proleptic Gregorian calendar, from the days since the
 /// Unix epoch: Howard Hinnant's `civil_from_days`).
 fn utc_date(time: SystemTime) -> String {
@@ -140,6 +202,8 @@ mod tests {
         assert_eq!(at(951_782_400), "2000-02-29");
         assert_eq!(at(1_798_761_599), "2026-12-31");
         assert_eq!(at(1_798_761_600), "2027-01-01");
+        let stamp = utc_timestamp(SystemTime::UNIX_EPOCH + Duration::from_secs(1_798_761_599));
+        assert_eq!(stamp, "2026-12-31T23:59:59Z");
     }
 
     #[test]

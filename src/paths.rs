@@ -18,6 +18,11 @@ use std::path::{Path, PathBuf};
 pub const BUNDLE_IDENTIFIER: &str = "app.rollcall.desktop";
 /// The product name shown in window titles and installers.
 pub const PRODUCT_NAME: &str = "Rollcall";
+/// Where releases publish `latest.json` (the newest version and its signed downloads): the
+/// app's updater (`plugins.updater.endpoints` in `tauri.conf.json`) and `rollcall version
+/// --check` both read it.
+pub const UPDATE_MANIFEST_URL: &str =
+    "https://github.com/rollcall-app/rollcall/releases/latest/download/latest.json";
 /// The service name under which client secrets are stored in the OS keychain.
 pub const KEYCHAIN_SERVICE: &str = BUNDLE_IDENTIFIER;
 

@@ -1,7 +1,8 @@
 //! The repository's supply-chain config holds what the README promises: the release workflow
 //! is valid YAML, read-only except for one tag-gated job, runs the tests on every OS the app
 //! ships for, and pins every third-party action to a commit; deny.toml admits crates.io alone
-//! and checks advisories.
+//! and checks advisories; a tag build signs the installers for the updater with a key that
+//! lives only in the secrets, and publishes latest.json.
 
 use std::path::Path;
 
@@ -143,4 +144,185 @@ fn deny_toml_admits_crates_io_alone_and_checks_advisories() {
         test_script.contains("check licenses bans sources"),
         "scripts/test checks licences, bans and sources"
     );
+}
+
+/// The tauri-action step of the bundle job.
+fn bundle_step(workflow: &Value) -> &Value {
+    workflow["jobs"]["bundle"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|step| {
+            step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("tauri-apps/tauri-action@"))
+        })
+        .expect("the bundle job builds with tauri-action")
+}
+
+#[test]
+fn a_tag_build_signs_the_installers_with_the_key_from_the_secrets_and_publishes_latest_json() {
+    let (_, parsed) = workflow();
+    let step = bundle_step(&parsed);
+    let on_tags = "startsWith(github.ref, 'refs/tags/v')";
+    for variable in [
+        "TAURI_SIGNING_PRIVATE_KEY",
+        "TAURI_SIGNING_PRIVATE_KEY_PASSWORD",
+    ] {
+        let value = step["env"][variable].as_str().unwrap_or("");
+        assert_eq!(
+            value,
+            format!("${{{{ {on_tags} && secrets.{variable} || '' }}}}"),
+            "{variable} comes from the secrets, and only for a tag"
+        );
+    }
+    let args = step["with"]["args"].as_str().unwrap();
+    assert!(
+        args.contains(&format!(
+            "{on_tags} && ' --config src-tauri/tauri.updater.conf.json'"
+        )),
+        "{args}"
+    );
+    let uploaded = parsed["jobs"]["bundle"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| s["with"]["path"].as_str())
+        .expect("the installers are uploaded");
+    for signed in [
+        "*.deb.sig",
+        "*.msi.sig",
+        "*.exe.sig",
+        "*.app.tar.gz",
+        "*.app.tar.gz.sig",
+    ] {
+        assert!(uploaded.contains(signed), "{signed} is not uploaded");
+    }
+    let release: String = steps(&parsed)
+        .into_iter()
+        .filter(|(job, _)| *job == "release")
+        .filter_map(|(_, step)| step["run"].as_str())
+        .collect();
+    assert!(
+        release.contains(
+            "node scripts/latest-json.mjs \"$GITHUB_REF_NAME\" dist notes.md > latest.json"
+        ) && release.contains("gh release upload \"$GITHUB_REF_NAME\" latest.json"),
+        "{release}"
+    );
+}
+
+#[test]
+fn no_private_signing_key_is_in_the_repository() {
+    let listed = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git lists the repository's files");
+    assert!(listed.status.success());
+    let files: Vec<&[u8]> = listed
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|f| !f.is_empty())
+        .collect();
+    assert!(files.len() > 50, "only {} files listed", files.len());
+    // A minisign secret key as the Tauri signer writes it, and base64-encoded as the secret
+    // holds it ("untrusted comment: rsign encrypted secret key").
+    let markers = [
+        "rsign encrypted secret key",
+        "minisign encrypted secret key",
+        "dW50cnVzdGVkIGNvbW1lbnQ6IHJzaWduIGVuY3J5cHRlZCBzZWNyZXQga2V5",
+    ];
+    for file in files {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(String::from_utf8_lossy(file).as_ref());
+        // This test names the markers itself.
+        if path.ends_with("tests/repo_config.rs") {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let content = String::from_utf8_lossy(&bytes);
+        for marker in markers {
+            assert!(
+                !content.contains(marker),
+                "{} holds a private signing key",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn latest_json_names_a_signed_download_for_windows_macos_and_the_deb() {
+    let dist = tempfile::tempdir().unwrap();
+    let installers = [
+        "Rollcall_1.2.3_amd64.deb",
+        "Rollcall_1.2.3_x64-setup.exe",
+        "Rollcall_1.2.3_x64_en-US.msi",
+        "Rollcall.app.tar.gz",
+    ];
+    for name in installers {
+        std::fs::write(dist.path().join(name), "installer").unwrap();
+        std::fs::write(
+            dist.path().join(format!("{name}.sig")),
+            format!("sig-of-{name}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(dist.path().join("Rollcall_1.2.3_universal.dmg"), "dmg").unwrap();
+    let notes = dist.path().join("notes.md");
+    std::fs::write(
+        &notes,
+        "## What's changed\n* Plans name the role a row is missing\n",
+    )
+    .unwrap();
+
+    let written = latest_json(dist.path(), &notes);
+    assert!(written.status.success(), "{written:?}");
+    let manifest: Value = serde_json::from_slice(&written.stdout).unwrap();
+    assert_eq!(manifest["version"], "1.2.3");
+    assert_eq!(
+        manifest["notes"],
+        "## What's changed\n* Plans name the role a row is missing"
+    );
+    let download = |name: &str| {
+        serde_json::json!({
+            "url": format!("https://github.com/rollcall-app/rollcall/releases/download/v1.2.3/{name}"),
+            "signature": format!("sig-of-{name}"),
+        })
+    };
+    let deb = download("Rollcall_1.2.3_amd64.deb");
+    let app = download("Rollcall.app.tar.gz");
+    assert_eq!(
+        manifest["platforms"],
+        serde_json::json!({
+            "linux-x86_64-deb": deb,
+            "windows-x86_64-nsis": download("Rollcall_1.2.3_x64-setup.exe"),
+            "windows-x86_64-msi": download("Rollcall_1.2.3_x64_en-US.msi"),
+            "darwin-aarch64-app": app,
+            "darwin-x86_64-app": app,
+        })
+    );
+
+    // An unsigned build publishes no manifest.
+    std::fs::remove_file(dist.path().join("Rollcall_1.2.3_amd64.deb.sig")).unwrap();
+    let refused = latest_json(dist.path(), &notes);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("Rollcall_1.2.3_amd64.deb has no .sig: was the build signed?"),
+        "{refused:?}"
+    );
+}
+
+fn latest_json(dist: &Path, notes: &Path) -> std::process::Output {
+    std::process::Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/latest-json.mjs"))
+        .arg("v1.2.3")
+        .arg(dist)
+        .arg(notes)
+        .env_remove("GITHUB_REPOSITORY")
+        .output()
+        .expect("node runs (scripts/setup installs it)")
 }

@@ -5,7 +5,8 @@ use std::fmt::Display;
 /// Exit codes.
 pub mod exit {
     /// Some rows failed or were invalid, or a step after a create failed (the manager, a role,
-    /// the password…); or Genesys answered the plan with something unexpected.
+    /// the password…); or Genesys answered the plan with something unexpected; or `version
+    /// --check` could not read the release manifest.
     pub const FAILED: u8 = 1;
     /// Bad input or usage.
     pub const USAGE: u8 = 2;

@@ -42,13 +42,21 @@ enum Command {
     Profiles(cmd::profiles::ProfilesCommand),
     /// Serve the sandbox org: a local simulation of Genesys Cloud to try Rollcall on.
     Sandbox(cmd::sandbox::SandboxArgs),
+    /// Print the version; with --check, say whether a newer release exists.
+    Version(cmd::version::VersionArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The log goes to the shared log folder; a failure to open it is not worth stopping for.
-    let _log = rollcall_core::paths::AppDirs::for_current_user()
+    // A panic is written there too, with its backtrace, for a bug report.
+    let dirs = rollcall_core::paths::AppDirs::for_current_user();
+    let _log = dirs
+        .as_ref()
         .and_then(|dirs| rollcall_core::logging::init(&dirs.logs, "rollcall").ok());
+    if let Some(dirs) = &dirs {
+        rollcall_core::logging::log_panics(&dirs.logs, "rollcall", env!("CARGO_PKG_VERSION"));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -63,6 +71,7 @@ fn main() -> ExitCode {
             Command::Template => cmd::template::run(),
             Command::Profiles(command) => cmd::profiles::run(command).await,
             Command::Sandbox(args) => cmd::sandbox::run(args).await,
+            Command::Version(args) => cmd::version::run(args).await,
         }
     });
     exit_code(outcome)

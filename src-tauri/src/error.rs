@@ -51,6 +51,10 @@ pub enum Error {
     /// address that is neither a region nor a saved profile's.
     #[error("{0}")]
     Forbidden(String),
+    /// An update could not be checked, downloaded, verified or installed; nothing was installed
+    /// unless the message says so.
+    #[error("{0}")]
+    Update(String),
     /// A bug or an unexpected failure of the shell itself.
     #[error("{0}")]
     Internal(String),
@@ -75,6 +79,7 @@ impl Error {
             Error::Stale(_) => "stale",
             Error::Confirm(_) => "confirm",
             Error::Forbidden(_) => "forbidden",
+            Error::Update(_) => "update",
             Error::Internal(_) => "internal",
         }
     }

@@ -1,25 +1,32 @@
 //! Rollcall's desktop shell: a Tauri window over the core engine. It starts the sandbox org,
-//! forwards file drops and the close button to the window, and registers the commands.
+//! keeps to one instance, hands the files the system gives it to the window (see [`open`]),
+//! looks for signed updates (see [`updates`]), forwards the close button, and registers the
+//! commands.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod dialogs;
 mod error;
+mod open;
+mod panic;
 mod state;
+mod updates;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use rollcall_core::paths::AppDirs;
 use rollcall_sandbox::start_for_profile;
 use serde::Serialize;
-use tauri::{DragDropEvent, Emitter, Manager, Window, WindowEvent};
+use tauri::{AppHandle, DragDropEvent, Emitter, Manager, RunEvent, Window, WindowEvent};
 
 use crate::state::{AppState, OfferedFiles};
 
-/// A file drag over the window, for the drop zone (the drop itself opens the file).
+/// A file drag over the window, for the drop zone (the dropped files go through
+/// [`open::open_from_os`]).
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DragPayload {
@@ -49,33 +56,55 @@ fn main() {
     };
     // The log file shared with the CLI (correlation ids of failures, never a secret); the guard
     // flushes it when the app ends.
-    let _log = rollcall_core::logging::init(&dirs.logs, "rollcall-desktop").ok();
-    let open_path = user_file_from_args(std::env::args_os().skip(1).map(PathBuf::from));
+    let _log = rollcall_core::logging::init(&dirs.logs, panic::PROGRAM).ok();
+    rollcall_core::logging::log_panics(&dirs.logs, panic::PROGRAM, env!("CARGO_PKG_VERSION"));
+    let launch_files = open::paths_from_args(
+        std::env::args_os().skip(1),
+        &std::env::current_dir().unwrap_or_default(),
+    );
 
     tauri::Builder::default()
+        // First of all: a second launch hands its files to this one and exits before it starts
+        // a sandbox org or a window of its own.
+        .plugin(tauri_plugin_single_instance::init(second_launch))
+        // The shell's own commands drive it (see `updates`); the window is granted none of the
+        // plugin's.
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(open::Arrivals::default())
+        .manage(updates::Updates::default())
         .setup(move |app| {
+            panic::tell_the_window(app.handle().clone(), &dirs.logs);
             // A free loopback port and a new secret each launch: the Sandbox profile is given
             // both, and nothing saved anywhere can reach this sandbox.
             let (sandbox, sandbox_access) =
                 tauri::async_runtime::block_on(start_for_profile(state::sandbox_config(&dirs)))?;
-            let offered = OfferedFiles::default();
-            offered.offer(open_path.clone());
             app.manage(AppState {
                 dirs: dirs.clone(),
                 sandbox,
                 sandbox_access,
                 session: Mutex::default(),
                 runs: Mutex::default(),
-                pending_open: Mutex::new(open_path.clone()),
-                offered,
+                offered: OfferedFiles::default(),
                 close_confirmed: AtomicBool::new(false),
             });
+            updates::check_daily(app.handle().clone(), dirs.clone());
+            open::open_from_os(app.handle(), launch_files);
             Ok(())
         })
         .on_window_event(on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_ready,
             commands::app::close_confirmed,
+            commands::app::take_arrivals,
+            commands::about::about,
+            commands::about::open_folder,
+            commands::about::problem_details,
+            commands::updates::check_for_update,
+            commands::updates::offered_update,
+            commands::updates::download_update,
+            commands::updates::install_update,
+            commands::updates::update_settings,
+            commands::updates::save_update_settings,
             commands::profiles::regions,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
@@ -98,8 +127,31 @@ fn main() {
             commands::run::export_run,
             commands::run::reset_sandbox,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Rollcall");
+        .build(tauri::generate_context!())
+        .expect("error while building Rollcall")
+        .run(on_run_event);
+}
+
+/// Another `rollcall-desktop` was started while this one runs: show this window and open the
+/// files it was given (the plugin then ends the second process).
+fn second_launch(app: &AppHandle, argv: Vec<String>, cwd: String) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let args = argv.into_iter().skip(1).map(OsString::from);
+    open::open_from_os(app, open::paths_from_args(args, Path::new(&cwd)));
+}
+
+/// macOS does not put a double-clicked file on the command line: it sends an open event with
+/// its `file://` URL, at launch or later.
+#[cfg_attr(not(target_os = "macos"), allow(unused_variables))]
+fn on_run_event(app: &AppHandle, event: RunEvent) {
+    #[cfg(target_os = "macos")]
+    if let RunEvent::Opened { urls } = event {
+        open::open_from_os(app, open::paths_from_urls(&urls));
+    }
 }
 
 fn on_window_event(window: &Window, event: &WindowEvent) {
@@ -117,11 +169,7 @@ fn on_window_event(window: &Window, event: &WindowEvent) {
                     paths: display(paths),
                 },
                 DragDropEvent::Drop { paths, .. } => {
-                    // The window may now open these files, and only files handed over so.
-                    window
-                        .state::<AppState>()
-                        .offered
-                        .offer(paths.iter().cloned());
+                    open::open_from_os(window.app_handle(), paths.clone());
                     DragPayload {
                         kind: "drop",
                         paths: display(paths),
@@ -141,37 +189,4 @@ fn on_window_event(window: &Window, event: &WindowEvent) {
 
 fn display(paths: &[PathBuf]) -> Vec<String> {
     paths.iter().map(|p| p.display().to_string()).collect()
-}
-
-/// The first `.csv` or `.xlsx` among the arguments (the OS passes it for a file association).
-fn user_file_from_args(args: impl Iterator<Item = PathBuf>) -> Option<PathBuf> {
-    args.filter(|arg| !arg.to_string_lossy().starts_with('-'))
-        .find(|arg| {
-            arg.extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                .is_some_and(|e| e == "csv" || e == "xlsx")
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_csv_or_xlsx_named_on_the_command_line_is_opened() {
-        let args = [
-            "--verbose",
-            "notes.txt",
-            "/home/ada/New Hires.XLSX",
-            "b.csv",
-        ];
-        assert_eq!(
-            user_file_from_args(args.iter().map(PathBuf::from)),
-            Some(PathBuf::from("/home/ada/New Hires.XLSX"))
-        );
-        assert_eq!(
-            user_file_from_args(["-psn_0_1234"].iter().map(PathBuf::from)),
-            None
-        );
-    }
 }

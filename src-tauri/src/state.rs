@@ -27,16 +27,14 @@ pub struct AppState {
     pub session: Mutex<Session>,
     /// The controls of the runs this process drives, by run id.
     pub runs: Mutex<HashMap<String, RunControl>>,
-    /// A `.csv`/`.xlsx` named on the command line, opened once the window has loaded.
-    pub pending_open: Mutex<Option<PathBuf>>,
     /// The files the user handed to the app: see [`OfferedFiles`].
     pub offered: OfferedFiles,
     /// The user agreed to close the window while a run was going.
     pub close_confirmed: AtomicBool,
 }
 
-/// The files the user handed to the app: dropped on the window, chosen in the Open dialog, or
-/// named on the command line. The window can only ask to read one of these, so a page that
+/// The files the user handed to the app: chosen in the Open dialog, or given by the system
+/// (see [`crate::open`]: the command line, an open event, a second launch, a drop). The window can only ask to read one of these, so a page that
 /// went wrong cannot make the app read any file it likes.
 #[derive(Default)]
 pub struct OfferedFiles(Mutex<HashSet<PathBuf>>);
@@ -158,7 +156,6 @@ impl AppState {
             sandbox_access,
             session: Mutex::default(),
             runs: Mutex::default(),
-            pending_open: Mutex::default(),
             offered: OfferedFiles::default(),
             close_confirmed: AtomicBool::new(false),
         }

@@ -17,12 +17,21 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+use base64::Engine;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use rollcall_core::genesys::{ClientConfig, Credentials, Endpoint, GenesysClient};
+use rollcall_core::logging;
 use rollcall_sandbox::{Sandbox, SandboxConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use serde_json::{json, Value};
+
+#[path = "../../tests/support/loopback.rs"]
+mod loopback;
+use loopback::Loopback;
 
 /// The app binary cargo built with these tests.
 const APP: &str = env!("CARGO_BIN_EXE_rollcall-desktop");
@@ -58,6 +67,26 @@ impl App {
 
     /// Launch after `prepare` has put what the test needs in the app's home folder.
     async fn launch_with(name: &str, prepare: impl FnOnce(&Path)) -> App {
+        App::launch_with_env(name, prepare, &[]).await
+    }
+
+    /// Launch with `env` set for the app too.
+    async fn launch_with_env(name: &str, prepare: impl FnOnce(&Path), env: &[(&str, &str)]) -> App {
+        App::launch_custom(name, prepare, env, &[]).await
+    }
+
+    /// Launch with `args` on the app's command line, as a file association does; a file is
+    /// named relative to the test's folder.
+    async fn launch_with_args(name: &str, args: &[&str]) -> App {
+        App::launch_custom(name, |_| {}, &[], args).await
+    }
+
+    async fn launch_custom(
+        name: &str,
+        prepare: impl FnOnce(&Path),
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "these tests need a display and a session bus: run scripts/app-e2e"
@@ -88,6 +117,7 @@ impl App {
             .env("ROLLCALL_HOME", scratch.join("home"))
             .env("ROLLCALL_TEST_OPEN_FILE", scratch.join("new-hires.csv"))
             .env("ROLLCALL_TEST_SAVE_DIR", scratch.join("saved"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -97,7 +127,11 @@ impl App {
             client: None,
             scratch,
         };
-        let capabilities = json!({"tauri:options": {"application": APP}});
+        let args: Vec<String> = args
+            .iter()
+            .map(|arg| app.scratch.join(arg).display().to_string())
+            .collect();
+        let capabilities = json!({"tauri:options": {"application": APP, "args": args}});
         let deadline = Instant::now() + WAIT;
         let client = loop {
             let attempt = ClientBuilder::native()
@@ -145,6 +179,21 @@ impl App {
             }
             if Instant::now() > deadline {
                 panic!("waited for {what}: expected {expected}, last saw {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Poll `script` until `accept` takes its value, and return that value.
+    async fn wait_until(&self, what: &str, script: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self.client().execute(script, vec![]).await.ok();
+            if let Some(value) = value.as_ref().filter(|v| accept(v)) {
+                return value.clone();
+            }
+            if Instant::now() > deadline {
+                panic!("waited for {what}; last saw {value:?}");
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -666,6 +715,420 @@ async fn a_damaged_sandbox_org_file_does_not_stop_the_app_and_the_window_says_wh
         )
         .await;
     assert!(tested.get("ok").is_some(), "{tested}");
+}
+
+impl App {
+    /// Start the app binary again with `file` (relative to the test's folder, as a file manager
+    /// in that folder would name it), and wait for that second process to hand it over and exit.
+    async fn launch_again_with(&self, file: &str) {
+        let mut second = Command::new(APP)
+            .arg(file)
+            .current_dir(&self.scratch)
+            .env("ROLLCALL_HOME", self.scratch.join("home"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts a second time");
+        let exited = tokio::time::timeout(
+            WAIT,
+            tokio::task::spawn_blocking(move || second.wait().unwrap()),
+        )
+        .await
+        .expect("the second launch exits at once")
+        .unwrap();
+        assert!(
+            exited.success(),
+            "the second launch exits cleanly: {exited}"
+        );
+    }
+}
+
+/// The processes running the app binary (`/proc/PID/exe` is the binary a process runs).
+fn app_processes() -> Vec<u32> {
+    let app = std::fs::canonicalize(APP).unwrap();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_second_launch_hands_its_csv_to_the_open_window_and_exits() {
+    let app = App::launch("second-launch").await;
+    assert_eq!(app_processes().len(), 1, "one app is running before");
+
+    // As a file manager launches it: the file named relative to the folder it is in, which the
+    // first app does not share.
+    app.launch_again_with("new-hires.csv").await;
+
+    let summary = app
+        .text_containing("#import-summary", "new-hires.csv")
+        .await;
+    assert!(summary.contains("ready"), "{summary}");
+    let ready = app.text_containing("[data-count='valid']", "ready").await;
+    assert!(
+        ready.starts_with('6'),
+        "the first window read the file: {ready:?}"
+    );
+    assert_eq!(
+        app_processes().len(),
+        1,
+        "only the first app remains after the second launch"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_panic_is_logged_and_the_window_offers_its_details_without_secrets_or_e_mails() {
+    let log_file = std::cell::OnceCell::new();
+    let app = App::launch_with_env(
+        "panic",
+        |home| {
+            // What the log held before: a line naming a person, and one a mistake let a secret
+            // into.
+            let file = logging::current_file(&home.join("logs"), "rollcall-desktop");
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(
+                &file,
+                "2026-11-30T09:00:00Z  INFO created row=2 email=ada.lovelace@example.com\n\
+                 2026-11-30T09:00:01Z  WARN retry client_secret=s3cr3t-value\n",
+            )
+            .unwrap();
+            log_file.set(file).unwrap();
+        },
+        &[("ROLLCALL_TEST_PANIC", "1")],
+    )
+    .await;
+    let log_file = log_file.get().unwrap();
+
+    app.text_containing("#problem-dialog[open] h2", "Rollcall hit a problem")
+        .await;
+    let named = app
+        .text_containing("#problem-log", "rollcall-desktop.")
+        .await;
+    assert_eq!(named, log_file.display().to_string());
+    let logged = std::fs::read_to_string(log_file).unwrap();
+    assert!(
+        logged.contains(&format!(
+            "ERROR Rollcall {} panicked",
+            env!("CARGO_PKG_VERSION")
+        )) && logged.contains("a panic the end-to-end test asked for")
+            && logged.contains("backtrace:"),
+        "the panic is in the log with the version and a backtrace: {logged}"
+    );
+
+    let details = app
+        .wait_until(
+            "the details to load",
+            "return document.querySelector('#problem-details').value",
+            |value| value.as_str().is_some_and(|v| v.contains("OS: ")),
+        )
+        .await;
+    let details = details.as_str().unwrap();
+    assert!(
+        details.starts_with(&format!("Rollcall {}\n", env!("CARGO_PKG_VERSION"))),
+        "{details}"
+    );
+    assert!(
+        details.contains("email=<e-mail>") && details.contains("client_secret=***"),
+        "{details}"
+    );
+    assert!(
+        !details.contains('@') && !details.contains("s3cr3t"),
+        "no e-mail address or secret leaves in the details: {details}"
+    );
+    assert!(details.contains("backtrace:"), "{details}");
+
+    app.click("#problem-copy").await;
+    app.text_containing("#problem-status", "Copied.").await;
+    app.screenshot("problem").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn about_names_the_version_and_folders_and_opens_no_other_path() {
+    let app = App::launch("about").await;
+    app.click("#about-open").await;
+    let title = app
+        .text_containing("#about-dialog[open] h2", "Rollcall")
+        .await;
+    assert_eq!(title, format!("Rollcall {}", env!("CARGO_PKG_VERSION")));
+    let home = app.file("home");
+    for (folder, path) in [
+        ("data", home.join("data")),
+        ("config", home.join("config")),
+        ("logs", home.join("logs")),
+    ] {
+        let shown = app
+            .run(
+                "return document.querySelector(`[data-folder='${arguments[0]}']`).textContent",
+                vec![json!(folder)],
+            )
+            .await;
+        assert_eq!(shown, json!(path.display().to_string()), "{folder}");
+    }
+    app.screenshot("about").await;
+
+    // The window names one of the three folders, never a path, and has no opener command.
+    let refused = app.invoke("open_folder", json!({"folder": "/etc"})).await;
+    assert!(refused.get("error").is_some(), "{refused}");
+    let refused = app
+        .invoke("plugin:opener|open_path", json!({"path": "/etc"}))
+        .await;
+    assert!(refused.get("error").is_some(), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_file_named_on_the_command_line_opens_in_import() {
+    let app = App::launch_with_args("argv", &["new-hires.csv"]).await;
+    let summary = app
+        .text_containing("#import-summary", "new-hires.csv")
+        .await;
+    assert!(summary.contains("ready"), "{summary}");
+    assert_eq!(
+        app.run(
+            "return document.querySelector('#step-import').hidden",
+            vec![]
+        )
+        .await,
+        json!(false),
+        "the window shows Import"
+    );
+}
+
+/// A file that arrives during a run waits for it, says so, and replaces the planned file only
+/// when the user agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_file_that_arrives_during_a_run_waits_for_it_and_asks_before_replacing_the_plan() {
+    let app = App::launch("run-wait").await;
+    let mut big = String::from("name,email,division,roles_divisions\n");
+    for n in 1..=400 {
+        big.push_str(&format!(
+            "Temp {n},temp.{n}@example.com,Support,Agent:Support\n"
+        ));
+    }
+    std::fs::write(app.file("big.csv"), big).unwrap();
+    app.launch_again_with("big.csv").await;
+    app.text_containing("#import-summary", "big.csv").await;
+    app.click("#to-plan").await;
+    app.click("#plan-go").await;
+    app.text_containing("[data-count='create'] .value", "400")
+        .await;
+    app.click("#run-go").await;
+    // Paused, the run stays going however fast the sandbox org is.
+    app.click("#run-pause:not([disabled])").await;
+    app.text_containing("#run-status", "Paused").await;
+
+    app.launch_again_with("new-hires.csv").await;
+    let waiting = app.text_containing("#waiting-file", "will open").await;
+    assert_eq!(waiting, "new-hires.csv will open when this run ends");
+    let summary = app.text_containing("#import-summary", "big.csv").await;
+    assert!(!summary.contains("new-hires"), "{summary}");
+    app.screenshot("file-waits-for-the-run").await;
+
+    app.click("#run-resume:not([disabled])").await;
+    app.click("#run-cancel:not([disabled])").await;
+    app.text_containing("#run-status", "Cancelled").await;
+    let question = app
+        .text_containing("#replace-dialog[open] h2", "new-hires.csv")
+        .await;
+    assert_eq!(question, "Open new-hires.csv?");
+    app.text_containing("#replace-dialog p", "It replaces big.csv and its plan.")
+        .await;
+    assert_eq!(
+        app.run(
+            "return document.querySelector('#waiting-file') === null",
+            vec![]
+        )
+        .await,
+        json!(true),
+        "the waiting notice is gone"
+    );
+    app.click("#replace-open").await;
+    app.text_containing("#import-summary", "new-hires.csv")
+        .await;
+}
+
+/// A release server on a loopback port, as GitHub serves releases: `latest.json` and one package.
+/// It counts what was fetched, and stops when dropped.
+struct ReleaseServer {
+    server: Loopback,
+    manifests: Arc<AtomicUsize>,
+    downloads: Arc<AtomicUsize>,
+}
+
+impl ReleaseServer {
+    /// A package for version `version`. The updater takes any bytes; the loopback server answers
+    /// in JSON, so the package is a JSON string and its bytes are that string's text.
+    fn package(version: &str) -> (Value, Vec<u8>) {
+        let package = json!(format!("Rollcall {version} for Debian"));
+        let bytes = serde_json::to_vec(&package).unwrap();
+        (package, bytes)
+    }
+
+    /// Serve `package` as version `version` with `signature`, and the manifest naming them.
+    async fn start(version: &str, package: Value, signature: String) -> ReleaseServer {
+        let (manifests, downloads) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        // The manifest names the package by its full address, known once the server listens.
+        let base = Arc::new(OnceLock::<String>::new());
+        let package_path = format!("/rollcall_{version}_amd64.deb");
+        let script = {
+            let (manifests, downloads, base) = (manifests.clone(), downloads.clone(), base.clone());
+            let version = version.to_owned();
+            move |_: &str, path: &str| {
+                if path == "/latest.json" {
+                    manifests.fetch_add(1, Ordering::SeqCst);
+                    let url = format!("{}{package_path}", base.get().unwrap());
+                    // A build from cargo has no installer type, so the updater looks for the plain
+                    // platform key; an installed .deb looks for linux-x86_64-deb first.
+                    let manifest = json!({
+                        "version": version,
+                        "notes": "Plans name the role a row is missing.",
+                        "pub_date": "2026-11-30T00:00:00Z",
+                        "platforms": {"linux-x86_64": {"url": url, "signature": signature}},
+                    });
+                    (200, manifest)
+                } else if path == package_path {
+                    downloads.fetch_add(1, Ordering::SeqCst);
+                    (200, package.clone())
+                } else {
+                    (404, json!({}))
+                }
+            }
+        };
+        let server = Loopback::serve(script).await;
+        base.set(server.url().to_owned()).unwrap();
+        ReleaseServer {
+            server,
+            manifests,
+            downloads,
+        }
+    }
+
+    fn manifest_url(&self) -> String {
+        format!("{}/latest.json", self.server.url())
+    }
+}
+
+/// A signing key made for one test, as `tauri signer generate` makes one.
+struct SigningKey(minisign::KeyPair);
+
+impl SigningKey {
+    fn generate() -> SigningKey {
+        SigningKey(minisign::KeyPair::generate_unencrypted_keypair().unwrap())
+    }
+
+    /// The public key as `tauri.conf.json` holds it: the key file, base64-encoded.
+    fn public(&self) -> String {
+        let file = self.0.pk.to_box().unwrap().to_string();
+        base64::engine::general_purpose::STANDARD.encode(file)
+    }
+
+    /// The signature of `package` for `version`, as the Tauri signer writes it into
+    /// `latest.json`: the signature file, base64-encoded, its trusted comment naming the version.
+    fn sign(&self, package: &[u8], version: &str) -> String {
+        let comment =
+            format!("timestamp:1764460800\tfile:rollcall_{version}_amd64.deb\tversion:{version}");
+        let signature = minisign::sign(
+            Some(&self.0.pk),
+            &self.0.sk,
+            std::io::Cursor::new(package),
+            Some(&comment),
+            None,
+        )
+        .unwrap();
+        base64::engine::general_purpose::STANDARD.encode(signature.to_string())
+    }
+}
+
+/// Launch the app with `server` as its release server and `key` as Rollcall's public key.
+async fn launch_with_updates(name: &str, server: &ReleaseServer, key: &SigningKey) -> App {
+    App::launch_with_env(
+        name,
+        |_| {},
+        &[
+            ("ROLLCALL_TEST_UPDATE_ENDPOINT", &server.manifest_url()),
+            ("ROLLCALL_TEST_UPDATE_PUBKEY", &key.public()),
+        ],
+    )
+    .await
+}
+
+/// What the updater can test here: the check at start, the offer in the window, the download
+/// and the signature's verification. Installing over a .deb runs `pkexec dpkg -i`, which needs
+/// an administrator at the machine, so it is not tested.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn a_signed_update_is_offered_at_start_and_its_download_verifies() {
+    let key = SigningKey::generate();
+    let (package, bytes) = ReleaseServer::package("9.9.0");
+    let server = ReleaseServer::start("9.9.0", package, key.sign(&bytes, "9.9.0")).await;
+    let app = launch_with_updates("update", &server, &key).await;
+
+    let title = app
+        .text_containing("#update-dialog[open] h2", "is available")
+        .await;
+    assert_eq!(title, "Rollcall 9.9.0 is available");
+    let notes = app.text_containing("#update-notes", "role").await;
+    assert_eq!(notes, "Plans name the role a row is missing.");
+    assert_eq!(
+        server.manifests.load(Ordering::SeqCst),
+        1,
+        "one check at start"
+    );
+    app.screenshot("update-offered").await;
+
+    let downloaded = app.invoke("download_update", json!({})).await;
+    assert_eq!(downloaded["ok"]["version"], "9.9.0", "{downloaded}");
+    assert_eq!(server.downloads.load(Ordering::SeqCst), 1);
+
+    // The window drives updates through Rollcall's own commands alone.
+    let refused = app.invoke("plugin:updater|check", json!({})).await;
+    assert!(refused.get("error").is_some(), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn an_update_signed_with_another_key_is_refused_and_nothing_is_installed() {
+    let key = SigningKey::generate();
+    let forger = SigningKey::generate();
+    let (package, bytes) = ReleaseServer::package("9.9.0");
+    let server = ReleaseServer::start("9.9.0", package, forger.sign(&bytes, "9.9.0")).await;
+    let app = launch_with_updates("update-forged", &server, &key).await;
+    let binary_before = std::fs::metadata(APP).unwrap().modified().unwrap();
+
+    app.text_containing("#update-dialog[open] h2", "Rollcall 9.9.0 is available")
+        .await;
+    // A restart would load the page again and lose this.
+    app.run("window.beforeInstall = true", vec![]).await;
+    app.click("#update-install").await;
+    let message = app
+        .text_containing("#update-error", "signature does not match")
+        .await;
+    assert!(
+        message.starts_with("The update's signature does not match Rollcall's signing key, so nothing was installed."),
+        "{message}"
+    );
+    app.screenshot("update-refused").await;
+    assert_eq!(server.downloads.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        app.run("return window.beforeInstall === true", vec![])
+            .await,
+        json!(true),
+        "the app did not restart"
+    );
+    assert_eq!(
+        std::fs::metadata(APP).unwrap().modified().unwrap(),
+        binary_before,
+        "the app's binary is untouched"
+    );
+    let installed = app.invoke("install_update", json!({})).await;
+    assert_eq!(installed["error"]["kind"], "notReady", "{installed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -58,21 +58,85 @@ fn the_capability_grants_no_shell_filesystem_or_opener() {
             assert!(!permission.contains(broad), "broad permission {permission}");
         }
     }
+    // No plugin is granted to the window: the updater is driven by the shell's own commands,
+    // and it is the only plugin configured.
+    assert!(
+        !permissions
+            .iter()
+            .any(|p| p.contains(':') && !p.starts_with("core:event:")),
+        "a plugin permission is granted: {permissions:?}"
+    );
     let config = read("tauri.conf.json");
-    assert!(config
-        .get("plugins")
-        .is_none_or(|p| p.as_object().is_none_or(|o| o.is_empty())));
+    let plugins: Vec<&String> = config["plugins"].as_object().unwrap().keys().collect();
+    assert_eq!(plugins, ["updater"]);
 }
 
-/// The dialogs' test hook (`ROLLCALL_TEST_OPEN_FILE`, `ROLLCALL_TEST_SAVE_DIR`) is compiled only
-/// with the `e2e-hooks` feature: a build without it, like this one, has no trace of the hook.
+/// The release config fetches updates over https alone, from the address the CLI checks too,
+/// and installs only packages signed by Rollcall's key for the version announced.
+#[test]
+fn the_release_updater_accepts_https_alone_and_only_rollcalls_signed_packages() {
+    let config = read("tauri.conf.json");
+    let updater = config["plugins"]["updater"].as_object().unwrap();
+    let endpoints: Vec<&str> = updater["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert_eq!(endpoints, [rollcall_core::paths::UPDATE_MANIFEST_URL]);
+    assert!(
+        endpoints.iter().all(|e| e.starts_with("https://")),
+        "{endpoints:?}"
+    );
+    for key in updater.keys() {
+        assert!(
+            !key.to_ascii_lowercase().starts_with("dangerous"),
+            "the release config sets {key}"
+        );
+    }
+    assert_eq!(updater["requireSignedVersion"], true);
+    // The public key is a minisign public key (base64 of the key file, as the Tauri signer
+    // writes it); its private half exists only as a CI secret.
+    let pubkey = updater["pubkey"].as_str().unwrap();
+    let decoded = base64_decode(pubkey);
+    assert!(
+        decoded.starts_with("untrusted comment: minisign public key: ")
+            && decoded
+                .lines()
+                .nth(1)
+                .is_some_and(|key| key.starts_with("RW")),
+        "{decoded}"
+    );
+    // Updater artifacts are signed only in the release workflow, which adds this file.
+    let signing = read("tauri.updater.conf.json");
+    assert_eq!(
+        signing["bundle"],
+        serde_json::json!({"createUpdaterArtifacts": true})
+    );
+    assert!(config["bundle"].get("createUpdaterArtifacts").is_none());
+}
+
+fn base64_decode(text: &str) -> String {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("base64");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+/// The test hooks (the dialogs' `ROLLCALL_TEST_OPEN_FILE` and `ROLLCALL_TEST_SAVE_DIR`, and
+/// `ROLLCALL_TEST_PANIC`) are compiled only with the `e2e-hooks` feature: a build without it, like this one, has no trace of the hook.
 #[cfg(not(feature = "e2e-hooks"))]
 #[test]
 fn an_app_built_without_the_e2e_feature_has_no_dialog_hook() {
     let app = std::fs::read(env!("CARGO_BIN_EXE_rollcall-desktop")).expect("the app binary");
     // Lossy text keeps the search in the standard library's optimised code.
     let text = String::from_utf8_lossy(&app);
-    for variable in ["ROLLCALL_TEST_OPEN_FILE", "ROLLCALL_TEST_SAVE_DIR"] {
+    for variable in [
+        "ROLLCALL_TEST_OPEN_FILE",
+        "ROLLCALL_TEST_SAVE_DIR",
+        "ROLLCALL_TEST_PANIC",
+    ] {
         assert!(
             !text.contains(variable),
             "the app binary reads {variable}, so the hook is compiled in"

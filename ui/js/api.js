@@ -6,6 +6,16 @@ const invoke = (command, args) => core().invoke(command, args);
 
 export const appReady = () => invoke('app_ready');
 export const closeConfirmed = () => invoke('close_confirmed');
+export const takeArrivals = () => invoke('take_arrivals');
+export const about = () => invoke('about');
+export const openFolder = (folder) => invoke('open_folder', { folder });
+export const problemDetails = () => invoke('problem_details');
+export const checkForUpdate = () => invoke('check_for_update');
+export const offeredUpdate = () => invoke('offered_update');
+export const downloadUpdate = () => invoke('download_update');
+export const installUpdate = () => invoke('install_update');
+export const updateSettings = () => invoke('update_settings');
+export const saveUpdateSettings = (settings) => invoke('save_update_settings', { settings });
 
 export const regions = () => invoke('regions');
 export const listProfiles = () => invoke('list_profiles');

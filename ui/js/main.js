@@ -1,6 +1,8 @@
-// The window's entry point: the steps, the startup handshake, file drops and the close button.
+// The window's entry point: the steps, the startup handshake, the drop overlay and the close button.
 
 import * as api from './api.js';
+import { initAbout } from './about.js';
+import { initArrivals } from './arrivals.js';
 import { $, toast } from './dom.js';
 import { goTo, messageOf } from './store.js';
 import { initConnect } from './steps/connect.js';
@@ -9,8 +11,8 @@ import { initPlan } from './steps/plan.js';
 import { initRun } from './steps/run.js';
 import { initResults } from './steps/results.js';
 import { initHistory, loadHistory } from './steps/history.js';
-
-const USER_FILE = /\.(csv|xlsx)$/i;
+import { initProblem } from './problem.js';
+import { initUpdates } from './updates.js';
 
 async function start() {
   for (const button of document.querySelectorAll('.steps button')) {
@@ -21,13 +23,16 @@ async function start() {
   initRun({ onHistoryChanged: loadHistory });
   initResults();
   initHistory();
+  initAbout();
   listenToShell();
+  // Listening before the shell learns the window is up, so no problem or update goes unseen.
+  await Promise.all([initProblem(), initUpdates()]);
   await sparkReady();
   const startup = await api.appReady();
   for (const notice of startup.notices ?? []) toast(notice, { kind: 'error', timeout: 20000 });
   await initConnect().catch((error) => toast(messageOf(error), { kind: 'error' }));
   loadHistory();
-  if (startup.openPath) await openPath(startup.openPath);
+  await initArrivals();
   // For the end-to-end tests and the measurements: the same command a drop uses, and the
   // frame-time measurement of the preview grid.
   window.rollcall = {
@@ -54,11 +59,8 @@ function listenToShell() {
   api.listen('rollcall://drag', ({ payload }) => {
     if (payload.kind === 'enter') overlay.hidden = false;
     if (payload.kind === 'leave') overlay.hidden = true;
-    if (payload.kind !== 'drop') return;
-    overlay.hidden = true;
-    const path = payload.paths.find((p) => USER_FILE.test(p));
-    if (path) openPath(path);
-    else toast('Rollcall reads .csv and .xlsx files; export the list as one of those.', { kind: 'error' });
+    // The dropped files themselves arrive like any file the system hands over (arrivals.js).
+    if (payload.kind === 'drop') overlay.hidden = true;
   });
 
   const dialog = $('#close-dialog');

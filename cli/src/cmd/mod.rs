@@ -15,6 +15,7 @@ pub mod runs;
 pub mod sandbox;
 pub mod template;
 pub mod validate;
+pub mod version;
 
 /// The folders of the journal, the run locks and the logs.
 fn dirs() -> Result<AppDirs, CliError> {

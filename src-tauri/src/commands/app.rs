@@ -1,12 +1,12 @@
 //! The window's life: what it needs when it loads, and closing it while a run is going.
 
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
+use crate::open::{Arrival, Arrivals};
 use crate::state::AppState;
 
 /// What the window needs when its page has loaded.
@@ -14,8 +14,6 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct Startup {
     version: &'static str,
-    /// A file named on the command line, to open at once.
-    open_path: Option<String>,
     /// What the user should know about how the app started (a damaged sandbox org file moved
     /// aside), shown as notices.
     notices: Vec<String>,
@@ -35,19 +33,15 @@ pub fn app_ready(app: AppHandle, state: State<'_, AppState>) -> Startup {
             app.exit(0);
         }
     }
+    #[cfg(feature = "e2e-hooks")]
+    crate::panic::test_hook();
     startup(&state)
 }
 
-/// What the window is told when it loads; a file named on the command line is handed over once.
+/// What the window is told when it loads.
 fn startup(state: &AppState) -> Startup {
     Startup {
         version: env!("CARGO_PKG_VERSION"),
-        open_path: state
-            .pending_open
-            .lock()
-            .expect("pending open")
-            .take()
-            .map(|p: PathBuf| p.display().to_string()),
         notices: state
             .sandbox
             .notice()
@@ -55,6 +49,13 @@ fn startup(state: &AppState) -> Startup {
             .into_iter()
             .collect(),
     }
+}
+
+/// The files the system handed over since the window last asked (see [`crate::open`]): at
+/// load, and on each `rollcall://files-arrived`.
+#[tauri::command]
+pub fn take_arrivals(arrivals: State<'_, Arrivals>) -> Vec<Arrival> {
+    arrivals.take()
 }
 
 /// The user confirmed closing while a run was going: cancel it (rows in flight finish and the
@@ -82,6 +83,8 @@ pub fn must_ask_before_closing(app: &AppHandle) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     #[tokio::test]

@@ -1,8 +1,10 @@
 //! The commands the window calls. Each one converts types, calls the core, and returns; the
 //! core does the work.
 
+pub mod about;
 pub mod app;
 pub mod import;
 pub mod plan;
 pub mod profiles;
 pub mod run;
+pub mod updates;

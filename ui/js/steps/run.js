@@ -253,3 +253,6 @@ function refreshGrids(run) {
   }
   refreshResults(run);
 }
+
+/** Whether a run is going in this window (a file that arrives, or an update, waits for it). */
+export const runGoing = () => Boolean(live?.going);
