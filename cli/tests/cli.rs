@@ -76,6 +76,38 @@ async fn validate_exits_2_on_invalid_rows_and_speaks_json_lines() {
 }
 
 #[tokio::test]
+async fn validate_reads_an_ambiguous_hire_date_only_with_a_date_order() {
+    let home = Home::new("date-order");
+    let file = home.file(
+        "hires.csv",
+        "name,email,hire_date\nAda Lovelace,ada@example.com,3/4/2026\n",
+    );
+    let refused = output(rollcall(&home).arg("validate").arg(&file)).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("--date-order"),
+        "{}",
+        text(&refused)
+    );
+
+    let read = output(
+        rollcall(&home)
+            .args(["validate", "--date-order", "dmy"])
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(read.status.code(), Some(0), "{}", text(&read));
+
+    let unknown = output(
+        rollcall(&home)
+            .args(["validate", "--date-order", "ymd"])
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+}
+
+#[tokio::test]
 async fn validate_escapes_control_characters_from_the_file_before_printing_them() {
     let home = Home::new("escape");
     // A header that would set the terminal's title, a title that would clear the screen, a
