@@ -10,9 +10,12 @@
 //! The plan carries everything its run sends: each row's create body and cells, and the rows'
 //! passwords as secrets, so that the run is journaled from the plan alone.
 
+mod day1;
 mod estimate;
 mod existing;
 mod managers;
+mod named;
+mod resolve;
 mod row;
 mod steps;
 
@@ -21,10 +24,12 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+pub use day1::{employer_label, Day1Steps, PlannedPhone};
 pub use estimate::{auto_pool_size, estimate_seconds, StepTotals, MAX_POOL};
 pub use existing::Lookup;
+pub use named::{Named, PlannedSkill};
 pub use row::{ManagerRef, PlannedRow, RowAction};
-pub use steps::{Named, PlannedGrant, PlannedSkill, RowSteps, ALL_DIVISIONS};
+pub use steps::{PlannedGrant, RowSteps, ALL_DIVISIONS};
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
 use crate::genesys::{Contact, CreateUser, Division, GenesysClient, GenesysError, UserState};
@@ -32,9 +37,9 @@ use crate::import::{DivisionRef, Field, ImportReport, ImportedRow, UserDraft};
 use crate::names::{did_you_mean, find_division, similar_names};
 use crate::secrets::Secret;
 use estimate::{planned_calls, step_totals};
-use existing::{find_existing, OrgUser, SEARCH_CONCURRENCY};
+use existing::{find_existing, OrgUser};
 use managers::resolve_managers;
-use steps::{wants_steps, Current, Directory};
+use resolve::resolve_steps;
 
 /// What to do with a row whose e-mail belongs to a soft-deleted user.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,91 +306,6 @@ pub async fn rate_in_use(client: &GenesysClient, setting: Option<u32>) -> (u32, 
             (DEFAULT_RATE_PER_MINUTE, RateSource::Default)
         }
     }
-}
-
-/// Resolve every row's roles, queues, skills, location and extension against the org (one
-/// read of each list), and for users that exist, what they lack. Returns the calls it made.
-async fn resolve_steps(
-    client: &GenesysClient,
-    report: &ImportReport,
-    divisions: &[Division],
-    home: &Division,
-    options: &PlanOptions,
-    rows: &mut [PlannedRow],
-) -> Result<u32, PlanError> {
-    let applies = |row: &PlannedRow| match row.action {
-        RowAction::Create | RowAction::Restore => true,
-        RowAction::Exists => options.update_existing,
-        _ => false,
-    };
-    let drafts: Vec<&UserDraft> = rows
-        .iter()
-        .filter(|row| applies(row))
-        .filter_map(|row| report.rows[row.index].draft.as_deref())
-        .filter(|draft| wants_steps(draft))
-        .collect();
-    if drafts.is_empty() {
-        return Ok(0);
-    }
-    let directory = Directory::load(client, divisions, home, drafts.into_iter()).await?;
-    let mut calls = directory.calls;
-    // Existing users to compare with what the file lists: (row position, user id, wanted).
-    let mut to_compare: Vec<(usize, String, RowSteps)> = Vec::new();
-    for (position, row) in rows.iter_mut().enumerate().filter(|(_, row)| applies(row)) {
-        let Some(draft) = report.rows[row.index].draft.as_deref() else {
-            continue;
-        };
-        if !wants_steps(draft) {
-            continue;
-        }
-        let steps = match directory.resolve(draft) {
-            Ok(steps) => steps,
-            Err(problems) => {
-                let line = row.line;
-                row.problems
-                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
-                row.action = RowAction::Invalid;
-                continue;
-            }
-        };
-        if row.action != RowAction::Exists {
-            row.steps = Some(steps);
-            continue;
-        }
-        if let Some(user_id) = row.existing_user_id.clone() {
-            to_compare.push((position, user_id, steps));
-        }
-    }
-
-    // What those users have, read side by side (as the e-mail searches are).
-    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(SEARCH_CONCURRENCY));
-    let mut reads = tokio::task::JoinSet::new();
-    for (position, user_id, wanted) in to_compare {
-        let client = client.clone();
-        let semaphore = semaphore.clone();
-        reads.spawn(async move {
-            let _slot = semaphore.acquire_owned().await.expect("semaphore open");
-            let current = Current::read(&client, &user_id).await;
-            current.map(|current| (position, current.missing(&wanted)))
-        });
-    }
-    while let Some(read) = reads.join_next().await {
-        let (position, missing) = read.expect("read task")?;
-        calls += Current::CALLS;
-        let row = &mut rows[position];
-        if missing.is_empty() {
-            row.notes
-                .push("Already has every role, queue, skill and location the file lists.".into());
-        } else {
-            row.notes = vec![format!(
-                "Already in the org; will add {}.",
-                missing.describe().join("; ")
-            )];
-            row.action = RowAction::Update;
-            row.steps = Some(missing);
-        }
-    }
-    Ok(calls)
 }
 
 fn count(rows: &[PlannedRow]) -> PlanCounts {
