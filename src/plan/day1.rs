@@ -137,10 +137,10 @@ pub fn wants_day1(draft: &UserDraft) -> bool {
 }
 
 /// Calls to add group memberships, batched per group (fifty users a call; each batch reads the
-/// group's version first).
+/// group's members and its version first).
 pub fn group_calls(per_group: impl Iterator<Item = usize>) -> u32 {
     per_group
-        .map(|members| 2 * members.div_ceil(MAX_GROUP_MEMBERS_PER_CALL) as u32)
+        .map(|members| 3 * members.div_ceil(MAX_GROUP_MEMBERS_PER_CALL) as u32)
         .sum()
 }
 

@@ -23,7 +23,9 @@
 //! Every `PATCH` that meets a stale version reads the user again and is sent again
 //! (`steps::with_current_version`).
 
+mod batches;
 mod create;
+mod day1;
 mod follow_up;
 mod progress;
 mod steps;
@@ -260,9 +262,10 @@ pub async fn drive(
     }
 
     if !engine.should_stop() {
-        engine
-            .add_queue_members(engine.clients.len() * MAX_IN_FLIGHT)
-            .await;
+        let workers = engine.clients.len() * MAX_IN_FLIGHT;
+        engine.add_members(StepKind::Group, workers).await;
+        engine.add_members(StepKind::Queue, workers).await;
+        engine.set_auto_answer_batched().await;
     }
 
     // Stopped before the summary, so its last progress is the summary's.
