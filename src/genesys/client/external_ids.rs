@@ -16,8 +16,9 @@ impl GenesysClient {
     /// (`externalusers_identity` proxy): either is taken, the object as a list of one.
     ///
     /// Whether sending a mapping the user already has is harmless is UNCONFIRMED, so a lost
-    /// answer is not resent blindly: the user's ids are read, and the mapping found there
-    /// settles it.
+    /// answer is not resent blindly, and a 409 is not taken as failure at once: the user's ids
+    /// are read, and the mapping found there settles it (a 409 for a mapping another user
+    /// holds stays an error).
     pub async fn add_external_id(
         &self,
         user_id: &str,
@@ -40,7 +41,9 @@ impl GenesysClient {
                 value: reply.value.into_list(),
                 meta: reply.meta,
             }),
-            Err(e) if e.is_outcome_unknown() => {
+            // The answer was lost, or Genesys says the mapping is taken (by this user, when an
+            // earlier attempt went through, or by another): the user's own ids tell which.
+            Err(e) if e.is_outcome_unknown() || e.status() == Some(409) => {
                 let held = self.user_external_ids(user_id).await?;
                 if held.value.contains(external_id) {
                     Ok(held)

@@ -1,14 +1,12 @@
 //! Groups: the org's list, finding one by name, adding members with the group's current
 //! version, and reading who is in a group (API-day1 §2).
 
-use std::time::Duration;
-
 use reqwest::Method;
 
 use super::http::{encode, segment};
 use super::steps::too_many;
 use super::{GenesysClient, Repeat, Reply, MAX_GROUP_MEMBERS_PER_CALL};
-use crate::genesys::error::{GenesysError, Result};
+use crate::genesys::error::Result;
 use crate::genesys::models::{
     EntityRef, Group, GroupMembersUpdate, GroupSearchCriterion, GroupSearchRequest,
     GroupsSearchResponse, User,
@@ -97,7 +95,7 @@ impl GenesysClient {
                 .await
             {
                 Err(e) if e.is_version_mismatch() && attempt < VERSION_ATTEMPTS => {
-                    tokio::time::sleep(version_wait(&e, attempt)).await;
+                    tokio::time::sleep(self.terraform_wait(&e, attempt)).await;
                 }
                 result => return result,
             }
@@ -122,13 +120,4 @@ impl GenesysClient {
             meta: reply.meta,
         })
     }
-}
-
-/// The wait before adding members again after a stale version: the answer's `Retry-After`,
-/// else (attempt × 500 ms), as `util.RetryWhen` waits.
-fn version_wait(error: &GenesysError, attempt: u32) -> Duration {
-    error
-        .api()
-        .and_then(|api| api.retry_after)
-        .unwrap_or(Duration::from_millis(500 * u64::from(attempt)))
 }

@@ -302,6 +302,18 @@ impl GenesysClient {
             .filter(|value| *value > 0))
     }
 
+    /// The wait before trying a write again that Genesys refused for now (a stale group
+    /// version, a default station the telephony service is not ready for): the answer's
+    /// `Retry-After`, else `attempt` half base delays — 0.5 s, 1 s, 1.5 s… with the default
+    /// policy, the waits of Genesys's Terraform provider's `util.RetryWhen`
+    /// (`genesyscloud/util/util_retries.go`).
+    pub(super) fn terraform_wait(&self, error: &GenesysError, attempt: u32) -> Duration {
+        error
+            .api()
+            .and_then(|api| api.retry_after)
+            .unwrap_or(self.shared.config.retry.base_delay / 2 * attempt)
+    }
+
     /// Get a token now (the "Test connection" of the app and `profiles test`).
     pub async fn authenticate(&self) -> Result<()> {
         self.token().await.map(|_| ())

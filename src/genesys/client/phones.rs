@@ -216,11 +216,7 @@ impl GenesysClient {
                     if matches!(e.status(), Some(400 | 408 | 409))
                         && attempt < DEFAULT_STATION_ATTEMPTS =>
                 {
-                    let wait = e
-                        .api()
-                        .and_then(|api| api.retry_after)
-                        .unwrap_or(Duration::from_millis(500 * u64::from(attempt)));
-                    tokio::time::sleep(wait).await;
+                    tokio::time::sleep(self.terraform_wait(&e, attempt)).await;
                 }
                 result => return result,
             }
