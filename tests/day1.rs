@@ -281,3 +281,63 @@ async fn a_lost_answer_after_the_phone_is_made_then_a_resume_leaves_one_phone() 
     let user = support::user_with_email(&sandbox, "a@example.com");
     assert!(user.day_one.default_station_id.is_some());
 }
+
+#[tokio::test]
+async fn a_model_agent_is_read_once_and_gives_its_roles_queues_skills_languages_and_groups() {
+    let sandbox = support::demo().await;
+    let model = support::import(
+        "name,email,roles_divisions,queues,skills,languages,groups\n\
+         Model Agent,model@example.com,Agent:Support,Support,English:4,Spanish:3,Night Shift\n",
+    );
+    let plan = support::plan_with(&sandbox, &model, &PlanOptions::default()).await;
+    support::run_plan(&sandbox, &Scratch::new("day1-model-seed"), &plan).await;
+
+    let cohort = support::import(
+        "name,email,skills,like\n\
+         New One,new.one@example.com,English:2,model@example.com\n\
+         New Two,new.two@example.com,,Model@Example.com\n",
+    );
+    let reads_before = sandbox.stats().user_detail_reads;
+    let plan = support::plan_with(&sandbox, &cohort, &PlanOptions::default()).await;
+    assert_eq!(
+        sandbox.stats().user_detail_reads - reads_before,
+        3,
+        "the model's grants, skills and queues are read once for both rows"
+    );
+    let row = &plan.rows[0];
+    assert_eq!(row.action, RowAction::Create, "{row:?}");
+    assert!(
+        row.notes.iter().any(|n| n
+            == "Like model@example.com: adds roles: Agent (Support); queues: Support; \
+                languages: Spanish 3; groups: Night Shift."),
+        "{:?}",
+        row.notes
+    );
+    let steps = row.steps.as_ref().unwrap();
+    assert_eq!(steps.skills.len(), 1);
+    assert_eq!(steps.skills[0].proficiency, 2.0, "the row's own level wins");
+
+    let scratch = Scratch::new("day1-model");
+    let (run_id, _) = support::run_plan(&sandbox, &scratch, &plan).await;
+    assert!(statuses(&scratch, &run_id)
+        .iter()
+        .all(|(_, _, status)| *status == StepStatus::Done));
+    let two = support::user_with_email(&sandbox, "new.two@example.com");
+    assert_eq!(two.grants.len(), 1);
+    assert_eq!(two.skills[0].proficiency, 4.0, "the model's level");
+    assert_eq!(two.day_one.languages.len(), 1);
+    assert!(group_members(&sandbox, "Night Shift").contains(&two.id));
+}
+
+#[tokio::test]
+async fn a_model_agent_not_in_the_org_is_a_row_error() {
+    let sandbox = support::demo().await;
+    let report = support::import("name,email,like\nA,a@example.com,nobody@example.com\n");
+    let plan = support::plan_with(&sandbox, &report, &PlanOptions::default()).await;
+    assert_eq!(plan.rows[0].action, RowAction::Invalid);
+    assert!(
+        plan.rows[0].problems[0].contains("the model agent nobody@example.com is not in this org"),
+        "{:?}",
+        plan.rows[0].problems
+    );
+}

@@ -163,8 +163,10 @@ impl Day1Directory {
     ) -> Result<Day1Directory, GenesysError> {
         let (mut languages, mut groups, mut phones) = (false, false, false);
         for draft in drafts {
-            languages |= !draft.languages.is_empty();
-            groups |= !draft.groups.is_empty();
+            // A model agent's languages and groups are named from these lists.
+            let model = draft.like.is_some();
+            languages |= !draft.languages.is_empty() || model;
+            groups |= !draft.groups.is_empty() || model;
             phones |= draft.phone.is_some();
         }
         let pages = |n: usize| n.div_ceil(100).max(1) as u32;

@@ -14,6 +14,7 @@ mod day1;
 mod estimate;
 mod existing;
 mod managers;
+mod model;
 mod named;
 mod resolve;
 mod row;
@@ -197,12 +198,13 @@ pub async fn plan(
         })?,
     };
 
-    // Every e-mail the plan must know about: the rows' own, and managers from outside the file.
+    // Every e-mail the plan must know about: the rows' own, and the managers and model agents.
     let file_emails: HashSet<String> = report.valid_drafts().map(|d| d.email_key.clone()).collect();
     let mut wanted: Vec<String> = file_emails.iter().cloned().collect();
     for draft in report.valid_drafts() {
-        if let Some(manager) = &draft.manager_email {
-            let key = manager.to_lowercase();
+        // Managers and model agents from outside the file.
+        for other in [&draft.manager_email, &draft.like].into_iter().flatten() {
+            let key = other.to_lowercase();
             if !file_emails.contains(&key) && !wanted.contains(&key) {
                 wanted.push(key);
             }
@@ -225,7 +227,10 @@ pub async fn plan(
         .map(|(index, imported)| classify(index, imported, report, &org))
         .collect();
     resolve_managers(&mut rows, report, &org_users);
-    calls += resolve_steps(client, report, &divisions, &home, options, &mut rows).await?;
+    calls += resolve_steps(
+        client, report, &divisions, &home, options, &org_users, &mut rows,
+    )
+    .await?;
     // Last, as any of the above may have found a row invalid.
     for row in &mut rows {
         let draft = report.rows[row.index].draft.as_deref();

@@ -2,10 +2,13 @@
 //! what they lack.
 
 use super::day1::{wants_day1, Day1Directory};
-use super::existing::SEARCH_CONCURRENCY;
+use super::existing::{OrgUser, SEARCH_CONCURRENCY};
+use super::model::ModelAgent;
 use super::steps::{wants_steps, Current, Directory, RowSteps};
 use super::{PlanError, PlanOptions, PlannedRow, RowAction};
-use crate::genesys::{Division, GenesysClient, Role, CALL_ADD_PERMISSION};
+use std::collections::HashMap;
+
+use crate::genesys::{Division, GenesysClient, Role, UserState, CALL_ADD_PERMISSION};
 use crate::import::{ImportReport, UserDraft};
 
 /// Resolve every row's roles, queues, skills, location and extension against the org (one
@@ -16,6 +19,7 @@ pub(super) async fn resolve_steps(
     divisions: &[Division],
     home: &Division,
     options: &PlanOptions,
+    users: &HashMap<String, OrgUser>,
     rows: &mut [PlannedRow],
 ) -> Result<u32, PlanError> {
     let applies = |row: &PlannedRow| match row.action {
@@ -27,7 +31,7 @@ pub(super) async fn resolve_steps(
         .iter()
         .filter(|row| applies(row))
         .filter_map(|row| report.rows[row.index].draft.as_deref())
-        .filter(|draft| wants_steps(draft) || wants_day1(draft))
+        .filter(|draft| wants_steps(draft) || wants_day1(draft) || draft.like.is_some())
         .collect();
     if drafts.is_empty() {
         return Ok(0);
@@ -36,6 +40,8 @@ pub(super) async fn resolve_steps(
     let phones = drafts.iter().any(|d| d.phone.is_some());
     let day1 = Day1Directory::load(client, drafts.into_iter()).await?;
     let mut calls = directory.calls + day1.calls;
+    let models = read_models(client, users, rows, report).await?;
+    calls += models.len() as u32 * ModelAgent::CALLS;
     // The roles that give Conversation > Call > Add, which a default phone needs: read once,
     // through the roles listing's permission filter.
     let call_roles: Option<Vec<Role>> = if phones {
@@ -54,12 +60,35 @@ pub(super) async fn resolve_steps(
         let Some(draft) = report.rows[row.index].draft.as_deref() else {
             continue;
         };
-        if !wants_steps(draft) && !wants_day1(draft) {
+        if !wants_steps(draft) && !wants_day1(draft) && draft.like.is_none() {
             continue;
         }
         let resolved = match (directory.resolve(draft), day1.resolve(draft)) {
-            (Ok(mut steps), Ok(day1)) => {
-                steps.day1 = day1;
+            (Ok(mut steps), Ok(own_day1)) => {
+                steps.day1 = own_day1;
+                let model = draft.like.as_ref().map(|email| (email, models.get(email)));
+                if let Some((email, model)) = model {
+                    match model {
+                        Some(model) => {
+                            let added = model.apply(&mut steps, &directory, &day1);
+                            let what = if added.is_empty() {
+                                "nothing the row lacks".to_owned()
+                            } else {
+                                added.join("; ")
+                            };
+                            row.notes.push(format!("Like {email}: adds {what}."));
+                        }
+                        None => {
+                            let line = row.line;
+                            row.problems.push(format!(
+                                "line {line}: the model agent {email} is not in this org (or \
+                                 is deleted); write the e-mail of an active or inactive user."
+                            ));
+                            row.action = RowAction::Invalid;
+                            continue;
+                        }
+                    }
+                }
                 // An existing user may hold the permission through roles the file does not
                 // list; a new one only has the row's.
                 match (&call_roles, row.action) {
@@ -163,4 +192,27 @@ fn phone_permission(steps: &RowSteps, call_roles: &[Role]) -> Result<(), Vec<Str
         "A phone needs the user to have Conversation > Call > Add ({CALL_ADD_PERMISSION}), and \
          none of the row's roles gives it; add one ({hint})."
     )])
+}
+
+/// Each model agent the rows name, read once: by e-mail, for those in the org and not deleted.
+async fn read_models(
+    client: &GenesysClient,
+    users: &HashMap<String, OrgUser>,
+    rows: &[PlannedRow],
+    report: &ImportReport,
+) -> Result<HashMap<String, ModelAgent>, PlanError> {
+    let mut models = HashMap::new();
+    let wanted = rows
+        .iter()
+        .filter_map(|row| report.rows[row.index].draft.as_deref()?.like.as_ref());
+    for email in wanted {
+        if models.contains_key(email) {
+            continue;
+        }
+        let Some(user) = users.get(email).filter(|u| u.state != UserState::Deleted) else {
+            continue;
+        };
+        models.insert(email.clone(), ModelAgent::read(client, &user.id).await?);
+    }
+    Ok(models)
 }

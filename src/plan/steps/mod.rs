@@ -145,9 +145,11 @@ impl Directory {
     ) -> Result<Directory, GenesysError> {
         let (mut roles, mut queues, mut skills, mut locations) = (false, false, false, false);
         for draft in drafts {
-            roles |= !draft.roles.is_empty();
-            queues |= !draft.queues.is_empty();
-            skills |= !draft.skills.is_empty();
+            // A model agent's roles, queues and skills are named from these lists.
+            let model = draft.like.is_some();
+            roles |= !draft.roles.is_empty() || model;
+            queues |= !draft.queues.is_empty() || model;
+            skills |= !draft.skills.is_empty() || model;
             locations |= draft.location.is_some();
         }
         let pages = |n: usize| n.div_ceil(100).max(1) as u32;
