@@ -7,7 +7,7 @@ mod support;
 
 use rollcall_core::plan::{PlanOptions, RowAction};
 use rollcall_core::run::{StepKind, StepStatus};
-use rollcall_sandbox::{Faults, Sandbox, SandboxConfig, Seed};
+use rollcall_sandbox::{Faults, Sandbox, SandboxConfig, Seed, Variants};
 use support::{Drive, Scratch};
 
 const COHORT: &str = "\
@@ -340,4 +340,36 @@ async fn a_model_agent_not_in_the_org_is_a_row_error() {
         "{:?}",
         plan.rows[0].problems
     );
+}
+
+#[tokio::test]
+async fn an_external_id_held_by_a_user_with_another_email_is_a_row_error_and_nobody_is_no_error() {
+    for miss_status in [404, 200, 204] {
+        let sandbox = support::start(SandboxConfig {
+            variants: Variants {
+                external_id_miss_status: miss_status,
+                ..Variants::default()
+            },
+            ..SandboxConfig::default()
+        })
+        .await;
+        let report = support::import(
+            "name,email,external_id\n\
+             Jo Lee,jo.lee@example.com,Workday:E1001\n\
+             New Hire,new.hire@example.com,Workday:E9999\n",
+        );
+        let plan = support::plan_with(&sandbox, &report, &PlanOptions::default()).await;
+        assert_eq!(plan.rows[0].action, RowAction::Invalid, "{miss_status}");
+        assert!(
+            plan.rows[0].problems[0]
+                .contains("Workday:E1001 already belongs to jordan.lee@example.com"),
+            "{:?}",
+            plan.rows[0].problems
+        );
+        assert_eq!(
+            plan.rows[1].action,
+            RowAction::Create,
+            "an id nobody has, answered {miss_status}"
+        );
+    }
 }

@@ -33,12 +33,14 @@ pub use row::{ManagerRef, PlannedRow, RowAction};
 pub use steps::{PlannedGrant, RowSteps, ALL_DIVISIONS};
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
-use crate::genesys::{Contact, CreateUser, Division, GenesysClient, GenesysError, UserState};
+use crate::genesys::{
+    Contact, CreateUser, Division, ExternalId, GenesysClient, GenesysError, UserState,
+};
 use crate::import::{DivisionRef, Field, ImportReport, ImportedRow, UserDraft};
 use crate::names::{did_you_mean, find_division, similar_names};
 use crate::secrets::Secret;
 use estimate::{planned_calls, step_totals};
-use existing::{find_existing, OrgUser};
+use existing::{find_existing, owners_of_external_ids, OrgUser};
 use managers::resolve_managers;
 use resolve::resolve_steps;
 
@@ -226,6 +228,7 @@ pub async fn plan(
         .enumerate()
         .map(|(index, imported)| classify(index, imported, report, &org))
         .collect();
+    calls += check_external_ids(client, report, &mut rows).await?;
     resolve_managers(&mut rows, report, &org_users);
     calls += resolve_steps(
         client, report, &divisions, &home, options, &org_users, &mut rows,
@@ -311,6 +314,60 @@ pub async fn rate_in_use(client: &GenesysClient, setting: Option<u32>) -> (u32, 
             (DEFAULT_RATE_PER_MINUTE, RateSource::Default)
         }
     }
+}
+
+/// A row to create whose external id already belongs to a user with another e-mail is a row
+/// error: Rollcall never changes an e-mail, and two users must not share an HR id. Returns the
+/// calls made.
+async fn check_external_ids(
+    client: &GenesysClient,
+    report: &ImportReport,
+    rows: &mut [PlannedRow],
+) -> Result<u32, PlanError> {
+    let wanted: Vec<(usize, ExternalId)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.action == RowAction::Create)
+        .filter_map(|(position, row)| {
+            let id = report.rows[row.index]
+                .draft
+                .as_deref()?
+                .external_id
+                .as_ref()?;
+            Some((
+                position,
+                ExternalId {
+                    authority_name: id.authority.clone(),
+                    external_key: id.key.clone(),
+                },
+            ))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(0);
+    }
+    let (owners, calls) = owners_of_external_ids(client, wanted).await?;
+    for (position, owner) in owners {
+        let row = &mut rows[position];
+        let own = row.email.as_deref().unwrap_or_default();
+        if owner.eq_ignore_ascii_case(own) {
+            continue;
+        }
+        let line = row.line;
+        let id = report.rows[row.index]
+            .draft
+            .as_deref()
+            .and_then(|d| d.external_id.as_ref())
+            .map(|id| format!("{}:{}", id.authority, id.key))
+            .unwrap_or_default();
+        row.problems.push(format!(
+            "line {line}: the external id {id} already belongs to {owner}, who has another \
+             e-mail; Rollcall never changes an e-mail — correct the row's e-mail or its \
+             external id."
+        ));
+        row.action = RowAction::Invalid;
+    }
+    Ok(calls)
 }
 
 fn count(rows: &[PlannedRow]) -> PlanCounts {
