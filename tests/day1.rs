@@ -373,3 +373,51 @@ async fn an_external_id_held_by_a_user_with_another_email_is_a_row_error_and_nob
         );
     }
 }
+
+#[tokio::test]
+async fn the_invitation_goes_out_last_after_the_batched_groups_and_queues() {
+    let sandbox = support::demo().await;
+    let scratch = Scratch::new("day1-invite-last");
+    let report = support::import(
+        "name,email,roles_divisions,queues,groups,languages,phone,site\n\
+         Ada,ada@example.com,Agent,Support,Night Shift,Spanish:3,webrtc,Indianapolis\n",
+    );
+    let options = PlanOptions {
+        invite: true,
+        ..PlanOptions::default()
+    };
+    let plan = support::plan_with(&sandbox, &report, &options).await;
+    let run_id = support::record(&sandbox, &scratch, &plan);
+    Drive {
+        invite: true,
+        ..Drive::new(&sandbox)
+    }
+    .run(&scratch, &run_id)
+    .await
+    .expect("the run completes");
+    let steps: Vec<String> = rollcall_core::run::Journal::open(&scratch.journal_path())
+        .unwrap()
+        .attempts(&run_id, 0)
+        .unwrap()
+        .into_iter()
+        .map(|(step, _)| step)
+        .collect();
+    let at = |name: &str| {
+        steps
+            .iter()
+            .position(|s| s == name)
+            .unwrap_or_else(|| panic!("{name} in {steps:?}"))
+    };
+    assert!(at("roles") < at("languages"), "{steps:?}");
+    assert!(at("roles") < at("defaultStation"), "{steps:?}");
+    assert!(at("defaultStation") < at("group"), "{steps:?}");
+    assert_eq!(
+        steps.last().map(String::as_str),
+        Some("invite"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        support::user_with_email(&sandbox, "ada@example.com").invitations,
+        1
+    );
+}

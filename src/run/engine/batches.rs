@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::steps::{has_user, Outcome};
 use super::{attempt_record, Engine};
 use crate::genesys::{
-    AutoAnswer, GenesysClient, GenesysError, Reply, MAX_GROUP_MEMBERS_PER_CALL, MAX_QUEUE_MEMBERS_PER_CALL,
-    MAX_USERS_PER_BULK_PATCH,
+    AutoAnswer, GenesysClient, GenesysError, Reply, MAX_GROUP_MEMBERS_PER_CALL,
+    MAX_QUEUE_MEMBERS_PER_CALL, MAX_USERS_PER_BULK_PATCH,
 };
 use crate::run::journal::{StepKind, StepStatus};
 use crate::run::RunEvent;

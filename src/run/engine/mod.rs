@@ -267,6 +267,11 @@ pub async fn drive(
         engine.add_members(StepKind::Queue, workers).await;
         engine.set_auto_answer_batched().await;
     }
+    if engine.invite && !engine.should_stop() {
+        engine
+            .send_invitations(engine.clients.len() * MAX_IN_FLIGHT)
+            .await;
+    }
 
     // Stopped before the summary, so its last progress is the summary's.
     ticker.abort();
@@ -418,16 +423,9 @@ impl Engine {
         if self.row(index).manager_step == StepStatus::Pending {
             self.set_manager(&client, index).await;
         }
-        // The password is one of the steps: the invitation goes out once it is set.
+        // The invitation goes out last, once every step (the password among them) and batch
+        // is through: `send_invitations`.
         self.apply_steps(&client, index).await;
-        let row = self.row(index);
-        if self.invite
-            && !self.should_stop()
-            && row.status == RowStatus::Created
-            && row.invite_step == StepStatus::Pending
-        {
-            self.send_invitation(&client, index).await;
-        }
         let row = self.row(index);
         self.count(&row);
         self.emit_row(&row);
