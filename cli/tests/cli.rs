@@ -157,6 +157,34 @@ async fn plan_prints_the_dry_run_and_json_rows() {
 }
 
 #[tokio::test]
+async fn plan_shows_a_cohorts_day1_steps_and_run_does_them() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("cohort");
+    let file = home.file(
+        "cohort.csv",
+        "name,email,roles_divisions,languages,groups,hire_date,acd_auto_answer,phone,site,like\n\
+         Ada,ada@example.com,Agent,Spanish:3,Night Shift,14/3/2026,yes,webrtc,Indianapolis,jordan.lee@example.com\n\
+         Alan,alan@example.com,Agent,French:2,Night Shift,,no,,,\n",
+    );
+    let plan = output(against(&home, &sandbox).arg("plan").arg(&file)).await;
+    let printed = text(&plan);
+    assert_eq!(plan.status.code(), Some(0), "{printed}");
+    for expected in [
+        "routing languages for 2",
+        "employer info for 1",
+        "a WebRTC phone as the default station for 1",
+        "2 group memberships in 3 calls (batched per group)",
+        "auto-answer for 1 users without a PATCH of their own in 1 call",
+        "create: line 2: ada@example.com: Like jordan.lee@example.com: adds",
+    ] {
+        assert!(printed.contains(expected), "{expected:?} in {printed}");
+    }
+    let run = output(against(&home, &sandbox).args(["run", "--yes"]).arg(&file)).await;
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    assert_eq!(sandbox.day_one().phones.len(), 1);
+}
+
+#[tokio::test]
 async fn plan_and_run_say_which_rate_they_pace_at() {
     let mut config = SandboxConfig::default();
     let home = Home::new("rate");
