@@ -187,6 +187,8 @@ impl Engine {
             };
             let outcome = self.gated(StepKind::AutoAnswer, call).await;
             let reported = reported.lock().expect("reported").clone();
+            // An answer that lists nobody says nothing either way (what Genesys lists is
+            // UNCONFIRMED): the call's own outcome then stands for every user.
             let (done, missing): (Vec<_>, Vec<_>) = chunk
                 .iter()
                 .partition(|(_, user)| reported.is_empty() || reported.contains(&user.id));
@@ -202,12 +204,7 @@ impl Engine {
                 self.settle_steps(missing_steps, Outcome::Failed(message))
                     .await;
             }
-            self.emit_steps(touched_rows(std::iter::once(
-                &chunk
-                    .iter()
-                    .map(|(index, user)| (*index, user.id.clone()))
-                    .collect::<Vec<_>>(),
-            )));
+            self.emit_steps(chunk.iter().map(|(index, _)| *index).collect());
         }
     }
 
