@@ -526,8 +526,8 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     );
     app.screenshot("3-plan").await;
 
-    // Run it: the rows, then their roles, skills, location and extension, then the queue
-    // memberships batched per queue.
+    // Run it: the rows, then their roles, skills, languages, location and extension, then the
+    // group and queue memberships batched per group and queue.
     app.click("#run-go").await;
     let status = app.text_containing("#run-status", "Finished").await;
     assert!(
@@ -537,10 +537,10 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         "{status}"
     );
     assert!(
-        status.contains("Steps 16 / 16 done, 0 failed"),
+        status.contains("Steps 22 / 22 done, 0 failed"),
         "every step of the five users is done: {status}"
     );
-    app.text_containing("[data-stat='steps']", "16 / 16 done, 0 failed")
+    app.text_containing("[data-stat='steps']", "22 / 22 done, 0 failed")
         .await;
     app.screenshot("4-run").await;
 
