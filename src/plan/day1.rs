@@ -280,14 +280,31 @@ impl Day1Directory {
     /// `webrtc` is the org's only WebRTC phone base settings; any other name is matched.
     fn phone_base(&self, wanted: &PhoneBase) -> Result<&PhoneBaseSettings, String> {
         match wanted {
-            PhoneBase::Named(name) => find_by_name(&self.phone_bases, name, |b| &b.name)
-                .ok_or_else(|| {
+            PhoneBase::Named(name) => {
+                let base = find_by_name(&self.phone_bases, name, |b| &b.name).ok_or_else(|| {
                     unknown(
                         "phone base settings",
                         name,
                         self.phone_bases.iter().map(|b| b.name.as_str()),
                     )
-                }),
+                })?;
+                // A desk phone needs its hardware's address; only a softphone can be made
+                // from a file.
+                if !base.is_webrtc() {
+                    return Err(format!(
+                        "The phone base settings \"{}\" are not for WebRTC phones, and Rollcall \
+                         makes only WebRTC phones; name WebRTC settings ({}) or write webrtc.",
+                        base.name,
+                        quoted(
+                            self.phone_bases
+                                .iter()
+                                .filter(|b| b.is_webrtc())
+                                .map(|b| b.name.as_str())
+                        )
+                    ));
+                }
+                Ok(base)
+            }
             PhoneBase::WebRtc => {
                 let webrtc: Vec<&PhoneBaseSettings> =
                     self.phone_bases.iter().filter(|b| b.is_webrtc()).collect();

@@ -129,9 +129,20 @@ fn webrtc_with_no_or_several_webrtc_settings_is_a_problem_that_lists_them() {
     );
 
     let mut named = draft();
-    named.phone.as_mut().unwrap().base = PhoneBase::Named("polycom vvx".into());
+    named.phone.as_mut().unwrap().base = PhoneBase::Named("webrtc night".into());
     let steps = several.resolve(&named).unwrap();
-    assert_eq!(steps.phone.unwrap().base.id, "pb-desk");
+    assert_eq!(
+        steps.phone.unwrap().base.id,
+        "pb-rtc2",
+        "named among several"
+    );
+
+    named.phone.as_mut().unwrap().base = PhoneBase::Named("polycom vvx".into());
+    let problems = several.resolve(&named).unwrap_err();
+    assert!(
+        problems[0].contains("\"Polycom VVX\" are not for WebRTC phones"),
+        "a desk phone cannot be made from a file: {problems:?}"
+    );
 }
 
 #[test]
