@@ -2,7 +2,7 @@
 //! memberships (per queue or group), and ACD auto-answer in `PATCH /users/bulk` for users
 //! whose row made no `PATCH` of its own. Each row gets its own result.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -50,11 +50,21 @@ impl Engine {
             })
             .collect();
         let touched = touched_rows(batches.iter().map(|(_, members)| members));
+        // A group's batches go one at a time: each sends the group's version, and two at once
+        // would make one of them stale and sent again.
+        let one_at_a_time: Arc<HashMap<String, Arc<tokio::sync::Mutex<()>>>> = Arc::new(
+            batches
+                .iter()
+                .filter(|_| kind == StepKind::Group)
+                .map(|(group, _)| (group.clone(), Arc::default()))
+                .collect(),
+        );
         let batches = Arc::new(Mutex::new(batches));
         let mut tasks = tokio::task::JoinSet::new();
         for worker in 0..workers.max(1) {
             let engine = self.clone();
             let batches = batches.clone();
+            let one_at_a_time = one_at_a_time.clone();
             let token = worker % engine.clients.len();
             tasks.spawn(async move {
                 let mut paused = engine.control.paused.subscribe();
@@ -70,7 +80,12 @@ impl Engine {
                     else {
                         return;
                     };
+                    let turn = match one_at_a_time.get(&queue) {
+                        Some(lock) => Some(lock.clone().lock_owned().await),
+                        None => None,
+                    };
                     engine.add_batch(kind, token, &queue, &members).await;
+                    drop(turn);
                 }
             });
         }
