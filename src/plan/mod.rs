@@ -1,11 +1,14 @@
 //! The plan: a dry run of an import against the live org. It reads the org (divisions, which
-//! e-mails already exist, the roles, queues, skills and locations the file names) and decides
-//! what each row will do; it writes nothing.
+//! e-mails and external ids already exist, the roles, queues, skills, locations, languages,
+//! groups, sites and phone base settings the file names, the model agents) and decides what
+//! each row will do; it writes nothing.
 //!
-//! [`plan`] puts the rooms together: `existing` finds the users the file's e-mails belong to,
-//! `managers` decides who reports to whom and in which order rows go, `steps` resolves what
-//! each row adds after its create, and `estimate` prices the run. A room never reaches back
-//! into this one: the row's own types sit in `row`.
+//! [`plan`] puts the rooms together: `existing` finds the users the file's e-mails and external
+//! ids belong to, `managers` decides who reports to whom and in which order rows go, `resolve`
+//! turns each row's names into what it adds after its create — `steps` the admin UI's columns,
+//! `day1` languages, groups, employer info, auto-answer, external id and phone, `model` a model
+//! agent's — and `estimate` prices the run. A room never reaches back into this one: the
+//! row's own types sit in `row` and `named`.
 //!
 //! The plan carries everything its run sends: each row's create body and cells, and the rows'
 //! passwords as secrets, so that the run is journaled from the plan alone.
@@ -68,8 +71,9 @@ pub struct PlanOptions {
     pub pool_size: Option<u8>,
     /// Send Genesys's invitation e-mail to each created user.
     pub invite: bool,
-    /// Add the file's roles, queues, skills, location and extension to users that already
-    /// exist (added, never removed, as the admin UI's import does).
+    /// Add the file's roles, queues, skills, languages, groups, location, extension, employer
+    /// info, auto-answer, external id and phone to users that already exist (lists added to,
+    /// never removed from, as the admin UI's import does; a blank cell clears nothing).
     #[serde(default)]
     pub update_existing: bool,
     /// Requests per minute per token, when the org's limit is known to differ from Genesys's

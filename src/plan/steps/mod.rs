@@ -113,7 +113,8 @@ impl RowSteps {
     }
 }
 
-/// Whether a row asks for roles, queues, skills, a location or an extension.
+/// Whether a row asks for roles, queues, skills, a location or an extension (the day-1 cells
+/// are `day1::wants_day1`).
 pub fn wants_steps(draft: &UserDraft) -> bool {
     !draft.roles.is_empty()
         || !draft.queues.is_empty()
