@@ -127,12 +127,13 @@ async fn phones_scenario(rows: usize) {
     let stats = sandbox.stats().await;
     println!(
         "phones: {rows} agents, every phone's answer dropped, then every phone step redone on a \
-         resume: {} phones in the org ({} dropped answers), {} default stations set; {} phone \
-         steps done",
+         resume: {} phones in the org ({} dropped answers), {} default stations set; after the \
+         resume {} of {} steps done",
         stats["phonesCreated"],
         stats["droppedConnections"],
         stats["defaultStationsSet"],
         resumed.progress.steps_done,
+        resumed.progress.steps_total,
     );
     assert_eq!(stats["phonesCreated"].as_u64(), Some(rows as u64));
 }
