@@ -153,6 +153,8 @@ pub(crate) enum UserCall {
     PatchUser,
     /// `PATCH /api/v2/users/{id}/routingskills/bulk`.
     PatchSkills,
+    /// `PUT /api/v2/users/{id}/station/defaultstation/{stationId}`.
+    DefaultStation,
 }
 
 /// The whole mutable state, behind one lock (never held across an `.await`).
