@@ -565,3 +565,40 @@ async fn the_roles_listing_keeps_the_roles_that_grant_a_permission() {
         .await;
     assert_eq!(none.body["total"], 0);
 }
+
+#[tokio::test]
+async fn an_org_kept_from_before_day_one_gains_the_seeds_lists_and_role_permissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("org.json");
+    let home = "11111111-1111-4111-8111-111111111111";
+    // What the sandbox wrote before the day-1 lists: roles without permissions, no day_one.
+    let old = json!({
+        "divisions": [{ "id": home, "name": "Home", "home": true }],
+        "roles": [{ "id": "r-agent", "name": "Agent" }, { "id": "r-mine", "name": "Mine" }],
+        "users": [{
+            "id": "u-1", "name": "Old Timer", "email": "old.timer@example.com",
+            "state": "active", "divisionId": home, "version": 3
+        }]
+    });
+    std::fs::write(&file, serde_json::to_vec(&old).unwrap()).unwrap();
+    let sandbox = start(SandboxConfig {
+        state_file: Some(file),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let day_one = sandbox.day_one();
+    assert_eq!(day_one.languages.len(), 4);
+    assert_eq!(day_one.groups.len(), 3);
+    assert_eq!(day_one.phone_base_settings.len(), 2);
+    let roles = sandbox.roles();
+    assert_eq!(
+        roles[0].permissions,
+        ["conversation:call:add"],
+        "Agent as seeded"
+    );
+    assert!(
+        roles[1].permissions.is_empty(),
+        "a role of the org's own keeps none"
+    );
+    assert_eq!(sandbox.users()[0].version, 3, "the org's users are kept");
+}
