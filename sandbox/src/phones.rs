@@ -274,3 +274,17 @@ pub(crate) fn user_stations(shared: &Shared, exchange: &Exchange, user_id: &str)
     }
     exchange.json(StatusCode::OK, &answer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::grants;
+
+    #[test]
+    fn a_role_permission_covers_the_same_one_or_a_wildcard_of_it() {
+        assert!(grants("conversation:call:add", "conversation:call:add"));
+        assert!(grants("conversation:call:*", "conversation:call:add"));
+        assert!(grants("conversation:*:*", "conversation:call:add"));
+        assert!(!grants("conversation:call:view", "conversation:call:add"));
+        assert!(!grants("conversation:call", "conversation:call:add"));
+    }
+}
