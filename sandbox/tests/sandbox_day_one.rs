@@ -602,3 +602,36 @@ async fn an_org_kept_from_before_day_one_gains_the_seeds_lists_and_role_permissi
     );
     assert_eq!(sandbox.users()[0].version, 3, "the org's users are kept");
 }
+
+#[tokio::test]
+async fn reads_of_an_unknown_user_or_group_are_404_and_malformed_requests_400() {
+    let (_sandbox, wire) = sandbox_with(Variants::default()).await;
+    for path in [
+        format!("/api/v2/users/{UNKNOWN_ID}/routinglanguages"),
+        format!("/api/v2/users/{UNKNOWN_ID}/externalid"),
+        format!("/api/v2/users/{UNKNOWN_ID}/station"),
+        format!("/api/v2/groups/{UNKNOWN_ID}/members"),
+    ] {
+        assert_status(&wire.get(&path).await, 404, "not.found");
+    }
+    for path in [
+        "/api/v2/routing/languages?pageSize=101",
+        "/api/v2/groups?pageNumber=0",
+        "/api/v2/telephony/providers/edges/sites?managed=maybe",
+    ] {
+        assert_status(&wire.get(path).await, 400, "invalid.value");
+    }
+    let no_query = wire
+        .post("/api/v2/groups/search", json!({ "query": [] }))
+        .await;
+    assert_status(&no_query, 400, "bad.request");
+    let regex = wire
+        .post(
+            "/api/v2/groups/search",
+            json!({ "query": [{ "type": "REGEX", "fields": ["name"], "value": ".*" }] }),
+        )
+        .await;
+    assert_status(&regex, 400, "invalid.value");
+    let not_an_object = wire.post("/api/v2/groups/search", json!([])).await;
+    assert_status(&not_an_object, 400, "bad.request");
+}
