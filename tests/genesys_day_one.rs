@@ -309,6 +309,15 @@ async fn a_webrtc_phone_gets_its_station_as_the_default_once_the_user_may_take_c
     let settings = client.list_phone_base_settings().await.unwrap().value;
     let webrtc: Vec<_> = settings.iter().filter(|s| s.is_webrtc()).collect();
     assert_eq!(webrtc.len(), 1);
+    let one = client
+        .get_phone_base_settings(&webrtc[0].id)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        &one, webrtc[0],
+        "the listing carries what the single read does"
+    );
     let jordan = user_with_email(&sandbox, JORDAN).id;
     assert!(client
         .webrtc_phones(&jordan)
