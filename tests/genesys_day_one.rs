@@ -309,6 +309,15 @@ async fn a_webrtc_phone_gets_its_station_as_the_default_once_the_user_may_take_c
     let settings = client.list_phone_base_settings().await.unwrap().value;
     let webrtc: Vec<_> = settings.iter().filter(|s| s.is_webrtc()).collect();
     assert_eq!(webrtc.len(), 1);
+    let one = client
+        .get_phone_base_settings(&webrtc[0].id)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        &one, webrtc[0],
+        "the listing carries what the single read does"
+    );
     let jordan = user_with_email(&sandbox, JORDAN).id;
     assert!(client
         .webrtc_phones(&jordan)
@@ -428,4 +437,151 @@ async fn a_lost_phone_answer_is_an_unknown_outcome_and_the_look_up_finds_the_pho
     assert!(lost.is_outcome_unknown(), "not resent blindly: {lost}");
     assert_eq!(sandbox.day_one().phones.len(), 1, "made exactly once");
     assert_eq!(client.webrtc_phones(&jordan).await.unwrap().value.len(), 1);
+}
+
+#[tokio::test]
+async fn a_default_station_refused_while_new_roles_settle_is_set_on_a_later_try() {
+    for (refused_first, succeeds) in [(3, true), (50, false)] {
+        let sandbox = start(SandboxConfig {
+            faults: Faults {
+                default_station_refused_first: refused_first,
+                ..Faults::default()
+            },
+            ..SandboxConfig::default()
+        })
+        .await;
+        let client = demo_client(&sandbox);
+        let jordan = user_with_email(&sandbox, JORDAN).id;
+        let agent = sandbox
+            .roles()
+            .into_iter()
+            .find(|r| r.name == "Agent")
+            .unwrap();
+        client
+            .grant_roles(
+                &jordan,
+                &[RoleGrant {
+                    role_id: agent.id,
+                    division_id: "*".to_owned(),
+                }],
+            )
+            .await
+            .unwrap();
+        let sites = client.list_sites().await.unwrap().value;
+        let settings = client.list_phone_base_settings().await.unwrap().value;
+        let webrtc = settings.iter().find(|s| s.is_webrtc()).unwrap();
+        client
+            .create_phone(&webrtc.webrtc_phone(&sites[0].id, &jordan, "Jordan Lee"))
+            .await
+            .unwrap();
+        let wait = StationWait {
+            reads: 5,
+            interval: std::time::Duration::ZERO,
+        };
+        let station = client
+            .wait_for_webrtc_station(&jordan, wait)
+            .await
+            .unwrap()
+            .value;
+        let set = client.set_default_station(&jordan, &station.id).await;
+        assert_eq!(set.is_ok(), succeeds, "{refused_first} refusals: {set:?}");
+        let default = client.user_stations(&jordan).await.unwrap().value;
+        assert_eq!(default.default_station_id().is_some(), succeeds);
+        if !succeeds {
+            assert_eq!(
+                set.unwrap_err().status(),
+                Some(400),
+                "the last refusal is reported"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_day_one_call_that_needs_a_permission_names_it_when_refused() {
+    let mut config = SandboxConfig::default();
+    config
+        .clients
+        .push(rollcall_sandbox::SandboxClient::with_permissions(
+            "viewer",
+            "viewer-secret",
+            &["directory:user:view"],
+        ));
+    let sandbox = start(config).await;
+    let admin = demo_client(&sandbox);
+    let viewer = support::client_for(&sandbox, "viewer", "viewer-secret");
+    let jordan = user_with_email(&sandbox, JORDAN).id;
+    let spanish = admin.list_languages().await.unwrap().value[3].id.clone();
+    let sites = admin.list_sites().await.unwrap().value;
+    let settings = admin.list_phone_base_settings().await.unwrap().value;
+    let phone = settings
+        .iter()
+        .find(|s| s.is_webrtc())
+        .unwrap()
+        .webrtc_phone(&sites[0].id, &jordan, "Jordan Lee");
+
+    let missing = |result: Result<(), GenesysError>| -> Vec<String> {
+        let error = result.expect_err("refused");
+        assert_eq!(error.status(), Some(403), "{error}");
+        error.api().unwrap().missing_permissions()
+    };
+    let language = UserLanguage {
+        id: spanish,
+        proficiency: 3.0,
+    };
+    let auto_answer = AutoAnswer {
+        id: jordan.clone(),
+        acd_auto_answer: true,
+    };
+    let cases: Vec<(Vec<String>, &[&str])> = vec![
+        (
+            missing(
+                viewer
+                    .add_user_languages(&jordan, &[language])
+                    .await
+                    .map(drop),
+            ),
+            &["routing:skill:assign", "routing:language:assign"],
+        ),
+        (
+            missing(viewer.set_auto_answer(&[auto_answer]).await.map(drop)),
+            &["directory:user:edit", "directory:organization:admin"],
+        ),
+        (
+            missing(
+                viewer
+                    .add_external_id(&jordan, &workday("E7"))
+                    .await
+                    .map(drop),
+            ),
+            &["directory:user:edit"],
+        ),
+        (
+            missing(viewer.list_phone_base_settings().await.map(drop)),
+            &["telephony:plugin:all"],
+        ),
+        (
+            missing(viewer.create_phone(&phone).await.map(drop)),
+            &["telephony:plugin:all"],
+        ),
+        (
+            missing(viewer.webrtc_phones(&jordan).await.map(drop)),
+            &["telephony:plugin:all"],
+        ),
+        (
+            missing(viewer.set_default_station(&jordan, "any").await.map(drop)),
+            &["telephony:plugin:all", "telephony:phone:assign"],
+        ),
+        (
+            missing(viewer.user_stations(&jordan).await.map(drop)),
+            &["telephony:otherStationAssociation:view"],
+        ),
+    ];
+    for (named, expected) in cases {
+        assert_eq!(named, expected);
+    }
+    let after = user_with_email(&sandbox, JORDAN).day_one;
+    assert!(sandbox.day_one().phones.is_empty(), "no phone was made");
+    assert!(after.languages.is_empty() && !after.acd_auto_answer);
+    assert_eq!(after.external_ids, [workday("E1001")], "only the seeded id");
 }

@@ -141,6 +141,10 @@ pub struct Faults {
     /// dropped before the answer, after the phone was made: a run that creates again instead
     /// of looking first makes a second phone.
     pub drop_after_phone_create: f64,
+    /// The first N `PUT /api/v2/users/{id}/station/defaultstation/{stationId}` of each user
+    /// answer 400, as Genesys's telephony service does until a user's new roles reach it (the
+    /// lag Genesys's Terraform provider retries through; its length is UNCONFIRMED).
+    pub default_station_refused_first: u32,
     /// `POST /api/v2/users/{id}/password` refuses every password: 400 with a Genesys-like
     /// password-policy message; the user is untouched.
     pub refuse_passwords: bool,

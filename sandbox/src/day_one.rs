@@ -144,6 +144,15 @@ impl OrgDayOne {
         }
     }
 
+    /// Whether the org has none of the day-1 lists (an org kept in a file written before
+    /// they existed).
+    pub fn is_empty(&self) -> bool {
+        self.languages.is_empty()
+            && self.groups.is_empty()
+            && self.sites.is_empty()
+            && self.phone_base_settings.is_empty()
+    }
+
     pub fn language(&self, id: &str) -> Option<&SandboxLanguage> {
         self.languages.iter().find(|l| l.id == id)
     }

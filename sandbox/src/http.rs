@@ -335,3 +335,16 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decode_segment;
+
+    #[test]
+    fn a_path_segment_is_decoded_escape_by_escape() {
+        assert_eq!(decode_segment("E%207%2F1"), "E 7/1");
+        assert_eq!(decode_segment("plain-key"), "plain-key");
+        assert_eq!(decode_segment("100%"), "100%", "a bare % stays");
+        assert_eq!(decode_segment("%C3%A9"), "é");
+    }
+}

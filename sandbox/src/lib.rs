@@ -104,7 +104,10 @@ impl Sandbox {
         let mut notice = None;
         let org = match &config.state_file {
             Some(path) => match Org::load(path) {
-                Ok(Some(org)) => org,
+                Ok(Some(mut org)) => {
+                    org.add_day_one_from(&config.seed);
+                    org
+                }
                 Ok(None) => fresh(),
                 Err(damage) if damage.kind() == std::io::ErrorKind::InvalidData => {
                     notice = Some(set_aside(path, &damage)?);

@@ -153,6 +153,8 @@ pub(crate) enum UserCall {
     PatchUser,
     /// `PATCH /api/v2/users/{id}/routingskills/bulk`.
     PatchSkills,
+    /// `PUT /api/v2/users/{id}/station/defaultstation/{stationId}`.
+    DefaultStation,
 }
 
 /// The whole mutable state, behind one lock (never held across an `.await`).
@@ -320,6 +322,22 @@ impl Org {
             org.insert(user);
         }
         org
+    }
+
+    /// Give an org kept in a file from before the day-1 lists those of `seed`, and its roles
+    /// the permissions the seed's roles of the same name grant, so an org someone has been
+    /// trying Rollcall on gains them without a reset.
+    pub fn add_day_one_from(&mut self, seed: &Seed) {
+        if !self.day_one.is_empty() {
+            return;
+        }
+        self.day_one = OrgDayOne::from_seed(seed);
+        for role in self.roles.iter_mut().filter(|r| r.permissions.is_empty()) {
+            if let Some(seeded) = seed.roles.iter().find(|s| s.name == role.name) {
+                role.permissions = seeded.permissions.clone();
+            }
+        }
+        self.dirty = true;
     }
 
     /// The sandbox's clock: the real one, moved forward by `Sandbox::advance_clock`. Rate

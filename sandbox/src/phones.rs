@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::day_one::{OrgDayOne, SandboxPhone};
 use crate::http::{paged, Call, Exchange, Reply};
-use crate::org::Org;
+use crate::org::{Org, UserCall};
 use crate::shared::Shared;
 
 const PHONES: &str = "/api/v2/telephony/providers/edges/phones";
@@ -202,13 +202,15 @@ pub(crate) fn list_stations(shared: &Shared, exchange: &Exchange, call: &Call) -
 /// `PUT /api/v2/users/{id}/station/defaultstation/{stationId}`: the station must exist and
 /// the user must hold Conversation > Call > Add through a role ("Users must have the
 /// Conversation > Call > Add permission before administrators can assign a default phone",
-/// Resource Center, "Assign a default phone"); otherwise 400.
+/// Resource Center, "Assign a default phone"); otherwise 400, as are the first
+/// `Faults::default_station_refused_first` of each user.
 pub(crate) fn set_default_station(
     shared: &Shared,
     exchange: &Exchange,
     user_id: &str,
     station_id: &str,
 ) -> Reply {
+    let refused_first = (shared.knobs.lock().expect("knobs").faults).default_station_refused_first;
     let mut org = shared.org.lock().expect("org");
     let Some(index) = org.live_user_index(user_id) else {
         return exchange.not_found();
@@ -221,7 +223,9 @@ pub(crate) fn set_default_station(
     {
         return exchange.not_found();
     }
-    if !holds(&org, index, CALL_ADD_PERMISSION) {
+    if !holds(&org, index, CALL_ADD_PERMISSION)
+        || org.early_call(user_id, UserCall::DefaultStation, refused_first)
+    {
         return exchange.bad_request(
             "The user does not have the Conversation > Call > Add permission required to be \
              assigned a default station.",
@@ -269,4 +273,18 @@ pub(crate) fn user_stations(shared: &Shared, exchange: &Exchange, user_id: &str)
         answer["effectiveStation"] = station;
     }
     exchange.json(StatusCode::OK, &answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grants;
+
+    #[test]
+    fn a_role_permission_covers_the_same_one_or_a_wildcard_of_it() {
+        assert!(grants("conversation:call:add", "conversation:call:add"));
+        assert!(grants("conversation:call:*", "conversation:call:add"));
+        assert!(grants("conversation:*:*", "conversation:call:add"));
+        assert!(!grants("conversation:call:view", "conversation:call:add"));
+        assert!(!grants("conversation:call", "conversation:call:add"));
+    }
 }

@@ -565,3 +565,73 @@ async fn the_roles_listing_keeps_the_roles_that_grant_a_permission() {
         .await;
     assert_eq!(none.body["total"], 0);
 }
+
+#[tokio::test]
+async fn an_org_kept_from_before_day_one_gains_the_seeds_lists_and_role_permissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("org.json");
+    let home = "11111111-1111-4111-8111-111111111111";
+    // What the sandbox wrote before the day-1 lists: roles without permissions, no day_one.
+    let old = json!({
+        "divisions": [{ "id": home, "name": "Home", "home": true }],
+        "roles": [{ "id": "r-agent", "name": "Agent" }, { "id": "r-mine", "name": "Mine" }],
+        "users": [{
+            "id": "u-1", "name": "Old Timer", "email": "old.timer@example.com",
+            "state": "active", "divisionId": home, "version": 3
+        }]
+    });
+    std::fs::write(&file, serde_json::to_vec(&old).unwrap()).unwrap();
+    let sandbox = start(SandboxConfig {
+        state_file: Some(file),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let day_one = sandbox.day_one();
+    assert_eq!(day_one.languages.len(), 4);
+    assert_eq!(day_one.groups.len(), 3);
+    assert_eq!(day_one.phone_base_settings.len(), 2);
+    let roles = sandbox.roles();
+    assert_eq!(
+        roles[0].permissions,
+        ["conversation:call:add"],
+        "Agent as seeded"
+    );
+    assert!(
+        roles[1].permissions.is_empty(),
+        "a role of the org's own keeps none"
+    );
+    assert_eq!(sandbox.users()[0].version, 3, "the org's users are kept");
+}
+
+#[tokio::test]
+async fn reads_of_an_unknown_user_or_group_are_404_and_malformed_requests_400() {
+    let (_sandbox, wire) = sandbox_with(Variants::default()).await;
+    for path in [
+        format!("/api/v2/users/{UNKNOWN_ID}/routinglanguages"),
+        format!("/api/v2/users/{UNKNOWN_ID}/externalid"),
+        format!("/api/v2/users/{UNKNOWN_ID}/station"),
+        format!("/api/v2/groups/{UNKNOWN_ID}/members"),
+    ] {
+        assert_status(&wire.get(&path).await, 404, "not.found");
+    }
+    for path in [
+        "/api/v2/routing/languages?pageSize=101",
+        "/api/v2/groups?pageNumber=0",
+        "/api/v2/telephony/providers/edges/sites?managed=maybe",
+    ] {
+        assert_status(&wire.get(path).await, 400, "invalid.value");
+    }
+    let no_query = wire
+        .post("/api/v2/groups/search", json!({ "query": [] }))
+        .await;
+    assert_status(&no_query, 400, "bad.request");
+    let regex = wire
+        .post(
+            "/api/v2/groups/search",
+            json!({ "query": [{ "type": "REGEX", "fields": ["name"], "value": ".*" }] }),
+        )
+        .await;
+    assert_status(&regex, 400, "invalid.value");
+    let not_an_object = wire.post("/api/v2/groups/search", json!([])).await;
+    assert_status(&not_an_object, 400, "bad.request");
+}

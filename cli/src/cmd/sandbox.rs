@@ -59,6 +59,10 @@ pub struct SandboxArgs {
     /// Share of successful phone creates whose connection is dropped after the phone was made.
     #[arg(long, default_value_t = 0.0)]
     drop_after_phone_create: f64,
+    /// The first N default-station assignments of each user answer 400, as while new roles
+    /// reach Genesys's telephony service.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    default_station_refused_first: u32,
     /// The read of a user's stations on which a new WebRTC phone's station first shows.
     #[arg(long, default_value_t = 2, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     station_visible_on_read: u32,
@@ -193,6 +197,7 @@ impl SandboxArgs {
                 gateway_passes_through: 0.5,
                 drop_after_create: self.drop_after_create,
                 drop_after_phone_create: self.drop_after_phone_create,
+                default_station_refused_first: self.default_station_refused_first,
                 revoke_tokens_after: self.revoke_tokens_after,
                 bulkadd_not_found_first: self.bulkadd_not_found_first,
                 stale_version_first: self.stale_version_first,
@@ -340,7 +345,10 @@ mod tests {
             "--bulk-patch-partial",
             "--webrtc-phone-settings",
             "2",
+            "--default-station-refused-first",
+            "3",
         ]);
+        assert_eq!(config.faults.default_station_refused_first, 3);
         assert_eq!(config.faults.drop_after_phone_create, 1.0);
         let variants = config.variants;
         assert_eq!(variants.station_visible_on_read, 4);
