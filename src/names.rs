@@ -69,6 +69,29 @@ pub fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
+/// The problem with a name the org has, whose entity came without an id in Genesys's answer (every field of a
+/// listing is read leniently; the id is the one the run cannot do without).
+pub fn came_without_id(what: &str, name: &str) -> String {
+    format!(
+        "The {what} \"{name}\" came without an id in Genesys's answer, so nothing can be \
+         added with it. Try again later; if it persists, ask Genesys support."
+    )
+}
+
+/// The problem with a name the org does not have: the closest names it has, or how to fix it.
+pub fn not_in_org<'a>(what: &str, name: &str, names: impl Iterator<Item = &'a str>) -> String {
+    let suggestions = similar_names(name, names);
+    let hint = if suggestions.is_empty() {
+        format!(
+            " Create it in Genesys Cloud first, or correct the name; Rollcall never creates a \
+             {what}."
+        )
+    } else {
+        did_you_mean(&suggestions)
+    };
+    format!("The {what} \"{}\" is not in this org.{hint}", name.trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -915,7 +915,7 @@ async fn updating_existing_users_adds_only_what_they_lack_and_shows_it_first() {
     assert_eq!(again.rows[0].action, RowAction::Exists);
     assert_eq!(
         again.rows[0].notes.last().unwrap(),
-        "Already has every role, queue, skill and location the file lists."
+        "Already has every role, queue, skill, language, group and location the file lists."
     );
 }
 

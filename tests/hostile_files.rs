@@ -189,7 +189,7 @@ fn a_1000_column_header_over_200000_short_rows_is_refused_naming_the_limit() {
     assert_eq!(
         err.to_string(),
         "line 1: the header has 1000 columns; Rollcall reads at most 512 — delete the columns \
-         it does not need (it uses at most 16) and try again"
+         it does not need (it uses at most 27) and try again"
     );
 }
 

@@ -20,9 +20,8 @@
 //!
 //! `-- --quick` runs a small version of each for a smoke test.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use rollcall_core::genesys::pacing::pace_for;
@@ -31,87 +30,10 @@ use rollcall_core::genesys::{
     UserState,
 };
 use rollcall_core::import::{import_bytes, ImportOptions};
-use rollcall_core::plan::{plan, Plan, PlanOptions};
-use rollcall_core::run::{
-    drive, record_run, Journal, RunContext, RunControl, RunEvent, RunOrigin, RunSummary,
-    SettlePolicy,
-};
+use rollcall_core::plan::{plan, PlanOptions};
+use rollcall_core::run::Journal;
 use rollcall_sandbox::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
-
-/// The sandbox's flags for Genesys's defaults: 300 requests per token over any 60 s, 250 ± 100
-/// ms per request.
-const GENESYS: [&str; 8] = [
-    "--latency-ms",
-    "250",
-    "--jitter-ms",
-    "100",
-    "--rate-limit",
-    "300",
-    "--rate-window",
-    "60",
-];
-
-/// A sandbox org in its own process.
-struct SandboxProcess {
-    child: Child,
-    url: String,
-}
-
-impl SandboxProcess {
-    /// An empty org (a home division only).
-    fn start(args: &[&str]) -> SandboxProcess {
-        Self::spawn(&["--empty"], args)
-    }
-
-    /// The demo org: its divisions, roles, queues, skills and locations.
-    fn start_demo(args: &[&str]) -> SandboxProcess {
-        Self::spawn(&[], args)
-    }
-
-    fn spawn(seed: &[&str], args: &[&str]) -> SandboxProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rollcall"))
-            .args(["sandbox", "--json"])
-            .args(seed)
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("rollcall sandbox starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let info: serde_json::Value = serde_json::from_str(&line).expect("sandbox JSON line");
-        SandboxProcess {
-            child,
-            url: info["url"].as_str().unwrap().to_owned(),
-        }
-    }
-
-    fn client(&self) -> GenesysClient {
-        GenesysClient::new(
-            Endpoint::custom(&self.url).unwrap(),
-            Credentials::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
-            ClientConfig::default(),
-        )
-        .unwrap()
-    }
-
-    async fn stats(&self) -> serde_json::Value {
-        reqwest::get(format!("{}/__sandbox/stats", self.url))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-}
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::{record_and_drive, SandboxProcess, GENESYS};
 
 fn csv(rows: usize, prefix: &str) -> String {
     let mut text = String::from("email,name\n");
@@ -173,46 +95,6 @@ async fn rollcall_run(
         allowance_per_minute: plan.allowance_per_minute,
         final_pace: summary.progress.rate_per_minute,
     }
-}
-
-/// Journal a run of `plan` and drive it to the end; the seconds from the start of its work (the
-/// engine's `Started`) to the last row's answer.
-async fn record_and_drive(
-    client: GenesysClient,
-    plan: &Plan,
-    mut journal: Journal,
-) -> (RunSummary, f64) {
-    let record = record_run(&mut journal, plan, &RunOrigin::default()).unwrap();
-    let (events, mut received) = rollcall_core::run::events::channel();
-    let drain = tokio::spawn(async move {
-        let (mut started, mut last_row) = (None, None);
-        while let Some(event) = received.recv().await {
-            match event {
-                RunEvent::Started { .. } => started = Some(Instant::now()),
-                RunEvent::RowFinished { .. } => last_row = Some(Instant::now()),
-                _ => {}
-            }
-        }
-        match (started, last_row) {
-            (Some(started), Some(last)) => last.duration_since(started).as_secs_f64(),
-            _ => f64::NAN,
-        }
-    });
-    let locks = std::env::temp_dir().join(format!("rollcall-bench-locks-{}", std::process::id()));
-    let context = RunContext {
-        client,
-        lock_dir: locks,
-        pool_size: plan.pool_size,
-        rate_per_minute: plan.allowance_per_minute,
-        settle: SettlePolicy::default(),
-        invite: false,
-        passwords: HashMap::new(),
-        events,
-        control: RunControl::default(),
-    };
-    let summary = drive(journal, &record.id, context).await.unwrap();
-    let seconds = drain.await.unwrap();
-    (summary, seconds)
 }
 
 /// The common tutorial's loop: one request at a time, a 100 ms pause after each, and on a 429

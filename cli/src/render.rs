@@ -75,12 +75,24 @@ pub fn print_plan(plan: &Plan) {
                 row.line,
                 row.email.as_deref().unwrap_or("")
             ),
+            // What will be added, then each value changed (old → new).
             RowAction::Update => println!(
                 "  update: line {}: {}: {}",
                 row.line,
                 row.email.as_deref().unwrap_or(""),
-                row.notes.first().map(String::as_str).unwrap_or("")
+                safe(&row.notes.join(" "))
             ),
+            // What a model agent adds.
+            RowAction::Create => {
+                for note in row.notes.iter().filter(|n| n.starts_with("Like ")) {
+                    println!(
+                        "  create: line {}: {}: {}",
+                        row.line,
+                        row.email.as_deref().unwrap_or(""),
+                        safe(note)
+                    );
+                }
+            }
             _ => {}
         }
     }
@@ -130,8 +142,13 @@ pub fn print_plan(plan: &Plan) {
         for (count, what) in [
             (s.roles, "roles"),
             (s.skills, "routing skills"),
+            (s.languages, "routing languages"),
             (s.location, "a location"),
             (s.extension, "an extension"),
+            (s.employer, "employer info"),
+            (s.auto_answer, "ACD auto-answer"),
+            (s.external_id, "an external id"),
+            (s.phones, "a WebRTC phone as the default station"),
         ] {
             if count > 0 {
                 parts.push(format!("{what} for {count}"));
@@ -143,6 +160,22 @@ pub fn print_plan(plan: &Plan) {
                 s.queue_memberships,
                 s.queue_calls,
                 plural(s.queue_calls)
+            ));
+        }
+        if s.group_memberships > 0 {
+            parts.push(format!(
+                "{} group memberships in {} call{} (batched per group)",
+                s.group_memberships,
+                s.group_calls,
+                plural(s.group_calls)
+            ));
+        }
+        if s.bulk_auto_answer > 0 {
+            parts.push(format!(
+                "auto-answer for {} users without a PATCH of their own in {} call{} (50 a call)",
+                s.bulk_auto_answer,
+                s.bulk_auto_answer_calls,
+                plural(s.bulk_auto_answer_calls)
             ));
         }
         println!(

@@ -76,6 +76,38 @@ async fn validate_exits_2_on_invalid_rows_and_speaks_json_lines() {
 }
 
 #[tokio::test]
+async fn validate_reads_an_ambiguous_hire_date_only_with_a_date_order() {
+    let home = Home::new("date-order");
+    let file = home.file(
+        "hires.csv",
+        "name,email,hire_date\nAda Lovelace,ada@example.com,3/4/2026\n",
+    );
+    let refused = output(rollcall(&home).arg("validate").arg(&file)).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("--date-order"),
+        "{}",
+        text(&refused)
+    );
+
+    let read = output(
+        rollcall(&home)
+            .args(["validate", "--date-order", "dmy"])
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(read.status.code(), Some(0), "{}", text(&read));
+
+    let unknown = output(
+        rollcall(&home)
+            .args(["validate", "--date-order", "ymd"])
+            .arg(&file),
+    )
+    .await;
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+}
+
+#[tokio::test]
 async fn validate_escapes_control_characters_from_the_file_before_printing_them() {
     let home = Home::new("escape");
     // A header that would set the terminal's title, a title that would clear the screen, a
@@ -122,6 +154,34 @@ async fn plan_prints_the_dry_run_and_json_rows() {
     let no_org = output(rollcall(&home).arg("plan").arg(&file)).await;
     assert_eq!(no_org.status.code(), Some(2));
     assert!(text(&no_org).contains("--profile"), "{}", text(&no_org));
+}
+
+#[tokio::test]
+async fn plan_shows_a_cohorts_day1_steps_and_run_does_them() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = Home::new("cohort");
+    let file = home.file(
+        "cohort.csv",
+        "name,email,roles_divisions,languages,groups,hire_date,acd_auto_answer,phone,site,like\n\
+         Ada,ada@example.com,Agent,Spanish:3,Night Shift,14/3/2026,yes,webrtc,Indianapolis,jordan.lee@example.com\n\
+         Alan,alan@example.com,Agent,French:2,Night Shift,,no,,,\n",
+    );
+    let plan = output(against(&home, &sandbox).arg("plan").arg(&file)).await;
+    let printed = text(&plan);
+    assert_eq!(plan.status.code(), Some(0), "{printed}");
+    for expected in [
+        "routing languages for 2",
+        "employer info for 1",
+        "a WebRTC phone as the default station for 1",
+        "2 group memberships in 3 calls (batched per group)",
+        "auto-answer for 1 users without a PATCH of their own in 1 call",
+        "create: line 2: ada@example.com: Like jordan.lee@example.com: adds",
+    ] {
+        assert!(printed.contains(expected), "{expected:?} in {printed}");
+    }
+    let run = output(against(&home, &sandbox).args(["run", "--yes"]).arg(&file)).await;
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    assert_eq!(sandbox.day_one().phones.len(), 1);
 }
 
 #[tokio::test]

@@ -1,10 +1,12 @@
 //! How a sandbox org is set up: its OAuth clients, limits, latency, faults and seed data
-//! (divisions, roles, queues, routing skills, locations and users).
+//! (divisions, roles, queues, routing skills, locations, users, and what a day-1 ready agent
+//! needs: languages, groups, sites, phone base settings and external ids).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use rollcall_core::genesys::{CALL_ADD_PERMISSION as CALL_ADD, WEBRTC_META_BASE};
 use rollcall_core::profiles::DEMO_CLIENT_ID;
 use rollcall_core::secrets::Secret;
 
@@ -135,6 +137,14 @@ pub struct Faults {
     /// had just edited them; answered with `Variants::stale_version_status`. Each of the two
     /// routes counts its own calls.
     pub stale_version_first: u32,
+    /// Share of successful `POST /api/v2/telephony/providers/edges/phones` whose connection is
+    /// dropped before the answer, after the phone was made: a run that creates again instead
+    /// of looking first makes a second phone.
+    pub drop_after_phone_create: f64,
+    /// The first N `PUT /api/v2/users/{id}/station/defaultstation/{stationId}` of each user
+    /// answer 400, as Genesys's telephony service does until a user's new roles reach it (the
+    /// lag Genesys's Terraform provider retries through; its length is UNCONFIRMED).
+    pub default_station_refused_first: u32,
     /// `POST /api/v2/users/{id}/password` refuses every password: 400 with a Genesys-like
     /// password-policy message; the user is untouched.
     pub refuse_passwords: bool,
@@ -160,6 +170,31 @@ pub struct Variants {
     /// sandbox's own `rate_limit.requests` as `client.credentials.token.rate.per.minute`).
     /// Default false: 403 missing.permissions, as for a client without the permission.
     pub org_limits_readable: bool,
+    /// The read of `GET /api/v2/stations?webRtcUserId=` (counted from the phone's creation)
+    /// on which a new WebRTC phone's station first shows; before it the listing is empty.
+    /// Default 2: the first read after the create finds nothing, as Genesys's own tools expect.
+    pub station_visible_on_read: u32,
+    /// Whether `POST /api/v2/groups/{id}/members` takes a body without `version`
+    /// (UNCONFIRMED). Default false: 400, a version is required.
+    pub group_version_optional: bool,
+    /// Whether adding a user who already is a direct member of a group is harmless
+    /// (UNCONFIRMED). Default false: 400 naming the member.
+    pub group_readd_harmless: bool,
+    /// Whether `POST /api/v2/users/{id}/externalid` answers one `UserExternalIdentifier`, as
+    /// Genesys's Terraform provider reads it, rather than the SDK's list (default).
+    pub external_id_answer_object: bool,
+    /// What `GET /api/v2/users/externalid/{authority}/{key}` answers for an id nobody has
+    /// (UNCONFIRMED): 404 not.found (default), 200 with `{}`, or 204 with no body.
+    pub external_id_miss_status: u16,
+    /// Whether `GET /api/v2/users/{id}` carries `employerInfo` without `expand=employerInfo`
+    /// (UNCONFIRMED). Default false: only with the expand.
+    pub employer_info_without_expand: bool,
+    /// Whether a PATCH's `employerInfo` keeps the fields it leaves out (UNCONFIRMED). Default
+    /// false: the object replaces the user's whole employer info.
+    pub employer_info_merges: bool,
+    /// Whether `PATCH /api/v2/users/bulk` updates the known users of a list that names an
+    /// unknown one (UNCONFIRMED). Default false: the whole call is refused with 400.
+    pub bulk_patch_partial: bool,
 }
 
 impl Default for Variants {
@@ -170,6 +205,14 @@ impl Default for Variants {
             search_lag: Duration::ZERO,
             stale_version_status: 409,
             org_limits_readable: false,
+            station_visible_on_read: 2,
+            group_version_optional: false,
+            group_readd_harmless: false,
+            external_id_answer_object: false,
+            external_id_miss_status: 404,
+            employer_info_without_expand: false,
+            employer_info_merges: false,
+            bulk_patch_partial: false,
         }
     }
 }
@@ -186,6 +229,14 @@ pub struct Seed {
     /// Location names.
     pub locations: Vec<String>,
     pub users: Vec<SeedUser>,
+    /// Routing language names.
+    pub languages: Vec<String>,
+    /// Group names.
+    pub groups: Vec<String>,
+    pub sites: Vec<SeedSite>,
+    pub phone_base_settings: Vec<SeedPhoneBase>,
+    /// External ids of seeded users.
+    pub external_ids: Vec<SeedExternalId>,
 }
 
 /// A role that exists before any run.
@@ -193,6 +244,33 @@ pub struct Seed {
 pub struct SeedRole {
     pub name: String,
     pub description: Option<String>,
+    /// What the role grants (`conversation:call:add`, …), for the roles listing's
+    /// `permission` filter.
+    pub permissions: Vec<String>,
+}
+
+/// A telephony site that exists before any run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedSite {
+    pub name: String,
+    pub managed: bool,
+}
+
+/// Phone base settings that exist before any run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedPhoneBase {
+    pub name: String,
+    /// `inin_webrtc_softphone.json` for WebRTC phones.
+    pub meta_base: String,
+}
+
+/// An external id a seeded user holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedExternalId {
+    /// The e-mail of a user of [`Seed::users`].
+    pub email: String,
+    pub authority_name: String,
+    pub external_key: String,
 }
 
 /// A queue that exists before any run.
@@ -225,9 +303,10 @@ impl Seed {
             state,
             division: division.map(str::to_owned),
         };
-        let role = |name: &str, description: &str| SeedRole {
+        let role = |name: &str, description: &str, permissions: &[&str]| SeedRole {
             name: name.to_owned(),
             description: Some(description.to_owned()),
+            permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
         };
         let queue = |name: &str, division: &str| SeedQueue {
             name: name.to_owned(),
@@ -238,14 +317,19 @@ impl Seed {
                 .map(str::to_owned)
                 .to_vec(),
             roles: vec![
-                role("Employee", "Every person in the organization"),
+                role("Employee", "Every person in the organization", &[]),
                 role(
                     "Agent",
                     "Handles interactions from the queues they belong to",
+                    &[CALL_ADD],
                 ),
-                role("Supervisor", "Monitors queues and coaches agents"),
-                role("Quality Evaluator", "Scores recorded interactions"),
-                role("Admin", "Full control of the organization"),
+                role(
+                    "Supervisor",
+                    "Monitors queues and coaches agents",
+                    &[CALL_ADD],
+                ),
+                role("Quality Evaluator", "Scores recorded interactions", &[]),
+                role("Admin", "Full control of the organization", &[CALL_ADD]),
             ],
             queues: vec![
                 queue("Sales", "Sales"),
@@ -281,6 +365,37 @@ impl Seed {
                     Some("Support"),
                 ),
             ],
+            languages: ["English", "Spanish", "French", "German"]
+                .map(str::to_owned)
+                .to_vec(),
+            groups: ["Tier 1 Agents", "Night Shift", "Supervisors"]
+                .map(str::to_owned)
+                .to_vec(),
+            sites: vec![
+                SeedSite {
+                    name: "PureCloud Voice - AWS".to_owned(),
+                    managed: true,
+                },
+                SeedSite {
+                    name: "Indianapolis".to_owned(),
+                    managed: false,
+                },
+            ],
+            phone_base_settings: vec![
+                SeedPhoneBase {
+                    name: "WebRTC Phones".to_owned(),
+                    meta_base: WEBRTC_META_BASE.to_owned(),
+                },
+                SeedPhoneBase {
+                    name: "Polycom VVX 300".to_owned(),
+                    meta_base: "polycom_vvx_300.json".to_owned(),
+                },
+            ],
+            external_ids: vec![SeedExternalId {
+                email: "jordan.lee@example.com".to_owned(),
+                authority_name: "Workday".to_owned(),
+                external_key: "E1001".to_owned(),
+            }],
         }
     }
 
@@ -297,7 +412,64 @@ impl Seed {
         self.roles.extend(names.into_iter().map(|name| SeedRole {
             name: name.into(),
             description: None,
+            permissions: vec![],
         }));
+        self
+    }
+
+    /// Add a role that grants these permissions.
+    pub fn with_role_granting(mut self, name: &str, permissions: &[&str]) -> Self {
+        self.roles.push(SeedRole {
+            name: name.to_owned(),
+            description: None,
+            permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        });
+        self
+    }
+
+    /// Add routing languages.
+    pub fn with_languages<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.languages.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Add groups.
+    pub fn with_groups<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.groups.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Add a telephony site.
+    pub fn with_site(mut self, name: &str, managed: bool) -> Self {
+        self.sites.push(SeedSite {
+            name: name.to_owned(),
+            managed,
+        });
+        self
+    }
+
+    /// Add phone base settings with this meta base ([`WEBRTC_META_BASE`] for WebRTC phones).
+    pub fn with_phone_base_settings(mut self, name: &str, meta_base: &str) -> Self {
+        self.phone_base_settings.push(SeedPhoneBase {
+            name: name.to_owned(),
+            meta_base: meta_base.to_owned(),
+        });
+        self
+    }
+
+    /// Leave the org with no phone base settings at all.
+    pub fn without_phone_base_settings(mut self) -> Self {
+        self.phone_base_settings.clear();
+        self
+    }
+
+    /// Give the seeded user with this e-mail an external id.
+    pub fn with_external_id(mut self, email: &str, authority_name: &str, key: &str) -> Self {
+        self.external_ids.push(SeedExternalId {
+            email: email.to_owned(),
+            authority_name: authority_name.to_owned(),
+            external_key: key.to_owned(),
+        });
         self
     }
 

@@ -13,7 +13,7 @@ use hyper::{Method, Request, StatusCode};
 use rand::Rng;
 use serde_json::json;
 
-use crate::config::Latency;
+use crate::config::{Faults, Latency};
 use crate::http::{bearer, parse_query, Call, DropConnection, Exchange, Reply};
 use crate::oauth;
 use crate::routes::{route_call, Route};
@@ -214,7 +214,15 @@ async fn api(shared: Arc<Shared>, exchange: Exchange, call: Call) -> Result<Repl
     };
     if let Some(status) = status {
         if status != StatusCode::SERVICE_UNAVAILABLE && passes {
-            let _ = route_call(&shared, &exchange, &client_id, route, id, &call, 0.0);
+            let _ = route_call(
+                &shared,
+                &exchange,
+                &client_id,
+                route,
+                id,
+                &call,
+                &Faults::default(),
+            );
         }
         shared.org.lock().expect("org").stats.server_errors += 1;
         let (code, message) = match status {
@@ -227,15 +235,7 @@ async fn api(shared: Arc<Shared>, exchange: Exchange, call: Call) -> Result<Repl
         };
         return Ok(exchange.error(status, code, message));
     }
-    route_call(
-        &shared,
-        &exchange,
-        &client_id,
-        route,
-        id,
-        &call,
-        faults.drop_after_create,
-    )
+    route_call(&shared, &exchange, &client_id, route, id, &call, &faults)
 }
 
 async fn sleep_latency(shared: &Shared, latency: Latency) {

@@ -236,6 +236,46 @@ pub(crate) fn page_params(
     Ok((size, number("pageNumber", 1)?))
 }
 
+/// One page (`pageSize` 25 by default, at most 100) of entities already filtered and sorted,
+/// as a listing.
+pub(crate) fn paged(exchange: &Exchange, call: &Call, base: &str, entities: Vec<Value>) -> Reply {
+    let (size, number) = match page_params(exchange, call, 25, 100) {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
+    let total = entities.len();
+    let page = entities
+        .into_iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .collect();
+    exchange.json(StatusCode::OK, &listing(page, total, size, number, base))
+}
+
+/// A path segment with its `%XX` escapes decoded (external keys may hold any character).
+pub(crate) fn decode_segment(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
 /// One page of a collection, with Genesys's paging fields and links.
 pub(crate) fn listing(
     entities: Vec<Value>,
@@ -294,4 +334,17 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_segment;
+
+    #[test]
+    fn a_path_segment_is_decoded_escape_by_escape() {
+        assert_eq!(decode_segment("E%207%2F1"), "E 7/1");
+        assert_eq!(decode_segment("plain-key"), "plain-key");
+        assert_eq!(decode_segment("100%"), "100%", "a bare % stays");
+        assert_eq!(decode_segment("%C3%A9"), "é");
+    }
 }

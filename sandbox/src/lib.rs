@@ -15,14 +15,20 @@
 //! state, with the replies of `http`.
 
 mod config;
+mod day_one;
+mod external_ids;
 mod gateway;
+mod groups;
 mod http;
+mod languages;
 mod lists;
 mod oauth;
 mod org;
 mod patch;
+mod phones;
 mod routes;
 mod shared;
+mod stats;
 mod steps;
 mod users;
 
@@ -41,13 +47,18 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 pub use config::{
-    Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, SeedQueue, SeedRole,
-    SeedUser, Variants, DEMO_CLIENT_SECRET,
+    Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, SeedExternalId,
+    SeedPhoneBase, SeedQueue, SeedRole, SeedSite, SeedUser, Variants, DEMO_CLIENT_SECRET,
+};
+pub use day_one::{
+    OrgDayOne, SandboxGroup, SandboxLanguage, SandboxPhone, SandboxPhoneBase, SandboxSite,
+    SandboxUserLanguage, UserDayOne,
 };
 pub use org::{
     SandboxDivision, SandboxGrant, SandboxLocation, SandboxQueue, SandboxRole, SandboxSkill,
-    SandboxStats, SandboxUser, SandboxUserSkill,
+    SandboxUser, SandboxUserSkill,
 };
+pub use stats::SandboxStats;
 
 /// The demo client's id: the core knows it too, as the built-in Sandbox profile's client.
 pub use rollcall_core::profiles::DEMO_CLIENT_ID;
@@ -93,7 +104,10 @@ impl Sandbox {
         let mut notice = None;
         let org = match &config.state_file {
             Some(path) => match Org::load(path) {
-                Ok(Some(org)) => org,
+                Ok(Some(mut org)) => {
+                    org.add_day_one_from(&config.seed);
+                    org
+                }
                 Ok(None) => fresh(),
                 Err(damage) if damage.kind() == std::io::ErrorKind::InvalidData => {
                     notice = Some(set_aside(path, &damage)?);
@@ -179,6 +193,12 @@ impl Sandbox {
         self.shared.org.lock().expect("org").locations.clone()
     }
 
+    /// The org's routing languages, groups (with their members), sites, phone base settings
+    /// and phones.
+    pub fn day_one(&self) -> OrgDayOne {
+        self.shared.org.lock().expect("org").day_one.clone()
+    }
+
     /// Counters of what the sandbox served.
     pub fn stats(&self) -> SandboxStats {
         self.shared.org.lock().expect("org").stats
@@ -216,6 +236,7 @@ impl Sandbox {
         org.queues = fresh.queues;
         org.skills = fresh.skills;
         org.locations = fresh.locations;
+        org.day_one = fresh.day_one;
         org.users = fresh.users;
         org.by_id = fresh.by_id;
         org.by_email = fresh.by_email;

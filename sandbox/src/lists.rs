@@ -2,16 +2,17 @@
 //! skills and locations, paged and filtered as Genesys pages and filters them.
 
 use hyper::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::http::{listing, page_params, Call, Exchange, Reply};
-use crate::org::Org;
+use crate::org::{SandboxDivision, SandboxLocation, SandboxRole, SandboxSkill};
+use crate::phones::grants;
 use crate::shared::Shared;
 
 /// `GET /api/v2/authorization/divisions/home`.
 pub(crate) fn home_division(shared: &Shared, exchange: &Exchange) -> Reply {
     let org = shared.org.lock().expect("org");
-    exchange.json(StatusCode::OK, &Org::division_json(org.home()))
+    exchange.json(StatusCode::OK, &division_json(org.home()))
 }
 
 pub(crate) fn list_divisions(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
@@ -32,7 +33,7 @@ pub(crate) fn list_divisions(shared: &Shared, exchange: &Exchange, call: &Call) 
         .iter()
         .skip(((number - 1) * size) as usize)
         .take(size as usize)
-        .map(|d| Org::division_json(d))
+        .map(|d| division_json(d))
         .collect();
     exchange.json(
         StatusCode::OK,
@@ -128,16 +129,24 @@ fn directory_listing(
     exchange.json(StatusCode::OK, &listing(page, total, size, number, base))
 }
 
+/// `GET /api/v2/authorization/roles`; `permission` (a list) keeps the roles that grant one of
+/// the permissions named, wildcards in the role's own permissions included.
 pub(crate) fn list_roles(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
+    let permissions = call.query_all("permission");
     let org = shared.org.lock().expect("org");
     let entries = org
         .roles
         .iter()
+        .filter(|r| {
+            permissions.is_empty()
+                || (permissions.iter())
+                    .any(|wanted| r.permissions.iter().any(|held| grants(held, wanted)))
+        })
         .map(|r| Entry {
             id: &r.id,
             name: &r.name,
             division_id: None,
-            json: Org::role_json(r),
+            json: role_json(r),
         })
         .collect();
     directory_listing(
@@ -179,7 +188,7 @@ pub(crate) fn list_skills(shared: &Shared, exchange: &Exchange, call: &Call) -> 
             id: &s.id,
             name: &s.name,
             division_id: None,
-            json: Org::skill_json(s),
+            json: skill_json(s),
         })
         .collect();
     directory_listing(
@@ -200,9 +209,51 @@ pub(crate) fn list_locations(shared: &Shared, exchange: &Exchange, call: &Call) 
             id: &l.id,
             name: &l.name,
             division_id: None,
-            json: Org::location_json(l),
+            json: location_json(l),
         })
         .collect();
     // `GET /api/v2/locations` has no name filter: by name is `POST /api/v2/locations/search`.
     directory_listing(exchange, call, "/api/v2/locations", None, entries)
+}
+
+pub(crate) fn role_json(role: &SandboxRole) -> Value {
+    json!({
+        "id": role.id,
+        "name": role.name,
+        "description": role.description.clone().unwrap_or_default(),
+        "permissions": role.permissions,
+        "default": false,
+        "base": false,
+        "selfUri": format!("/api/v2/authorization/roles/{}", role.id),
+    })
+}
+
+pub(crate) fn skill_json(skill: &SandboxSkill) -> Value {
+    json!({
+        "id": skill.id,
+        "name": skill.name,
+        "state": "active",
+        "selfUri": format!("/api/v2/routing/skills/{}", skill.id),
+    })
+}
+
+pub(crate) fn location_json(location: &SandboxLocation) -> Value {
+    json!({
+        "id": location.id,
+        "name": location.name,
+        "state": "active",
+        "version": 1,
+        "path": [],
+        "selfUri": format!("/api/v2/locations/{}", location.id),
+    })
+}
+
+pub(crate) fn division_json(division: &SandboxDivision) -> Value {
+    json!({
+        "id": division.id,
+        "name": division.name,
+        "description": if division.home { "The home division" } else { "" },
+        "homeDivision": division.home,
+        "selfUri": format!("/api/v2/authorization/divisions/{}", division.id),
+    })
 }

@@ -1,6 +1,6 @@
 //! The sandbox org's state: divisions, roles, queues, routing skills, locations, users (with
-//! their grants, skills and locations), issued tokens and per-token rate windows, and its
-//! optional file on disk.
+//! their grants, skills and locations), the day-1 lists (`day_one`), issued tokens and
+//! per-token rate windows, and its optional file on disk.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::Seed;
-use rollcall_core::genesys::{Contact, UserState};
+use crate::day_one::{OrgDayOne, UserDayOne};
+use crate::stats::SandboxStats;
+use rollcall_core::genesys::{Contact, ExternalId, UserState};
 
 /// A division of the sandbox org.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +31,9 @@ pub struct SandboxRole {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// What the role grants; the roles listing filters on it.
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }
 
 /// A routing queue and its members.
@@ -106,6 +111,9 @@ pub struct SandboxUser {
     /// is never kept).
     #[serde(default)]
     pub password_set: bool,
+    /// Languages, external ids, employer info, auto-answer and default station.
+    #[serde(default)]
+    pub day_one: UserDayOne,
     /// When the user becomes visible to search (search lags a fresh create).
     #[serde(skip)]
     pub searchable_at: Option<Instant>,
@@ -125,6 +133,8 @@ pub(crate) struct OrgFile {
     #[serde(default)]
     pub locations: Vec<SandboxLocation>,
     pub users: Vec<SandboxUser>,
+    #[serde(default)]
+    pub day_one: OrgDayOne,
 }
 
 pub(crate) struct TokenInfo {
@@ -143,40 +153,8 @@ pub(crate) enum UserCall {
     PatchUser,
     /// `PATCH /api/v2/users/{id}/routingskills/bulk`.
     PatchSkills,
-}
-
-/// Counters for tests and the `sandbox` command's summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SandboxStats {
-    /// API requests received (token requests excluded).
-    pub requests: u64,
-    pub tokens_issued: u64,
-    pub users_created: u64,
-    pub rate_limited: u64,
-    pub server_errors: u64,
-    pub dropped_connections: u64,
-    /// Requests to `/oauth/token`, the throttled and refused ones included.
-    pub token_requests: u64,
-    /// Users named in accepted `POST /api/v2/authorization/divisions/{id}/objects/USER` calls
-    /// (one already in the division counts too).
-    pub division_moves: u64,
-    /// Passwords set by `POST /api/v2/users/{id}/password`.
-    pub password_sets: u64,
-    // Calls that passed authentication and the rate limit, by kind of route and whatever their
-    // answer: for benchmarks that count what a run costs.
-    /// `PATCH /api/v2/users/{id}`.
-    pub user_patches: u64,
-    /// `POST /api/v2/authorization/subjects/{id}/bulkadd`.
-    pub grant_calls: u64,
-    /// `PATCH /api/v2/users/{id}/routingskills/bulk`.
-    pub skill_calls: u64,
-    /// `POST /api/v2/routing/queues/{id}/members`.
-    pub queue_member_calls: u64,
-    /// Pages of the divisions, roles, queues, skills and locations listings.
-    pub directory_pages: u64,
-    /// Reads of a user's grants, skills or queues.
-    pub user_detail_reads: u64,
+    /// `PUT /api/v2/users/{id}/station/defaultstation/{stationId}`.
+    DefaultStation,
 }
 
 /// The whole mutable state, behind one lock (never held across an `.await`).
@@ -187,6 +165,8 @@ pub(crate) struct Org {
     pub skills: Vec<SandboxSkill>,
     pub locations: Vec<SandboxLocation>,
     pub users: Vec<SandboxUser>,
+    /// Languages, groups, sites, phone base settings and phones.
+    pub day_one: OrgDayOne,
     pub by_id: HashMap<String, usize>,
     pub by_email: HashMap<String, usize>,
     pub tokens: HashMap<String, TokenInfo>,
@@ -229,6 +209,7 @@ impl Org {
                 id: new_id(),
                 name: r.name.clone(),
                 description: r.description.clone(),
+                permissions: r.permissions.clone(),
             })
             .collect();
         let queues = seed
@@ -262,7 +243,7 @@ impl Org {
                 name: name.clone(),
             })
             .collect();
-        let users = seed
+        let users: Vec<SandboxUser> = seed
             .users
             .iter()
             .map(|u| SandboxUser {
@@ -286,6 +267,18 @@ impl Org {
                 version: 1,
                 invitations: 0,
                 password_set: false,
+                day_one: UserDayOne {
+                    external_ids: seed
+                        .external_ids
+                        .iter()
+                        .filter(|x| x.email.eq_ignore_ascii_case(&u.email))
+                        .map(|x| ExternalId {
+                            authority_name: x.authority_name.clone(),
+                            external_key: x.external_key.clone(),
+                        })
+                        .collect(),
+                    ..UserDayOne::default()
+                },
                 searchable_at: None,
             })
             .collect();
@@ -296,6 +289,7 @@ impl Org {
             skills,
             locations,
             users,
+            day_one: OrgDayOne::from_seed(seed),
         })
     }
 
@@ -309,6 +303,7 @@ impl Org {
             skills: file.skills,
             locations: file.locations,
             users: Vec::new(),
+            day_one: file.day_one,
             by_id: HashMap::new(),
             by_email: HashMap::new(),
             tokens: HashMap::new(),
@@ -327,6 +322,22 @@ impl Org {
             org.insert(user);
         }
         org
+    }
+
+    /// Give an org kept in a file from before the day-1 lists those of `seed`, and its roles
+    /// the permissions the seed's roles of the same name grant, so an org someone has been
+    /// trying Rollcall on gains them without a reset.
+    pub fn add_day_one_from(&mut self, seed: &Seed) {
+        if !self.day_one.is_empty() {
+            return;
+        }
+        self.day_one = OrgDayOne::from_seed(seed);
+        for role in self.roles.iter_mut().filter(|r| r.permissions.is_empty()) {
+            if let Some(seeded) = seed.roles.iter().find(|s| s.name == role.name) {
+                role.permissions = seeded.permissions.clone();
+            }
+        }
+        self.dirty = true;
     }
 
     /// The sandbox's clock: the real one, moved forward by `Sandbox::advance_clock`. Rate
@@ -363,6 +374,7 @@ impl Org {
             skills: self.skills.clone(),
             locations: self.locations.clone(),
             users: self.users.clone(),
+            day_one: self.day_one.clone(),
         };
         serde_json::to_vec(&file).expect("org serialises")
     }
@@ -443,10 +455,27 @@ impl Org {
         *seen <= first
     }
 
-    /// The JSON of a user with `expand=locations`: each location as a `locationDefinition`
-    /// reference, as Genesys answers it.
+    /// The JSON of a user with `expand=locations` (each location as a `locationDefinition`
+    /// reference, as Genesys answers it), `expand=groups` (the groups the user is a direct
+    /// member of) and `expand=employerInfo`.
     pub fn user_json_expanded(&self, user: &SandboxUser, expand: &[String]) -> Value {
         let mut value = self.user_json(user);
+        let asked = |part: &str| expand.iter().any(|e| e == part);
+        if asked("groups") {
+            let groups: Vec<Value> = (self.day_one.groups.iter())
+                .filter(|g| g.member_ids.contains(&user.id))
+                .map(OrgDayOne::group_json)
+                .collect();
+            value["groups"] = json!(groups);
+        }
+        if let Some(info) = user
+            .day_one
+            .employer_info
+            .as_ref()
+            .filter(|_| asked("employerInfo"))
+        {
+            value["employerInfo"] = json!(info);
+        }
         if expand.iter().any(|e| e == "locations") {
             let locations: Vec<Value> = user
                 .location_ids
@@ -485,7 +514,7 @@ impl Org {
             "state": user.state,
             "username": user.email,
             "version": user.version,
-            "acdAutoAnswer": false,
+            "acdAutoAnswer": user.day_one.acd_auto_answer,
             "selfUri": format!("/api/v2/users/{}", user.id),
         });
         let object = value.as_object_mut().expect("object");
@@ -504,17 +533,6 @@ impl Org {
         value
     }
 
-    pub fn role_json(role: &SandboxRole) -> Value {
-        json!({
-            "id": role.id,
-            "name": role.name,
-            "description": role.description.clone().unwrap_or_default(),
-            "default": false,
-            "base": false,
-            "selfUri": format!("/api/v2/authorization/roles/{}", role.id),
-        })
-    }
-
     pub fn queue_json(&self, queue: &SandboxQueue) -> Value {
         let division = self.division(&queue.division_id);
         json!({
@@ -529,36 +547,6 @@ impl Org {
             "userMemberCount": queue.member_ids.len(),
             "joinedMemberCount": queue.member_ids.len(),
             "selfUri": format!("/api/v2/routing/queues/{}", queue.id),
-        })
-    }
-
-    pub fn skill_json(skill: &SandboxSkill) -> Value {
-        json!({
-            "id": skill.id,
-            "name": skill.name,
-            "state": "active",
-            "selfUri": format!("/api/v2/routing/skills/{}", skill.id),
-        })
-    }
-
-    pub fn location_json(location: &SandboxLocation) -> Value {
-        json!({
-            "id": location.id,
-            "name": location.name,
-            "state": "active",
-            "version": 1,
-            "path": [],
-            "selfUri": format!("/api/v2/locations/{}", location.id),
-        })
-    }
-
-    pub fn division_json(division: &SandboxDivision) -> Value {
-        json!({
-            "id": division.id,
-            "name": division.name,
-            "description": if division.home { "The home division" } else { "" },
-            "homeDivision": division.home,
-            "selfUri": format!("/api/v2/authorization/divisions/{}", division.id),
         })
     }
 }

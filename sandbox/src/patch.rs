@@ -1,10 +1,11 @@
 //! `PATCH /api/v2/users/{id}`: a user's state, or what of their profile may change (name,
-//! title, department, manager, addresses, locations), and the addresses a create sends too.
+//! title, department, manager, addresses, locations, ACD auto-answer, employer info), the
+//! addresses a create sends too, and `PATCH /api/v2/users/bulk` for auto-answer.
 
 use std::collections::{BTreeMap, HashSet};
 
 use hyper::StatusCode;
-use rollcall_core::genesys::{Contact, UserState};
+use rollcall_core::genesys::{Contact, EmployerInfo, UserState};
 use serde_json::{Map, Value};
 
 use crate::http::{string_field, ErrorReply, Exchange, Reply};
@@ -89,7 +90,7 @@ pub(crate) fn patch_user(shared: &Shared, exchange: &Exchange, id: &str, body: &
     };
     let changes = match new_state {
         Some(_) => ProfileChanges::default(),
-        None => match ProfileChanges::read(body) {
+        None => match ProfileChanges::read(body, shared.config.variants.employer_info_merges) {
             Ok(changes) => changes,
             Err(reply) => return reply(exchange),
         },
@@ -138,10 +139,17 @@ struct ProfileChanges {
     addresses: Option<Vec<Contact>>,
     locations: Option<Vec<String>>,
     texts: BTreeMap<&'static str, String>,
+    acd_auto_answer: Option<bool>,
+    employer_info: Option<EmployerInfo>,
+    /// `Variants::employer_info_merges`.
+    employer_info_merges: bool,
 }
 
 impl ProfileChanges {
-    fn read(body: &Map<String, Value>) -> Result<ProfileChanges, ErrorReply> {
+    fn read(
+        body: &Map<String, Value>,
+        employer_info_merges: bool,
+    ) -> Result<ProfileChanges, ErrorReply> {
         let addresses = match body.get("addresses") {
             None | Some(Value::Null) => None,
             some => match parse_addresses(some) {
@@ -170,10 +178,33 @@ impl ProfileChanges {
                 texts.insert(field, value.to_owned());
             }
         }
+        let acd_auto_answer = match body.get("acdAutoAnswer") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(on)) => Some(*on),
+            Some(_) => {
+                return Err(Box::new(|e: &Exchange| {
+                    e.invalid_value("acdAutoAnswer", "acdAutoAnswer must be true or false.")
+                }))
+            }
+        };
+        let employer_info = match body.get("employerInfo") {
+            None | Some(Value::Null) => None,
+            Some(value) => match parse_employer_info(value) {
+                Ok(info) => Some(info),
+                Err(message) => {
+                    return Err(Box::new(move |e: &Exchange| {
+                        e.invalid_value("employerInfo", &message)
+                    }))
+                }
+            },
+        };
         Ok(ProfileChanges {
             addresses,
             locations,
             texts,
+            acd_auto_answer,
+            employer_info,
+            employer_info_merges,
         })
     }
 
@@ -212,6 +243,21 @@ impl ProfileChanges {
     }
 
     fn apply(mut self, user: &mut SandboxUser) {
+        if let Some(on) = self.acd_auto_answer {
+            user.day_one.acd_auto_answer = on;
+        }
+        if let Some(info) = self.employer_info {
+            let held = &mut user.day_one.employer_info;
+            *held = Some(match (held.take(), self.employer_info_merges) {
+                (Some(old), true) => EmployerInfo {
+                    official_name: info.official_name.or(old.official_name),
+                    employee_id: info.employee_id.or(old.employee_id),
+                    employee_type: info.employee_type.or(old.employee_type),
+                    date_hire: info.date_hire.or(old.date_hire),
+                },
+                _ => info,
+            });
+        }
         if let Some(locations) = self.locations {
             user.location_ids = locations;
         }
@@ -231,6 +277,143 @@ impl ProfileChanges {
             user.manager_id = Some(manager);
         }
     }
+}
+
+/// Genesys's Terraform provider's rules for employer info (server-side validation is
+/// UNCONFIRMED, so the sandbox applies them): `employeeType` is `Full-time`, `Part-time` or
+/// `Contractor`, and `dateHire` is a `yyyy-MM-dd` date (`validators.go`, the schema of
+/// `genesyscloud_user`).
+const EMPLOYEE_TYPES: &[&str] = &["Full-time", "Part-time", "Contractor"];
+
+fn parse_employer_info(value: &Value) -> Result<EmployerInfo, String> {
+    let Some(object) = value.as_object() else {
+        return Err("employerInfo must be an object".to_owned());
+    };
+    for (field, value) in object {
+        if !matches!(
+            field.as_str(),
+            "officialName" | "employeeId" | "employeeType" | "dateHire"
+        ) {
+            return Err(format!("employerInfo has no field {field}"));
+        }
+        if !value.is_string() && !value.is_null() {
+            return Err(format!("employerInfo.{field} must be a string"));
+        }
+    }
+    let info: EmployerInfo =
+        serde_json::from_value(value.clone()).map_err(|e| format!("employerInfo: {e}"))?;
+    if let Some(kind) = info.employee_type.as_deref() {
+        if !EMPLOYEE_TYPES.contains(&kind) {
+            return Err(format!(
+                "employeeType {kind} is not one of Full-time, Part-time, Contractor"
+            ));
+        }
+    }
+    if let Some(date) = info.date_hire.as_deref() {
+        if !is_iso_date(date) {
+            return Err(format!(
+                "dateHire {date} is not a date in the form yyyy-MM-dd"
+            ));
+        }
+    }
+    Ok(info)
+}
+
+/// `yyyy-MM-dd`, a real day of the Gregorian calendar.
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
+        return false;
+    }
+    let (year, month, day): (u32, u32, u32) = (
+        year.parse().unwrap_or(0),
+        month.parse().unwrap_or(0),
+        day.parse().unwrap_or(0),
+    );
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// "Max 50 users can be updated at a time" (MyPureCloud/platform-client-sdk-python
+/// `build/docs/UsersApi.md`, `patch_users_bulk`).
+const MAX_USERS_PER_BULK_PATCH: usize = 50;
+
+/// `PATCH /api/v2/users/bulk`: a list of `PatchUser` `{id, acdAutoAnswer}`, no version, at
+/// most 50. A list naming an unknown user is refused whole, unless
+/// `Variants::bulk_patch_partial` (then the known users are updated and only they are
+/// answered). Answers the updated users.
+pub(crate) fn bulk_patch_users(shared: &Shared, exchange: &Exchange, body: &Value) -> Reply {
+    let Some(items) = body.as_array() else {
+        return exchange.bad_request("The body must be a list of users, each with an id.");
+    };
+    if items.is_empty() || items.len() > MAX_USERS_PER_BULK_PATCH {
+        return exchange.bad_request(&format!(
+            "Max {MAX_USERS_PER_BULK_PATCH} users can be updated at a time; {} were sent.",
+            items.len()
+        ));
+    }
+    let mut updates = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(id) = item
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+        else {
+            return exchange.invalid_value("id", "Each user needs an id.");
+        };
+        let auto_answer = match item.get("acdAutoAnswer") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(on)) => Some(*on),
+            Some(_) => {
+                return exchange
+                    .invalid_value("acdAutoAnswer", "acdAutoAnswer must be true or false.")
+            }
+        };
+        updates.push((id, auto_answer));
+    }
+    let mut org = shared.org.lock().expect("org");
+    let partial = shared.config.variants.bulk_patch_partial;
+    if !partial {
+        if let Some((unknown, _)) = updates
+            .iter()
+            .find(|(id, _)| org.live_user_index(id).is_none())
+        {
+            return exchange.invalid_value("id", &format!("The user {unknown} does not exist."));
+        }
+    }
+    let mut updated = Vec::with_capacity(updates.len());
+    for (id, auto_answer) in updates {
+        let Some(index) = org.live_user_index(id) else {
+            continue;
+        };
+        let user = &mut org.users[index];
+        if let Some(on) = auto_answer {
+            user.day_one.acd_auto_answer = on;
+        }
+        user.version += 1;
+        updated.push(index);
+    }
+    org.dirty = true;
+    let entities: Vec<Value> = updated
+        .iter()
+        .map(|&i| org.user_json(&org.users[i]))
+        .collect();
+    let total = entities.len();
+    exchange.json(
+        StatusCode::OK,
+        &serde_json::json!({ "entities": entities, "pageSize": total, "pageNumber": 1, "total": total, "pageCount": 1 }),
+    )
 }
 
 /// The location ids of a `PATCH` user's `locations`: each entry names its location by `id` or
@@ -268,6 +451,15 @@ fn parse_locations(value: &Value) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hire_dates_are_real_iso_days() {
+        assert!(is_iso_date("2026-07-01"));
+        assert!(is_iso_date("2024-02-29"));
+        assert!(!is_iso_date("2026-02-29"));
+        assert!(!is_iso_date("3/14/2026"));
+        assert!(!is_iso_date("2026-7-1"));
+    }
 
     #[test]
     fn e164_rules() {

@@ -7,10 +7,11 @@ use hyper::{Method, StatusCode};
 use rand::Rng;
 use serde_json::Value;
 
-use crate::http::{Call, DropConnection, Exchange, Reply};
-use crate::org::SandboxStats;
+use crate::config::Faults;
+use crate::http::{decode_segment, Call, DropConnection, Exchange, Reply};
 use crate::shared::Shared;
-use crate::{lists, oauth, patch, steps, users};
+use crate::stats::SandboxStats;
+use crate::{external_ids, groups, languages, lists, oauth, patch, phones, steps, users};
 
 /// What a route needs before it runs.
 #[derive(Clone, Copy)]
@@ -36,12 +37,41 @@ pub(crate) enum Route {
     MoveUsersToDivision,
     SetPassword,
     OrgLimits,
+    ListLanguages,
+    AddUserLanguages,
+    UserLanguages,
+    ListGroups,
+    SearchGroups,
+    GetGroup,
+    AddGroupMembers,
+    GroupMembers,
+    BulkPatchUsers,
+    AddExternalId,
+    UserExternalIds,
+    /// The id is `{authorityName}/{externalKey}`, each still percent-encoded.
+    FindUserByExternalId,
+    ListSites,
+    ListPhoneBaseSettings,
+    GetPhoneBaseSettings,
+    CreatePhone,
+    ListPhones,
+    GetPhone,
+    ListStations,
+    /// The id is `{userId}/{stationId}`.
+    SetDefaultStation,
+    UserStations,
 }
 
 impl Route {
     pub(crate) fn find(method: &Method, path: &str) -> Option<(Route, Option<String>)> {
         let segments: Vec<&str> = path.trim_start_matches("/api/v2/").split('/').collect();
         let route = match (method, segments.as_slice()) {
+            // Before `users/{id}…`, whose patterns these would match.
+            (&Method::PATCH, ["users", "bulk"]) => (Route::BulkPatchUsers, None),
+            (&Method::GET, ["users", "externalid", authority, key]) => (
+                Route::FindUserByExternalId,
+                Some(format!("{authority}/{key}")),
+            ),
             (&Method::POST, ["users"]) => (Route::CreateUser, None),
             (&Method::GET, ["users"]) => (Route::ListUsers, None),
             (&Method::POST, ["users", "search"]) => (Route::SearchUsers, None),
@@ -80,6 +110,51 @@ impl Route {
             (&Method::GET, ["organizations", "limits", "namespaces", namespace]) => {
                 (Route::OrgLimits, Some(namespace.to_string()))
             }
+            (&Method::GET, ["routing", "languages"]) => (Route::ListLanguages, None),
+            (&Method::PATCH, ["users", id, "routinglanguages", "bulk"]) => {
+                (Route::AddUserLanguages, Some(id.to_string()))
+            }
+            (&Method::GET, ["users", id, "routinglanguages"]) => {
+                (Route::UserLanguages, Some(id.to_string()))
+            }
+            (&Method::GET, ["groups"]) => (Route::ListGroups, None),
+            (&Method::POST, ["groups", "search"]) => (Route::SearchGroups, None),
+            (&Method::GET, ["groups", id]) => (Route::GetGroup, Some(id.to_string())),
+            (&Method::POST, ["groups", id, "members"]) => {
+                (Route::AddGroupMembers, Some(id.to_string()))
+            }
+            (&Method::GET, ["groups", id, "members"]) => {
+                (Route::GroupMembers, Some(id.to_string()))
+            }
+            (&Method::POST, ["users", id, "externalid"]) => {
+                (Route::AddExternalId, Some(id.to_string()))
+            }
+            (&Method::GET, ["users", id, "externalid"]) => {
+                (Route::UserExternalIds, Some(id.to_string()))
+            }
+            (&Method::GET, ["telephony", "providers", "edges", "sites"]) => {
+                (Route::ListSites, None)
+            }
+            (&Method::GET, ["telephony", "providers", "edges", "phonebasesettings"]) => {
+                (Route::ListPhoneBaseSettings, None)
+            }
+            (&Method::GET, ["telephony", "providers", "edges", "phonebasesettings", id]) => {
+                (Route::GetPhoneBaseSettings, Some(id.to_string()))
+            }
+            (&Method::POST, ["telephony", "providers", "edges", "phones"]) => {
+                (Route::CreatePhone, None)
+            }
+            (&Method::GET, ["telephony", "providers", "edges", "phones"]) => {
+                (Route::ListPhones, None)
+            }
+            (&Method::GET, ["telephony", "providers", "edges", "phones", id]) => {
+                (Route::GetPhone, Some(id.to_string()))
+            }
+            (&Method::GET, ["stations"]) => (Route::ListStations, None),
+            (&Method::PUT, ["users", id, "station", "defaultstation", station]) => {
+                (Route::SetDefaultStation, Some(format!("{id}/{station}")))
+            }
+            (&Method::GET, ["users", id, "station"]) => (Route::UserStations, Some(id.to_string())),
             _ => return None,
         };
         Some(route)
@@ -121,6 +196,18 @@ impl Route {
             // Center's "Access control permissions overview" says moving users takes
             // Directory > User > Edit.
             Route::ListLocations => &["locations:location:view"],
+            // The day-1 calls (API-day1.md), as the same SDK docs print them
+            // (`RoutingApi.md`, `UsersApi.md`, `TelephonyProvidersEdgeApi.md`).
+            Route::AddUserLanguages => &["routing:skill:assign", "routing:language:assign"],
+            Route::BulkPatchUsers => &["directory:user:edit", "directory:organization:admin"],
+            Route::AddExternalId => &["directory:user:edit"],
+            Route::ListPhoneBaseSettings
+            | Route::GetPhoneBaseSettings
+            | Route::CreatePhone
+            | Route::ListPhones
+            | Route::GetPhone => &["telephony:plugin:all"],
+            Route::SetDefaultStation => &["telephony:plugin:all", "telephony:phone:assign"],
+            Route::UserStations => &["telephony:otherStationAssociation:view"],
             Route::MoveUsersToDivision => &["directory:user:edit"],
             // The SDK lists none for these: `get_users`, `get_user`, the divisions and the home
             // division, `get_user_routingskills` and `get_organizations_limits_namespace` (whose
@@ -131,6 +218,21 @@ impl Route {
             | Route::HomeDivision
             | Route::UserSkills
             | Route::OrgLimits => &[],
+            // The SDK lists none for these day-1 calls either; what Genesys really requires
+            // is UNCONFIRMED (the README lists them): the routing languages, a user's
+            // languages, every groups call, a user's external ids and the look-up by one,
+            // the sites and the stations.
+            Route::ListLanguages
+            | Route::UserLanguages
+            | Route::ListGroups
+            | Route::SearchGroups
+            | Route::GetGroup
+            | Route::AddGroupMembers
+            | Route::GroupMembers
+            | Route::UserExternalIds
+            | Route::FindUserByExternalId
+            | Route::ListSites
+            | Route::ListStations => &[],
         }
     }
 
@@ -145,6 +247,12 @@ impl Route {
                 | Route::AddQueueMembers
                 | Route::MoveUsersToDivision
                 | Route::SetPassword
+                | Route::AddUserLanguages
+                | Route::SearchGroups
+                | Route::AddGroupMembers
+                | Route::BulkPatchUsers
+                | Route::AddExternalId
+                | Route::CreatePhone
         )
     }
 
@@ -163,6 +271,23 @@ impl Route {
             Route::UserGrants | Route::UserSkills | Route::UserQueues => {
                 stats.user_detail_reads += 1
             }
+            Route::AddUserLanguages => stats.language_calls += 1,
+            Route::AddGroupMembers => stats.group_member_calls += 1,
+            Route::BulkPatchUsers => stats.bulk_user_patches += 1,
+            Route::ListLanguages
+            | Route::ListGroups
+            | Route::SearchGroups
+            | Route::ListSites
+            | Route::ListPhoneBaseSettings => stats.day_one_list_pages += 1,
+            Route::UserLanguages
+            | Route::GetGroup
+            | Route::GroupMembers
+            | Route::UserExternalIds
+            | Route::FindUserByExternalId
+            | Route::GetPhoneBaseSettings
+            | Route::ListPhones
+            | Route::GetPhone
+            | Route::UserStations => stats.day_one_reads += 1,
             _ => {}
         }
     }
@@ -170,7 +295,7 @@ impl Route {
 
 /// Run `route` for `client_id`: refused without one of its permissions or without the JSON
 /// body it needs; a successful create's connection is dropped with the share
-/// `drop_after_create`.
+/// `faults.drop_after_create`, a successful phone's with `faults.drop_after_phone_create`.
 pub(crate) fn route_call(
     shared: &Shared,
     exchange: &Exchange,
@@ -178,7 +303,7 @@ pub(crate) fn route_call(
     route: Route,
     id: Option<String>,
     call: &Call,
-    drop_after_create: f64,
+    faults: &Faults,
 ) -> Result<Reply, DropConnection> {
     let client = shared
         .config
@@ -229,6 +354,10 @@ pub(crate) fn route_call(
                             | Route::PatchUser
                             | Route::GrantRoles
                             | Route::SetPassword
+                            | Route::SearchGroups
+                            | Route::AddGroupMembers
+                            | Route::AddExternalId
+                            | Route::CreatePhone
                     ) =>
                 {
                     return Ok(exchange.bad_request("The request body must be a JSON object."))
@@ -242,21 +371,58 @@ pub(crate) fn route_call(
             None
         };
     let id = id.unwrap_or_default();
-    Ok(match route {
-        Route::CreateUser => {
-            let reply = users::create_user(shared, exchange, body.as_ref().expect("json body"));
-            if reply.status() == StatusCode::OK
-                && shared
-                    .rng
-                    .lock()
-                    .expect("rng")
-                    .random_bool(drop_after_create.clamp(0.0, 1.0))
-            {
-                shared.org.lock().expect("org").stats.dropped_connections += 1;
-                return Err(DropConnection);
-            }
-            reply
+    // Two ids in one: `{first}/{second}`.
+    let (first, second) = id.split_once('/').unwrap_or((&id, ""));
+    let drop_if = |reply: Reply, share: f64| {
+        if reply.status() == StatusCode::OK
+            && shared
+                .rng
+                .lock()
+                .expect("rng")
+                .random_bool(share.clamp(0.0, 1.0))
+        {
+            shared.org.lock().expect("org").stats.dropped_connections += 1;
+            return Err(DropConnection);
         }
+        Ok(reply)
+    };
+    let json_body = || body.as_ref().expect("json body");
+    Ok(match route {
+        Route::CreateUser => drop_if(
+            users::create_user(shared, exchange, json_body()),
+            faults.drop_after_create,
+        )?,
+        Route::CreatePhone => drop_if(
+            phones::create_phone(shared, exchange, json_body()),
+            faults.drop_after_phone_create,
+        )?,
+        Route::ListLanguages => languages::list_languages(shared, exchange, call),
+        Route::AddUserLanguages => {
+            languages::add_user_languages(shared, exchange, &id, json_body())
+        }
+        Route::UserLanguages => languages::user_languages(shared, exchange, call, &id),
+        Route::ListGroups => groups::list_groups(shared, exchange, call),
+        Route::SearchGroups => groups::search_groups(shared, exchange, json_body()),
+        Route::GetGroup => groups::get_group(shared, exchange, &id),
+        Route::AddGroupMembers => groups::add_members(shared, exchange, &id, json_body()),
+        Route::GroupMembers => groups::members(shared, exchange, call, &id),
+        Route::BulkPatchUsers => patch::bulk_patch_users(shared, exchange, json_body()),
+        Route::AddExternalId => external_ids::add_external_id(shared, exchange, &id, json_body()),
+        Route::UserExternalIds => external_ids::user_external_ids(shared, exchange, &id),
+        Route::FindUserByExternalId => external_ids::find_user(
+            shared,
+            exchange,
+            &decode_segment(first),
+            &decode_segment(second),
+        ),
+        Route::ListSites => phones::list_sites(shared, exchange, call),
+        Route::ListPhoneBaseSettings => phones::list_phone_base_settings(shared, exchange, call),
+        Route::GetPhoneBaseSettings => phones::get_phone_base_settings(shared, exchange, &id),
+        Route::ListPhones => phones::list_phones(shared, exchange, call),
+        Route::GetPhone => phones::get_phone(shared, exchange, &id),
+        Route::ListStations => phones::list_stations(shared, exchange, call),
+        Route::SetDefaultStation => phones::set_default_station(shared, exchange, first, second),
+        Route::UserStations => phones::user_stations(shared, exchange, &id),
         Route::ListUsers => users::list_users(shared, exchange, call),
         Route::SearchUsers => {
             users::search_users(shared, exchange, body.as_ref().expect("json body"))

@@ -111,6 +111,7 @@ pub(crate) fn create_user(shared: &Shared, exchange: &Exchange, body: &Value) ->
         version: 1,
         invitations: 0,
         password_set: false,
+        day_one: Default::default(),
         searchable_at: (!lag.is_zero()).then(|| org.now() + lag),
     };
     let index = org.insert(user);
@@ -226,12 +227,15 @@ pub(crate) fn get_user(shared: &Shared, exchange: &Exchange, call: &Call, id: &s
             )
         }
     };
+    let mut expand = call.query_all("expand");
+    if shared.config.variants.employer_info_without_expand {
+        expand.push("employerInfo".to_owned());
+    }
     let org = shared.org.lock().expect("org");
     match org.by_id.get(id).map(|&i| &org.users[i]) {
-        Some(user) if (user.state == UserState::Deleted) == deleted => exchange.json(
-            StatusCode::OK,
-            &org.user_json_expanded(user, &call.query_all("expand")),
-        ),
+        Some(user) if (user.state == UserState::Deleted) == deleted => {
+            exchange.json(StatusCode::OK, &org.user_json_expanded(user, &expand))
+        }
         _ => exchange.not_found(),
     }
 }

@@ -37,20 +37,20 @@ use loopback::Loopback;
 const APP: &str = env!("CARGO_BIN_EXE_rollcall-desktop");
 const WAIT: Duration = Duration::from_secs(30);
 
-/// Good and bad rows: four new users with roles, queues, skills and (two of them) a location
-/// and an extension, one who already exists in the sandbox org and lacks a role and a queue, a
+/// Good and bad rows: four new users with roles, queues, skills, (three of them) routing
+/// languages and groups, and (two of them) a location and an extension, one who already exists in the sandbox org and lacks a role and a queue, a
 /// row with a broken e-mail, a row without a name, and a row whose role is misspelt (which only
 /// the plan, reading the org's roles, can tell).
 const USERS_CSV: &str = "\
-name,email,title,division,state,roles_divisions,queues,skills,location_work,extension
-Ada Lovelace,ada.lovelace@example.com,Analyst,Support,active,Agent:Support,Support,\"English:4,Technical:2\",Remote,2201
-Grace Hopper,grace.hopper@example.com,<img src=x onerror=document.title='pwned'>Team Lead,Support,active,Supervisor:Support|Agent:Support,\"Support,Escalations\",English:5,Indianapolis HQ,
-Alan Turing,alan.turing@example.com,Agent,Sales,active,Agent:Sales,Sales,English:3,,
-Katherine Johnson,katherine.johnson@example.com,Agent,Operations,active,Employee,,,,
-Jordan Lee,jordan.lee@example.com,Sales Manager,Sales,active,Supervisor:Sales,Sales,,,
-Broken Mail,broken.mail@example,Agent,Support,active,Agent:Support,Support,,,
-,nameless@example.com,Agent,Support,active,,,,,
-Typo Role,typo.role@example.com,Agent,Support,active,Agnet:Support,Support,,,
+name,email,title,division,state,roles_divisions,queues,skills,location_work,extension,languages,groups
+Ada Lovelace,ada.lovelace@example.com,Analyst,Support,active,Agent:Support,Support,\"English:4,Technical:2\",Remote,2201,Spanish:3,Tier 1 Agents
+Grace Hopper,grace.hopper@example.com,<img src=x onerror=document.title='pwned'>Team Lead,Support,active,Supervisor:Support|Agent:Support,\"Support,Escalations\",English:5,Indianapolis HQ,,French:2,\"Tier 1 Agents,Night Shift\"
+Alan Turing,alan.turing@example.com,Agent,Sales,active,Agent:Sales,Sales,English:3,,,German:1,
+Katherine Johnson,katherine.johnson@example.com,Agent,Operations,active,Employee,,,,,,
+Jordan Lee,jordan.lee@example.com,Sales Manager,Sales,active,Supervisor:Sales,Sales,,,,,
+Broken Mail,broken.mail@example,Agent,Support,active,Agent:Support,Support,,,,,
+,nameless@example.com,Agent,Support,active,,,,,,,
+Typo Role,typo.role@example.com,Agent,Support,active,Agnet:Support,Support,,,,,
 ";
 
 /// One app under WebDriver, with its own folders; stopped on drop.
@@ -556,6 +556,8 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         "5 queue memberships in 3 calls (batched per queue)",
         "a location for 2 users",
         "an extension for 1 user",
+        "languages for 3 users",
+        "3 group memberships in 6 calls (batched per group)",
         "one by one",
     ] {
         assert!(
@@ -573,8 +575,8 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     );
     app.screenshot("3-plan").await;
 
-    // Run it: the rows, then their roles, skills, location and extension, then the queue
-    // memberships batched per queue.
+    // Run it: the rows, then their roles, skills, languages, location and extension, then the
+    // group and queue memberships batched per group and queue.
     app.click("#run-go").await;
     let status = app.text_containing("#run-status", "Finished").await;
     assert!(
@@ -584,10 +586,10 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         "{status}"
     );
     assert!(
-        status.contains("Steps 16 / 16 done, 0 failed"),
+        status.contains("Steps 22 / 22 done, 0 failed"),
         "every step of the five users is done: {status}"
     );
-    app.text_containing("[data-stat='steps']", "16 / 16 done, 0 failed")
+    app.text_containing("[data-stat='steps']", "22 / 22 done, 0 failed")
         .await;
     app.screenshot("4-run").await;
 
@@ -632,6 +634,13 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         ),
         ("ada.lovelace@example.com", "Location", "done: Remote"),
         ("ada.lovelace@example.com", "Extension", "done: 2201"),
+        ("ada.lovelace@example.com", "Languages", "done: Spanish:3"),
+        ("ada.lovelace@example.com", "Groups", "done: Tier 1 Agents"),
+        (
+            "grace.hopper@example.com",
+            "Groups",
+            "done: Tier 1 Agents, Night Shift",
+        ),
         (
             "grace.hopper@example.com",
             "Queues",
@@ -668,6 +677,8 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
         "Queues result",
         "Location result",
         "Extension result",
+        "Groups result",
+        "Languages result",
     ] {
         assert!(
             header.contains(column),

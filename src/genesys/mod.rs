@@ -12,15 +12,18 @@ pub mod retry;
 
 pub use auth::Credentials;
 pub use client::{
-    ClientConfig, GenesysClient, Listing, Reply, ResponseMeta, MAX_ANSWER_BYTES,
-    MAX_EMAILS_PER_SEARCH, MAX_PAGES, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    ClientConfig, GenesysClient, Listing, Reply, ResponseMeta, StationWait, CALL_ADD_PERMISSION,
+    MAX_ANSWER_BYTES, MAX_EMAILS_PER_SEARCH, MAX_GROUP_MEMBERS_PER_CALL, MAX_LANGUAGES_PER_CALL,
+    MAX_PAGES, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL, MAX_USERS_PER_BULK_PATCH,
     SEARCH_PAGE_SIZE,
 };
 pub use error::{ApiError, ErrorBody, GenesysError, OAuthError, Result};
 pub use models::{
-    Contact, CreateUser, Division, EntityListing, EntityRef, Grant, GrantRole, Location, Queue,
-    Role, RoleGrant, RoutingSkill, StateFilter, SubjectGrants, User, UserLocation, UserPatch,
-    UserQueue, UserRoutingSkill, UserSkill, UserState,
+    AutoAnswer, Contact, CreateUser, Division, EmployerInfo, EntityListing, EntityRef, ExternalId,
+    Grant, GrantRole, Group, IdRef, Language, Location, NewLine, NewPhone, Phone,
+    PhoneBaseSettings, Queue, Role, RoleGrant, RoutingSkill, Site, StateFilter, Station,
+    SubjectGrants, User, UserLanguage, UserLocation, UserPatch, UserQueue, UserRoutingLanguage,
+    UserRoutingSkill, UserSkill, UserState, UserStations, WEBRTC_META_BASE,
 };
 pub use regions::{Endpoint, Region, REGIONS};
 pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};

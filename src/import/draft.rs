@@ -2,7 +2,7 @@
 //!
 //! Nothing downstream of the import reads a cell of the file again: it reads these types.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::secrets::Secret;
 
@@ -45,6 +45,21 @@ pub struct UserDraft {
     pub queues: Vec<String>,
     /// Routing skills with proficiency, by name; added after the create.
     pub skills: Vec<SkillLevel>,
+    /// Routing languages with proficiency (`Spanish:4`), by name; added after the create.
+    pub languages: Vec<SkillLevel>,
+    /// Group names; the user is added to each after the create.
+    pub groups: Vec<String>,
+    /// Employer info, sent in the PATCH that follows the create.
+    pub employer: EmployerInfo,
+    /// Whether ACD calls are answered automatically, when the file says.
+    pub acd_auto_answer: Option<bool>,
+    /// The phone to create for the user, with its site.
+    pub phone: Option<PhoneRequest>,
+    /// The user's id in another system (an HR system's employee number).
+    pub external_id: Option<ExternalId>,
+    /// The e-mail (lowercased) of the model agent whose roles, queues, skills, languages and
+    /// groups this user also gets.
+    pub like: Option<String>,
 }
 
 #[cfg(test)]
@@ -67,6 +82,13 @@ impl UserDraft {
             roles: Vec::new(),
             queues: Vec::new(),
             skills: Vec::new(),
+            languages: Vec::new(),
+            groups: Vec::new(),
+            employer: EmployerInfo::default(),
+            acd_auto_answer: None,
+            phone: None,
+            external_id: None,
+            like: None,
         }
     }
 }
@@ -115,6 +137,67 @@ pub struct SkillLevel {
     pub name: String,
     /// Genesys proficiency, 0 to 5.
     pub proficiency: f64,
+}
+
+/// The user's employer info; every part is optional and a blank cell is `None` (it never
+/// clears what the org has).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerInfo {
+    pub employee_id: Option<String>,
+    /// `Full-time`, `Part-time` or `Contractor`, as Genesys writes them.
+    pub employee_type: Option<String>,
+    /// The hire date as Genesys takes it, `yyyy-MM-dd`.
+    pub hire_date: Option<String>,
+    pub official_name: Option<String>,
+}
+
+impl EmployerInfo {
+    /// Whether the file sets any part of it.
+    pub fn is_empty(&self) -> bool {
+        self.employee_id.is_none()
+            && self.employee_type.is_none()
+            && self.hire_date.is_none()
+            && self.official_name.is_none()
+    }
+}
+
+/// The phone a row asks for: which phone base settings, on which site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneRequest {
+    pub base: PhoneBase,
+    /// The site's name, resolved by the plan.
+    pub site: String,
+}
+
+/// The phone base settings a phone is made from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "name", rename_all = "camelCase")]
+pub enum PhoneBase {
+    /// `webrtc`: the org's only WebRTC phone base settings.
+    WebRtc,
+    /// Phone base settings named in the cell.
+    Named(String),
+}
+
+/// An id of the user in another system, `authority:key` in the file. Both parts are case
+/// sensitive in Genesys and kept as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalId {
+    pub authority: String,
+    pub key: String,
+}
+
+/// The order of day and month in a date such as `3/4/2026`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Month first (`3/14/2026`), as in the US.
+    Mdy,
+    /// Day first (`14/3/2026`), as in most of the world.
+    Dmy,
 }
 
 /// How much a problem matters.
@@ -181,6 +264,24 @@ pub enum IssueKind {
     TooLong { max: usize, found: usize },
     /// A column is not a Rollcall field and is ignored. Warning, on the header line.
     UnknownColumn,
+    /// An item of `languages` is not `Language Name:N` with N from 0 to 5. Error.
+    InvalidLanguages,
+    /// The `groups` cell repeats a group. Warning.
+    InvalidGroups,
+    /// The `employee_type` cell is not `Full-time`, `Part-time` or `Contractor`. Error.
+    InvalidEmployeeType,
+    /// The `hire_date` cell is not a date, or is a date whose day and month could be either
+    /// way round and no date order is set. Error.
+    InvalidDate,
+    /// The `acd_auto_answer` cell is not yes or no. Error.
+    InvalidAutoAnswer,
+    /// The `phone` cell holds a phone number, or has no `site` (error); or a `site` has no
+    /// `phone` (warning).
+    InvalidPhoneDevice,
+    /// The `external_id` cell is not `authority:key`. Error.
+    InvalidExternalId,
+    /// The `like` cell is not an e-mail address (error) or is the user's own (warning).
+    InvalidModelUser,
     /// Two columns map to the same field; the one named is used and this one is ignored.
     /// Warning, on the header line.
     AmbiguousColumn { used_column: String },

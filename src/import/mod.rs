@@ -37,6 +37,8 @@ pub mod validate;
 mod workbook;
 
 #[cfg(test)]
+mod day1_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
@@ -49,8 +51,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use draft::{
-    DivisionRef, IssueKind, RoleDivisions, RoleGrant, RowIssue, Severity, SkillLevel, UserDraft,
-    UserState,
+    DateOrder, DivisionRef, EmployerInfo, ExternalId, IssueKind, PhoneBase, PhoneRequest,
+    RoleDivisions, RoleGrant, RowIssue, Severity, SkillLevel, UserDraft, UserState,
 };
 pub use error::ImportError;
 pub use mapping::{ColumnAssignment, ColumnMapping, Field, MatchedBy};
@@ -66,7 +68,7 @@ use crate::secrets::Secret;
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
 /// The most user rows read by default.
 pub const DEFAULT_MAX_ROWS: usize = 200_000;
-/// The most columns a header may have. Rollcall uses at most 16; the cap keeps a header of
+/// The most columns a header may have. Rollcall uses at most 27; the cap keeps a header of
 /// thousands of columns from costing memory on every row.
 pub const MAX_COLUMNS: usize = 512;
 
@@ -77,6 +79,9 @@ pub struct ImportOptions {
     /// ISO 3166 alpha-2 code (`US`, `GB`…) for phone numbers written without `+`. With none, such
     /// a number is an error that says to add the country code or set this.
     pub default_country: Option<String>,
+    /// How a hire date such as `3/4/2026` is read; with none, such a date is an error unless it
+    /// reads the same both ways.
+    pub date_order: Option<DateOrder>,
     /// The sheet to read from an `.xlsx`; the first sheet when `None`.
     pub sheet: Option<String>,
     /// The user's column choices, overriding the automatic match for the columns they name.
@@ -91,6 +96,7 @@ impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
             default_country: None,
+            date_order: None,
             sheet: None,
             mapping: None,
             max_bytes: DEFAULT_MAX_BYTES,
@@ -246,7 +252,8 @@ struct Assembler<'o> {
 impl read::RowSink for Assembler<'_> {
     fn header(&mut self, header: &[String], line: usize) -> Result<(), ImportError> {
         let (mapping, issues) = mapping::resolve(header, line, self.opts.mapping.as_ref())?;
-        let validator = validate::Validator::new(header, line, &mapping, self.country);
+        let validator =
+            validate::Validator::new(header, line, &mapping, self.country, self.opts.date_order);
         self.mapped = Some((mapping, issues, validator));
         Ok(())
     }

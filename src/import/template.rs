@@ -1,10 +1,11 @@
-//! The file users download to start from: the admin UI's columns plus `state`, and one example
-//! row that passes every check.
+//! The file users download to start from: the admin UI's columns plus `state` and the day-1
+//! columns, and one example row that passes every check.
 
 use super::mapping::Field;
 
-/// The template's columns: the Genesys admin UI's import header, then `state`.
-pub const TEMPLATE_COLUMNS: [Field; 13] = [
+/// The template's columns: the Genesys admin UI's import header, then `state`, then the columns
+/// that ready an agent for a first shift.
+pub const TEMPLATE_COLUMNS: [Field; 24] = [
     Field::Name,
     Field::Email,
     Field::PhoneWork,
@@ -18,9 +19,20 @@ pub const TEMPLATE_COLUMNS: [Field; 13] = [
     Field::Division,
     Field::Skills,
     Field::State,
+    Field::Languages,
+    Field::Groups,
+    Field::EmployeeId,
+    Field::EmployeeType,
+    Field::HireDate,
+    Field::OfficialName,
+    Field::AcdAutoAnswer,
+    Field::Phone,
+    Field::Site,
+    Field::ExternalId,
+    Field::Like,
 ];
 
-const EXAMPLE_ROW: [&str; 13] = [
+const EXAMPLE_ROW: [&str; 24] = [
     "Ada Lovelace",
     "ada.lovelace@example.com",
     "+442079460958",
@@ -34,6 +46,17 @@ const EXAMPLE_ROW: [&str; 13] = [
     "Home",
     "Billing:3,Support:4.5",
     "active",
+    "English:5,French:3",
+    "Tier 1 Agents,Night Shift",
+    "E12345",
+    "Full-time",
+    "2026-07-01",
+    "Augusta Ada King",
+    "yes",
+    "webrtc",
+    "London",
+    "Workday:E12345",
+    "grace.hopper@example.com",
 ];
 
 /// A CSV (UTF-8, comma-delimited, CRLF) with the template's header and one example row. The
@@ -56,13 +79,14 @@ mod tests {
     use crate::import::{import_bytes, ImportOptions, RoleDivisions};
 
     #[test]
-    fn template_starts_with_the_admin_ui_header_plus_state() {
+    fn template_starts_with_the_admin_ui_header_plus_state_then_the_day1_columns() {
         let template = template_csv();
         let header = template.lines().next().unwrap();
         assert_eq!(
             header,
             "name,email,phone_work,extension,title,department,email_manager,location_work,\
-             roles_divisions,queues,division,skills,state"
+             roles_divisions,queues,division,skills,state,languages,groups,employee_id,\
+             employee_type,hire_date,official_name,acd_auto_answer,phone,site,external_id,like"
         );
         assert_eq!(template.lines().count(), 2);
     }
@@ -89,5 +113,10 @@ mod tests {
         assert_eq!(ada.roles[2].divisions, RoleDivisions::All);
         assert_eq!(ada.queues, ["Support", "Billing"]);
         assert_eq!(ada.skills[1].proficiency, 4.5);
+        assert_eq!(ada.languages[1].name, "French");
+        assert_eq!(ada.groups, ["Tier 1 Agents", "Night Shift"]);
+        assert_eq!(ada.employer.hire_date.as_deref(), Some("2026-07-01"));
+        assert_eq!(ada.acd_auto_answer, Some(true));
+        assert_eq!(ada.like.as_deref(), Some("grace.hopper@example.com"));
     }
 }

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::day1::group_calls;
 use super::row::{PlannedRow, RowAction};
 use super::steps::queue_calls;
 use crate::genesys::pacing::{pace_for, MAX_IN_FLIGHT};
+use crate::genesys::MAX_USERS_PER_BULK_PATCH;
 
 /// The largest token pool a run may use.
 pub const MAX_POOL: u8 = 10;
@@ -25,15 +27,31 @@ pub struct StepTotals {
     /// Queue memberships to add, and the calls that takes batched per queue.
     pub queue_memberships: usize,
     pub queue_calls: u32,
-    /// Calls of all the steps (roles, skills, location and extension, queues).
+    pub languages: usize,
+    pub groups: usize,
+    pub employer: usize,
+    pub auto_answer: usize,
+    pub external_id: usize,
+    pub phones: usize,
+    /// Group memberships to add, and the calls that takes batched per group (each batch
+    /// reads the group's version).
+    pub group_memberships: usize,
+    pub group_calls: u32,
+    /// Users whose auto-answer goes in `PATCH /users/bulk` batches, and those calls.
+    pub bulk_auto_answer: usize,
+    pub bulk_auto_answer_calls: u32,
+    /// Calls of all the steps (roles, skills, the PATCH, languages, external id, phone, and
+    /// the batched queues, groups and auto-answer).
     pub calls: u32,
-    /// What the same steps would take with one call per role, skill and queue.
+    /// What the same steps would take with one call per role, skill, queue, language, group,
+    /// value and user.
     pub naive_calls: u32,
 }
 
 pub(super) fn step_totals(rows: &[PlannedRow]) -> StepTotals {
     let mut totals = StepTotals::default();
     let mut per_queue: HashMap<&str, usize> = HashMap::new();
+    let mut per_group: HashMap<&str, usize> = HashMap::new();
     for row in rows {
         if !matches!(
             row.action,
@@ -52,14 +70,30 @@ pub(super) fn step_totals(rows: &[PlannedRow]) -> StepTotals {
         totals.calls += steps.calls();
         totals.naive_calls += (steps.roles.len() + steps.skills.len() + steps.queues.len()) as u32
             + u32::from(steps.location.is_some())
-            + u32::from(steps.extension.is_some());
+            + u32::from(steps.extension.is_some())
+            + steps.day1.naive_calls();
+        let day1 = &steps.day1;
+        totals.languages += usize::from(!day1.languages.is_empty());
+        totals.groups += usize::from(!day1.groups.is_empty());
+        totals.employer += usize::from(day1.employer.is_some());
+        totals.auto_answer += usize::from(day1.acd_auto_answer.is_some());
+        totals.external_id += usize::from(day1.external_id.is_some());
+        totals.phones += usize::from(day1.phone.is_some());
+        totals.bulk_auto_answer += usize::from(steps.bulk_auto_answer());
+        for group in &day1.groups {
+            *per_group.entry(group.id.as_str()).or_default() += 1;
+            totals.group_memberships += 1;
+        }
         for queue in &steps.queues {
             *per_queue.entry(queue.id.as_str()).or_default() += 1;
             totals.queue_memberships += 1;
         }
     }
     totals.queue_calls = queue_calls(per_queue.into_values());
-    totals.calls += totals.queue_calls;
+    totals.group_calls = group_calls(per_group.into_values());
+    totals.bulk_auto_answer_calls =
+        totals.bulk_auto_answer.div_ceil(MAX_USERS_PER_BULK_PATCH) as u32;
+    totals.calls += totals.queue_calls + totals.group_calls + totals.bulk_auto_answer_calls;
     totals
 }
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::{
-    GenesysClient, GenesysError, StateFilter, User, UserState, MAX_EMAILS_PER_SEARCH,
+    ExternalId, GenesysClient, GenesysError, StateFilter, User, UserState, MAX_EMAILS_PER_SEARCH,
     SEARCH_PAGE_SIZE,
 };
 
@@ -200,6 +200,32 @@ fn lookup_plan(total: u64, pages: u32, wanted: usize, found_first: usize) -> Loo
             search: true,
         }
     }
+}
+
+/// For each row to create that has an external id, the user that id already belongs to
+/// (`GET /api/v2/users/externalid/{authority}/{key}`; a 404 or an empty answer is nobody),
+/// looked up side by side: `(row position, the user's e-mail)`. Returns them and the calls made.
+pub(super) async fn owners_of_external_ids(
+    client: &GenesysClient,
+    wanted: Vec<(usize, ExternalId)>,
+) -> Result<(Vec<(usize, String)>, u32), GenesysError> {
+    let calls = wanted.len() as u32;
+    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(SEARCH_CONCURRENCY));
+    let mut lookups = tokio::task::JoinSet::new();
+    for (position, external_id) in wanted {
+        let client = client.clone();
+        let semaphore = semaphore.clone();
+        lookups.spawn(async move {
+            let _slot = semaphore.acquire_owned().await.expect("semaphore open");
+            let owner = client.find_user_by_external_id(&external_id).await?.value;
+            Ok::<_, GenesysError>(owner.map(|user| (position, user.email.unwrap_or(user.id))))
+        });
+    }
+    let mut owners = Vec::new();
+    while let Some(found) = lookups.join_next().await {
+        owners.extend(found.expect("lookup task")?);
+    }
+    Ok((owners, calls))
 }
 
 #[cfg(test)]

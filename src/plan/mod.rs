@@ -1,18 +1,25 @@
 //! The plan: a dry run of an import against the live org. It reads the org (divisions, which
-//! e-mails already exist, the roles, queues, skills and locations the file names) and decides
-//! what each row will do; it writes nothing.
+//! e-mails and external ids already exist, the roles, queues, skills, locations, languages,
+//! groups, sites and phone base settings the file names, the model agents) and decides what
+//! each row will do; it writes nothing.
 //!
-//! [`plan`] puts the rooms together: `existing` finds the users the file's e-mails belong to,
-//! `managers` decides who reports to whom and in which order rows go, `steps` resolves what
-//! each row adds after its create, and `estimate` prices the run. A room never reaches back
-//! into this one: the row's own types sit in `row`.
+//! [`plan`] puts the rooms together: `existing` finds the users the file's e-mails and external
+//! ids belong to, `managers` decides who reports to whom and in which order rows go, `resolve`
+//! turns each row's names into what it adds after its create — `steps` the admin UI's columns,
+//! `day1` languages, groups, employer info, auto-answer, external id and phone, `model` a model
+//! agent's — and `estimate` prices the run. A room never reaches back into this one: the
+//! row's own types sit in `row` and `named`.
 //!
 //! The plan carries everything its run sends: each row's create body and cells, and the rows'
 //! passwords as secrets, so that the run is journaled from the plan alone.
 
+mod day1;
 mod estimate;
 mod existing;
 mod managers;
+mod model;
+mod named;
+mod resolve;
 mod row;
 mod steps;
 
@@ -21,20 +28,24 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+pub use day1::{employer_label, Day1Steps, PlannedPhone};
 pub use estimate::{auto_pool_size, estimate_seconds, StepTotals, MAX_POOL};
 pub use existing::Lookup;
+pub use named::{Named, PlannedSkill};
 pub use row::{ManagerRef, PlannedRow, RowAction};
-pub use steps::{Named, PlannedGrant, PlannedSkill, RowSteps, ALL_DIVISIONS};
+pub use steps::{PlannedGrant, RowSteps, ALL_DIVISIONS};
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
-use crate::genesys::{Contact, CreateUser, Division, GenesysClient, GenesysError, UserState};
+use crate::genesys::{
+    Contact, CreateUser, Division, ExternalId, GenesysClient, GenesysError, UserState,
+};
 use crate::import::{DivisionRef, Field, ImportReport, ImportedRow, UserDraft};
 use crate::names::{did_you_mean, find_division, similar_names};
 use crate::secrets::Secret;
 use estimate::{planned_calls, step_totals};
-use existing::{find_existing, OrgUser, SEARCH_CONCURRENCY};
+use existing::{find_existing, owners_of_external_ids, OrgUser};
 use managers::resolve_managers;
-use steps::{wants_steps, Current, Directory};
+use resolve::resolve_steps;
 
 /// What to do with a row whose e-mail belongs to a soft-deleted user.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,8 +71,9 @@ pub struct PlanOptions {
     pub pool_size: Option<u8>,
     /// Send Genesys's invitation e-mail to each created user.
     pub invite: bool,
-    /// Add the file's roles, queues, skills, location and extension to users that already
-    /// exist (added, never removed, as the admin UI's import does).
+    /// Add the file's roles, queues, skills, languages, groups, location, extension, employer
+    /// info, auto-answer, external id and phone to users that already exist (lists added to,
+    /// never removed from, as the admin UI's import does; a blank cell clears nothing).
     #[serde(default)]
     pub update_existing: bool,
     /// Requests per minute per token, when the org's limit is known to differ from Genesys's
@@ -192,12 +204,13 @@ pub async fn plan(
         })?,
     };
 
-    // Every e-mail the plan must know about: the rows' own, and managers from outside the file.
+    // Every e-mail the plan must know about: the rows' own, and the managers and model agents.
     let file_emails: HashSet<String> = report.valid_drafts().map(|d| d.email_key.clone()).collect();
     let mut wanted: Vec<String> = file_emails.iter().cloned().collect();
     for draft in report.valid_drafts() {
-        if let Some(manager) = &draft.manager_email {
-            let key = manager.to_lowercase();
+        // Managers and model agents from outside the file.
+        for other in [&draft.manager_email, &draft.like].into_iter().flatten() {
+            let key = other.to_lowercase();
             if !file_emails.contains(&key) && !wanted.contains(&key) {
                 wanted.push(key);
             }
@@ -219,8 +232,12 @@ pub async fn plan(
         .enumerate()
         .map(|(index, imported)| classify(index, imported, report, &org))
         .collect();
+    calls += check_external_ids(client, report, &mut rows).await?;
     resolve_managers(&mut rows, report, &org_users);
-    calls += resolve_steps(client, report, &divisions, &home, options, &mut rows).await?;
+    calls += resolve_steps(
+        client, report, &divisions, &home, options, &org_users, &mut rows,
+    )
+    .await?;
     // Last, as any of the above may have found a row invalid.
     for row in &mut rows {
         let draft = report.rows[row.index].draft.as_deref();
@@ -303,87 +320,56 @@ pub async fn rate_in_use(client: &GenesysClient, setting: Option<u32>) -> (u32, 
     }
 }
 
-/// Resolve every row's roles, queues, skills, location and extension against the org (one
-/// read of each list), and for users that exist, what they lack. Returns the calls it made.
-async fn resolve_steps(
+/// A row to create whose external id already belongs to a user with another e-mail is a row
+/// error: Rollcall never changes an e-mail, and two users must not share an HR id. Returns the
+/// calls made.
+async fn check_external_ids(
     client: &GenesysClient,
     report: &ImportReport,
-    divisions: &[Division],
-    home: &Division,
-    options: &PlanOptions,
     rows: &mut [PlannedRow],
 ) -> Result<u32, PlanError> {
-    let applies = |row: &PlannedRow| match row.action {
-        RowAction::Create | RowAction::Restore => true,
-        RowAction::Exists => options.update_existing,
-        _ => false,
-    };
-    let drafts: Vec<&UserDraft> = rows
+    let wanted: Vec<(usize, ExternalId)> = rows
         .iter()
-        .filter(|row| applies(row))
-        .filter_map(|row| report.rows[row.index].draft.as_deref())
-        .filter(|draft| wants_steps(draft))
+        .enumerate()
+        .filter(|(_, row)| row.action == RowAction::Create)
+        .filter_map(|(position, row)| {
+            let id = report.rows[row.index]
+                .draft
+                .as_deref()?
+                .external_id
+                .as_ref()?;
+            Some((
+                position,
+                ExternalId {
+                    authority_name: id.authority.clone(),
+                    external_key: id.key.clone(),
+                },
+            ))
+        })
         .collect();
-    if drafts.is_empty() {
+    if wanted.is_empty() {
         return Ok(0);
     }
-    let directory = Directory::load(client, divisions, home, drafts.into_iter()).await?;
-    let mut calls = directory.calls;
-    // Existing users to compare with what the file lists: (row position, user id, wanted).
-    let mut to_compare: Vec<(usize, String, RowSteps)> = Vec::new();
-    for (position, row) in rows.iter_mut().enumerate().filter(|(_, row)| applies(row)) {
-        let Some(draft) = report.rows[row.index].draft.as_deref() else {
-            continue;
-        };
-        if !wants_steps(draft) {
-            continue;
-        }
-        let steps = match directory.resolve(draft) {
-            Ok(steps) => steps,
-            Err(problems) => {
-                let line = row.line;
-                row.problems
-                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
-                row.action = RowAction::Invalid;
-                continue;
-            }
-        };
-        if row.action != RowAction::Exists {
-            row.steps = Some(steps);
-            continue;
-        }
-        if let Some(user_id) = row.existing_user_id.clone() {
-            to_compare.push((position, user_id, steps));
-        }
-    }
-
-    // What those users have, read side by side (as the e-mail searches are).
-    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(SEARCH_CONCURRENCY));
-    let mut reads = tokio::task::JoinSet::new();
-    for (position, user_id, wanted) in to_compare {
-        let client = client.clone();
-        let semaphore = semaphore.clone();
-        reads.spawn(async move {
-            let _slot = semaphore.acquire_owned().await.expect("semaphore open");
-            let current = Current::read(&client, &user_id).await;
-            current.map(|current| (position, current.missing(&wanted)))
-        });
-    }
-    while let Some(read) = reads.join_next().await {
-        let (position, missing) = read.expect("read task")?;
-        calls += Current::CALLS;
+    let (owners, calls) = owners_of_external_ids(client, wanted).await?;
+    for (position, owner) in owners {
         let row = &mut rows[position];
-        if missing.is_empty() {
-            row.notes
-                .push("Already has every role, queue, skill and location the file lists.".into());
-        } else {
-            row.notes = vec![format!(
-                "Already in the org; will add {}.",
-                missing.describe().join("; ")
-            )];
-            row.action = RowAction::Update;
-            row.steps = Some(missing);
+        let own = row.email.as_deref().unwrap_or_default();
+        if owner.eq_ignore_ascii_case(own) {
+            continue;
         }
+        let line = row.line;
+        let id = report.rows[row.index]
+            .draft
+            .as_deref()
+            .and_then(|d| d.external_id.as_ref())
+            .map(|id| format!("{}:{}", id.authority, id.key))
+            .unwrap_or_default();
+        row.problems.push(format!(
+            "line {line}: the external id {id} already belongs to {owner}, who has another \
+             e-mail; Rollcall never changes an e-mail — correct the row's e-mail or its \
+             external id."
+        ));
+        row.action = RowAction::Invalid;
     }
     Ok(calls)
 }

@@ -13,8 +13,9 @@ pub enum RowAction {
     Create,
     /// An active or inactive user has this e-mail: nothing to do.
     Exists,
-    /// A user has this e-mail and the file adds roles, queues, skills, a location or an
-    /// extension they do not have yet (with [`PlanOptions::update_existing`]).
+    /// A user has this e-mail and the file adds something they do not have yet — roles,
+    /// queues, skills, languages, groups, a location, an extension, a changed employer value or
+    /// auto-answer, a phone (with [`PlanOptions::update_existing`]).
     Update,
     /// A soft-deleted user has this e-mail and the policy is to restore it.
     Restore,

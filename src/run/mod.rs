@@ -218,6 +218,37 @@ fn planned_steps(
     if let Some(extension) = &plan.extension {
         steps.push(step(StepKind::Extension, "", extension.clone()));
     }
+    let day1 = &plan.day1;
+    if let Some(employer) = &day1.employer {
+        steps.push(step(
+            StepKind::Employer,
+            "",
+            crate::plan::employer_label(employer),
+        ));
+    }
+    if let Some(on) = day1.acd_auto_answer {
+        let label = if on { "on" } else { "off" };
+        steps.push(step(StepKind::AutoAnswer, "", label.to_owned()));
+    }
+    for group in &day1.groups {
+        steps.push(step(StepKind::Group, &group.id, group.name.clone()));
+    }
+    if !day1.languages.is_empty() {
+        let languages: Vec<String> = day1
+            .languages
+            .iter()
+            .map(|l| format!("{}:{}", l.skill.name, l.proficiency))
+            .collect();
+        steps.push(step(StepKind::Languages, "", languages.join(", ")));
+    }
+    if let Some(id) = &day1.external_id {
+        let label = format!("{}:{}", id.authority_name, id.external_key);
+        steps.push(step(StepKind::ExternalId, "", label));
+    }
+    if let Some(phone) = &day1.phone {
+        let label = format!("{} on {}", phone.base.name, phone.site.name);
+        steps.push(step(StepKind::Phone, "", label));
+    }
     steps
 }
 

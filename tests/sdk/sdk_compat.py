@@ -4,6 +4,9 @@ Starts `rollcall sandbox --json` as its own process, then uses PureCloudPlatform
 a token, create a user, read it back, search it, list divisions and the home division, page
 through users, receive a duplicate e-mail as an ApiException, look up roles, queues, skills
 and locations, and give the user a role, a skill, a queue, a location and an extension. Then
+what makes the user ready on day 1: a language, a group, employer info and auto-answer (one
+PATCH and the bulk one), an external id, roles by permission, and a WebRTC phone whose station
+becomes the default. Then
 Genesys as it is today: no rate-limit headers, a deleted user read with state='deleted' in the
 Home division and restored there, a state-only PATCH, a division move, passwords, the org's
 limits refused, a search of several e-mails, the 10,000 listing cap and a phone with an
@@ -155,6 +158,7 @@ def run_checks(info):
         check("unknown user is 404", e.status == 404 and "not.found" in e.body, e.body)
 
     directory_checks(api_client, created.id)
+    day_one_checks(api_client, created.id)
     today_checks(api_client, created.id, home, sales)
 
 
@@ -253,6 +257,158 @@ def directory_checks(api_client, user_id):
         any(c.extension == "4321" for c in expanded.addresses),
         expanded.addresses,
     )
+
+
+def day_one_checks(api_client, user_id):
+    """What makes an agent ready on day 1 (API-day1.md), through the SDK's own calls and
+    models: languages, groups, employer info and auto-answer, external ids, roles by
+    permission, and a WebRTC phone whose station becomes the user's default."""
+    routing = gc.RoutingApi(api_client)
+    users = gc.UsersApi(api_client)
+    groups_api = gc.GroupsApi(api_client)
+
+    languages = routing.get_routing_languages(page_size=100, page_number=1)
+    spanish = next(l for l in languages.entities if l.name == "Spanish")
+    check("languages listed", languages.total == 4, [l.name for l in languages.entities])
+    language = gc.UserRoutingLanguagePost()
+    language.id = spanish.id
+    language.proficiency = 4.0
+    given = users.patch_user_routinglanguages_bulk(user_id, [language])
+    check(
+        "language given in bulk",
+        [(l.name, l.proficiency) for l in given.entities] == [("Spanish", 4.0)],
+        given,
+    )
+    held = users.get_user_routinglanguages(user_id)
+    check("languages read back", [l.id for l in held.entities] == [spanish.id], held)
+
+    criterion = gc.GroupSearchCriteria()
+    criterion.type = "EXACT"
+    criterion.fields = ["name"]
+    criterion.value = "Tier 1 Agents"
+    search = gc.GroupSearchRequest()
+    search.query = [criterion]
+    found = groups_api.post_groups_search(search)
+    check("group found by exact name", found.total == 1, found)
+    group = groups_api.get_group(found.results[0].id)
+    update = gc.GroupMembersUpdate()
+    update.member_ids = [user_id]
+    update.version = group.version
+    groups_api.post_group_members(group.id, update)
+    members = groups_api.get_group_members(group.id)
+    check("group member added", [m.id for m in members.entities] == [user_id], members)
+    e = refused(lambda: groups_api.post_group_members(group.id, update))
+    check(
+        "a stale group version is 409",
+        e is not None and e.status == 409 and "does not match" in e.json.get("message", ""),
+        e,
+    )
+    listed = groups_api.get_groups(page_size=25, page_number=1)
+    check("groups listed", listed.total == 3, listed.total)
+
+    current = users.get_user(user_id)
+    patch = gc.UpdateUser()
+    patch.version = current.version
+    patch.acd_auto_answer = True
+    info = gc.EmployerInfo()
+    info.official_name = "Sdk Q. Person"
+    info.employee_id = "E12345"
+    info.employee_type = "Full-time"
+    info.date_hire = "2026-07-01"
+    patch.employer_info = info
+    users.patch_user(user_id, patch)
+    expanded = users.get_user(user_id, expand=["employerInfo"])
+    check(
+        "employer info and auto-answer read back",
+        expanded.acd_auto_answer is True
+        and expanded.employer_info.employee_id == "E12345"
+        and expanded.employer_info.date_hire == "2026-07-01",
+        expanded,
+    )
+    off = gc.PatchUser()
+    off.id = user_id
+    off.acd_auto_answer = False
+    bulk = users.patch_users_bulk([off])
+    check(
+        "auto-answer in bulk",
+        [u.acd_auto_answer for u in bulk.entities] == [False],
+        bulk,
+    )
+
+    mapping = gc.UserExternalIdentifier()
+    mapping.authority_name = "Workday"
+    mapping.external_key = "SDK-1"
+    ids = users.post_user_externalid(user_id, mapping)
+    check("external id given", [i.external_key for i in ids] == ["SDK-1"], ids)
+    check(
+        "external ids listed",
+        [i.authority_name for i in users.get_user_externalid(user_id)] == ["Workday"],
+    )
+    owner = users.get_users_externalid_authority_name_external_key("Workday", "SDK-1")
+    check("user found by external id", owner.id == user_id, owner)
+    e = refused(lambda: users.get_users_externalid_authority_name_external_key("Workday", "none"))
+    check("an external id nobody has is 404", e is not None and e.status == 404, e)
+
+    authorization = gc.AuthorizationApi(api_client)
+    callers = authorization.get_authorization_roles(permission=["conversation:call:add"])
+    check(
+        "roles filtered by permission",
+        sorted(r.name for r in callers.entities) == ["Admin", "Agent", "Supervisor"],
+        [r.name for r in callers.entities],
+    )
+    phone_checks(api_client, user_id)
+
+
+def phone_checks(api_client, user_id):
+    """A WebRTC phone, made as Genesys's Terraform provider makes one, its station found after
+    it shows, and that station set as the user's default (the user holds Agent, which grants
+    Conversation > Call > Add)."""
+    edges = gc.TelephonyProvidersEdgeApi(api_client)
+    stations = gc.StationsApi(api_client)
+    users = gc.UsersApi(api_client)
+
+    sites = edges.get_telephony_providers_edges_sites(managed=True)
+    check("managed sites listed", [s.name for s in sites.entities] == ["PureCloud Voice - AWS"])
+    settings = edges.get_telephony_providers_edges_phonebasesettings(page_size=50)
+    webrtc = [s for s in settings.entities if s.phone_meta_base.id == "inin_webrtc_softphone.json"]
+    check("one WebRTC phone base settings", len(webrtc) == 1, settings)
+    base = edges.get_telephony_providers_edges_phonebasesetting(webrtc[0].id)
+
+    def ref(entity_id):
+        r = gc.DomainEntityRef()
+        r.id = entity_id
+        return r
+
+    phone = gc.Phone()
+    phone.name = "WebRTC - Sdk Person"
+    phone.state = "active"
+    phone.site = ref(sites.entities[0].id)
+    phone.phone_base_settings = ref(base.id)
+    phone.line_base_settings = ref(base.lines[0].id)
+    phone.phone_meta_base = ref(base.phone_meta_base.id)
+    line = gc.Line()
+    line.name = "line_" + user_id
+    line.line_base_settings = ref(base.lines[0].id)
+    phone.lines = [line]
+    user = gc.User()
+    user.id = user_id
+    phone.web_rtc_user = user
+    made = edges.post_telephony_providers_edges_phones(phone)
+    check("WebRTC phone made", made.web_rtc_user.id == user_id, made)
+    mine = edges.get_telephony_providers_edges_phones(web_rtc_user_id=user_id)
+    check("the user's phone found", [p.id for p in mine.entities] == [made.id], mine)
+
+    first = stations.get_stations(web_rtc_user_id=user_id)
+    second = stations.get_stations(web_rtc_user_id=user_id)
+    check(
+        "the station shows on the second read",
+        not first.entities and len(second.entities) == 1,
+        (first, second),
+    )
+    station = second.entities[0]
+    users.put_user_station_defaultstation_station_id(user_id, station.id)
+    read = users.get_user_station(user_id)
+    check("default station read back", read.default_station.id == station.id, read)
 
 
 def refused(call):

@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rollcall_core::genesys::{
-    ClientConfig, Credentials, Endpoint, GenesysClient, RetryNotice, RetryPolicy, UserPatch,
-    UserState,
+    ClientConfig, Credentials, Endpoint, GenesysClient, RetryNotice, RetryPolicy, StationWait,
+    UserPatch, UserState,
 };
 use rollcall_core::import::{import_bytes, ImportOptions, ImportReport};
 use rollcall_core::plan::{plan, Plan, PlanOptions};
@@ -186,6 +186,10 @@ pub fn fast_settle() -> SettlePolicy {
         interval: Duration::from_millis(100),
         max_resends: 3,
         auth_lag: Duration::from_millis(600),
+        station: StationWait {
+            reads: 5,
+            interval: Duration::from_millis(50),
+        },
     }
 }
 

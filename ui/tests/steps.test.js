@@ -65,6 +65,28 @@ test('a restore\'s division and profile lead the columns, the password ends them
   );
 });
 
+test('the day-1 steps get their columns after the password, in the export\'s order', () => {
+  const kinds = kindsOf([
+    [step('phone', 'WebRTC Agents on London', 'done'), step('languages', 'Spanish:4', 'done')],
+    [step('group', 'Night Shift', 'done'), step('employer', 'employee id E1', 'done'), step('password', 'from the file', 'done')],
+  ]);
+  assert.deepEqual(
+    kinds.map((k) => k.label),
+    ['Password', 'Employer info', 'Groups', 'Languages', 'Phone'],
+  );
+});
+
+test('the plan counts group batches, auto-answer batches and phones after creation', () => {
+  const text = describeStepTotals({
+    languages: 2, groupMemberships: 60, groupCalls: 4, autoAnswer: 3, bulkAutoAnswer: 2,
+    bulkAutoAnswerCalls: 1, phones: 1, calls: 12, naiveCalls: 70,
+  });
+  assert.equal(
+    text,
+    'After creation: languages for 2 users, 60 group memberships in 4 calls (batched per group), auto-answer for 3 users (2 of them in 1 batched call), a WebRTC phone and default station for 1 user; 12 calls instead of 70 one by one.',
+  );
+});
+
 test('the plan says who gets what after creation and the calls it saves', () => {
   const text = describeStepTotals({
     roles: 3, skills: 2, queues: 4, location: 1, extension: 1,

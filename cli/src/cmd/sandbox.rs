@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::builder::TypedValueParser;
 use clap::Args;
+use rollcall_core::genesys::WEBRTC_META_BASE;
 use rollcall_sandbox::{
     Faults, Latency, RateLimitConfig, Sandbox, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -55,6 +56,42 @@ pub struct SandboxArgs {
     /// Share of successful creates whose connection is dropped after the user was created.
     #[arg(long, default_value_t = 0.0)]
     drop_after_create: f64,
+    /// Share of successful phone creates whose connection is dropped after the phone was made.
+    #[arg(long, default_value_t = 0.0)]
+    drop_after_phone_create: f64,
+    /// The first N default-station assignments of each user answer 400, as while new roles
+    /// reach Genesys's telephony service.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    default_station_refused_first: u32,
+    /// The read of a user's stations on which a new WebRTC phone's station first shows.
+    #[arg(long, default_value_t = 2, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    station_visible_on_read: u32,
+    /// Take POST /api/v2/groups/{id}/members without the group's version (by default: 400).
+    #[arg(long)]
+    group_version_optional: bool,
+    /// Take adding a group's member again quietly (by default: 400).
+    #[arg(long)]
+    group_readd_harmless: bool,
+    /// Answer POST /api/v2/users/{id}/externalid with the one new id, not the list.
+    #[arg(long)]
+    external_id_answer_object: bool,
+    /// Answer a look-up by an external id nobody has with this status: 404, 200 `{}` or 204.
+    #[arg(long, default_value_t = 404, value_parser = clap::builder::PossibleValuesParser::new(["404", "200", "204"]).map(|s| s.parse::<u16>().unwrap()))]
+    external_id_miss_status: u16,
+    /// Send a user's employerInfo without expand=employerInfo.
+    #[arg(long)]
+    employer_info_without_expand: bool,
+    /// Keep the employer info fields a PATCH leaves out (by default the object replaces them).
+    #[arg(long)]
+    employer_info_merges: bool,
+    /// Let PATCH /api/v2/users/bulk update the known users of a list naming an unknown one
+    /// (by default the whole call is refused).
+    #[arg(long)]
+    bulk_patch_partial: bool,
+    /// How many WebRTC phone base settings the org has: 0, 1 (the demo's) or 2, to try the
+    /// plan's "none" and "several" errors.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=2))]
+    webrtc_phone_settings: u8,
     /// Revoke all tokens once this many API requests were served.
     #[arg(long, value_name = "N")]
     revoke_tokens_after: Option<u64>,
@@ -111,6 +148,16 @@ impl SandboxArgs {
         } else {
             Seed::demo()
         };
+        let seed = match self.webrtc_phone_settings {
+            0 => {
+                let mut seed = seed;
+                seed.phone_base_settings
+                    .retain(|settings| settings.meta_base != WEBRTC_META_BASE);
+                seed
+            }
+            2 => seed.with_phone_base_settings("WebRTC Phones (backup)", WEBRTC_META_BASE),
+            _ => seed,
+        };
         seed.with_numbered_users(self.seed_users, "example.com")
     }
 
@@ -121,6 +168,7 @@ impl SandboxArgs {
             ("--fail-504", self.fail_504),
             ("--fail-429", self.fail_429),
             ("--drop-after-create", self.drop_after_create),
+            ("--drop-after-phone-create", self.drop_after_phone_create),
         ] {
             if !(0.0..=1.0).contains(&share) {
                 return Err(format!("{name} takes a share from 0.0 to 1.0, not {share}"));
@@ -148,6 +196,8 @@ impl SandboxArgs {
                 retry_after_secs: self.retry_after,
                 gateway_passes_through: 0.5,
                 drop_after_create: self.drop_after_create,
+                drop_after_phone_create: self.drop_after_phone_create,
+                default_station_refused_first: self.default_station_refused_first,
                 revoke_tokens_after: self.revoke_tokens_after,
                 bulkadd_not_found_first: self.bulkadd_not_found_first,
                 stale_version_first: self.stale_version_first,
@@ -164,6 +214,14 @@ impl SandboxArgs {
         config.variants.search_lag = Duration::from_millis(self.search_lag_ms);
         config.variants.stale_version_status = self.stale_version_status;
         config.variants.org_limits_readable = self.org_limits_readable;
+        config.variants.station_visible_on_read = self.station_visible_on_read;
+        config.variants.group_version_optional = self.group_version_optional;
+        config.variants.group_readd_harmless = self.group_readd_harmless;
+        config.variants.external_id_answer_object = self.external_id_answer_object;
+        config.variants.external_id_miss_status = self.external_id_miss_status;
+        config.variants.employer_info_without_expand = self.employer_info_without_expand;
+        config.variants.employer_info_merges = self.employer_info_merges;
+        config.variants.bulk_patch_partial = self.bulk_patch_partial;
         Ok(config)
     }
 }
@@ -271,6 +329,47 @@ mod tests {
     }
 
     #[test]
+    fn the_day_one_flags_reach_the_sandbox() {
+        let config = config(&[
+            "--drop-after-phone-create",
+            "1",
+            "--station-visible-on-read",
+            "4",
+            "--group-version-optional",
+            "--group-readd-harmless",
+            "--external-id-answer-object",
+            "--external-id-miss-status",
+            "204",
+            "--employer-info-without-expand",
+            "--employer-info-merges",
+            "--bulk-patch-partial",
+            "--webrtc-phone-settings",
+            "2",
+            "--default-station-refused-first",
+            "3",
+        ]);
+        assert_eq!(config.faults.default_station_refused_first, 3);
+        assert_eq!(config.faults.drop_after_phone_create, 1.0);
+        let variants = config.variants;
+        assert_eq!(variants.station_visible_on_read, 4);
+        assert!(variants.group_version_optional && variants.group_readd_harmless);
+        assert!(variants.external_id_answer_object);
+        assert_eq!(variants.external_id_miss_status, 204);
+        assert!(variants.employer_info_without_expand && variants.employer_info_merges);
+        assert!(variants.bulk_patch_partial);
+        let webrtc = |config: &SandboxConfig| {
+            (config.seed.phone_base_settings.iter())
+                .filter(|s| s.meta_base == WEBRTC_META_BASE)
+                .count()
+        };
+        assert_eq!(webrtc(&config), 2);
+        assert_eq!(webrtc(&self::config(&["--webrtc-phone-settings", "0"])), 0);
+        let stations_at_once =
+            Command::try_parse_from(["sandbox", "--station-visible-on-read", "0"]);
+        assert!(stations_at_once.is_err(), "the first read is read 1");
+    }
+
+    #[test]
     fn by_default_the_sandbox_plays_genesys_as_it_is() {
         let config = config(&[]);
         assert_eq!(config.variants.stale_version_status, 409);
@@ -279,6 +378,12 @@ mod tests {
         assert_eq!(config.faults.bulkadd_not_found_first, 0);
         assert!(!config.faults.refuse_passwords);
         assert_eq!(config.faults.token_throttled_first, 0);
+        assert_eq!(config.faults.drop_after_phone_create, 0.0);
+        assert_eq!(config.variants, rollcall_sandbox::Variants::default());
+        assert_eq!(
+            config.seed.phone_base_settings,
+            Seed::demo().phone_base_settings
+        );
     }
 
     #[test]

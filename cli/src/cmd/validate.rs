@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use rollcall_core::import::terminal_safe as safe;
-use rollcall_core::import::{import_path, ImportOptions, ImportReport};
+use rollcall_core::import::{import_path, DateOrder, ImportOptions, ImportReport};
 use serde_json::json;
 
 use crate::error::{exit, CliError};
@@ -19,6 +19,9 @@ pub struct FileArgs {
     /// Country for phone numbers written without +country code (ISO code: US, GB, DE…).
     #[arg(long, value_name = "CC")]
     pub country: Option<String>,
+    /// How to read hire dates such as 3/4/2026: month first (mdy) or day first (dmy).
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
     /// The sheet to read from an .xlsx (the first one by default).
     #[arg(long)]
     pub sheet: Option<String>,
@@ -27,11 +30,24 @@ pub struct FileArgs {
     pub json: bool,
 }
 
+/// `--date-order`'s values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DateOrderArg {
+    /// Month first: 3/14/2026.
+    Mdy,
+    /// Day first: 14/3/2026.
+    Dmy,
+}
+
 impl FileArgs {
     /// The file read and validated; a file that cannot be read at all is a usage error.
     pub fn import(&self) -> Result<ImportReport, CliError> {
         let options = ImportOptions {
             default_country: self.country.clone(),
+            date_order: self.date_order.map(|order| match order {
+                DateOrderArg::Mdy => DateOrder::Mdy,
+                DateOrderArg::Dmy => DateOrder::Dmy,
+            }),
             sheet: self.sheet.clone(),
             ..ImportOptions::default()
         };

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rollcall_core::import::mapping::normalize_header;
 use rollcall_core::import::{
-    import_path, template_csv, ColumnMapping, Field, ImportOptions, ImportReport, MatchedBy,
-    RowIssue, SourceInfo,
+    import_path, template_csv, ColumnMapping, DateOrder, Field, ImportOptions, ImportReport,
+    MatchedBy, RowIssue, SourceInfo,
 };
 use rollcall_core::paths::{replace_file, write_private};
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,8 @@ const MAPPING_FILE: &str = "column-mapping.json";
 pub struct ReadOptions {
     /// ISO country code for phone numbers without `+`.
     default_country: Option<String>,
+    /// How hire dates such as `3/4/2026` are read (`mdy` or `dmy`).
+    date_order: Option<DateOrder>,
     /// The sheet of an `.xlsx`.
     sheet: Option<String>,
 }
@@ -224,6 +226,7 @@ async fn import_into_session(
 ) -> Result<Preview> {
     let options = ImportOptions {
         default_country: read.default_country.filter(|c| !c.trim().is_empty()),
+        date_order: read.date_order,
         sheet: read.sheet.filter(|s| !s.trim().is_empty()),
         mapping: Some(saved_mapping(&state.dirs.config)).filter(|m| !m.columns.is_empty()),
         ..ImportOptions::default()

@@ -52,7 +52,7 @@ impl GenesysClient {
     }
 
     /// Send one call through the retry policy.
-    async fn call(
+    pub(super) async fn call(
         &self,
         what: &str,
         repeat: Repeat,

@@ -1,5 +1,6 @@
 //! The org's lists a plan matches names against (divisions, roles, queues, skills,
-//! locations), read whole page by page, and the one-item reads "Test connection" makes.
+//! locations), read whole page by page, the roles that grant a permission, and the one-item
+//! reads "Test connection" makes.
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -7,6 +8,10 @@ use serde::de::DeserializeOwned;
 use super::{GenesysClient, Repeat, Reply, ResponseMeta, MAX_PAGES};
 use crate::genesys::error::{GenesysError, Result};
 use crate::genesys::models::{Division, EntityListing, Location, Queue, Role, RoutingSkill};
+
+/// Conversation > Call > Add: what a user needs before a default phone can be assigned to it
+/// (Resource Center, "Assign a default phone"; API-day1 §6c).
+pub const CALL_ADD_PERMISSION: &str = "conversation:call:add";
 
 /// The page size of the listings read whole: the largest every one of them accepts.
 const LIST_PAGE_SIZE: u32 = 100;
@@ -22,6 +27,19 @@ impl GenesysClient {
     pub async fn list_roles(&self) -> Result<Reply<Vec<Role>>> {
         self.every_page("list roles", "/api/v2/authorization/roles")
             .await
+    }
+
+    /// The roles that grant `permission` (`GET /api/v2/authorization/roles?permission=…`, all
+    /// pages): whether a row's roles give, say, [`CALL_ADD_PERMISSION`]. The filter is a list
+    /// parameter of `get_authorization_roles` (MyPureCloud/platform-client-sdk-python
+    /// `build/docs/AuthorizationApi.md`).
+    pub async fn roles_with_permission(&self, permission: &str) -> Result<Reply<Vec<Role>>> {
+        self.every_page_of(
+            "list roles by permission",
+            "/api/v2/authorization/roles",
+            &[("permission", permission.to_owned())],
+        )
+        .await
     }
 
     /// Every queue of the org (`GET /api/v2/routing/queues`, all pages).
@@ -75,13 +93,24 @@ impl GenesysClient {
         what: &str,
         path: &str,
     ) -> Result<Reply<Vec<T>>> {
+        self.every_page_of(what, path, &[]).await
+    }
+
+    /// Every page of a listing narrowed by `filters` (query parameters sent with each page).
+    pub(super) async fn every_page_of<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        path: &str,
+        filters: &[(&str, String)],
+    ) -> Result<Reply<Vec<T>>> {
         let mut entities = Vec::new();
         let mut page_number = 1;
         loop {
-            let query = [
+            let mut query = vec![
                 ("pageSize", LIST_PAGE_SIZE.to_string()),
                 ("pageNumber", page_number.to_string()),
             ];
+            query.extend(filters.iter().cloned());
             let page: Reply<EntityListing<T>> = self
                 .call_json(what, Repeat::Read, Method::GET, path, &query, None)
                 .await?;

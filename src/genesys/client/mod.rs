@@ -1,17 +1,23 @@
 //! The Genesys Cloud API client: OAuth client credentials, typed calls, one retry policy.
 //!
 //! `http` sends a call through the pacer and the retry policy and sorts its answer; `token`
-//! mints and renews the access token; `users`, `lists` and `steps` are the calls
-//! themselves: users, the org's lists (divisions, roles, queues, skills, locations), and what a
-//! run does to a user after creating it (roles, skills, queues).
+//! mints and renews the access token; the other files are the calls themselves: `users`,
+//! `lists` (divisions, roles, queues, skills, locations), `steps` (roles, skills and queues a
+//! run gives a user), `languages`, `groups`, `external_ids` and `phones` (a WebRTC phone and
+//! the default station).
 
+mod external_ids;
+mod groups;
 mod http;
+mod languages;
 mod lists;
+mod phones;
 mod steps;
 mod token;
 mod users;
 
-pub use lists::Listing;
+pub use lists::{Listing, CALL_ADD_PERMISSION};
+pub use phones::StationWait;
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -31,6 +37,16 @@ use super::retry::{RetryObserver, RetryPolicy};
 pub const MAX_SKILLS_PER_CALL: usize = 50;
 /// The most members `POST /api/v2/routing/queues/{id}/members` takes in one call.
 pub const MAX_QUEUE_MEMBERS_PER_CALL: usize = 100;
+/// The most languages `PATCH /api/v2/users/{id}/routinglanguages/bulk` takes in one call
+/// ("Max 50 routing languages in request body": MyPureCloud/platform-client-sdk-python
+/// `build/docs/RoutingApi.md`, `patch_user_routinglanguages_bulk`).
+pub const MAX_LANGUAGES_PER_CALL: usize = 50;
+/// The most ids `POST /api/v2/groups/{id}/members` takes in one call (`GroupMembersUpdate`:
+/// "A maximum of 50 members are allowed per request").
+pub const MAX_GROUP_MEMBERS_PER_CALL: usize = 50;
+/// The most users `PATCH /api/v2/users/bulk` updates in one call ("Max 50 users can be updated
+/// at a time", `UsersApi.md` `patch_users_bulk`).
+pub const MAX_USERS_PER_BULK_PATCH: usize = 50;
 /// The most e-mails Rollcall puts in one `POST /api/v2/users/search` criterion (`values`).
 /// Genesys documents no limit; 50 keeps the body small and its results within two pages.
 pub const MAX_EMAILS_PER_SEARCH: usize = 50;
@@ -284,6 +300,18 @@ impl GenesysClient {
             .and_then(|value| value.as_u64().or_else(|| value.as_f64().map(|f| f as u64)))
             .and_then(|value| u32::try_from(value).ok())
             .filter(|value| *value > 0))
+    }
+
+    /// The wait before trying a write again that Genesys refused for now (a stale group
+    /// version, a default station the telephony service is not ready for): the answer's
+    /// `Retry-After`, else `attempt` half base delays — 0.5 s, 1 s, 1.5 s… with the default
+    /// policy, the waits of Genesys's Terraform provider's `util.RetryWhen`
+    /// (`genesyscloud/util/util_retries.go`).
+    pub(super) fn terraform_wait(&self, error: &GenesysError, attempt: u32) -> Duration {
+        error
+            .api()
+            .and_then(|api| api.retry_after)
+            .unwrap_or(self.shared.config.retry.base_delay / 2 * attempt)
     }
 
     /// Get a token now (the "Test connection" of the app and `profiles test`).

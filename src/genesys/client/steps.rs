@@ -99,7 +99,7 @@ impl GenesysClient {
     }
 }
 
-fn too_many(what: &str, given: usize, limit: usize, items: &str) -> GenesysError {
+pub(super) fn too_many(what: &str, given: usize, limit: usize, items: &str) -> GenesysError {
     GenesysError::InvalidInput {
         what: what.to_owned(),
         reason: format!("{given} {items} given, Genesys takes at most {limit} per call"),

@@ -6,8 +6,12 @@
 //! reads but can do without never fails a call — it reads as empty. The fields a run depends on
 //! (a user's id, its version before a write) are checked where they are used, and named.
 
+mod employment;
+mod groups;
+mod languages;
 mod lenient;
 mod lists;
+mod phones;
 mod steps;
 #[cfg(test)]
 mod tests;
@@ -16,7 +20,17 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::secrets::Secret;
 
+pub use employment::{AutoAnswer, EmployerInfo, ExternalId};
+pub use groups::Group;
+pub(crate) use groups::{
+    GroupMembersUpdate, GroupSearchCriterion, GroupSearchRequest, GroupsSearchResponse,
+};
+pub use languages::{Language, UserLanguage, UserRoutingLanguage};
 pub use lists::{Division, Location, Queue, Role, RoutingSkill};
+pub use phones::{
+    IdRef, NewLine, NewPhone, Phone, PhoneBaseSettings, Site, Station, UserStations,
+    WEBRTC_META_BASE,
+};
 pub use steps::{
     Grant, GrantRole, RoleGrant, SubjectGrants, UserQueue, UserRoutingSkill, UserSkill,
 };
@@ -235,6 +249,13 @@ pub struct UserPatch {
     /// The user's work locations; this replaces the whole list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<UserLocation>>,
+    /// Whether ACD conversations are answered without the agent accepting them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acd_auto_answer: Option<bool>,
+    /// Employer info; not accepted by `POST /api/v2/users`, so it comes with the PATCH that
+    /// follows the create, as Genesys's Terraform provider sends it (`updateUser`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employer_info: Option<EmployerInfo>,
 }
 
 /// One of a user's locations (`Location` in `User.locations` and `UpdateUser.locations`).
@@ -324,6 +345,15 @@ pub struct User {
     /// Only present when asked for with `expand=locations`.
     #[serde(deserialize_with = "lenient::list")]
     pub locations: Vec<UserLocation>,
+    #[serde(deserialize_with = "lenient::or_default")]
+    pub acd_auto_answer: Option<bool>,
+    /// Present when asked for with `expand=employerInfo` (whether it comes without is
+    /// UNCONFIRMED).
+    #[serde(deserialize_with = "lenient::or_default")]
+    pub employer_info: Option<EmployerInfo>,
+    /// Only present when asked for with `expand=groups`, best-effort.
+    #[serde(deserialize_with = "lenient::list")]
+    pub groups: Vec<EntityRef>,
     #[serde(deserialize_with = "lenient::or_default")]
     pub version: i64,
     #[serde(deserialize_with = "lenient::text")]

@@ -118,3 +118,90 @@ fn contacts_are_written_back_with_their_numbers() {
     );
     assert_eq!(read[2].extension_read(), None);
 }
+
+#[test]
+fn employer_info_and_auto_answer_ride_on_the_user_patch() {
+    let patch = UserPatch {
+        version: 3,
+        acd_auto_answer: Some(true),
+        employer_info: Some(EmployerInfo {
+            official_name: Some("Jane Q. Doe".into()),
+            employee_id: Some("E12345".into()),
+            employee_type: Some("Full-time".into()),
+            date_hire: Some("2026-07-01".into()),
+        }),
+        ..UserPatch::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        serde_json::json!({
+            "version": 3,
+            "acdAutoAnswer": true,
+            "employerInfo": {
+                "officialName": "Jane Q. Doe",
+                "employeeId": "E12345",
+                "employeeType": "Full-time",
+                "dateHire": "2026-07-01"
+            }
+        }),
+        "the wire names of UpdateUser and EmployerInfo"
+    );
+    let plain = serde_json::to_value(UserPatch::default()).unwrap();
+    assert!(plain.get("acdAutoAnswer").is_none() && plain.get("employerInfo").is_none());
+}
+
+#[test]
+fn a_webrtc_phone_is_made_from_the_first_line_of_its_base_settings() {
+    let settings: PhoneBaseSettings = serde_json::from_value(serde_json::json!({
+        "id": "pbs-1",
+        "name": "WebRTC",
+        "state": "active",
+        "phoneMetaBase": { "id": "inin_webrtc_softphone.json", "name": "PureCloud WebRTC Phone" },
+        "lines": [{ "id": "line-base-1", "name": "WebRTC_1" }]
+    }))
+    .unwrap();
+    assert!(settings.is_webrtc());
+    let body = serde_json::to_value(settings.webrtc_phone("site-1", "u-1", "Jane Doe")).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "name": "WebRTC - Jane Doe",
+            "state": "active",
+            "site": { "id": "site-1" },
+            "phoneBaseSettings": { "id": "pbs-1" },
+            "lineBaseSettings": { "id": "line-base-1" },
+            "phoneMetaBase": { "id": "inin_webrtc_softphone.json" },
+            "lines": [{ "name": "line_u-1", "lineBaseSettings": { "id": "line-base-1" } }],
+            "webRtcUser": { "id": "u-1" }
+        }),
+        "the body Genesys's Terraform provider sends for a WebRTC phone"
+    );
+    let desk: PhoneBaseSettings = serde_json::from_value(serde_json::json!({
+        "id": "pbs-2", "phoneMetaBase": { "id": "polycom_vvx_300.json" }
+    }))
+    .unwrap();
+    assert!(!desk.is_webrtc());
+}
+
+#[test]
+fn a_user_reads_its_auto_answer_employer_info_and_groups() {
+    let user: User = serde_json::from_value(serde_json::json!({
+        "id": "u1",
+        "acdAutoAnswer": true,
+        "employerInfo": { "employeeId": 12345, "dateHire": "2026-07-01" },
+        "groups": [{ "id": "g-1", "name": "Tier 1 Agents" }, "g-2", 7]
+    }))
+    .unwrap();
+    assert_eq!(user.acd_auto_answer, Some(true));
+    let info = user.employer_info.expect("employer info read");
+    assert_eq!(info.employee_id.as_deref(), Some("12345"));
+    assert_eq!(info.date_hire.as_deref(), Some("2026-07-01"));
+    assert_eq!(
+        user.groups
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>(),
+        ["g-1"],
+        "unreadable group items are left out"
+    );
+}

@@ -156,8 +156,38 @@ fn cell_text(cell: &calamine::DataRef<'_>) -> String {
         DataRef::Float(f) => f.to_string(),
         DataRef::Bool(true) => "TRUE".to_owned(),
         DataRef::Bool(false) => "FALSE".to_owned(),
+        DataRef::DateTime(d) if d.is_datetime() => excel_date(d),
         DataRef::DateTime(d) => d.to_string(),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(e) => e.to_string(),
+    }
+}
+
+/// A date cell as `yyyy-mm-dd` (the form Genesys takes), with the time when it has one; Excel
+/// keeps dates as day counts, which mean nothing in a user list.
+fn excel_date(date: &calamine::ExcelDateTime) -> String {
+    let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+    if (hour, minute, second) == (0, 0, 0) {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{DataRef, ExcelDateTime, ExcelDateTimeType};
+
+    #[test]
+    fn date_cells_read_as_iso_dates_not_day_counts() {
+        // 46095 is 14 March 2026 in Excel's 1900 date system.
+        let date = ExcelDateTime::new(46095.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(cell_text(&DataRef::DateTime(date)), "2026-03-14");
+        let with_time = ExcelDateTime::new(46095.5, ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            cell_text(&DataRef::DateTime(with_time)),
+            "2026-03-14 12:00:00"
+        );
     }
 }

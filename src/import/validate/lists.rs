@@ -1,5 +1,6 @@
 //! The cells that hold several values: roles with their divisions (`Role:Division A,Division
-//! B`, separated by `|`), queues and skills with their levels (separated by commas).
+//! B`, separated by `|`), queues, and skills and languages with their levels (separated by
+//! commas).
 
 use super::row::RowChecker;
 use crate::import::draft::{IssueKind, RoleDivisions, RoleGrant, SkillLevel};
@@ -28,16 +29,30 @@ impl RowChecker {
     }
 
     pub(super) fn skills(&mut self, cells: &[String]) -> Vec<SkillLevel> {
-        let value = self.cell(cells, Field::Skills);
-        let mut skills: Vec<SkillLevel> = Vec::new();
+        self.levels(cells, Field::Skills)
+    }
+
+    pub(super) fn languages(&mut self, cells: &[String]) -> Vec<SkillLevel> {
+        self.levels(cells, Field::Languages)
+    }
+
+    /// Skills or languages, `Name:N` with N from 0 to 5, separated by commas.
+    fn levels(&mut self, cells: &[String], field: Field) -> Vec<SkillLevel> {
+        let (noun, kind) = match field {
+            Field::Languages => ("language", IssueKind::InvalidLanguages),
+            _ => ("skill", IssueKind::InvalidSkills),
+        };
+        let value = self.cell(cells, field);
+        let mut levels: Vec<SkillLevel> = Vec::new();
         for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((name, level)) = item.rsplit_once(':') else {
                 self.error(
-                    Some(Field::Skills),
-                    IssueKind::InvalidSkills,
+                    Some(field),
+                    kind.clone(),
                     format!(
-                        "the skill {} has no level; write it as Skill Name:N with N from 0 to 5",
-                        shown(item)
+                        "the {noun} {} has no level; write it as {} Name:N with N from 0 to 5",
+                        shown(item),
+                        capitalized(noun)
                     ),
                 );
                 continue;
@@ -49,10 +64,10 @@ impl RowChecker {
                 .filter(|p| (0.0..=5.0).contains(p));
             let Some(proficiency) = proficiency else {
                 self.error(
-                    Some(Field::Skills),
-                    IssueKind::InvalidSkills,
+                    Some(field),
+                    kind.clone(),
                     format!(
-                        "the level of skill {} is {}; it must be a number from 0 to 5",
+                        "the level of {noun} {} is {}; it must be a number from 0 to 5",
                         shown(name),
                         shown(level)
                     ),
@@ -61,29 +76,29 @@ impl RowChecker {
             };
             if name.is_empty() {
                 self.error(
-                    Some(Field::Skills),
-                    IssueKind::InvalidSkills,
-                    format!("{} has a level but no skill name", shown(item)),
+                    Some(field),
+                    kind.clone(),
+                    format!("{} has a level but no {noun} name", shown(item)),
                 );
                 continue;
             }
-            if !self.length_ok(Field::Skills, name) {
+            if !self.length_ok(field, name) {
                 continue;
             }
-            if skills.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
+            if levels.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
                 self.warning(
-                    Some(Field::Skills),
-                    IssueKind::InvalidSkills,
-                    format!("the skill {} is listed twice", shown(name)),
+                    Some(field),
+                    kind.clone(),
+                    format!("the {noun} {} is listed twice", shown(name)),
                 );
                 continue;
             }
-            skills.push(SkillLevel {
+            levels.push(SkillLevel {
                 name: name.to_owned(),
                 proficiency,
             });
         }
-        skills
+        levels
     }
 
     pub(super) fn roles(&mut self, cells: &[String]) -> Vec<RoleGrant> {
@@ -159,4 +174,13 @@ impl RowChecker {
         }
         roles
     }
+}
+
+/// `skill` → `Skill`.
+fn capitalized(noun: &str) -> String {
+    let mut chars = noun.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

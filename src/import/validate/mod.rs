@@ -2,15 +2,20 @@
 //! once, and the check for the same e-mail on two lines.
 //!
 //! `row` checks one row's cells, `lists` the cells that hold several values (roles,
-//! queues, skills), `phone` turns a phone number into E.164, and `duplicates` finds the
-//! addresses written on more than one line once every row has been read.
+//! queues, skills, languages), `day1` the cells that ready an agent for a first shift (groups,
+//! employer info, auto-answer, phone and site, external id, model agent), `date` reads hire
+//! dates, `phone` turns a phone number into E.164, and `duplicates` finds the addresses written
+//! on more than one line once every row has been read.
 
+mod date;
+mod day1;
+mod division;
 mod duplicates;
 mod lists;
 mod phone;
 mod row;
 
-use super::draft::{IssueKind, RowIssue};
+use super::draft::{DateOrder, IssueKind, RowIssue};
 use super::mapping::{ColumnMapping, Field};
 use super::read::RawRow;
 use super::text::{column_letter, shown};
@@ -37,9 +42,10 @@ impl Validator {
         header_line: usize,
         mapping: &ColumnMapping,
         default_country: Option<phonenumber::country::Id>,
+        date_order: Option<DateOrder>,
     ) -> Self {
         Validator {
-            checker: RowChecker::new(header, header_line, mapping, default_country),
+            checker: RowChecker::new(header, header_line, mapping, default_country, date_order),
             rows: Vec::new(),
             email_keys: EmailKeys::default(),
             unnamed: (0..header.len())

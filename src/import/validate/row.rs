@@ -1,7 +1,7 @@
 //! One row's cells checked field by field; a row without errors becomes a [`UserDraft`].
 
 use super::phone::{normalize_phone, PhoneCheck};
-use crate::import::draft::{DivisionRef, IssueKind, RowIssue, UserDraft, UserState};
+use crate::import::draft::{DateOrder, IssueKind, RowIssue, UserDraft, UserState};
 use crate::import::email;
 use crate::import::mapping::{self, ColumnMapping, Field};
 use crate::import::read::RawRow;
@@ -18,7 +18,7 @@ pub(super) struct RowChecker {
     pub(super) header: Vec<String>,
     pub(super) header_line: usize,
     /// The column of each field, indexed by [`Field::index`].
-    columns: [Option<usize>; 16],
+    columns: [Option<usize>; Field::ALL.len()],
     /// The columns that hold a field, and the field: their cells are checked for line breaks
     /// and control characters.
     mapped: Vec<(usize, Field)>,
@@ -26,6 +26,8 @@ pub(super) struct RowChecker {
     /// many rows had a value blanked in each.
     pub(super) secret_columns: Vec<(usize, usize)>,
     default_country: Option<phonenumber::country::Id>,
+    /// How `3/4/2026` is read.
+    pub(super) date_order: Option<DateOrder>,
     pub(super) issues: Vec<RowIssue>,
     /// Errors found in the row being checked.
     row_errors: usize,
@@ -38,8 +40,9 @@ impl RowChecker {
         header_line: usize,
         mapping: &ColumnMapping,
         default_country: Option<phonenumber::country::Id>,
+        date_order: Option<DateOrder>,
     ) -> Self {
-        let mut columns = [None; 16];
+        let mut columns = [None; Field::ALL.len()];
         for field in Field::ALL {
             columns[field.index()] = mapping.column_of(field);
         }
@@ -62,6 +65,7 @@ impl RowChecker {
             mapped,
             secret_columns,
             default_country,
+            date_order,
             issues: Vec::new(),
             row_errors: 0,
             line: 0,
@@ -183,6 +187,13 @@ impl RowChecker {
         let roles = self.roles(view);
         let queues = self.queues(view);
         let skills = self.skills(view);
+        let languages = self.languages(view);
+        let groups = self.groups(view);
+        let employer = self.employer(view);
+        let acd_auto_answer = self.acd_auto_answer(view);
+        let phone = self.phone_request(view);
+        let external_id = self.external_id(view);
+        let like = self.model_user(view, email_key.as_deref());
 
         let (draft, orphan_key) = match (self.row_errors, name, email, email_key) {
             (0, Some(name), Some(email), Some(email_key)) => (
@@ -202,6 +213,13 @@ impl RowChecker {
                     roles,
                     queues,
                     skills,
+                    languages,
+                    groups,
+                    employer,
+                    acd_auto_answer,
+                    phone,
+                    external_id,
+                    like,
                 })),
                 None,
             ),
@@ -351,30 +369,7 @@ impl RowChecker {
         }
     }
 
-    fn division(&mut self, cells: &[String]) -> Option<DivisionRef> {
-        let value = self.cell(cells, Field::Division);
-        if value.is_empty() {
-            return None;
-        }
-        if let Some(id) = canonical_uuid(value) {
-            return Some(DivisionRef::Id(id));
-        }
-        if looks_like_uuid(value) {
-            self.warning(
-                Some(Field::Division),
-                IssueKind::InvalidDivision,
-                format!(
-                    "{} looks like a division id but is not a valid one; it will be looked up as \
-                     a division name — check it was copied whole",
-                    shown(value)
-                ),
-            );
-        }
-        self.length_ok(Field::Division, value)
-            .then(|| DivisionRef::Name(value.to_owned()))
-    }
-
-    fn text(&mut self, cells: &[String], field: Field) -> Option<String> {
+    pub(super) fn text(&mut self, cells: &[String], field: Field) -> Option<String> {
         let value = self.cell(cells, field);
         if value.is_empty() || !self.length_ok(field, value) {
             return None;
@@ -524,55 +519,16 @@ fn label(field: Field) -> &'static str {
         Field::Skills => "skill name",
         Field::State => "state",
         Field::Password => "password",
-    }
-}
-
-/// A UUID in its dashed form (or as 32 hex digits), lowercased and dashed. The braced and
-/// `urn:uuid:` forms the parser also knows are left to be read as names, as they always were.
-fn canonical_uuid(value: &str) -> Option<String> {
-    if !matches!(value.len(), 32 | 36) {
-        return None;
-    }
-    let id = uuid::Uuid::try_parse(value).ok()?;
-    Some(id.hyphenated().to_string())
-}
-
-/// Dashes where a UUID has them: someone meant an id.
-fn looks_like_uuid(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    bytes.len() == 36 && [8, 13, 18, 23].iter().all(|&i| bytes[i] == b'-')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uuids_are_recognised_in_both_forms() {
-        assert_eq!(
-            canonical_uuid("3F2504E0-4F89-11D3-9A0C-0305E82C3301").as_deref(),
-            Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301")
-        );
-        assert_eq!(
-            canonical_uuid("3f2504e04f8911d39a0c0305e82c3301").as_deref(),
-            Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301")
-        );
-        assert_eq!(canonical_uuid("Sales"), None);
-        assert_eq!(canonical_uuid("3f2504e0-4f89-11d3-9a0c-0305e82c330g"), None);
-    }
-
-    #[test]
-    fn braced_and_urn_uuids_are_read_as_names_and_misplaced_dashes_are_no_id() {
-        assert_eq!(
-            canonical_uuid("{3f2504e0-4f89-11d3-9a0c-0305e82c3301}"),
-            None
-        );
-        assert_eq!(
-            canonical_uuid("urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
-            None
-        );
-        assert_eq!(canonical_uuid("3f2504e04-f89-11d3-9a0c-0305e82c3301"), None);
-        assert!(looks_like_uuid("3f2504e0-4f89-11d3-9a0c-0305e82c330g"));
-        assert!(!looks_like_uuid("3f2504e04-f89-11d3-9a0c-0305e82c3301"));
+        Field::Languages => "language name",
+        Field::Groups => "group name",
+        Field::EmployeeId => "employee id",
+        Field::EmployeeType => "employee type",
+        Field::HireDate => "hire date",
+        Field::OfficialName => "official name",
+        Field::AcdAutoAnswer => "auto-answer setting",
+        Field::Phone => "phone",
+        Field::Site => "site name",
+        Field::ExternalId => "external id",
+        Field::Like => "model agent's e-mail",
     }
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::{attempt_record, steps, Engine, Step};
-use crate::genesys::{GenesysClient, GenesysError, User, UserPatch, UserState};
+use crate::genesys::{GenesysClient, GenesysError, StationWait, User, UserPatch, UserState};
 use crate::run::events::StopReason;
 use crate::run::journal::{RowError, RowStatus, RowUpdate};
 
@@ -25,6 +25,8 @@ pub struct SettlePolicy {
     /// Genesys's Terraform provider puts it when it retries the same `bulkadd`. Counted in
     /// tries, one every `interval`.
     pub auth_lag: Duration,
+    /// How long a new phone's station is waited for.
+    pub station: StationWait,
 }
 
 impl SettlePolicy {
@@ -42,6 +44,7 @@ impl Default for SettlePolicy {
             interval: Duration::from_secs(1),
             max_resends: 3,
             auth_lag: Duration::from_secs(30),
+            station: StationWait::default(),
         }
     }
 }

@@ -1,4 +1,8 @@
-//! What follows a row's create: its manager, then Genesys's invitation (never sent twice).
+//! What follows a row's create: its manager, and once every row's steps are through,
+//! Genesys's invitation (never sent twice).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use super::{attempt_record, steps, Engine};
 use crate::genesys::{GenesysClient, GenesysError, User, UserPatch};
@@ -128,7 +132,41 @@ impl Engine {
         let _ = self.record(vec![update]).await;
     }
 
-    pub(super) async fn send_invitation(&self, client: &GenesysClient, index: usize) {
+    /// The invitations of the rows created, last: after every row's steps and the batched
+    /// queues, groups and auto-answer, so a new agent's first sign-in finds everything set.
+    pub(super) async fn send_invitations(self: &Arc<Self>, workers: usize) {
+        let pending: VecDeque<usize> = self
+            .rows
+            .lock()
+            .expect("rows")
+            .iter()
+            .filter(|r| r.status == RowStatus::Created && r.invite_step == StepStatus::Pending)
+            .map(|r| r.index)
+            .collect();
+        let pending = Arc::new(Mutex::new(pending));
+        let mut tasks = tokio::task::JoinSet::new();
+        for worker in 0..workers.max(1) {
+            let engine = self.clone();
+            let pending = pending.clone();
+            let token = worker % engine.clients.len();
+            tasks.spawn(async move {
+                loop {
+                    if engine.should_stop() {
+                        return;
+                    }
+                    let Some(index) = pending.lock().expect("pending").pop_front() else {
+                        return;
+                    };
+                    let client = engine.client(token, index);
+                    engine.send_invitation(&client, index).await;
+                    engine.emit_row(&engine.row(index));
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+
+    async fn send_invitation(&self, client: &GenesysClient, index: usize) {
         let Some(user_id) = self.row(index).user_id else {
             return;
         };

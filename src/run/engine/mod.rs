@@ -23,7 +23,9 @@
 //! Every `PATCH` that meets a stale version reads the user again and is sent again
 //! (`steps::with_current_version`).
 
+mod batches;
 mod create;
+mod day1;
 mod follow_up;
 mod progress;
 mod steps;
@@ -260,8 +262,14 @@ pub async fn drive(
     }
 
     if !engine.should_stop() {
+        let workers = engine.clients.len() * MAX_IN_FLIGHT;
+        engine.add_members(StepKind::Group, workers).await;
+        engine.add_members(StepKind::Queue, workers).await;
+        engine.set_auto_answer_batched().await;
+    }
+    if engine.invite && !engine.should_stop() {
         engine
-            .add_queue_members(engine.clients.len() * MAX_IN_FLIGHT)
+            .send_invitations(engine.clients.len() * MAX_IN_FLIGHT)
             .await;
     }
 
@@ -415,16 +423,9 @@ impl Engine {
         if self.row(index).manager_step == StepStatus::Pending {
             self.set_manager(&client, index).await;
         }
-        // The password is one of the steps: the invitation goes out once it is set.
+        // The invitation goes out last, once every step (the password among them) and batch
+        // is through: `send_invitations`.
         self.apply_steps(&client, index).await;
-        let row = self.row(index);
-        if self.invite
-            && !self.should_stop()
-            && row.status == RowStatus::Created
-            && row.invite_step == StepStatus::Pending
-        {
-            self.send_invitation(&client, index).await;
-        }
         let row = self.row(index);
         self.count(&row);
         self.emit_row(&row);

@@ -1,31 +1,29 @@
-//! The steps of a run after each create (or restore): a restored user's division and
-//! profile, the password, roles, routing skills, location and extension for each user, then
-//! queue memberships batched per queue. Each step is journaled per row (and per queue), so a
-//! resumed run picks up at the step; a step's failure is reported on its row and undoes
-//! nothing else.
+//! The steps of a run after each create (or restore), for each user: a restored user's
+//! division and profile, the password, one `PATCH` (location, extension, employer info,
+//! auto-answer), roles, routing skills, then the day-1 steps (`day1`); the batched ones follow
+//! once every row is through (`batches`). Each step is journaled per row (and per queue or
+//! group), so a resumed run picks up at the step; a step's failure is reported on its row and
+//! undoes nothing else.
 
-use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::{attempt_record, Engine};
 use crate::genesys::{
-    Contact, GenesysClient, GenesysError, Reply, RoleGrant, User, UserLocation, UserPatch,
-    UserSkill, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, EmployerInfo, GenesysClient, GenesysError, Reply, RoleGrant, User, UserLocation,
+    UserPatch, UserSkill, MAX_SKILLS_PER_CALL,
 };
-use crate::plan::Named;
+use crate::plan::{Named, RowSteps};
 use crate::run::events::StopReason;
 use crate::run::journal::{JournalRow, RowStatus, RowUpdate, StepKind, StepStatus};
-use crate::run::RunEvent;
 
 /// Tries of a write guarded by a version before it gives up (Genesys's Terraform provider,
 /// `util.RetryWhen`: 10).
 const VERSION_ATTEMPTS: u32 = 10;
 
 /// How a step ended.
-enum Outcome {
+pub(super) enum Outcome {
     Done,
     Failed(String),
     /// Not done and not failed: the run is stopping (credentials), a resume does it.
@@ -82,13 +80,19 @@ pub(super) fn has_user(row: &JournalRow) -> bool {
     ) && row.user_id.is_some()
 }
 
-/// Steps of the row still to do, queues excepted (they go in their own phase).
+/// Steps of the row still to do, the batched ones excepted (they go in their own phase):
+/// queues, groups, and auto-answer when the row makes no `PATCH` to carry it.
 pub(super) fn pending_own_steps(row: &JournalRow) -> bool {
+    let patched = row.step_plan.as_ref().is_some_and(RowSteps::has_patch);
     has_user(row)
-        && row
-            .steps
-            .iter()
-            .any(|s| s.status == StepStatus::Pending && s.kind != StepKind::Queue)
+        && row.steps.iter().any(|s| {
+            s.status == StepStatus::Pending
+                && match s.kind {
+                    StepKind::Queue | StepKind::Group => false,
+                    StepKind::AutoAnswer => patched,
+                    _ => true,
+                }
+        })
 }
 
 /// Any step of the row still to do.
@@ -174,6 +178,50 @@ impl Engine {
             self.step(index, StepKind::Password, call).await;
         }
 
+        // One PATCH, with the version, for the location, the extension, the employer info and
+        // the auto-answer: before the roles, as Genesys's Terraform provider does it.
+        let location = plan
+            .location
+            .clone()
+            .filter(|_| pending(StepKind::Location));
+        let extension = plan
+            .extension
+            .clone()
+            .filter(|_| pending(StepKind::Extension));
+        let employer = plan
+            .day1
+            .employer
+            .clone()
+            .filter(|_| pending(StepKind::Employer));
+        let auto_answer = plan
+            .day1
+            .acd_auto_answer
+            .filter(|_| plan.has_patch() && pending(StepKind::AutoAnswer));
+        let fields = PatchFields {
+            location: location.as_ref(),
+            extension,
+            employer,
+            auto_answer,
+        };
+        if !fields.is_empty() && !self.should_stop() {
+            let kinds: Vec<StepKind> = [
+                (StepKind::Location, fields.location.is_some()),
+                (StepKind::Extension, fields.extension.is_some()),
+                (StepKind::Employer, fields.employer.is_some()),
+                (StepKind::AutoAnswer, fields.auto_answer.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(kind, sent)| sent.then_some(kind))
+            .collect();
+            let call = self.patch_user_fields(client, index, user_id, fields);
+            let outcome = self.gated(kinds[0], call).await;
+            let steps = kinds
+                .into_iter()
+                .map(|kind| (index, kind, String::new()))
+                .collect();
+            self.settle_steps(steps, outcome).await;
+        }
+
         if pending(StepKind::Roles) && !self.should_stop() {
             let grants: Vec<RoleGrant> = plan
                 .roles
@@ -238,30 +286,11 @@ impl Engine {
             self.step(index, StepKind::Skills, call).await;
         }
 
-        let location = plan.location.filter(|_| pending(StepKind::Location));
-        let extension = plan.extension.filter(|_| pending(StepKind::Extension));
-        if (location.is_some() || extension.is_some()) && !self.should_stop() {
-            let call = self.patch_location_and_extension(
-                client,
-                index,
-                user_id,
-                location.as_ref(),
-                extension,
-            );
-            let outcome = self.gated(StepKind::Location, call).await;
-            let mut steps = Vec::new();
-            if location.is_some() {
-                steps.push((index, StepKind::Location, String::new()));
-            }
-            if pending(StepKind::Extension) {
-                steps.push((index, StepKind::Extension, String::new()));
-            }
-            self.settle_steps(steps, outcome).await;
-        }
+        self.apply_day1(client, &row, &plan, user_id).await;
     }
 
     /// Make one step of a row (its item empty) and journal how it ended.
-    async fn step(
+    pub(super) async fn step(
         &self,
         index: usize,
         kind: StepKind,
@@ -327,16 +356,22 @@ impl Engine {
         }
     }
 
-    /// One `PATCH` for the location and the extension, keeping the user's other addresses
-    /// (the work phone among them, with its number).
-    async fn patch_location_and_extension(
+    /// One `PATCH` for the location, the extension, the employer info and the auto-answer,
+    /// keeping the user's other addresses (the work phone among them, with its number).
+    async fn patch_user_fields(
         &self,
         client: &GenesysClient,
         index: usize,
         user_id: &str,
-        location: Option<&Named>,
-        extension: Option<String>,
+        fields: PatchFields<'_>,
     ) -> Result<(), GenesysError> {
+        let PatchFields {
+            location,
+            extension,
+            employer,
+            auto_answer,
+        } = fields;
+        let employer = employer.as_ref();
         let row = self.row(index);
         // A user this run created: its addresses are the create's, its version the last
         // answer's. Anyone else: read first.
@@ -372,6 +407,8 @@ impl Engine {
                 version: current.version,
                 locations: location.map(|l| vec![UserLocation::new(&l.id)]),
                 addresses,
+                employer_info: employer.cloned(),
+                acd_auto_answer: auto_answer,
                 ..UserPatch::default()
             };
             self.count_request();
@@ -382,103 +419,10 @@ impl Engine {
         with_current_version(known, read, write).await
     }
 
-    /// Queue memberships of every row, batched per queue (up to 100 users per call), on every
-    /// token of the pool.
-    pub(super) async fn add_queue_members(self: &Arc<Self>, workers: usize) {
-        let mut per_queue: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
-        for row in self.rows.lock().expect("rows").iter() {
-            if !has_user(row) {
-                continue;
-            }
-            for step in &row.steps {
-                if step.kind == StepKind::Queue && step.status == StepStatus::Pending {
-                    per_queue
-                        .entry(step.item.clone())
-                        .or_default()
-                        .push((row.index, row.user_id.clone().unwrap_or_default()));
-                }
-            }
-        }
-        if per_queue.is_empty() {
-            return;
-        }
-        let batches: VecDeque<(String, Vec<(usize, String)>)> = per_queue
-            .into_iter()
-            .flat_map(|(queue, members)| {
-                members
-                    .chunks(MAX_QUEUE_MEMBERS_PER_CALL)
-                    .map(|chunk| (queue.clone(), chunk.to_vec()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let touched: Vec<usize> = {
-            let mut rows: Vec<usize> = batches
-                .iter()
-                .flat_map(|(_, members)| members.iter().map(|(i, _)| *i))
-                .collect();
-            rows.sort_unstable();
-            rows.dedup();
-            rows
-        };
-        let batches = Arc::new(Mutex::new(batches));
-        let mut tasks = tokio::task::JoinSet::new();
-        for worker in 0..workers.max(1) {
-            let engine = self.clone();
-            let batches = batches.clone();
-            let token = worker % engine.clients.len();
-            tasks.spawn(async move {
-                let mut paused = engine.control.paused.subscribe();
-                loop {
-                    while *paused.borrow_and_update() && !engine.should_stop() {
-                        let _ = tokio::time::timeout(Duration::from_millis(200), paused.changed())
-                            .await;
-                    }
-                    if engine.should_stop() {
-                        return;
-                    }
-                    let Some((queue, members)) = batches.lock().expect("batches").pop_front()
-                    else {
-                        return;
-                    };
-                    engine.add_batch(token, &queue, &members).await;
-                }
-            });
-        }
-        while tasks.join_next().await.is_some() {}
-        for index in touched {
-            let row = self.row(index);
-            self.emit(RunEvent::RowSteps {
-                index,
-                line: row.line,
-                steps: row.steps.clone(),
-            });
-        }
-    }
-
-    async fn add_batch(&self, token: usize, queue: &str, members: &[(usize, String)]) {
-        let steps: Vec<(usize, StepKind, String)> = members
-            .iter()
-            .map(|(index, _)| (*index, StepKind::Queue, queue.to_owned()))
-            .collect();
-        let first = members[0].0;
-        let client = self.client(token, first);
-        let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
-        let call = async {
-            self.count_request();
-            let result = client.add_queue_members(queue, &ids).await;
-            let _ = self
-                .record(vec![attempt_record(first, "queue", &result)])
-                .await;
-            result.map(|_| ())
-        };
-        let outcome = self.gated(StepKind::Queue, call).await;
-        self.settle_steps(steps, outcome).await;
-    }
-
     /// Make one step's call, unless Genesys already refused that kind of step for a missing
     /// permission. Until a call of a kind has gone through, calls of that kind go one at a
     /// time, so a missing permission is refused once rather than by every worker at once.
-    async fn gated(
+    pub(super) async fn gated(
         &self,
         kind: StepKind,
         call: impl std::future::Future<Output = Result<(), GenesysError>>,
@@ -536,7 +480,11 @@ impl Engine {
             .map(|message| Outcome::Failed(message.clone()))
     }
 
-    async fn settle_steps(&self, steps: Vec<(usize, StepKind, String)>, outcome: Outcome) {
+    pub(super) async fn settle_steps(
+        &self,
+        steps: Vec<(usize, StepKind, String)>,
+        outcome: Outcome,
+    ) {
         let (status, error) = match outcome {
             Outcome::Done => (StepStatus::Done, None),
             Outcome::Failed(message) => (StepStatus::Failed, Some(message)),
@@ -561,5 +509,22 @@ impl Engine {
             &self.counters.steps_failed
         };
         counter.fetch_add(steps.len(), Ordering::Relaxed);
+    }
+}
+
+/// What the row's `PATCH` after the create carries.
+struct PatchFields<'a> {
+    location: Option<&'a Named>,
+    extension: Option<String>,
+    employer: Option<EmployerInfo>,
+    auto_answer: Option<bool>,
+}
+
+impl PatchFields<'_> {
+    fn is_empty(&self) -> bool {
+        self.location.is_none()
+            && self.extension.is_none()
+            && self.employer.is_none()
+            && self.auto_answer.is_none()
     }
 }

@@ -167,10 +167,22 @@ pub enum StepKind {
     /// The file's password, set after the create (`POST /api/v2/users/{id}/password`). The
     /// password itself is never journaled.
     Password,
+    /// Employer info, in the row's `PATCH` (with the location and extension, when it has them).
+    Employer,
+    /// ACD auto-answer: in the row's `PATCH`, or batched in `PATCH /users/bulk` (50 a call).
+    AutoAnswer,
+    /// Membership of one group (batched per group, up to 50 users per call).
+    Group,
+    /// Routing languages with proficiency (up to 50 per call).
+    Languages,
+    /// The user's external id.
+    ExternalId,
+    /// A WebRTC phone made the user's default station (looked up before it is created).
+    Phone,
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 8] = [
+    pub const ALL: [StepKind; 14] = [
         StepKind::Division,
         StepKind::Profile,
         StepKind::Roles,
@@ -179,6 +191,12 @@ impl StepKind {
         StepKind::Location,
         StepKind::Extension,
         StepKind::Password,
+        StepKind::Employer,
+        StepKind::AutoAnswer,
+        StepKind::Group,
+        StepKind::Languages,
+        StepKind::ExternalId,
+        StepKind::Phone,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -191,6 +209,12 @@ impl StepKind {
             StepKind::Location => "location",
             StepKind::Extension => "extension",
             StepKind::Password => "password",
+            StepKind::Employer => "employer",
+            StepKind::AutoAnswer => "autoAnswer",
+            StepKind::Group => "group",
+            StepKind::Languages => "languages",
+            StepKind::ExternalId => "externalId",
+            StepKind::Phone => "phone",
         }
     }
 
@@ -205,6 +229,12 @@ impl StepKind {
             StepKind::Location => "Location",
             StepKind::Extension => "Extension",
             StepKind::Password => "Password",
+            StepKind::Employer => "Employer info",
+            StepKind::AutoAnswer => "Auto-answer",
+            StepKind::Group => "Groups",
+            StepKind::Languages => "Languages",
+            StepKind::ExternalId => "External ID",
+            StepKind::Phone => "Phone",
         }
     }
 
@@ -218,7 +248,7 @@ impl StepKind {
 #[serde(rename_all = "camelCase")]
 pub struct StepRecord {
     pub kind: StepKind,
-    /// The queue's id for a queue step; empty for the others.
+    /// The queue's or group's id for a queue or group step; empty for the others.
     pub item: String,
     /// What the admin knows it by (`Support`, `Agent (Sales), Supervisor (Home)`).
     pub label: String,

@@ -1,5 +1,6 @@
 // The steps of a run after each create or restore (a restored user's division and profile,
-// roles, skills, queue memberships, location, extension, password) in the words the window
+// roles, skills, queue memberships, location, extension, password, and the day-1 steps:
+// employer info, auto-answer, groups, languages, external id, phone) in the words the window
 // shows: the plan's summary, the run's progress and the results' columns.
 // The results wording is the same as the exported results file's (`step_summary` in
 // src/run/export.rs). Pure: no DOM.
@@ -16,6 +17,12 @@ export const STEP_KINDS = [
   { kind: 'location', label: 'Location' },
   { kind: 'extension', label: 'Extension' },
   { kind: 'password', label: 'Password' },
+  { kind: 'employer', label: 'Employer info' },
+  { kind: 'autoAnswer', label: 'Auto-answer' },
+  { kind: 'group', label: 'Groups' },
+  { kind: 'languages', label: 'Languages' },
+  { kind: 'externalId', label: 'External ID' },
+  { kind: 'phone', label: 'Phone' },
 ];
 
 /** Statuses in the order the summary lists them, with their word (as export.rs). */
@@ -93,6 +100,18 @@ export function describeStepTotals(totals) {
   }
   if (totals.location) parts.push(`a location for ${users(totals.location)}`);
   if (totals.extension) parts.push(`an extension for ${users(totals.extension)}`);
+  if (totals.languages) parts.push(`languages for ${users(totals.languages)}`);
+  if (totals.groupMemberships) {
+    parts.push(`${plural(totals.groupMemberships, 'group membership')} in ${plural(totals.groupCalls, 'call')} (batched per group)`);
+  }
+  if (totals.employer) parts.push(`employer info for ${users(totals.employer)}`);
+  if (totals.autoAnswer) {
+    let part = `auto-answer for ${users(totals.autoAnswer)}`;
+    if (totals.bulkAutoAnswer) part += ` (${formatCount(totals.bulkAutoAnswer)} of them in ${plural(totals.bulkAutoAnswerCalls, 'batched call')})`;
+    parts.push(part);
+  }
+  if (totals.externalId) parts.push(`an external id for ${users(totals.externalId)}`);
+  if (totals.phones) parts.push(`a WebRTC phone and default station for ${users(totals.phones)}`);
   if (!parts.length) return null;
   let text = `After creation: ${parts.join(', ')}`;
   text += totals.naiveCalls > totals.calls

@@ -33,7 +33,8 @@ export const previewGrid = () => grid;
 
 function readOptions() {
   const country = $('#import-country').value.trim();
-  return { defaultCountry: country || null };
+  const dateOrder = $('#import-date-order').value;
+  return { defaultCountry: country || null, dateOrder: dateOrder || null };
 }
 
 /** Open the file at `path`: the one command behind a drop, Browse and the command line. */

@@ -44,13 +44,15 @@ export const isShown = (run) => run === shown;
 /**
  * The grids' columns: `cell(run, index, row)` gives `{ text, tone?, title? }`. When the run has
  * steps, a column for each kind it has (Division, Profile, Roles, Skills, Queues, Location,
- * Extension, Password) comes right after the e-mail, so what was done to each user is in view;
+ * Extension, Password, Employer info, Auto-answer, Groups, Languages, External ID, Phone) comes
+ * right after the e-mail, so what was done to each user is in view;
  * the message follows.
  */
 export function columnsFor(kinds) {
   const live = (run, index) => run.errors.get(index);
   const WIDTHS = {
     division: 140, profile: 240, roles: 210, skills: 180, queue: 190, location: 150, extension: 110, password: 200,
+    employer: 240, autoAnswer: 110, group: 190, languages: 180, externalId: 160, phone: 200,
   };
   return [
     { label: 'Line', width: 64, cell: (run, index, row) => ({ text: String(row.line), tone: 'muted' }) },

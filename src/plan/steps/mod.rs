@@ -7,32 +7,20 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::day1::Day1Steps;
+use super::named::{Named, PlannedSkill};
+
 use crate::genesys::{
-    Contact, Division, GenesysClient, GenesysError, Location, Queue, Role, RoutingSkill,
-    UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, Division, EmployerInfo, GenesysClient, GenesysError, Location, Queue, Role,
+    RoutingSkill, UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{RoleDivisions, UserDraft};
-use crate::names::{did_you_mean, find_by_name, find_division, similar_names};
+use crate::names::{
+    came_without_id as without_id, find_by_name, find_division, not_in_org as unknown,
+};
 
 /// The division id Genesys uses for "every division" in a grant.
 pub const ALL_DIVISIONS: &str = "*";
-
-/// An entity the plan resolved, by id, with the name the admin knows it by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Named {
-    pub id: String,
-    pub name: String,
-}
-
-impl Named {
-    fn new(id: &str, name: &str) -> Named {
-        Named {
-            id: id.to_owned(),
-            name: name.to_owned(),
-        }
-    }
-}
 
 /// A role in a division, resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,14 +38,6 @@ impl PlannedGrant {
     }
 }
 
-/// A routing skill with its proficiency, resolved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlannedSkill {
-    pub skill: Named,
-    pub proficiency: f64,
-}
-
 /// What a row adds to its user after the create (or to an existing user, when updating):
 /// everything already resolved to ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -68,6 +48,9 @@ pub struct RowSteps {
     pub queues: Vec<Named>,
     pub location: Option<Named>,
     pub extension: Option<String>,
+    /// Languages, groups, employer info, auto-answer, external id and phone.
+    #[serde(flatten)]
+    pub day1: Day1Steps,
 }
 
 impl RowSteps {
@@ -77,14 +60,27 @@ impl RowSteps {
             && self.queues.is_empty()
             && self.location.is_none()
             && self.extension.is_none()
+            && self.day1.is_empty()
     }
 
-    /// The calls these steps take for one user, queues counted as a share of a batched call.
+    /// The calls these steps take for one user, not counting what is batched across users
+    /// (queues, groups, auto-answer without a `PATCH`).
     pub fn calls(&self) -> u32 {
         let roles = u32::from(!self.roles.is_empty());
         let skills = self.skills.len().div_ceil(MAX_SKILLS_PER_CALL) as u32;
-        let profile = u32::from(self.location.is_some() || self.extension.is_some());
-        roles + skills + profile
+        roles + skills + u32::from(self.has_patch()) + self.day1.calls()
+    }
+
+    /// Whether the row makes a `PATCH` of the user after its create: for a location, an
+    /// extension or employer info. ACD auto-answer rides in it when there is one.
+    pub fn has_patch(&self) -> bool {
+        self.location.is_some() || self.extension.is_some() || self.day1.employer.is_some()
+    }
+
+    /// Whether the row's auto-answer goes in a `PATCH /users/bulk` batch, for want of a
+    /// `PATCH` of its own.
+    pub fn bulk_auto_answer(&self) -> bool {
+        self.day1.acd_auto_answer.is_some() && !self.has_patch()
     }
 
     /// One line per step, for the plan and the results: `roles: Agent (Sales), …`.
@@ -112,11 +108,13 @@ impl RowSteps {
         if let Some(extension) = &self.extension {
             lines.push(format!("extension: {extension}"));
         }
+        lines.extend(self.day1.describe());
         lines
     }
 }
 
-/// Whether a row asks for roles, queues, skills, a location or an extension.
+/// Whether a row asks for roles, queues, skills, a location or an extension (the day-1 cells
+/// are `day1::wants_day1`).
 pub fn wants_steps(draft: &UserDraft) -> bool {
     !draft.roles.is_empty()
         || !draft.queues.is_empty()
@@ -148,9 +146,11 @@ impl Directory {
     ) -> Result<Directory, GenesysError> {
         let (mut roles, mut queues, mut skills, mut locations) = (false, false, false, false);
         for draft in drafts {
-            roles |= !draft.roles.is_empty();
-            queues |= !draft.queues.is_empty();
-            skills |= !draft.skills.is_empty();
+            // A model agent's roles, queues and skills are named from these lists.
+            let model = draft.like.is_some();
+            roles |= !draft.roles.is_empty() || model;
+            queues |= !draft.queues.is_empty() || model;
+            skills |= !draft.skills.is_empty() || model;
             locations |= draft.location.is_some();
         }
         let pages = |n: usize| n.div_ceil(100).max(1) as u32;
@@ -282,28 +282,6 @@ impl Directory {
     }
 }
 
-/// A name the org has, whose entity came without an id in Genesys's answer (every field of a
-/// listing is read leniently; the id is the one the run cannot do without).
-fn without_id(what: &str, name: &str) -> String {
-    format!(
-        "The {what} \"{name}\" came without an id in Genesys's answer, so nothing can be \
-         added with it. Try again later; if it persists, ask Genesys support."
-    )
-}
-
-fn unknown<'a>(what: &str, name: &str, names: impl Iterator<Item = &'a str>) -> String {
-    let suggestions = similar_names(name, names);
-    let hint = if suggestions.is_empty() {
-        format!(
-            " Create it in Genesys Cloud first, or correct the name; Rollcall never creates a \
-             {what}."
-        )
-    } else {
-        did_you_mean(&suggestions)
-    };
-    format!("The {what} \"{}\" is not in this org.{hint}", name.trim())
-}
-
 /// What an existing user already has, read before an update so that only what is missing is
 /// added (roles and queues are added, never removed, as the admin UI's import does).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -315,22 +293,61 @@ pub struct Current {
     pub queue_ids: BTreeSet<String>,
     pub location_ids: BTreeSet<String>,
     pub extension: Option<String>,
+    /// Language id → proficiency.
+    pub languages: HashMap<String, f64>,
+    pub group_ids: BTreeSet<String>,
+    pub employer: EmployerInfo,
+    pub acd_auto_answer: Option<bool>,
+    /// Whether the user has a default station already (read only when the row asks for a
+    /// phone): it is kept.
+    pub has_default_station: bool,
 }
 
 impl Current {
-    /// The calls [`Current::read`] makes.
-    pub const CALLS: u32 = 4;
+    /// The calls [`Current::read`] makes for a row that wants `wanted`.
+    pub fn calls(wanted: &RowSteps) -> u32 {
+        4 + u32::from(!wanted.day1.languages.is_empty()) + u32::from(wanted.day1.phone.is_some())
+    }
 
-    /// Read a user's grants, skills, queues, location and extension (four calls, side by side).
-    pub async fn read(client: &GenesysClient, user_id: &str) -> Result<Current, GenesysError> {
-        let (grants, skills, queues, user) = tokio::try_join!(
+    /// Read a user's grants, skills, queues, location, extension, employer info, auto-answer
+    /// and groups (four calls, side by side), and its languages and stations when the row
+    /// asks for some.
+    pub async fn read(
+        client: &GenesysClient,
+        user_id: &str,
+        wanted: &RowSteps,
+    ) -> Result<Current, GenesysError> {
+        let languages = async {
+            if wanted.day1.languages.is_empty() {
+                return Ok(Vec::new());
+            }
+            client.user_languages(user_id).await.map(|r| r.value)
+        };
+        let stations = async {
+            if wanted.day1.phone.is_none() {
+                return Ok(false);
+            }
+            let stations = client.user_stations(user_id).await?.value;
+            Ok(stations.default_station_id().is_some())
+        };
+        let (grants, skills, queues, user, languages, has_default_station) = tokio::try_join!(
             client.user_grants(user_id),
             client.user_skills(user_id),
             client.user_queues(user_id),
-            client.get_user_expanded(user_id, &["locations"]),
+            client.get_user_expanded(user_id, &["locations", "employerInfo", "groups"]),
+            languages,
+            stations,
         )?;
         let (grants, skills, queues, user) = (grants.value, skills.value, queues.value, user.value);
         Ok(Current {
+            languages: languages
+                .into_iter()
+                .map(|l| (l.id, l.proficiency))
+                .collect(),
+            group_ids: user.groups.iter().map(|g| g.id.clone()).collect(),
+            employer: user.employer_info.clone().unwrap_or_default(),
+            acd_auto_answer: user.acd_auto_answer,
+            has_default_station,
             grants: grants
                 .pairs()
                 .into_iter()
@@ -387,7 +404,88 @@ impl Current {
                 .extension
                 .clone()
                 .filter(|e| self.extension.as_deref() != Some(e.as_str())),
+            day1: self.missing_day1(&wanted.day1),
         }
+    }
+
+    /// The day-1 part of [`Current::missing`]: languages and groups the user lacks, employer
+    /// info and auto-answer that differ (a blank cell never clears one), and a phone only for
+    /// a user without a default station. The external id is sent as the file has it.
+    fn missing_day1(&self, wanted: &Day1Steps) -> Day1Steps {
+        let employer = wanted.employer.as_ref().and_then(|new| {
+            let old = &self.employer;
+            let differs = |new: &Option<String>, old: &Option<String>| {
+                new.is_some() && new.as_deref() != old.as_deref()
+            };
+            let changed = differs(&new.official_name, &old.official_name)
+                || differs(&new.employee_id, &old.employee_id)
+                || differs(&new.employee_type, &old.employee_type)
+                || differs(&new.date_hire, &old.date_hire);
+            // All four go together (whether leaving one out clears it is UNCONFIRMED): the
+            // file's where it has one, the user's own elsewhere.
+            changed.then(|| EmployerInfo {
+                official_name: new.official_name.clone().or(old.official_name.clone()),
+                employee_id: new.employee_id.clone().or(old.employee_id.clone()),
+                employee_type: new.employee_type.clone().or(old.employee_type.clone()),
+                date_hire: new.date_hire.clone().or(old.date_hire.clone()),
+            })
+        });
+        Day1Steps {
+            languages: wanted
+                .languages
+                .iter()
+                .filter(|l| self.languages.get(&l.skill.id) != Some(&l.proficiency))
+                .cloned()
+                .collect(),
+            groups: wanted
+                .groups
+                .iter()
+                .filter(|g| !self.group_ids.contains(&g.id))
+                .cloned()
+                .collect(),
+            employer,
+            acd_auto_answer: wanted
+                .acd_auto_answer
+                .filter(|on| self.acd_auto_answer != Some(*on)),
+            external_id: wanted.external_id.clone(),
+            phone: wanted.phone.clone().filter(|_| !self.has_default_station),
+        }
+    }
+
+    /// What an update changes in the user's single values, `old → new`, for the plan, and
+    /// the default station it keeps.
+    pub fn changes(&self, wanted: &RowSteps) -> Vec<String> {
+        let mut changes = Vec::new();
+        if let Some(new) = &wanted.day1.employer {
+            let old = &self.employer;
+            for (what, new, old) in [
+                ("employee id", &new.employee_id, &old.employee_id),
+                ("employee type", &new.employee_type, &old.employee_type),
+                ("hire date", &new.date_hire, &old.date_hire),
+                ("official name", &new.official_name, &old.official_name),
+            ] {
+                if let Some(new) = new.as_deref().filter(|n| Some(*n) != old.as_deref()) {
+                    changes.push(format!(
+                        "{what}: {} → {new}",
+                        old.as_deref().unwrap_or("(none)")
+                    ));
+                }
+            }
+        }
+        if let Some(new) = wanted.day1.acd_auto_answer {
+            if self.acd_auto_answer != Some(new) {
+                let word = |on: bool| if on { "on" } else { "off" };
+                changes.push(format!(
+                    "ACD auto-answer: {} → {}",
+                    self.acd_auto_answer.map_or("(not set)", word),
+                    word(new)
+                ));
+            }
+        }
+        if wanted.day1.phone.is_some() && self.has_default_station {
+            changes.push("keeps its default station; no phone is made".to_owned());
+        }
+        changes
     }
 }
 
@@ -399,143 +497,4 @@ pub fn queue_calls(per_queue: impl Iterator<Item = usize>) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::import::{RoleGrant, SkillLevel};
-
-    fn directory() -> Directory {
-        let division = |id: &str, name: &str, home| Division {
-            id: id.into(),
-            name: name.into(),
-            home_division: home,
-            ..Division::default()
-        };
-        Directory {
-            roles: vec![
-                Role {
-                    id: "r1".into(),
-                    name: "Agent".into(),
-                    ..Role::default()
-                },
-                Role {
-                    id: "r2".into(),
-                    name: "Supervisor".into(),
-                    ..Role::default()
-                },
-            ],
-            queues: vec![Queue {
-                id: "q1".into(),
-                name: "Support".into(),
-                ..Queue::default()
-            }],
-            skills: vec![RoutingSkill {
-                id: "s1".into(),
-                name: "English".into(),
-            }],
-            locations: vec![Location {
-                id: "l1".into(),
-                name: "London Office".into(),
-            }],
-            divisions: vec![division("d1", "Home", true), division("d2", "Sales", false)],
-            home: Some(division("d1", "Home", true)),
-            calls: 0,
-        }
-    }
-
-    fn draft() -> UserDraft {
-        UserDraft::minimal("Ada", "ada@example.com")
-    }
-
-    #[test]
-    fn names_resolve_to_ids_ignoring_case() {
-        let mut draft = draft();
-        draft.roles = vec![
-            RoleGrant {
-                role: "agent".into(),
-                divisions: RoleDivisions::Named(vec!["sales".into()]),
-            },
-            RoleGrant {
-                role: "Supervisor".into(),
-                divisions: RoleDivisions::All,
-            },
-        ];
-        draft.queues = vec!["support".into()];
-        draft.skills = vec![SkillLevel {
-            name: "English".into(),
-            proficiency: 4.0,
-        }];
-        draft.location = Some("london office".into());
-        draft.extension = Some("1234".into());
-        let steps = directory().resolve(&draft).unwrap();
-        assert_eq!(steps.roles[0].role.id, "r1");
-        assert_eq!(steps.roles[0].division.id, "d2");
-        assert_eq!(steps.roles[1].division.id, ALL_DIVISIONS);
-        assert_eq!(steps.queues[0].id, "q1");
-        assert_eq!(steps.skills[0].skill.id, "s1");
-        assert_eq!(steps.location.as_ref().unwrap().id, "l1");
-        assert_eq!(steps.calls(), 3);
-    }
-
-    #[test]
-    fn an_unknown_name_is_a_problem_with_suggestions_never_a_create() {
-        let mut draft = draft();
-        draft.roles = vec![RoleGrant {
-            role: "Agnet".into(),
-            divisions: RoleDivisions::Home,
-        }];
-        draft.queues = vec!["Suport".into(), "Marketing".into()];
-        let problems = directory().resolve(&draft).unwrap_err();
-        assert_eq!(
-            problems,
-            [
-                "The role \"Agnet\" is not in this org. Did you mean \"Agent\"?",
-                "The queue \"Suport\" is not in this org. Did you mean \"Support\"?",
-                "The queue \"Marketing\" is not in this org. Create it in Genesys Cloud first, \
-                 or correct the name; Rollcall never creates a queue."
-            ]
-        );
-    }
-
-    #[test]
-    fn a_name_whose_entity_came_without_an_id_is_a_problem_that_says_so() {
-        let mut directory = directory();
-        directory.queues[0].id.clear();
-        let mut draft = draft();
-        draft.queues = vec!["Support".into()];
-        let problems = directory.resolve(&draft).unwrap_err();
-        assert_eq!(problems.len(), 1);
-        assert!(
-            problems[0].contains("queue \"Support\" came without an id"),
-            "{problems:?}"
-        );
-    }
-
-    #[test]
-    fn an_update_adds_only_what_is_missing() {
-        let mut draft = draft();
-        draft.roles = vec![RoleGrant {
-            role: "Agent".into(),
-            divisions: RoleDivisions::Home,
-        }];
-        draft.queues = vec!["Support".into()];
-        draft.skills = vec![SkillLevel {
-            name: "English".into(),
-            proficiency: 3.0,
-        }];
-        let wanted = directory().resolve(&draft).unwrap();
-        let current = Current {
-            grants: [("r1".to_owned(), "d1".to_owned())].into(),
-            skills: [("s1".to_owned(), 2.0)].into(),
-            ..Current::default()
-        };
-        let missing = current.missing(&wanted);
-        assert!(missing.roles.is_empty(), "the role is there already");
-        assert_eq!(missing.queues.len(), 1);
-        assert_eq!(missing.skills[0].proficiency, 3.0, "a changed level is set");
-    }
-
-    #[test]
-    fn queue_members_go_a_hundred_per_call() {
-        assert_eq!(queue_calls([250, 100, 1].into_iter()), 5);
-    }
-}
+mod tests;
