@@ -13,7 +13,7 @@ use rollcall_sandbox::{
     Faults, Latency, RateLimitConfig, SandboxClient, SandboxConfig, Seed, DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
 };
-use support::{client_for, demo_client, fast_config, observed, start};
+use support::{client_for, demo_client, fast_config, observed, raw_http, start};
 
 fn new_user(name: &str, email: &str) -> CreateUser {
     CreateUser {
@@ -326,7 +326,7 @@ async fn expired_token_from_elsewhere_gets_credentials_expired() {
         ..SandboxConfig::default()
     };
     let sandbox = start(config).await;
-    let http = reqwest::Client::new();
+    let http = raw_http();
     let token: serde_json::Value = http
         .post(format!("{}/oauth/token", sandbox.url()))
         .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
@@ -740,7 +740,7 @@ async fn secrets_never_show_in_errors_or_debug_output() {
 #[tokio::test]
 async fn wrong_paths_methods_and_bodies_get_genesys_error_bodies() {
     let sandbox = start(SandboxConfig::default()).await;
-    let http = reqwest::Client::new();
+    let http = raw_http();
     let token: serde_json::Value = http
         .post(format!("{}/oauth/token", sandbox.url()))
         .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))

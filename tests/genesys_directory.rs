@@ -11,7 +11,7 @@ use rollcall_sandbox::{
     Sandbox, SandboxClient, SandboxConfig, Seed, SeedUser, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
 };
 use serde_json::{json, Value};
-use support::{client_for, demo, demo_client, start};
+use support::{client_for, demo, demo_client, raw_http, start};
 
 fn seeded(seed: Seed) -> SandboxConfig {
     SandboxConfig {
@@ -72,7 +72,7 @@ impl Raw {
     }
 
     async fn as_client(sandbox: &Sandbox, id: &str, secret: &str) -> Raw {
-        let http = reqwest::Client::new();
+        let http = raw_http();
         let token: Value = http
             .post(format!("{}/oauth/token", sandbox.url()))
             .basic_auth(id, Some(secret))

@@ -9,6 +9,7 @@ pub mod pacing;
 pub mod ratelimit;
 pub mod regions;
 pub mod retry;
+mod tls;
 
 pub use auth::Credentials;
 pub use client::{
@@ -27,3 +28,4 @@ pub use models::{
 };
 pub use regions::{Endpoint, Region, REGIONS};
 pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
+pub use tls::install_tls_provider;

@@ -312,6 +312,12 @@ pub fn loopback_client(server: &Loopback) -> GenesysClient {
     client_at(server.url(), "id", "secret", fast_config())
 }
 
+/// A plain HTTP client for raw calls, with the TLS provider reqwest needs installed first.
+pub fn raw_http() -> reqwest::Client {
+    rollcall_core::genesys::install_tls_provider();
+    reqwest::Client::new()
+}
+
 /// Raw HTTP against a sandbox with one token, for tests of the wire itself (status codes,
 /// headers, bodies) that a typed client would hide.
 pub struct Wire {
@@ -340,7 +346,7 @@ impl Answer {
 
 /// `POST /oauth/token` with client credentials, raw.
 pub async fn token_answer(sandbox: &Sandbox, id: &str, secret: &str) -> Answer {
-    let response = reqwest::Client::new()
+    let response = raw_http()
         .post(format!("{}/oauth/token", sandbox.url()))
         .basic_auth(id, Some(secret))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -374,7 +380,7 @@ impl Wire {
         let token = token_answer(sandbox, id, secret).await;
         assert_eq!(token.status, 200, "token: {}", token.body);
         Wire {
-            http: reqwest::Client::new(),
+            http: raw_http(),
             base: sandbox.url().to_owned(),
             bearer: token.body["access_token"]
                 .as_str()

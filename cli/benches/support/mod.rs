@@ -76,6 +76,7 @@ impl SandboxProcess {
     }
 
     pub async fn stats(&self) -> serde_json::Value {
+        rollcall_core::genesys::install_tls_provider();
         reqwest::get(format!("{}/__sandbox/stats", self.url))
             .await
             .unwrap()

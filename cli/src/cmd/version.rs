@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use rollcall_core::genesys::install_tls_provider;
 use rollcall_core::paths::UPDATE_MANIFEST_URL;
 
 use crate::error::{exit, CliError};
@@ -48,6 +49,7 @@ pub async fn run(args: VersionArgs) -> Result<(), CliError> {
 /// The version `latest.json` announces.
 async fn newest_release() -> Result<String, String> {
     let url = manifest_url()?;
+    install_tls_provider();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .user_agent(concat!("rollcall/", env!("CARGO_PKG_VERSION")))

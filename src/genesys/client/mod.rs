@@ -177,6 +177,7 @@ impl std::fmt::Debug for GenesysClient {
 
 impl GenesysClient {
     pub fn new(endpoint: Endpoint, credentials: Credentials, config: ClientConfig) -> Result<Self> {
+        super::install_tls_provider();
         let mut http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
