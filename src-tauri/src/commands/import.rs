@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// The sample file a newcomer starts with: good rows with the demo org's roles, queues, skills,
-/// locations and extensions, an existing user, a deleted one, a few mistakes the preview shows
+/// locations, extensions, routing languages and groups, an existing user, a deleted one, a few mistakes the preview shows
 /// and a misspelt role the plan catches.
 const SAMPLE_CSV: &str = include_str!("../../resources/sample-users.csv");
 /// Where the user's column choices are remembered, in the config folder.
@@ -400,8 +400,9 @@ mod tests {
     }
 
     /// The sample shows the steps after creation: planned against the Sandbox org's demo
-    /// names, every row that is created gets roles, most get queues and skills, some a location
-    /// and an extension, and the one misspelt role is caught with the right suggestion.
+    /// names, every row that is created gets roles, most get queues, skills, languages and
+    /// groups, some a location and an extension, and the one misspelt role is caught with the
+    /// right suggestion.
     #[tokio::test]
     async fn the_sample_file_plans_roles_queues_and_skills_against_the_demo_org() {
         use rollcall_core::genesys::{
@@ -464,6 +465,10 @@ mod tests {
         );
         assert!(steps.queues >= 7 && steps.skills >= 7, "{steps:?}");
         assert!(steps.location >= 5 && steps.extension == 3, "{steps:?}");
+        assert!(
+            steps.languages >= 7 && steps.group_memberships >= 7,
+            "{steps:?}"
+        );
         assert!(steps.calls < steps.naive_calls, "{steps:?}");
     }
 }
