@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "open_sample",
     "map_column",
     "reset_mapping",
+    "reread_file",
     "save_template",
     "make_plan",
     "start_run",

@@ -236,6 +236,50 @@ async fn updating_an_existing_user_adds_only_the_languages_and_groups_it_lacks()
 }
 
 #[tokio::test]
+async fn a_phone_for_an_existing_user_counts_the_roles_it_holds_and_the_ones_the_row_adds() {
+    let sandbox = support::demo().await;
+    let options = PlanOptions {
+        update_existing: true,
+        ..PlanOptions::default()
+    };
+    // Jordan is given Agent (which gives Conversation > Call > Add) by a first run.
+    let first =
+        support::import("name,email,roles_divisions\nJordan Lee,jordan.lee@example.com,Agent\n");
+    let plan = support::plan_with(&sandbox, &first, &options).await;
+    support::run_plan(&sandbox, &Scratch::new("day1-phone-held"), &plan).await;
+
+    let report = support::import(
+        "name,email,roles_divisions,phone,site\n\
+         Jordan Lee,jordan.lee@example.com,Employee,webrtc,Indianapolis\n\
+         Avery Admin,avery.admin@example.com,Employee,webrtc,Indianapolis\n\
+         Sam Patel,sam.patel@example.com,Agent,webrtc,Indianapolis\n",
+    );
+    let plan = support::plan_with(&sandbox, &report, &options).await;
+    let jordan = &plan.rows[0];
+    assert_eq!(
+        jordan.action,
+        RowAction::Update,
+        "held through Agent: {jordan:?}"
+    );
+    assert!(
+        jordan.steps.as_ref().unwrap().day1.phone.is_some(),
+        "{jordan:?}"
+    );
+    let avery = &plan.rows[1];
+    assert_eq!(avery.action, RowAction::Invalid, "{avery:?}");
+    assert!(
+        avery
+            .problems
+            .join(" ")
+            .contains("Conversation > Call > Add"),
+        "{:?}",
+        avery.problems
+    );
+    let sam = &plan.rows[2];
+    assert_eq!(sam.action, RowAction::Update, "the row adds Agent: {sam:?}");
+}
+
+#[tokio::test]
 async fn a_lost_answer_after_the_phone_is_made_then_a_resume_leaves_one_phone() {
     let sandbox = support::start(SandboxConfig {
         faults: Faults {

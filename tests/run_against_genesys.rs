@@ -337,3 +337,43 @@ async fn roles_answered_404_for_a_fresh_user_are_tried_again() {
     let user = support::user_with_email(&sandbox, "new.agent@example.com");
     assert_eq!(user.grants.len(), 1);
 }
+
+#[tokio::test]
+async fn a_manager_rides_in_the_one_patch_with_the_location_and_employer_info() {
+    // Report's manager is created in the same run: the row waits for Boss's create, then
+    // makes one PATCH with the manager, the location and the employer info.
+    let sandbox = support::demo().await;
+    let scratch = Scratch::new("manager-in-patch");
+    let report = support::import(
+        "name,email,email_manager,location_work,employee_id\n\
+         Report,report@example.com,boss@example.com,Remote,E1\n\
+         Boss,boss@example.com,,,\n",
+    );
+    let plan = support::plan_with(&sandbox, &report, &PlanOptions::default()).await;
+    let (run_id, outcome) = support::run_plan(&sandbox, &scratch, &plan).await;
+    assert_eq!(
+        outcome.summary.progress.steps_failed, 0,
+        "{:?}",
+        outcome.summary
+    );
+    let rows = support::journal_rows(&scratch, &run_id);
+    assert_eq!(rows[0].manager_step, StepStatus::Done, "{rows:#?}");
+    assert!(
+        rows[0].steps.iter().all(|s| s.status == StepStatus::Done),
+        "{rows:#?}"
+    );
+    assert!(attempts(&scratch, &run_id, 0, "manager").is_empty());
+    assert_eq!(attempts(&scratch, &run_id, 0, "location"), ["ok"]);
+    assert_eq!(sandbox.stats().user_patches, 1, "one PATCH for the row");
+
+    let boss = support::user_with_email(&sandbox, "boss@example.com");
+    let report_user = support::user_with_email(&sandbox, "report@example.com");
+    assert_eq!(report_user.manager_id.as_deref(), Some(boss.id.as_str()));
+    assert_eq!(report_user.location_ids.len(), 1);
+    let employer = report_user
+        .day_one
+        .employer_info
+        .as_ref()
+        .expect("employer info");
+    assert_eq!(employer.employee_id.as_deref(), Some("E1"));
+}

@@ -115,6 +115,7 @@ fn main() {
             commands::import::open_sample,
             commands::import::map_column,
             commands::import::reset_mapping,
+            commands::import::reread_file,
             commands::import::save_template,
             commands::plan::make_plan,
             commands::run::start_run,

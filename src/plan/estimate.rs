@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::day1::group_calls;
 use super::row::{PlannedRow, RowAction};
-use super::steps::queue_calls;
+use super::steps::{queue_calls, RowSteps};
 use crate::genesys::pacing::{pace_for, MAX_IN_FLIGHT};
 use crate::genesys::MAX_USERS_PER_BULK_PATCH;
 
@@ -130,7 +130,10 @@ pub(super) fn planned_calls(rows: &[PlannedRow], invite: bool) -> u32 {
                 RowAction::Restore => 5,
                 _ => 0,
             };
-            if row.action == RowAction::Create && row.manager.is_some() {
+            // The manager rides in the row's `PATCH` when it makes one (counted with the
+            // steps); alone, it is a `PATCH` of its own.
+            let patched = row.steps.as_ref().is_some_and(RowSteps::has_patch);
+            if row.action == RowAction::Create && row.manager.is_some() && !patched {
                 calls += 1;
             }
             if row.action == RowAction::Create && invite {

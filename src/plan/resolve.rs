@@ -89,11 +89,11 @@ pub(super) async fn resolve_steps(
                         }
                     }
                 }
-                // An existing user may hold the permission through roles the file does not
-                // list; a new one only has the row's.
+                // A new user has only the row's roles; an existing one may hold the permission
+                // through others, checked once its grants are read (below).
                 match (&call_roles, row.action) {
                     (Some(call_roles), RowAction::Create | RowAction::Restore) => {
-                        phone_permission(&steps, call_roles).map(|()| steps)
+                        phone_permission(&steps, [], call_roles).map(|()| steps)
                     }
                     _ => Ok(steps),
                 }
@@ -139,14 +139,27 @@ pub(super) async fn resolve_steps(
                     current.missing(&wanted),
                     changes,
                     Current::calls(&wanted),
+                    current.grants,
                 )
             })
         });
     }
     while let Some(read) = reads.join_next().await {
-        let (position, missing, changes, read_calls) = read.expect("read task")?;
+        let (position, missing, changes, read_calls, grants) = read.expect("read task")?;
         calls += read_calls;
         let row = &mut rows[position];
+        // A phone the user lacks needs Conversation > Call > Add from the roles it holds or
+        // the ones the row adds.
+        if let Some(call_roles) = &call_roles {
+            let held = grants.iter().map(|(role_id, _)| role_id.as_str());
+            if let Err(problems) = phone_permission(&missing, held, call_roles) {
+                let line = row.line;
+                row.problems
+                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
+                row.action = RowAction::Invalid;
+                continue;
+            }
+        }
         if missing.is_empty() {
             row.notes.push(
                 "Already has every role, queue, skill, language, group and location the file \
@@ -167,15 +180,18 @@ pub(super) async fn resolve_steps(
     Ok(calls)
 }
 
-/// A row with a phone must grant a role that gives Conversation > Call > Add: Genesys refuses
-/// a default station to a user without it (Resource Center, "Assign a default phone").
-fn phone_permission(steps: &RowSteps, call_roles: &[Role]) -> Result<(), Vec<String>> {
-    if steps.day1.phone.is_none()
-        || steps
-            .roles
-            .iter()
-            .any(|g| call_roles.iter().any(|r| r.id == g.role.id))
-    {
+/// A row with a phone must leave the user with a role that gives Conversation > Call > Add,
+/// among those it `held` (by id) and those the row grants: Genesys refuses a default station
+/// to a user without it (Resource Center, "Assign a default phone").
+fn phone_permission<'a>(
+    steps: &'a RowSteps,
+    held: impl IntoIterator<Item = &'a str>,
+    call_roles: &[Role],
+) -> Result<(), Vec<String>> {
+    let mut roles = held
+        .into_iter()
+        .chain(steps.roles.iter().map(|g| g.role.id.as_str()));
+    if steps.day1.phone.is_none() || roles.any(|id| call_roles.iter().any(|r| r.id == id)) {
         return Ok(());
     }
     let names: Vec<String> = call_roles
@@ -190,7 +206,7 @@ fn phone_permission(steps: &RowSteps, call_roles: &[Role]) -> Result<(), Vec<Str
     };
     Err(vec![format!(
         "A phone needs the user to have Conversation > Call > Add ({CALL_ADD_PERMISSION}), and \
-         none of the row's roles gives it; add one ({hint})."
+         none of the user's roles or the row's gives it; add one ({hint})."
     )])
 }
 

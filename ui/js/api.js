@@ -25,7 +25,8 @@ export const testConnection = (input) => invoke('test_connection', { input });
 
 export const openFile = (path, options) => invoke('open_file', { path, options });
 export const chooseFile = () => invoke('choose_file');
-export const openSample = () => invoke('open_sample');
+export const openSample = (options) => invoke('open_sample', { options });
+export const rereadFile = (options) => invoke('reread_file', { options });
 export const mapColumn = (header, field, options) => invoke('map_column', { header, field, options });
 export const resetMapping = (options) => invoke('reset_mapping', { options });
 export const saveTemplate = () => invoke('save_template');

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// The sample file a newcomer starts with: good rows with the demo org's roles, queues, skills,
-/// locations and extensions, an existing user, a deleted one, a few mistakes the preview shows
+/// locations, extensions, routing languages and groups, an existing user, a deleted one, a few mistakes the preview shows
 /// and a misspelt role the plan catches.
 const SAMPLE_CSV: &str = include_str!("../../resources/sample-users.csv");
 /// Where the user's column choices are remembered, in the config folder.
@@ -140,13 +140,40 @@ pub async fn choose_file(app: AppHandle, state: State<'_, AppState>) -> Result<O
     Ok(chosen.map(|path| path.display().to_string()))
 }
 
-/// Write the sample file to the data folder and open it.
+/// Write the sample file to the data folder and open it with the import step's options.
 #[tauri::command]
-pub async fn open_sample(state: State<'_, AppState>) -> Result<Preview> {
+pub async fn open_sample(
+    state: State<'_, AppState>,
+    options: Option<ReadOptions>,
+) -> Result<Preview> {
     let path = state.dirs.data.join("sample-users.csv");
     write_private(&path, SAMPLE_CSV.as_bytes())
         .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
-    import_into_session(&state, path, ReadOptions::default()).await
+    import_into_session(&state, path, options.unwrap_or_default()).await
+}
+
+/// Read the open file again with other options (the phone country, the hire dates' order):
+/// `None` when no file is open.
+#[tauri::command]
+pub async fn reread_file(
+    state: State<'_, AppState>,
+    options: Option<ReadOptions>,
+) -> Result<Option<Preview>> {
+    reread(&state, options.unwrap_or_default()).await
+}
+
+/// Read the open file again: a new reading, so a plan made from the old one no longer holds.
+pub(crate) async fn reread(state: &AppState, read: ReadOptions) -> Result<Option<Preview>> {
+    match open_path(state) {
+        Some(path) => Ok(Some(import_into_session(state, path, read).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The path of the file open in the session, if any.
+fn open_path(state: &AppState) -> Option<PathBuf> {
+    let session = state.session.lock().expect("session");
+    session.file().map(|f| f.path.clone())
 }
 
 /// Send a column to a field (or ignore it with `null`), remember the choice for the next file,
@@ -168,13 +195,7 @@ pub(crate) async fn remap(
     field: Option<Field>,
     read: ReadOptions,
 ) -> Result<Preview> {
-    let path = {
-        let session = state.session.lock().expect("session");
-        let file = session
-            .file()
-            .ok_or_else(|| Error::NotReady("Open a file first.".to_owned()))?;
-        file.path.clone()
-    };
+    let path = open_path(state).ok_or_else(|| Error::NotReady("Open a file first.".to_owned()))?;
     let mut saved = saved_mapping(&state.dirs.config);
     remember(&mut saved, header, field);
     save_mapping(&state.dirs.config, &saved)?;
@@ -191,18 +212,7 @@ pub async fn reset_mapping(
     if file.exists() {
         std::fs::remove_file(&file).map_err(|e| Error::Io(e.to_string()))?;
     }
-    let path = state
-        .session
-        .lock()
-        .expect("session")
-        .file()
-        .map(|f| f.path.clone());
-    match path {
-        Some(path) => Ok(Some(
-            import_into_session(&state, path, options.unwrap_or_default()).await?,
-        )),
-        None => Ok(None),
-    }
+    reread(&state, options.unwrap_or_default()).await
 }
 
 /// Save the template (the admin UI's columns and one example row).
@@ -306,6 +316,44 @@ mod tests {
         assert_eq!(preview.counts.rows, 1);
     }
 
+    #[tokio::test]
+    async fn a_changed_date_order_reads_the_open_file_again_as_a_new_reading() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let dmy = || ReadOptions {
+            date_order: Some(DateOrder::Dmy),
+            ..ReadOptions::default()
+        };
+        assert!(
+            reread(&state, dmy()).await.unwrap().is_none(),
+            "no file open, nothing read"
+        );
+        let path = scratch.path().join("hires.csv");
+        std::fs::write(
+            &path,
+            "name,email,hire_date\nAda,ada@example.com,3/4/2026\n",
+        )
+        .unwrap();
+        state.offered.offer([path.clone()]);
+        let first = open_offered(&state, path.clone(), ReadOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(first.counts.invalid, 1, "3/4/2026 needs a date order");
+        let before = state.session.lock().unwrap().file().unwrap().id;
+
+        let again = reread(&state, dmy()).await.unwrap().expect("the open file");
+        assert_eq!(again.counts.valid, 1);
+        assert_eq!(again.path, path.display().to_string());
+        let session = state.session.lock().unwrap();
+        let file = session.file().unwrap();
+        assert_ne!(
+            file.id, before,
+            "a new reading: a plan of the old one no longer holds"
+        );
+        let draft = file.report.rows[0].draft.as_deref().expect("valid now");
+        assert_eq!(draft.employer.hire_date.as_deref(), Some("2026-04-03"));
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_remembered_columns_are_readable_by_this_user_only() {
@@ -352,8 +400,9 @@ mod tests {
     }
 
     /// The sample shows the steps after creation: planned against the Sandbox org's demo
-    /// names, every row that is created gets roles, most get queues and skills, some a location
-    /// and an extension, and the one misspelt role is caught with the right suggestion.
+    /// names, every row that is created gets roles, most get queues, skills, languages and
+    /// groups, some a location and an extension, and the one misspelt role is caught with the
+    /// right suggestion.
     #[tokio::test]
     async fn the_sample_file_plans_roles_queues_and_skills_against_the_demo_org() {
         use rollcall_core::genesys::{
@@ -416,6 +465,10 @@ mod tests {
         );
         assert!(steps.queues >= 7 && steps.skills >= 7, "{steps:?}");
         assert!(steps.location >= 5 && steps.extension == 3, "{steps:?}");
+        assert!(
+            steps.languages >= 7 && steps.group_memberships >= 7,
+            "{steps:?}"
+        );
         assert!(steps.calls < steps.naive_calls, "{steps:?}");
     }
 }

@@ -1,10 +1,12 @@
-//! What follows a row's create: its manager, and once every row's steps are through,
-//! Genesys's invitation (never sent twice).
+//! What follows a row's create: its manager (alone when the row makes no other `PATCH`, else
+//! settled with that one), and once every row's steps are through, Genesys's invitation (never
+//! sent twice).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use super::{attempt_record, steps, Engine};
+use super::steps::{self, Outcome};
+use super::{attempt_record, Engine};
 use crate::genesys::{GenesysClient, GenesysError, User, UserPatch};
 use crate::plan::ManagerRef;
 use crate::run::events::StopReason;
@@ -28,6 +30,7 @@ impl Engine {
         }
     }
 
+    /// The row's manager in a `PATCH` of its own, for a row with nothing else to patch.
     pub(super) async fn set_manager(&self, client: &GenesysClient, index: usize) {
         let row = self.row(index);
         let (Some(user_id), Some(manager)) = (row.user_id.clone(), row.manager.clone()) else {
@@ -108,6 +111,20 @@ impl Engine {
             })
             .collect();
         self.write(updates).await
+    }
+
+    /// Settle the manager with the outcome of the row's `PATCH` that carried it; a run
+    /// stopping leaves it pending for a resume.
+    pub(super) async fn settle_manager(&self, index: usize, outcome: &Outcome) {
+        match outcome {
+            Outcome::Done => self.manager_done(index, StepStatus::Done, None, None).await,
+            Outcome::Failed(message) => {
+                let note = Some(format!("Manager not set. {message}"));
+                self.manager_done(index, StepStatus::Failed, None, note)
+                    .await
+            }
+            Outcome::Left => {}
+        }
     }
 
     pub(super) async fn manager_failed(&self, index: usize, error: &GenesysError) {

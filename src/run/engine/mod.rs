@@ -420,10 +420,7 @@ impl Engine {
                 Step::Deferred => return,
             }
         }
-        if self.row(index).manager_step == StepStatus::Pending {
-            self.set_manager(&client, index).await;
-        }
-        // The invitation goes out last, once every step (the password among them) and batch
+        // The manager goes in the row's `PATCH` (`apply_steps`). The invitation goes out last, once every step (the password among them) and batch
         // is through: `send_invitations`.
         self.apply_steps(&client, index).await;
         let row = self.row(index);

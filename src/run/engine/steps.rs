@@ -119,7 +119,8 @@ fn patched(
 
 impl Engine {
     /// One row's own steps, in order: a restored user's division and profile, the password,
-    /// roles, skills, then location and extension in one `PATCH`. Queues come later, batched.
+    /// one `PATCH` (manager, location, extension, employer info, auto-answer), roles, skills,
+    /// then the day-1 steps. Queues and groups come later, batched.
     pub(super) async fn apply_steps(&self, client: &GenesysClient, index: usize) {
         let row = self.row(index);
         let Some(user_id) = row.user_id.clone() else {
@@ -178,8 +179,9 @@ impl Engine {
             self.step(index, StepKind::Password, call).await;
         }
 
-        // One PATCH, with the version, for the location, the extension, the employer info and
-        // the auto-answer: before the roles, as Genesys's Terraform provider does it.
+        // One PATCH, with the version, for the manager, the location, the extension, the
+        // employer info and the auto-answer: before the roles, as Genesys's Terraform provider
+        // does it. A manager with nothing else to carry it goes alone (`set_manager`).
         let location = plan
             .location
             .clone()
@@ -197,13 +199,32 @@ impl Engine {
             .day1
             .acd_auto_answer
             .filter(|_| plan.has_patch() && pending(StepKind::AutoAnswer));
-        let fields = PatchFields {
+        let mut fields = PatchFields {
+            manager: None,
             location: location.as_ref(),
             extension,
             employer,
             auto_answer,
         };
-        if !fields.is_empty() && !self.should_stop() {
+        let manager_pending = row.manager_step == StepStatus::Pending;
+        if fields.is_empty() {
+            if manager_pending && !self.should_stop() {
+                self.set_manager(client, index).await;
+            }
+        } else if !self.should_stop() {
+            let manager = match row.manager.as_ref().filter(|_| manager_pending) {
+                Some(manager) => match self.manager_id(manager) {
+                    Ok(id) => Some(id),
+                    Err(reason) => {
+                        let note = Some(format!("Manager not set: {reason}"));
+                        self.manager_done(index, StepStatus::Failed, None, note)
+                            .await;
+                        None
+                    }
+                },
+                None => None,
+            };
+            fields.manager = manager.as_deref();
             let kinds: Vec<StepKind> = [
                 (StepKind::Location, fields.location.is_some()),
                 (StepKind::Extension, fields.extension.is_some()),
@@ -215,6 +236,9 @@ impl Engine {
             .collect();
             let call = self.patch_user_fields(client, index, user_id, fields);
             let outcome = self.gated(kinds[0], call).await;
+            if manager.is_some() {
+                self.settle_manager(index, &outcome).await;
+            }
             let steps = kinds
                 .into_iter()
                 .map(|kind| (index, kind, String::new()))
@@ -356,8 +380,9 @@ impl Engine {
         }
     }
 
-    /// One `PATCH` for the location, the extension, the employer info and the auto-answer,
-    /// keeping the user's other addresses (the work phone among them, with its number).
+    /// One `PATCH` for the manager, the location, the extension, the employer info and the
+    /// auto-answer, keeping the user's other addresses (the work phone among them, with its
+    /// number).
     async fn patch_user_fields(
         &self,
         client: &GenesysClient,
@@ -366,6 +391,7 @@ impl Engine {
         fields: PatchFields<'_>,
     ) -> Result<(), GenesysError> {
         let PatchFields {
+            manager,
             location,
             extension,
             employer,
@@ -405,6 +431,7 @@ impl Engine {
             });
             let patch = UserPatch {
                 version: current.version,
+                manager: manager.map(str::to_owned),
                 locations: location.map(|l| vec![UserLocation::new(&l.id)]),
                 addresses,
                 employer_info: employer.cloned(),
@@ -512,8 +539,10 @@ impl Engine {
     }
 }
 
-/// What the row's `PATCH` after the create carries.
+/// What the row's `PATCH` after the create carries. The manager rides along when the row has
+/// other fields to patch; on its own it does not make this `PATCH`.
 struct PatchFields<'a> {
+    manager: Option<&'a str>,
     location: Option<&'a Named>,
     extension: Option<String>,
     employer: Option<EmployerInfo>,

@@ -7,9 +7,12 @@ import { store, goTo, markDone, messageOf } from '../store.js';
 import { Grid } from '../grid.js';
 import { describeSource, fieldLabel, formatCount, plural } from '../logic/format.js';
 import { indexIssues, rowsWithProblems, messagesFor, fileIssues } from '../logic/issues.js';
+import { needsReread, readOptions as optionsFrom } from '../logic/read-options.js';
 
 let grid;
 let view = { rows: [], order: null, byLine: new Map() };
+// The options the open file was read with: changing them reads it again.
+let readWith = null;
 
 export function initImport() {
   grid = new Grid($('#preview-grid'), {
@@ -19,28 +22,35 @@ export function initImport() {
   $('#browse').addEventListener('click', browse);
   const sample = () => {
     goTo('import');
-    return load(() => api.openSample());
+    return load((options) => api.openSample(options));
   };
   $('#open-sample').addEventListener('click', sample);
   $('#connect-sample').addEventListener('click', sample);
   $('#download-template').addEventListener('click', downloadTemplate);
   $('#problems-only').addEventListener('change', applyFilter);
-  $('#mapping-reset').addEventListener('click', () => load(() => api.resetMapping(readOptions()), $('#mapping-error')));
+  $('#mapping-reset').addEventListener('click', () => load((options) => api.resetMapping(options), $('#mapping-error')));
+  $('#import-country').addEventListener('change', reread);
+  $('#import-date-order').addEventListener('change', reread);
   $('#to-plan').addEventListener('click', () => goTo('plan'));
 }
 
 export const previewGrid = () => grid;
 
 function readOptions() {
-  const country = $('#import-country').value.trim();
-  const dateOrder = $('#import-date-order').value;
-  return { defaultCountry: country || null, dateOrder: dateOrder || null };
+  return optionsFrom($('#import-country').value, $('#import-date-order').value);
+}
+
+/** Read the open file again when the phone country or the date order changed: a new import,
+ *  so the plan must be made again. */
+function reread() {
+  if (!needsReread(store.preview != null, readWith, readOptions())) return null;
+  return load((options) => api.rereadFile(options));
 }
 
 /** Open the file at `path`: the one command behind a drop, Browse and the command line. */
 export function openPath(path) {
   goTo('import');
-  return load(() => api.openFile(path, readOptions()));
+  return load((options) => api.openFile(path, options));
 }
 
 async function browse() {
@@ -61,12 +71,17 @@ async function downloadTemplate() {
   }
 }
 
+/** Read a file through `call`, given the step's options, and show it. */
 async function load(call, errorSlot = $('#import-error')) {
   showError($('#import-error'), null);
   showError($('#mapping-error'), null);
+  const options = readOptions();
   try {
-    const preview = await call();
-    if (preview) show(preview);
+    const preview = await call(options);
+    if (preview) {
+      readWith = options;
+      show(preview);
+    }
     return preview;
   } catch (error) {
     showError(errorSlot, messageOf(error));
@@ -136,7 +151,7 @@ function renderMapping(preview) {
 }
 
 function remap(header, field) {
-  return load(() => api.mapColumn(header, field, readOptions()), $('#mapping-error'));
+  return load((options) => api.mapColumn(header, field, options), $('#mapping-error'));
 }
 
 function applyFilter() {
