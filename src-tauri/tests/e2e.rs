@@ -793,6 +793,19 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     app.text_containing("#export-status", "Saved 3 rows").await;
     app.text_containing("#history tbody", "finished").await;
     app.screenshot("5-results").await;
+
+    // Invite later: the run invited nobody, so the history offers to invite its four created
+    // users; once they are, it offers nothing more.
+    app.click("#history [data-invite]").await;
+    app.text_containing("#invite-question", "to 4 users").await;
+    app.click("#invite-go").await;
+    app.text_containing("#toasts", "4 invitations sent.").await;
+    app.wait_for(
+        "no more invitations to send",
+        "return document.querySelectorAll('#history [data-invite]').length",
+        json!(0),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,9 @@
 // Cancel), started from the plan or resumed from the history.
 
 import * as api from '../api.js';
-import { h, $, replace, showError, toast } from '../dom.js';
+import {
+  h, $, ask, replace, showError, toast,
+} from '../dom.js';
 import { store, goTo, onShow, markDone, messageOf } from '../store.js';
 import { Grid } from '../grid.js';
 import { SpeedChart } from '../chart.js';
@@ -67,31 +69,11 @@ export async function resumeRun(runId, orgConfirmed = false) {
     inbox.open();
   } catch (error) {
     if (error?.kind === 'confirm' && !orgConfirmed) {
-      if (await agrees(error.message)) await resumeRun(runId, true);
+      if (await ask($('#resume-org-dialog'), error.message)) await resumeRun(runId, true);
       return;
     }
     showError($('#history-error'), messageOf(error));
   }
-}
-
-/** Ask `question` in the resume dialog; true when the user chose to go on. */
-function agrees(question) {
-  const dialog = $('#resume-org-dialog');
-  $('#resume-org-question').textContent = question;
-  return new Promise((resolve) => {
-    const listening = new AbortController();
-    const { signal } = listening;
-    const answer = (yes) => {
-      listening.abort();
-      if (dialog.open) dialog.close();
-      resolve(yes);
-    };
-    $('#resume-org-go').addEventListener('click', () => answer(true), { signal });
-    $('#resume-org-cancel').addEventListener('click', () => answer(false), { signal });
-    // Escape closes the dialog: that is a no.
-    dialog.addEventListener('close', () => answer(false), { signal });
-    dialog.showModal();
-  });
 }
 
 function beginRun(run, started, verb) {
