@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "make_plan",
     "start_run",
     "resume_run",
+    "invite_run",
     "pause_run",
     "continue_run",
     "cancel_run",

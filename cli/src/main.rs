@@ -33,6 +33,8 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Go on with an unfinished run (the latest one when no id is given).
     Resume(cmd::resume::ResumeArgs),
+    /// Send Genesys's invitation to the users a past run created who have not been invited.
+    Invite(cmd::invite::InviteArgs),
     /// The history of runs, from the journal.
     Runs(cmd::runs::RunsArgs),
     /// Print a CSV template (header and one example row).
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
             Command::Plan(args) => cmd::plan::run(args).await,
             Command::Run(args) => cmd::run::run(args).await,
             Command::Resume(args) => cmd::resume::run(args).await,
+            Command::Invite(args) => cmd::invite::run(args).await,
             Command::Runs(args) => cmd::runs::run(args),
             Command::Template => cmd::template::run(),
             Command::Profiles(command) => cmd::profiles::run(command).await,

@@ -9,7 +9,9 @@ use std::time::Duration;
 use rollcall_core::import::terminal_safe as safe;
 use rollcall_core::import::ImportReport;
 use rollcall_core::plan::{Lookup, Plan, RowAction};
-use rollcall_core::run::{EventReceiver, RowStatus, RunEvent, RunStatus, RunSummary, StepStatus};
+use rollcall_core::run::{
+    EventReceiver, InviteSummary, RowStatus, RunEvent, RunStatus, RunSummary, StepStatus,
+};
 use serde_json::json;
 
 /// How the file was read (encoding, separator, sheet) and where each column went.
@@ -385,5 +387,34 @@ pub fn finish_message(summary: &RunSummary, written: &Written, json: bool) {
     }
     if let Some(advice) = written.advice {
         println!("{advice}");
+    }
+}
+
+/// What `rollcall invite` did: the invitations sent, refused, and possibly sent.
+pub fn print_invitations(summary: &InviteSummary, json: bool) {
+    if json {
+        println!("{}", json!(summary));
+        return;
+    }
+    if summary.sent == 0 && summary.failed.is_empty() && summary.in_doubt == 0 {
+        println!("Nobody to invite: every user this run created has been invited.");
+    } else {
+        println!(
+            "Invitations: {} sent, {} not sent, {} possibly sent.",
+            summary.sent,
+            summary.failed.len(),
+            summary.in_doubt
+        );
+    }
+    for (line, email, note) in &summary.failed {
+        println!("  line {line}: {} — {}", safe(email), safe(note));
+    }
+    if summary.in_doubt > 0 {
+        println!(
+            "An invitation possibly sent is never sent again: check in Genesys Cloud whether it arrived."
+        );
+    }
+    if let Some(why) = &summary.stopped {
+        println!("Stopped: {why}");
     }
 }

@@ -120,6 +120,7 @@ fn main() {
             commands::plan::make_plan,
             commands::run::start_run,
             commands::run::resume_run,
+            commands::invite::invite_run,
             commands::run::pause_run,
             commands::run::continue_run,
             commands::run::cancel_run,

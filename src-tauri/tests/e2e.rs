@@ -497,6 +497,36 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     );
     app.click("#problems-only").await;
 
+    // The mapping speaks the admin UI's words, never a field's id, and says in full which
+    // header matched.
+    let mapping = app
+        .run(
+            "return [...document.querySelectorAll('#mapping-grid label')].map((label) => ({
+               label: label.firstChild.textContent.trim(),
+               how: label.querySelector('.how').textContent,
+               cut: label.querySelector('.how').scrollWidth > label.querySelector('.how').clientWidth,
+             }))",
+            vec![],
+        )
+        .await;
+    let labels = mapping.as_array().unwrap();
+    assert!(!labels.is_empty(), "{mapping}");
+    for column in labels {
+        let label = column["label"].as_str().unwrap();
+        assert!(
+            !["phone_work", "email_manager", "roles_divisions"].contains(&label),
+            "a field id as a label: {mapping}"
+        );
+        assert_eq!(column["cut"], json!(false), "a cut-off match: {mapping}");
+    }
+    assert!(
+        labels
+            .iter()
+            .any(|column| column["label"] == "Roles and divisions"
+                && column["how"] == "(column “roles_divisions”, matched by name)"),
+        "{mapping}"
+    );
+
     // A drop goes through the same command as the drop event: open the file that way too.
     let dropped = app.file("new-hires.csv").display().to_string();
     app.run(
@@ -514,6 +544,31 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
 
     // Plan against the sandbox org, adding what Jordan Lee lacks.
     app.click("#to-plan").await;
+    // The options' labels hold on one line each, so their controls sit in line.
+    let options = app
+        .run(
+            "return {
+               lines: [...document.querySelectorAll('#plan-form .plan-options label')].map((label) =>
+                 Math.round(label.getBoundingClientRect().height / parseFloat(getComputedStyle(label).lineHeight))),
+               tops: ['#plan-division', '#plan-deleted', '#plan-pool'].map((css) =>
+                 Math.round(document.querySelector(css).getBoundingClientRect().top)),
+             }",
+            vec![],
+        )
+        .await;
+    assert!(
+        options["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|lines| lines == 1),
+        "every option's label is one line: {options}"
+    );
+    let tops = options["tops"].as_array().unwrap();
+    assert!(
+        tops.iter().all(|top| top == &tops[0]),
+        "the options' controls are in line: {options}"
+    );
     app.click("#plan-update").await;
     app.click("#plan-go").await;
     let create = app
@@ -591,6 +646,42 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     );
     app.text_containing("[data-stat='steps']", "22 / 22 done, 0 failed")
         .await;
+    // A run of a few rows in a few seconds shows no rate and says it is too short to chart.
+    let ended = app
+        .run(
+            "const style = (css) => getComputedStyle(document.querySelector(css));
+             return {
+               rate: document.querySelector(\"[data-stat='rate']\").textContent,
+               note: document.querySelector('#run-chart-note').hidden ? null
+                 : document.querySelector('#run-chart-note').textContent,
+               cancel: style('#run-cancel').backgroundColor,
+               pause: style('#run-pause').backgroundColor,
+               log: document.querySelector('#run-log').getAttribute('aria-live'),
+               announced: document.querySelector('#run-announce').textContent,
+               announcer: document.querySelector('#run-announce').getAttribute('aria-live'),
+             }",
+            vec![],
+        )
+        .await;
+    assert_eq!(ended["rate"], json!("Rate —"), "{ended}");
+    assert!(
+        ended["note"]
+            .as_str()
+            .is_some_and(|note| note.contains("too short to chart")),
+        "{ended}"
+    );
+    // Once the run is over Cancel is disabled and painted like the other disabled buttons,
+    // not in Spark's danger red.
+    assert_eq!(ended["cancel"], ended["pause"], "{ended}");
+    // Retries are not read out; the milestones are, the end among them.
+    assert_eq!(ended["log"], json!("off"), "{ended}");
+    assert_eq!(ended["announcer"], json!("polite"), "{ended}");
+    assert!(
+        ended["announced"]
+            .as_str()
+            .is_some_and(|text| text.starts_with("Finished: 4 created")),
+        "{ended}"
+    );
     app.screenshot("4-run").await;
 
     // Results: the summary, the grid, and the exported file.
@@ -702,6 +793,19 @@ async fn a_csv_goes_from_preview_to_plan_to_run_to_an_exported_results_file() {
     app.text_containing("#export-status", "Saved 3 rows").await;
     app.text_containing("#history tbody", "finished").await;
     app.screenshot("5-results").await;
+
+    // Invite later: the run invited nobody, so the history offers to invite its four created
+    // users; once they are, it offers nothing more.
+    app.click("#history [data-invite]").await;
+    app.text_containing("#invite-question", "to 4 users").await;
+    app.click("#invite-go").await;
+    app.text_containing("#toasts", "4 invitations sent.").await;
+    app.wait_for(
+        "no more invitations to send",
+        "return document.querySelectorAll('#history [data-invite]').length",
+        json!(0),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

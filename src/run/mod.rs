@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod events;
 pub mod export;
+pub mod invite;
 pub mod journal;
 mod lock;
 pub mod org;
@@ -13,6 +14,7 @@ pub mod session;
 pub use crate::plan::passwords;
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
 pub use events::{EventReceiver, EventSender, Progress, RunEvent, RunSummary, StopReason};
+pub use invite::{Invitations, InviteSummary};
 pub use journal::{
     Journal, JournalError, JournalRow, RowError, RowStatus, RunRecord, RunStatus, StepKind,
     StepRecord, StepStatus,

@@ -50,6 +50,11 @@ export function resumeRun(runId, onEvents, orgConfirmed = false) {
   return invoke('resume_run', { runId, onEvent: channel, orgConfirmed });
 }
 
+/**
+ * Invite a past run's created users who were not invited, in its own org (a journal that does
+ * not say which fails with `{ kind: 'confirm', message }`, as `resumeRun` does).
+ */
+export const inviteRun = (runId, orgConfirmed = false) => invoke('invite_run', { runId, orgConfirmed });
 export const pauseRun = (runId) => invoke('pause_run', { runId });
 export const continueRun = (runId) => invoke('continue_run', { runId });
 export const cancelRun = (runId) => invoke('cancel_run', { runId });

@@ -78,3 +78,24 @@ export function toast(message, { kind = 'info', timeout = 5000 } = {}) {
   region.append(note);
   setTimeout(() => note.remove(), timeout);
 }
+
+/**
+ * Ask `question` in `dialog` (its `[data-question]` shows it, `[data-go]` and `[data-cancel]`
+ * answer); true when the user chose to go on. Escape closes the dialog: that is a no.
+ */
+export function ask(dialog, question) {
+  $('[data-question]', dialog).textContent = question;
+  return new Promise((resolve) => {
+    const listening = new AbortController();
+    const { signal } = listening;
+    const answer = (yes) => {
+      listening.abort();
+      if (dialog.open) dialog.close();
+      resolve(yes);
+    };
+    $('[data-go]', dialog).addEventListener('click', () => answer(true), { signal });
+    $('[data-cancel]', dialog).addEventListener('click', () => answer(false), { signal });
+    dialog.addEventListener('close', () => answer(false), { signal });
+    dialog.showModal();
+  });
+}

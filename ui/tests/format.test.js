@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatDuration, formatCount, plural, describeSource, delimiterName, fieldLabel, rateSourceText,
+  formatDuration, formatCount, plural, describeSource, delimiterName, fieldLabel, mappingLabel, rateSourceText,
 } from '../js/logic/format.js';
 
 test('durations read as seconds, minutes or hours', () => {
@@ -39,4 +39,23 @@ test("the plan says where its rate limit came from", () => {
   assert.equal(rateSourceText('setting'), "the profile's rate limit");
   assert.equal(rateSourceText('org'), "the org's own limits");
   assert.match(rateSourceText('default'), /Genesys's default/);
+});
+
+test("the mapping names a column by the admin UI's words and says in full which header matched", () => {
+  assert.deepEqual(
+    mappingLabel({ header: 'phone_work', field: 'phone_work', matchedBy: 'name' }),
+    { label: 'Work phone', how: 'column “phone_work”, matched by name' },
+  );
+  assert.deepEqual(
+    mappingLabel({ header: 'Manager', field: 'email_manager', matchedBy: 'synonym' }),
+    { label: 'Manager e-mail', how: 'column “Manager”, matched' },
+  );
+  assert.equal(mappingLabel({ header: 'roles_divisions', field: 'roles_divisions', matchedBy: 'name' }).label, 'Roles and divisions');
+  assert.deepEqual(
+    mappingLabel({ header: 'Notes', field: null, matchedBy: 'unmatched' }),
+    { label: 'Notes', how: 'not imported' },
+  );
+  for (const key of ['employee_id', 'hire_date', 'acd_auto_answer', 'external_id', 'like']) {
+    assert.notEqual(fieldLabel(key), key, `${key} has words`);
+  }
 });

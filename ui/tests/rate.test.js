@@ -1,6 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { RateTracker, layoutChart, niceCeiling } from '../js/logic/rate.js';
+import {
+  RateTracker, chartNote, layoutChart, niceCeiling, rateMeansSomething,
+} from '../js/logic/rate.js';
 
 test('the rate is measured over the last ten seconds', () => {
   const tracker = new RateTracker();
@@ -63,4 +65,24 @@ test('axis tops are round numbers', () => {
   assert.equal(niceCeiling(1000), 1000);
   assert.equal(niceCeiling(1001), 2000);
   assert.equal(niceCeiling(0), 1);
+});
+
+test('a rate means something after ten seconds, or over many rows, never over a few in an instant', () => {
+  assert.equal(rateMeansSomething({ elapsedSeconds: 0.4, done: 58 }), false, 'no "8,701 / min"');
+  assert.equal(rateMeansSomething({ elapsedSeconds: 9, done: 40 }), false);
+  assert.equal(rateMeansSomething({ elapsedSeconds: 10, done: 3 }), true);
+  assert.equal(rateMeansSomething({ elapsedSeconds: 3, done: 150 }), true);
+  assert.equal(rateMeansSomething({ elapsedSeconds: 0, done: 0 }), false);
+});
+
+test('the chart says when a run is too short to chart, and says nothing once it has lines', () => {
+  const tracker = new RateTracker();
+  assert.equal(chartNote(tracker, { going: false }), null, 'no run yet');
+  assert.match(chartNote(tracker, { going: true }), /after 10 s of running/);
+  tracker.addProgress({ elapsedSeconds: 0.6, done: 8, requests: 20 });
+  assert.match(chartNote(tracker, { going: true }), /after 10 s of running/);
+  assert.match(chartNote(tracker, { going: false }), /too short to chart/);
+  tracker.addProgress({ elapsedSeconds: 12, done: 90, requests: 200 });
+  assert.equal(chartNote(tracker, { going: true }), null);
+  assert.equal(chartNote(tracker, { going: false }), null);
 });

@@ -4,6 +4,7 @@
 pub mod about;
 pub mod app;
 pub mod import;
+pub mod invite;
 pub mod plan;
 pub mod profiles;
 pub mod run;

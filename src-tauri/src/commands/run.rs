@@ -10,6 +10,7 @@ use rollcall_core::import::ImportReport;
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::Plan;
 use rollcall_core::run::export::ExportKind;
+use rollcall_core::run::invite::is_invitable;
 use rollcall_core::run::session::{effective_status, interrupted};
 use rollcall_core::run::{
     EventReceiver, Journal, JournalRow, Resumable, RowStatus, RunControl, RunEvent, RunOrg,
@@ -50,6 +51,9 @@ pub struct RunHistoryEntry {
     effective_status: RunStatus,
     /// Whether "Resume" applies.
     resumable: bool,
+    /// Users the run created who have not been invited, whom *Send invitations…* would invite
+    /// (none while a process drives the run, or for a run the window cannot connect for).
+    invitable: usize,
     counts: HashMap<RowStatus, usize>,
 }
 
@@ -336,15 +340,22 @@ fn history(dirs: &AppDirs) -> Result<Vec<RunHistoryEntry>> {
     let mut entries = Vec::new();
     for record in journal.runs()? {
         let mut counts = HashMap::new();
-        for row in journal.rows(&record.id)? {
+        let rows = journal.rows(&record.id)?;
+        for row in &rows {
             *counts.entry(row.status).or_insert(0) += 1;
         }
         let effective_status = effective_status(&record, &dirs.run_locks());
         // A run still marked running after that is held by a process now.
         let resumable = !matches!(effective_status, RunStatus::Finished | RunStatus::Running)
             && record.profile.is_some();
+        let invitable = if effective_status == RunStatus::Running || record.profile.is_none() {
+            0
+        } else {
+            rows.iter().filter(|row| is_invitable(row)).count()
+        };
         entries.push(RunHistoryEntry {
             resumable,
+            invitable,
             effective_status,
             counts,
             record,

@@ -11,7 +11,7 @@ use crate::genesys::{GenesysClient, GenesysError, User, UserPatch};
 use crate::plan::ManagerRef;
 use crate::run::events::StopReason;
 use crate::run::journal::{RowStatus, RowUpdate, StepStatus};
-use crate::run::RunError;
+use crate::run::{invite, RunError};
 
 impl Engine {
     /// The id of the row's manager, or why there is none (the manager's row did not make it).
@@ -90,26 +90,10 @@ impl Engine {
     /// Invitations a crash left mid-send (their intent committed, no answer recorded) may have
     /// gone out: they are reported as unknown, like a lost answer, and never sent again.
     pub(super) async fn settle_invitations_in_doubt(&self) -> Result<(), RunError> {
-        let in_doubt: Vec<usize> = self
-            .rows
-            .lock()
-            .expect("rows")
-            .iter()
-            .filter(|r| r.invite_step == StepStatus::Sending)
-            .map(|r| r.index)
-            .collect();
-        if in_doubt.is_empty() {
+        let updates = invite::settle_in_doubt(self.rows.lock().expect("rows").iter());
+        if updates.is_empty() {
             return Ok(());
         }
-        let note = Some(INVITATION_IN_DOUBT.to_owned());
-        let updates = in_doubt
-            .iter()
-            .map(|&index| RowUpdate::Invite {
-                index,
-                step: StepStatus::Unknown,
-                note: note.clone(),
-            })
-            .collect();
         self.write(updates).await
     }
 
@@ -202,23 +186,7 @@ impl Engine {
         self.count_request();
         let result = client.invite_user(&user_id).await;
         let attempt = attempt_record(index, "invite", &result);
-        let (step, note) = match &result {
-            Ok(_) => (StepStatus::Done, None),
-            Err(e) if e.is_outcome_unknown() => (
-                StepStatus::Unknown,
-                Some("The invitation may not have been sent (its answer was lost).".to_owned()),
-            ),
-            Err(e) => (
-                StepStatus::Failed,
-                Some(format!("Invitation not sent: {e}")),
-            ),
-        };
-        let update = RowUpdate::Invite { index, step, note };
+        let update = invite::invitation_settled(index, &result);
         let _ = self.record(vec![attempt, update]).await;
     }
 }
-
-/// Why an invitation found mid-send on a resume is not sent again.
-const INVITATION_IN_DOUBT: &str = "The invitation may have been sent (Rollcall stopped before \
-                                   its answer was recorded); check in Genesys Cloud before \
-                                   sending it again.";

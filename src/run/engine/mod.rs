@@ -41,12 +41,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::events::{EventSender, RunEvent, RunSummary, StopReason};
+use super::journal::attempt_record;
 use super::journal::{
     Journal, JournalRow, JournalWriter, RowStatus, RowUpdate, RunStatus, StepKind, StepStatus,
 };
 use super::{RunError, RunLock};
 use crate::genesys::pacing::MAX_IN_FLIGHT;
-use crate::genesys::{GenesysClient, GenesysError, RetryNotice, RetryReason};
+use crate::genesys::{GenesysClient, RetryNotice, RetryReason};
 use crate::plan::RowAction;
 use crate::secrets::Secret;
 use progress::{progress_ticker, Counters};
@@ -426,32 +427,5 @@ impl Engine {
         let row = self.row(index);
         self.count(&row);
         self.emit_row(&row);
-    }
-}
-
-fn attempt_record<T>(
-    index: usize,
-    step: &'static str,
-    result: &Result<crate::genesys::Reply<T>, GenesysError>,
-) -> RowUpdate {
-    match result {
-        Ok(reply) => RowUpdate::Attempt {
-            index,
-            step,
-            outcome: "ok".to_owned(),
-            status: Some(reply.meta.status),
-            correlation_id: reply.meta.correlation_id.clone(),
-        },
-        Err(e) => RowUpdate::Attempt {
-            index,
-            step,
-            outcome: if e.is_outcome_unknown() {
-                "unknown".to_owned()
-            } else {
-                e.code().unwrap_or("error").to_owned()
-            },
-            status: e.status(),
-            correlation_id: e.correlation_id().map(str::to_owned),
-        },
     }
 }

@@ -10,6 +10,7 @@
 //!
 //! Secrets never enter the journal: the create body is stored without its password.
 
+mod attempt;
 mod records;
 mod schema;
 mod writer;
@@ -19,6 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+pub(crate) use attempt::attempt_record;
 pub(crate) use records::{profile_label, PASSWORD_LABEL};
 pub use records::{
     JournalRow, RowError, RowStatus, RowUpdate, RunRecord, RunStatus, StepKind, StepRecord,

@@ -71,16 +71,31 @@ export function formatWhen(unixSeconds) {
   });
 }
 
-/** A field key → the label the mapping shows ("phone_work" → "Work phone"). */
+/** A field's key → the admin UI's words for it ("phone_work" → "Work phone"). */
 export function fieldLabel(key) {
   const labels = {
     name: 'Name', first_name: 'First name', last_name: 'Last name', email: 'E-mail',
     division: 'Division', title: 'Title', department: 'Department', phone_work: 'Work phone',
     extension: 'Extension', email_manager: 'Manager e-mail', location_work: 'Work location',
     roles_divisions: 'Roles and divisions', queues: 'Queues', skills: 'Skills', state: 'State',
-    password: 'Password',
+    password: 'Password', languages: 'Languages', groups: 'Groups', employee_id: 'Employee ID',
+    employee_type: 'Employee type', hire_date: 'Date of hire', official_name: 'Official name',
+    acd_auto_answer: 'ACD auto-answer', phone: 'Phone', site: 'Site', external_id: 'External ID',
+    like: 'Set up like',
   };
   return labels[key] ?? key;
+}
+
+/**
+ * A column of the mapping in words: its label is the field's admin UI name (or the file's
+ * header while it maps to none), and `how` says which header matched and how, in full.
+ */
+export function mappingLabel({ header, field, matchedBy }) {
+  if (field == null) return { label: header, how: 'not imported' };
+  const label = fieldLabel(field);
+  const ways = { name: 'matched by name', synonym: 'matched', user: 'your choice' };
+  const way = ways[matchedBy] ?? 'matched';
+  return { label, how: `column “${header}”, ${way}` };
 }
 
 /** A row status from the run → the word the results show. */

@@ -110,3 +110,25 @@ export function niceCeiling(value) {
   }
   return 10 * magnitude;
 }
+
+/**
+ * Whether a rate measured over `elapsedSeconds` with `done` rows finished means something: after
+ * a full rate window, or once enough rows finished that one more or less barely moves it. A run
+ * of a few rows in under a second would otherwise show "8,701 / min".
+ */
+export function rateMeansSomething({ elapsedSeconds, done }) {
+  if (!(elapsedSeconds > 0)) return false;
+  return elapsedSeconds >= RATE_WINDOW_SECONDS || (done >= 100 && elapsedSeconds >= 2);
+}
+
+/**
+ * What the Speed chart says instead of lines, or `null` when it has lines to show: nothing is
+ * charted before a rate means something, and a run that ended before that was too short to chart.
+ */
+export function chartNote(tracker, { going }) {
+  const last = tracker.samples[tracker.samples.length - 1];
+  if (last && rateMeansSomething({ elapsedSeconds: last.t, done: last.done })) return null;
+  if (going) return `The speed is charted after ${RATE_WINDOW_SECONDS} s of running.`;
+  if (!last) return null;
+  return `This run took under ${RATE_WINDOW_SECONDS} s: too short to chart its speed.`;
+}

@@ -1,12 +1,15 @@
-// The history of runs on the results step: each run's outcome, Open for its results and
-// Resume for an unfinished one.
+// The history of runs on the results step: each run's outcome, Open for its results, Resume
+// for an unfinished one, and Send invitations… for its created users nobody invited yet.
 
 import * as api from '../api.js';
-import { h, $, button, replace, showError } from '../dom.js';
+import {
+  h, $, ask, button, replace, showError, toast,
+} from '../dom.js';
 import { onShow, messageOf } from '../store.js';
 import { RateTracker } from '../logic/rate.js';
 import { formatCount, formatWhen } from '../logic/format.js';
 import { newRun } from '../logic/run-inbox.js';
+import { invitationOutcome, invitationQuestion } from '../logic/invite.js';
 import { fetchRows, isShown, setShown, showResults } from './results.js';
 import { resumeRun } from './run.js';
 
@@ -22,6 +25,26 @@ async function openRun(entry) {
   setShown(run);
   await fetchRows(run);
   if (isShown(run)) showResults(run);
+}
+
+/**
+ * Invite a past run's created users who were not invited, once the user agreed; a run whose
+ * journal does not say its org asks that too (`confirm`).
+ */
+async function sendInvitations(entry, orgConfirmed = false) {
+  showError($('#history-error'), null);
+  if (!orgConfirmed && !await ask($('#invite-dialog'), invitationQuestion(entry))) return;
+  try {
+    const outcome = invitationOutcome(await api.inviteRun(entry.id, orgConfirmed));
+    toast(`Run ${entry.id}: ${outcome.text}`, { kind: outcome.ok ? 'info' : 'error' });
+  } catch (error) {
+    if (error?.kind === 'confirm' && !orgConfirmed) {
+      if (await ask($('#resume-org-dialog'), error.message)) await sendInvitations(entry, true);
+      return;
+    }
+    showError($('#history-error'), messageOf(error));
+  }
+  await loadHistory();
 }
 
 /** List the journal's runs, newest first. */
@@ -52,6 +75,13 @@ export async function loadHistory() {
         button('secondary', { 'aria-label': `Open the results of run ${entry.id}`, onclick: () => openRun(entry) }, 'Open'),
         entry.resumable
           ? button('primary', { 'aria-label': `Resume run ${entry.id}`, onclick: () => resumeRun(entry.id) }, 'Resume')
+          : null,
+        entry.invitable
+          ? button('secondary', {
+            'aria-label': `Send invitations to the users run ${entry.id} created`,
+            'data-invite': entry.id,
+            onclick: () => sendInvitations(entry),
+          }, 'Send invitations…')
           : null));
   }));
 }

@@ -5,7 +5,9 @@ import * as api from '../api.js';
 import { h, $, replace, showError, toast } from '../dom.js';
 import { store, goTo, markDone, messageOf } from '../store.js';
 import { Grid } from '../grid.js';
-import { describeSource, fieldLabel, formatCount, plural } from '../logic/format.js';
+import {
+  describeSource, fieldLabel, formatCount, mappingLabel, plural,
+} from '../logic/format.js';
 import { indexIssues, rowsWithProblems, messagesFor, fileIssues } from '../logic/issues.js';
 import { needsReread, readOptions as optionsFrom } from '../logic/read-options.js';
 
@@ -135,9 +137,9 @@ function renderMapping(preview) {
   const fields = preview.fields;
   replace($('#mapping-grid'), preview.mapping.columns.map((column, i) => {
     const id = `map-${i}`;
-    const how = { name: 'matched by name', synonym: 'matched', user: 'your choice', unmatched: 'ignored' }[column.matchedBy];
+    const { label, how } = mappingLabel(column);
     return h('div', { class: 'field' }, h('gux-form-field-select', {},
-      h('label', { slot: 'label', for: id, title: column.header }, column.header, ' ', h('span', { class: 'how' }, `(${how})`)),
+      h('label', { slot: 'label', for: id }, label, ' ', h('span', { class: 'how' }, `(${how})`)),
       h('select', {
         slot: 'input',
         id,

@@ -2,11 +2,14 @@
 // Cancel), started from the plan or resumed from the history.
 
 import * as api from '../api.js';
-import { h, $, replace, showError, toast } from '../dom.js';
+import {
+  h, $, ask, replace, showError, toast,
+} from '../dom.js';
 import { store, goTo, onShow, markDone, messageOf } from '../store.js';
 import { Grid } from '../grid.js';
 import { SpeedChart } from '../chart.js';
-import { RateTracker } from '../logic/rate.js';
+import { RateTracker, chartNote, rateMeansSomething } from '../logic/rate.js';
+import { progressMilestone } from '../logic/milestones.js';
 import {
   formatCount, formatDuration, formatRate, plural,
 } from '../logic/format.js';
@@ -66,31 +69,11 @@ export async function resumeRun(runId, orgConfirmed = false) {
     inbox.open();
   } catch (error) {
     if (error?.kind === 'confirm' && !orgConfirmed) {
-      if (await agrees(error.message)) await resumeRun(runId, true);
+      if (await ask($('#resume-org-dialog'), error.message)) await resumeRun(runId, true);
       return;
     }
     showError($('#history-error'), messageOf(error));
   }
-}
-
-/** Ask `question` in the resume dialog; true when the user chose to go on. */
-function agrees(question) {
-  const dialog = $('#resume-org-dialog');
-  $('#resume-org-question').textContent = question;
-  return new Promise((resolve) => {
-    const listening = new AbortController();
-    const { signal } = listening;
-    const answer = (yes) => {
-      listening.abort();
-      if (dialog.open) dialog.close();
-      resolve(yes);
-    };
-    $('#resume-org-go').addEventListener('click', () => answer(true), { signal });
-    $('#resume-org-cancel').addEventListener('click', () => answer(false), { signal });
-    // Escape closes the dialog: that is a no.
-    dialog.addEventListener('close', () => answer(false), { signal });
-    dialog.showModal();
-  });
 }
 
 function beginRun(run, started, verb) {
@@ -105,8 +88,9 @@ function beginRun(run, started, verb) {
   setButtons({ going: true, paused: false });
   renderProgress({ done: 0, total: started.total });
   goTo('run');
-  chart.draw(run.tracker);
+  drawChart(run);
   log(`${verb}: ${plural(started.total, 'row')} on ${plural(started.poolSize, 'token')}, each paced just under ${formatCount(started.allowancePerMinute)} requests a minute.`);
+  announce(`${verb}: ${plural(started.total, 'row')}.`);
   loadRows(run);
 }
 
@@ -145,18 +129,23 @@ function onEvents(run, events) {
         run.tracker.mark(run.tracker.now, 'rateLimited');
         if (onScreen && data.waitMs >= 1000) log(`Genesys answered 429: token ${data.token + 1} waits ${(data.waitMs / 1000).toFixed(1)} s and slows down.`, 'warning');
         break;
-      case 'progress':
+      case 'progress': {
+        const before = run.progress?.done ?? 0;
         run.progress = data;
         run.tracker.addProgress(data);
         if (!onScreen) break;
         renderProgress(data);
-        chart.draw(run.tracker);
+        drawChart(run);
+        const milestone = progressMilestone(before, data.done, data.total);
+        if (milestone) announce(milestone);
         break;
+      }
       case 'paused':
         if (!onScreen) break;
         setButtons({ going: true, paused: data.paused });
         $('#run-status').textContent = data.paused ? 'Paused: requests in flight finish, nothing new starts.' : 'Running.';
         log(data.paused ? 'Paused.' : 'Resumed.');
+        announce(data.paused ? 'Paused.' : 'Resumed.');
         break;
       case 'finished':
         finish(run, data);
@@ -181,7 +170,8 @@ function renderProgress(p) {
     stat('Already existed', formatCount(p.existed), 'existed'),
     stat('Failed', formatCount(p.failed), 'failed'),
     stat('Skipped', formatCount(p.skipped), 'skipped'),
-    stat('Rate', formatRate(p.perMinute), 'rate'),
+    // A rate over a few rows in an instant says nothing ("8,701 / min"): a dash until it does.
+    stat('Rate', rateMeansSomething(p) ? formatRate(p.perMinute) : '—', 'rate'),
     p.ratePerMinute ? stat('Pacing at', `${formatCount(Math.round(p.ratePerMinute))} requests/min`, 'pace') : null,
     stat('ETA', p.etaSeconds == null ? '—' : formatDuration(p.etaSeconds), 'eta'),
     stat('Retries', formatCount(p.retries), 'retries'),
@@ -193,13 +183,32 @@ function setButtons({ going, paused }) {
   $('#run-pause').disabled = !going || paused;
   $('#run-resume').disabled = !going || !paused;
   $('#run-cancel').disabled = !going;
+  // Spark paints a danger slot red even when its button is disabled: Cancel is red only while
+  // there is a run to cancel.
+  $('#run-cancel').parentElement.setAttribute('accent', going ? 'danger' : 'secondary');
+}
+
+/** Draw the live run's speed, or say why there is nothing to chart yet. */
+function drawChart(run) {
+  const note = chartNote(run.tracker, { going: run.going });
+  $('#run-chart-note').hidden = note == null;
+  $('#run-chart-note').textContent = note ?? '';
+  chart.draw(run.tracker);
+}
+
+/** Tell a screen reader of a milestone of the run (the activity log itself is not announced). */
+function announce(text) {
+  $('#run-announce').textContent = text;
 }
 
 async function control(call) {
   if (!live?.going) return;
   try {
     await call(live.runId);
-    if (call === api.cancelRun) $('#run-status').textContent = 'Cancelling: requests in flight finish…';
+    if (call === api.cancelRun) {
+      $('#run-status').textContent = 'Cancelling: requests in flight finish…';
+      announce('Cancelling.');
+    }
   } catch (error) {
     showError($('#run-error'), messageOf(error));
   }
@@ -235,6 +244,8 @@ function showEnd(summary, text) {
   setButtons({ going: false });
   if (summary.progress.total) renderProgress(summary.progress);
   $('#run-status').textContent = text;
+  announce(text);
+  drawChart(live);
   log(text, summary.status === 'finished' ? '' : 'warning');
   if (summary.message) {
     showError($('#run-error'), summary.message);
