@@ -5,7 +5,7 @@ use hyper::StatusCode;
 use serde_json::{json, Value};
 
 use crate::day_one::OrgDayOne;
-use crate::http::{paged, Call, Exchange, Reply};
+use crate::http::{paged, search_page, Call, Exchange, Reply};
 use crate::shared::Shared;
 
 /// "A maximum of 50 members are allowed per request" (`GroupMembersUpdate.memberIds`).
@@ -74,24 +74,8 @@ pub(crate) fn search_groups(shared: &Shared, exchange: &Exchange, body: &Value) 
         })
         .collect();
     found.sort_by_key(|g| g.name.to_lowercase());
-    let total = found.len() as u64;
-    let results: Vec<Value> = found
-        .into_iter()
-        .skip(((page_number - 1) * page_size) as usize)
-        .take(page_size as usize)
-        .map(OrgDayOne::group_json)
-        .collect();
-    let mut answer = json!({
-        "total": total,
-        "pageCount": total.div_ceil(page_size),
-        "pageSize": page_size,
-        "pageNumber": page_number,
-        "types": ["groups"],
-    });
-    if !results.is_empty() {
-        answer["results"] = json!(results);
-    }
-    exchange.json(StatusCode::OK, &answer)
+    let matches = found.into_iter().map(OrgDayOne::group_json).collect();
+    search_page(exchange, "groups", matches, page_size, page_number)
 }
 
 /// `GET /api/v2/groups/{id}`.

@@ -252,6 +252,35 @@ pub(crate) fn paged(exchange: &Exchange, call: &Call, base: &str, entities: Vec<
     exchange.json(StatusCode::OK, &listing(page, total, size, number, base))
 }
 
+/// One page of a search's answer (`POST /api/v2/{kind}/search`): the matches already filtered
+/// and sorted, `pageSize` of them from `pageNumber`. Genesys leaves `results` out when nothing
+/// matched.
+pub(crate) fn search_page(
+    exchange: &Exchange,
+    kind: &str,
+    matches: Vec<Value>,
+    page_size: u64,
+    page_number: u64,
+) -> Reply {
+    let total = matches.len() as u64;
+    let results: Vec<Value> = matches
+        .into_iter()
+        .skip(((page_number - 1) * page_size) as usize)
+        .take(page_size as usize)
+        .collect();
+    let mut answer = json!({
+        "total": total,
+        "pageCount": total.div_ceil(page_size),
+        "pageSize": page_size,
+        "pageNumber": page_number,
+        "types": [kind],
+    });
+    if !results.is_empty() {
+        answer["results"] = json!(results);
+    }
+    exchange.json(StatusCode::OK, &answer)
+}
+
 /// A path segment with its `%XX` escapes decoded (external keys may hold any character).
 pub(crate) fn decode_segment(segment: &str) -> String {
     let bytes = segment.as_bytes();

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use hyper::StatusCode;
 use rollcall_core::genesys::UserState;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::http::{listing, page_params, string_field, Call, Exchange, Reply};
+use crate::http::{listing, page_params, search_page, string_field, Call, Exchange, Reply};
 use crate::org::SandboxUser;
 use crate::patch::parse_addresses;
 use crate::shared::Shared;
@@ -360,25 +360,8 @@ pub(crate) fn search_users(shared: &Shared, exchange: &Exchange, body: &Value) -
             })
         })
         .collect();
-    let total = matches.len();
-    let results: Vec<Value> = matches
-        .iter()
-        .skip(((page_number - 1) * page_size) as usize)
-        .take(page_size as usize)
-        .map(|u| org.user_json(u))
-        .collect();
-    let mut answer = json!({
-        "total": total,
-        "pageCount": total.div_ceil(page_size as usize),
-        "pageSize": page_size,
-        "pageNumber": page_number,
-        "types": ["users"],
-    });
-    // Genesys leaves `results` out when nothing matched.
-    if !results.is_empty() {
-        answer["results"] = json!(results);
-    }
-    exchange.json(StatusCode::OK, &answer)
+    let matches = matches.iter().map(|u| org.user_json(u)).collect();
+    search_page(exchange, "users", matches, page_size, page_number)
 }
 
 /// `POST /api/v2/users/{id}/invite`: counted on the user; no mail leaves the sandbox.
