@@ -26,6 +26,7 @@
 //! refused before it is unpacked when it would unpack to more than [`MAX_UNPACKED_BYTES`] or
 //! hold more than [`MAX_SHARED_STRINGS`] texts.
 
+mod digest;
 mod draft;
 mod email;
 mod error;
@@ -50,6 +51,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use digest::file_digest;
 pub use draft::{
     DateOrder, DivisionRef, EmployerInfo, ExternalId, IssueKind, PhoneBase, PhoneRequest,
     RoleDivisions, RoleGrant, RowIssue, Severity, SkillLevel, UserDraft, UserState,
