@@ -32,7 +32,7 @@ pub use day1::{employer_label, Day1Steps, PlannedPhone};
 pub use estimate::{auto_pool_size, estimate_seconds, StepTotals, MAX_POOL};
 pub use existing::Lookup;
 pub use named::{Named, PlannedSkill};
-pub use row::{ManagerRef, PlannedRow, RowAction};
+pub use row::{ManagerRef, NameSuggestion, PlannedRow, RowAction};
 pub use steps::{PlannedGrant, RowSteps, ALL_DIVISIONS};
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
@@ -426,6 +426,7 @@ fn classify(index: usize, imported: &ImportedRow, report: &ImportReport, org: &O
         depth: 0,
         problems: Vec::new(),
         notes: Vec::new(),
+        suggestions: Vec::new(),
         steps: None,
         body: None,
         raw: imported.raw.clone(),

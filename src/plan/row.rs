@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::steps::RowSteps;
 use crate::genesys::CreateUser;
+use crate::import::Field;
 
 /// What a row will do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +66,11 @@ pub struct PlannedRow {
     pub problems: Vec<String>,
     /// Things worth knowing that do not block the row.
     pub notes: Vec<String>,
+    /// The names in the row's cells that the org does not have, each with the org's closest
+    /// names: the data behind the "did you mean" in `problems`, so that the window can offer
+    /// the fix as a replacement.
+    #[serde(default)]
+    pub suggestions: Vec<NameSuggestion>,
     /// What the row adds after the create (or to the existing user, for an update), resolved
     /// to ids.
     #[serde(default)]
@@ -78,4 +84,16 @@ pub struct PlannedRow {
     /// give back. Not for the window.
     #[serde(skip)]
     pub raw: Vec<String>,
+}
+
+/// A name a row gives that the org does not have, with the names the org has that come closest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NameSuggestion {
+    /// The column's field (on the wire its key, such as `division`).
+    pub field: Field,
+    /// The name as the cell writes it (trimmed), which a replacement finds as a whole value.
+    pub name: String,
+    /// The org's closest names, closest first; empty when none comes close.
+    pub suggestions: Vec<String>,
 }
