@@ -22,6 +22,7 @@ mod named;
 mod resolve;
 mod row;
 mod steps;
+mod unknown;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -32,8 +33,9 @@ pub use day1::{employer_label, Day1Steps, PlannedPhone};
 pub use estimate::{auto_pool_size, estimate_seconds, StepTotals, MAX_POOL};
 pub use existing::Lookup;
 pub use named::{Named, PlannedSkill};
-pub use row::{ManagerRef, NameSuggestion, PlannedRow, RowAction};
+pub use row::{ManagerRef, PlannedRow, RowAction};
 pub use steps::{PlannedGrant, RowSteps, ALL_DIVISIONS};
+pub use unknown::NameSuggestion;
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
 use crate::genesys::{
@@ -459,6 +461,11 @@ fn classify(index: usize, imported: &ImportedRow, report: &ImportReport, org: &O
                     "line {line}: the division \"{name}\" does not exist in this org.{}",
                     did_you_mean(&suggestions)
                 ));
+                row.suggestions.push(NameSuggestion {
+                    field: Field::Division,
+                    name: name.trim().to_owned(),
+                    suggestions,
+                });
             }
             found
         }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::steps::RowSteps;
+use super::unknown::{NameSuggestion, Problems};
 use crate::genesys::CreateUser;
-use crate::import::Field;
 
 /// What a row will do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,14 +86,17 @@ pub struct PlannedRow {
     pub raw: Vec<String>,
 }
 
-/// A name a row gives that the org does not have, with the names the org has that come closest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NameSuggestion {
-    /// The column's field (on the wire its key, such as `division`).
-    pub field: Field,
-    /// The name as the cell writes it (trimmed), which a replacement finds as a whole value.
-    pub name: String,
-    /// The org's closest names, closest first; empty when none comes close.
-    pub suggestions: Vec<String>,
+impl PlannedRow {
+    /// Make the row invalid for `problems`, each message naming the row's line.
+    pub(super) fn fail(&mut self, problems: Problems) {
+        let line = self.line;
+        self.problems.extend(
+            problems
+                .messages
+                .into_iter()
+                .map(|problem| format!("line {line}: {problem}")),
+        );
+        self.suggestions.extend(problems.unknown);
+        self.action = RowAction::Invalid;
+    }
 }
