@@ -8,7 +8,8 @@
 //! turns each row's names into what it adds after its create — `steps` the admin UI's columns,
 //! `day1` languages, groups, employer info, auto-answer, external id and phone, `model` a model
 //! agent's — and `estimate` prices the run. A room never reaches back into this one: the
-//! row's own types sit in `row` and `named`.
+//! row's own types sit in `row` and `named`, and the names the org lacks, each a problem and a
+//! "did you mean" as data, in `unknown`.
 //!
 //! The plan carries everything its run sends: each row's create body and cells, and the rows'
 //! passwords as secrets, so that the run is journaled from the plan alone.
