@@ -12,6 +12,9 @@ mod history;
 mod repeats;
 mod replace;
 mod rows;
+
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;
 
