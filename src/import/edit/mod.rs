@@ -18,7 +18,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rustc_hash::FxHashMap;
@@ -47,10 +47,9 @@ pub struct EditableImport {
     /// report until the repeat is gone.
     held: FxHashMap<usize, Box<UserDraft>>,
     history: History,
-    /// The cells as the file has them, of every row that differs from it now (edited or
-    /// removed).
+    /// The cells as the file has them, of every row that differs from it now (edited, or
+    /// removed: then it is not in the report).
     originals: BTreeMap<usize, Vec<String>>,
-    removed: BTreeSet<usize>,
 }
 
 /// One change to the session's rows; each is one undo step.
@@ -168,7 +167,6 @@ impl EditableImport {
             held: FxHashMap::default(),
             history: History::default(),
             originals: BTreeMap::new(),
-            removed: BTreeSet::new(),
             repeats,
         };
         let repeated = session.repeats.repeated();

@@ -68,7 +68,6 @@ impl EditableImport {
         self.originals
             .entry(line)
             .or_insert_with(|| row.raw.clone());
-        self.removed.insert(line);
         let outcome = EditOutcome {
             lines: self.refresh(&[], &[line], Vec::new()),
             removed: vec![line],
@@ -88,7 +87,6 @@ impl EditableImport {
                 draft: None,
             },
         );
-        self.removed.remove(&line);
         self.forget_unchanged(&[line]);
         EditOutcome {
             lines: self.refresh(&[line], &[], Vec::new()),
