@@ -126,23 +126,7 @@ pub enum EditError {
 impl EditableImport {
     /// Reads the file at `path` (as [`import_path`](super::import_path) does) for editing.
     pub fn open(path: &Path, opts: &ImportOptions) -> Result<EditableImport, ImportError> {
-        let io_error = |source| ImportError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        // Refuse a huge file before reading it into memory.
-        let size = std::fs::metadata(path).map_err(io_error)?.len();
-        if size > opts.max_bytes {
-            return Err(ImportError::TooLarge {
-                size,
-                limit: opts.max_bytes,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(io_error)?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (bytes, file_name) = super::read_file(path, opts)?;
         EditableImport::from_bytes(bytes, &file_name, opts)
     }
 
