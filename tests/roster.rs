@@ -211,17 +211,19 @@ async fn external_ids_are_exported_when_asked_at_one_call_per_user() {
 /// An org of `count` active users and nothing else, and a client that may not list users by
 /// cursor.
 fn crowded(count: usize) -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.seed = Seed {
-        users: (0..count)
-            .map(|i| SeedUser {
-                name: format!("User {i}"),
-                email: format!("user{i}@example.com"),
-                state: UserState::Active,
-                division: None,
-            })
-            .collect(),
-        ..Seed::demo()
+    let mut config = SandboxConfig {
+        seed: Seed {
+            users: (0..count)
+                .map(|i| SeedUser {
+                    name: format!("User {i}"),
+                    email: format!("user{i}@example.com"),
+                    state: UserState::Active,
+                    division: None,
+                })
+                .collect(),
+            ..Seed::demo()
+        },
+        ..SandboxConfig::default()
     };
     config.clients.push(SandboxClient::with_permissions(
         "no-cursor",
