@@ -69,8 +69,9 @@ async fn reimporting_an_unedited_export_plans_zero_steps_and_writes_nothing() {
     while let Ok(event) = events.try_recv() {
         received.push(event);
     }
+    assert_eq!(received.first(), Some(&RosterEvent::Started));
     assert!(
-        matches!(received.first(), Some(RosterEvent::Users { pages: 1, .. })),
+        matches!(received.get(1), Some(RosterEvent::Users { pages: 1, .. })),
         "{received:?}"
     );
     assert_eq!(

@@ -426,6 +426,7 @@ pub async fn print_roster_progress(mut events: tokio::sync::mpsc::UnboundedRecei
     let terminal = std::io::stderr().is_terminal();
     let mut last: Option<RosterEvent> = None;
     let describe = |event: &RosterEvent| match event {
+        RosterEvent::Started => "Reading the org…".to_owned(),
         RosterEvent::Users {
             pages,
             users,

@@ -32,6 +32,8 @@ pub struct RosterOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
 pub enum RosterEvent {
+    /// The export began reading the org (in the window: the file is chosen).
+    Started,
     /// Pages of the users listing read, the users they held, and how many the org says it has.
     #[serde(rename_all = "camelCase")]
     Users {
@@ -96,7 +98,18 @@ pub async fn export_users(
 ) -> Result<RosterSummary, RosterError> {
     let org = OrgRoster::read(client, options, events).await?;
     let rows = roster_rows(&org, &roster_columns(options.external_ids));
-    let bytes = write_roster(path, format, &rows, events).map_err(|source| RosterError::Write {
+    // Writing is file work: off the async threads, which a window's commands share.
+    let (target, sender) = (path.to_owned(), events.cloned());
+    let (rows, written) = tokio::task::spawn_blocking(move || {
+        let written = write_roster(&target, format, &rows, sender.as_ref());
+        (rows, written)
+    })
+    .await
+    .map_err(|e| RosterError::Write {
+        path: path.to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let bytes = written.map_err(|source| RosterError::Write {
         path: path.to_owned(),
         source,
     })?;

@@ -58,6 +58,7 @@ impl OrgRoster {
                 let _ = events.send(event);
             }
         };
+        send(RosterEvent::Started);
         let mut org = OrgRoster::default();
         let pages = |n: usize| n.div_ceil(LIST_PAGE_SIZE).max(1) as u32;
 
