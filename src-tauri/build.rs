@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "run_rows",
     "export_run",
     "reset_sandbox",
+    "export_users",
 ];
 
 fn main() {

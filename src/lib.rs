@@ -11,5 +11,7 @@ pub mod names;
 pub mod paths;
 pub mod plan;
 pub mod profiles;
+pub mod roster;
 pub mod run;
 pub mod secrets;
+pub mod xlsx;

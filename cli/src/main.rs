@@ -35,6 +35,9 @@ enum Command {
     Resume(cmd::resume::ResumeArgs),
     /// Send Genesys's invitation to the users a past run created who have not been invited.
     Invite(cmd::invite::InviteArgs),
+    /// Write the org's users in the import's layout (CSV or XLSX): a backup, and a file to
+    /// edit and import again with --update-existing.
+    Export(cmd::export::ExportArgs),
     /// The history of runs, from the journal.
     Runs(cmd::runs::RunsArgs),
     /// Print a CSV template (header and one example row).
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
             Command::Run(args) => cmd::run::run(args).await,
             Command::Resume(args) => cmd::resume::run(args).await,
             Command::Invite(args) => cmd::invite::run(args).await,
+            Command::Export(args) => cmd::export::run(args).await,
             Command::Runs(args) => cmd::runs::run(args),
             Command::Template => cmd::template::run(),
             Command::Profiles(command) => cmd::profiles::run(command).await,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use rollcall_core::import::terminal_safe as safe;
 use rollcall_core::import::ImportReport;
 use rollcall_core::plan::{Lookup, Plan, RowAction};
+use rollcall_core::roster::{RosterEvent, RosterSummary};
 use rollcall_core::run::{
     EventReceiver, InviteSummary, RowStatus, RunEvent, RunStatus, RunSummary, StepStatus,
 };
@@ -416,5 +417,70 @@ pub fn print_invitations(summary: &InviteSummary, json: bool) {
     }
     if let Some(why) = &summary.stopped {
         println!("Stopped: {why}");
+    }
+}
+
+/// An export's progress on standard error: on a terminal one line rewritten in place, else a
+/// line when a stage starts and ends (a log stays short).
+pub async fn print_roster_progress(mut events: tokio::sync::mpsc::UnboundedReceiver<RosterEvent>) {
+    let terminal = std::io::stderr().is_terminal();
+    let mut last: Option<RosterEvent> = None;
+    let describe = |event: &RosterEvent| match event {
+        RosterEvent::Started => "Reading the org…".to_owned(),
+        RosterEvent::Users {
+            pages,
+            users,
+            total,
+        } => format!("Reading users: {users} of {total} ({pages} pages)"),
+        RosterEvent::Memberships { done, total } => {
+            format!("Reading roles and queues: {done} of {total}")
+        }
+        RosterEvent::ExternalIds { done, total } => {
+            format!("Reading external ids: {done} of {total} users")
+        }
+        RosterEvent::Written { done, total } => format!("Writing: {done} of {total} users"),
+    };
+    let stage = |event: &RosterEvent| std::mem::discriminant(event);
+    // Whether `last` is on screen already (a log line of its own).
+    let mut shown = false;
+    while let Some(event) = events.recv().await {
+        if terminal {
+            eprint!("\r\x1b[2K{}", describe(&event));
+        } else if last.as_ref().is_none_or(|l| stage(l) != stage(&event)) {
+            if let Some(previous) = last.as_ref().filter(|_| !shown) {
+                eprintln!("{}", describe(previous));
+            }
+            eprintln!("{}", describe(&event));
+            shown = true;
+            last = Some(event);
+            continue;
+        }
+        shown = false;
+        last = Some(event);
+    }
+    match &last {
+        Some(_) if terminal => eprintln!(),
+        Some(event) if !shown => eprintln!("{}", describe(event)),
+        _ => {}
+    }
+}
+
+/// What `rollcall export` wrote.
+pub fn print_roster_summary(summary: &RosterSummary, json: bool) {
+    if json {
+        println!("{}", json!(summary));
+        return;
+    }
+    let plural = if summary.users == 1 { "user" } else { "users" };
+    println!(
+        "Exported {} {plural} to {} ({} bytes, {} API calls). The file holds personal data and \
+         is readable by you only.",
+        summary.users,
+        summary.path.display(),
+        summary.bytes,
+        summary.calls
+    );
+    for warning in &summary.warnings {
+        println!("  {}", safe(warning));
     }
 }

@@ -26,6 +26,7 @@ mod oauth;
 mod org;
 mod patch;
 mod phones;
+mod roster;
 mod routes;
 mod shared;
 mod stats;

@@ -455,45 +455,6 @@ impl Org {
         *seen <= first
     }
 
-    /// The JSON of a user with `expand=locations` (each location as a `locationDefinition`
-    /// reference, as Genesys answers it), `expand=groups` (the groups the user is a direct
-    /// member of) and `expand=employerInfo`.
-    pub fn user_json_expanded(&self, user: &SandboxUser, expand: &[String]) -> Value {
-        let mut value = self.user_json(user);
-        let asked = |part: &str| expand.iter().any(|e| e == part);
-        if asked("groups") {
-            let groups: Vec<Value> = (self.day_one.groups.iter())
-                .filter(|g| g.member_ids.contains(&user.id))
-                .map(OrgDayOne::group_json)
-                .collect();
-            value["groups"] = json!(groups);
-        }
-        if let Some(info) = user
-            .day_one
-            .employer_info
-            .as_ref()
-            .filter(|_| asked("employerInfo"))
-        {
-            value["employerInfo"] = json!(info);
-        }
-        if expand.iter().any(|e| e == "locations") {
-            let locations: Vec<Value> = user
-                .location_ids
-                .iter()
-                .map(|id| {
-                    json!({
-                        "locationDefinition": {
-                            "id": id,
-                            "selfUri": format!("/api/v2/locations/{id}"),
-                        }
-                    })
-                })
-                .collect();
-            value["locations"] = json!(locations);
-        }
-        value
-    }
-
     /// The JSON of a user, as `GET /api/v2/users/{id}` answers it.
     pub fn user_json(&self, user: &SandboxUser) -> Value {
         let division = self.division(&user.division_id);

@@ -11,7 +11,7 @@ use crate::config::Faults;
 use crate::http::{decode_segment, Call, DropConnection, Exchange, Reply};
 use crate::shared::Shared;
 use crate::stats::SandboxStats;
-use crate::{external_ids, groups, languages, lists, oauth, patch, phones, steps, users};
+use crate::{external_ids, groups, languages, lists, oauth, patch, phones, roster, steps, users};
 
 /// What a route needs before it runs.
 #[derive(Clone, Copy)]
@@ -60,6 +60,9 @@ pub(crate) enum Route {
     /// The id is `{userId}/{stationId}`.
     SetDefaultStation,
     UserStations,
+    QueryUsers,
+    RoleSubjectGrants,
+    QueueMembers,
 }
 
 impl Route {
@@ -72,6 +75,7 @@ impl Route {
                 Route::FindUserByExternalId,
                 Some(format!("{authority}/{key}")),
             ),
+            (&Method::GET, ["users", "query"]) => (Route::QueryUsers, None),
             (&Method::POST, ["users"]) => (Route::CreateUser, None),
             (&Method::GET, ["users"]) => (Route::ListUsers, None),
             (&Method::POST, ["users", "search"]) => (Route::SearchUsers, None),
@@ -81,6 +85,9 @@ impl Route {
             (&Method::GET, ["authorization", "divisions"]) => (Route::ListDivisions, None),
             (&Method::GET, ["authorization", "divisions", "home"]) => (Route::HomeDivision, None),
             (&Method::GET, ["authorization", "roles"]) => (Route::ListRoles, None),
+            (&Method::GET, ["authorization", "roles", id, "subjectgrants"]) => {
+                (Route::RoleSubjectGrants, Some(id.to_string()))
+            }
             (&Method::GET, ["routing", "queues"]) => (Route::ListQueues, None),
             (&Method::GET, ["routing", "skills"]) => (Route::ListSkills, None),
             (&Method::GET, ["locations"]) => (Route::ListLocations, None),
@@ -99,6 +106,9 @@ impl Route {
             (&Method::GET, ["users", id, "queues"]) => (Route::UserQueues, Some(id.to_string())),
             (&Method::POST, ["routing", "queues", id, "members"]) => {
                 (Route::AddQueueMembers, Some(id.to_string()))
+            }
+            (&Method::GET, ["routing", "queues", id, "members"]) => {
+                (Route::QueueMembers, Some(id.to_string()))
             }
             // The sandbox's only movable objects are users; other object types are unknown here.
             (&Method::POST, ["authorization", "divisions", id, "objects", "USER"]) => {
@@ -180,14 +190,17 @@ impl Route {
                 "directory:user:setPassword",
             ],
             Route::SetPassword => &["directory:user:setPassword"],
-            Route::ListRoles => &["authorization:role:view"],
+            Route::ListRoles | Route::RoleSubjectGrants => &["authorization:role:view"],
+            // `get_users_query`: "No division filtering available so directory:user:view
+            // permission for all divisions is required".
+            Route::QueryUsers => &["directory:user:view"],
             Route::ListQueues => &["routing:queue:view"],
             Route::ListSkills => &["routing:skill:view"],
             // bulkadd "Requires ALL permissions", a list of one.
             Route::GrantRoles => &["authorization:grant:add"],
             Route::UserGrants => &["authorization:grant:view"],
             Route::AddUserSkills => &["routing:skill:assign"],
-            Route::UserQueues => &["routing:queue:view"],
+            Route::UserQueues | Route::QueueMembers => &["routing:queue:view"],
             Route::AddQueueMembers => &["routing:queue:edit", "routing:queueMember:manage"],
             // Where the SDK's docs list none but another Genesys source names one, the sandbox
             // plays the stricter: `get_locations` lists none, but the corrected API facts this
@@ -271,6 +284,8 @@ impl Route {
             Route::UserGrants | Route::UserSkills | Route::UserQueues => {
                 stats.user_detail_reads += 1
             }
+            Route::ListUsers | Route::QueryUsers => stats.user_pages += 1,
+            Route::RoleSubjectGrants | Route::QueueMembers => stats.membership_pages += 1,
             Route::AddUserLanguages => stats.language_calls += 1,
             Route::AddGroupMembers => stats.group_member_calls += 1,
             Route::BulkPatchUsers => stats.bulk_user_patches += 1,
@@ -424,6 +439,9 @@ pub(crate) fn route_call(
         Route::SetDefaultStation => phones::set_default_station(shared, exchange, first, second),
         Route::UserStations => phones::user_stations(shared, exchange, &id),
         Route::ListUsers => users::list_users(shared, exchange, call),
+        Route::QueryUsers => roster::users_query(shared, exchange, call),
+        Route::RoleSubjectGrants => roster::role_subject_grants(shared, exchange, call, &id),
+        Route::QueueMembers => roster::queue_members(shared, exchange, call, &id),
         Route::SearchUsers => {
             users::search_users(shared, exchange, body.as_ref().expect("json body"))
         }

@@ -54,4 +54,31 @@ pub struct SandboxStats {
     /// Pages of the languages, groups, sites and phone base settings listings, and group
     /// searches.
     pub day_one_list_pages: u64,
+    /// Pages of the users listings (`GET /api/v2/users`, by page number, and
+    /// `GET /api/v2/users/query`, by cursor).
+    pub user_pages: u64,
+    /// Pages of who holds a role (`…/roles/{id}/subjectgrants`) and who is in a queue
+    /// (`GET …/queues/{id}/members`).
+    pub membership_pages: u64,
+}
+
+impl SandboxStats {
+    /// The calls that change the org, whatever their answer: creates, moves, passwords,
+    /// every PATCH, grants, skills, languages, queue and group members, external ids, phones
+    /// and default stations.
+    pub fn write_calls(&self) -> u64 {
+        self.users_created
+            + self.division_moves
+            + self.password_sets
+            + self.user_patches
+            + self.grant_calls
+            + self.skill_calls
+            + self.queue_member_calls
+            + self.language_calls
+            + self.group_member_calls
+            + self.bulk_user_patches
+            + self.external_ids_set
+            + self.phones_created
+            + self.default_stations_set
+    }
 }

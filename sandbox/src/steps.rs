@@ -247,7 +247,7 @@ pub(crate) fn add_user_skills(
 }
 
 /// A user's skills as `UserRoutingSkill`s, sorted by name.
-fn user_skill_entries(org: &Org, user: &SandboxUser) -> Vec<Value> {
+pub(crate) fn user_skill_entries(org: &Org, user: &SandboxUser) -> Vec<Value> {
     let mut skills: Vec<(&str, Value)> = user
         .skills
         .iter()

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::http::{listing, page_params, search_page, string_field, Call, Exchange, Reply};
 use crate::org::SandboxUser;
 use crate::patch::parse_addresses;
+use crate::roster::user_json_expanded;
 use crate::shared::Shared;
 
 /// `POST /api/v2/users`: a new user, in the division named or Home, unless the e-mail is
@@ -150,7 +151,8 @@ fn plausible_email(email: &str) -> bool {
 /// The sandbox applies it to every state.
 const MAX_LISTED_USERS: u64 = 10_000;
 
-/// `GET /api/v2/users`: by state (`active` by default) and `id`s, paged.
+/// `GET /api/v2/users`: by state (`active` by default) and `id`s, paged, with `expand` (see
+/// [`user_json_expanded`]).
 pub(crate) fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> Reply {
     let (size, number) = match page_params(exchange, call, 25, 500) {
         Ok(page) => page,
@@ -181,6 +183,7 @@ pub(crate) fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> R
         }
     };
     let ids = call.query_all("id");
+    let expand = call.query_all("expand");
     let org = shared.org.lock().expect("org");
     let wanted = |u: &&SandboxUser| states.contains(&u.state);
     // By id, the index answers; otherwise one pass counts the matches and keeps only the page.
@@ -204,7 +207,7 @@ pub(crate) fn list_users(shared: &Shared, exchange: &Exchange, call: &Call) -> R
         .iter()
         .skip(((number - 1) * size) as usize)
         .take(size as usize)
-        .map(|u| org.user_json(u))
+        .map(|u| user_json_expanded(&org, u, &expand))
         .collect();
     exchange.json(
         StatusCode::OK,
@@ -234,7 +237,7 @@ pub(crate) fn get_user(shared: &Shared, exchange: &Exchange, call: &Call, id: &s
     let org = shared.org.lock().expect("org");
     match org.by_id.get(id).map(|&i| &org.users[i]) {
         Some(user) if (user.state == UserState::Deleted) == deleted => {
-            exchange.json(StatusCode::OK, &org.user_json_expanded(user, &expand))
+            exchange.json(StatusCode::OK, &user_json_expanded(&org, user, &expand))
         }
         _ => exchange.not_found(),
     }

@@ -86,3 +86,29 @@ pub async fn save_csv(
         .map_err(|_| Error::Internal("the Save dialog could not be shown".to_owned()))?;
     Ok(dialog.await.map(|file| file.path().to_path_buf()))
 }
+
+/// Ask where to save an export of the org's users, as CSV or Excel (the file's extension
+/// decides), proposing `suggested_name`; `None` when the user cancels.
+pub async fn save_users_export(app: &AppHandle, suggested_name: &str) -> Result<Option<PathBuf>> {
+    #[cfg(feature = "e2e-hooks")]
+    if let Some(folder) = test_hook("ROLLCALL_TEST_SAVE_DIR") {
+        return Ok(Some(folder.join(suggested_name)));
+    }
+    let (dialog_tx, dialog_rx) = tokio::sync::oneshot::channel();
+    let suggested_name = suggested_name.to_owned();
+    app.run_on_main_thread(move || {
+        let mut dialog = rfd::AsyncFileDialog::new()
+            .set_title("Export users")
+            .set_file_name(suggested_name)
+            .add_filter("CSV", &["csv"])
+            .add_filter("Excel workbook", &["xlsx"]);
+        if let Some(documents) = dirs::document_dir().filter(|folder| folder.is_dir()) {
+            dialog = dialog.set_directory(documents);
+        }
+        let _ = dialog_tx.send(dialog.save_file());
+    })?;
+    let dialog = dialog_rx
+        .await
+        .map_err(|_| Error::Internal("the Save dialog could not be shown".to_owned()))?;
+    Ok(dialog.await.map(|file| file.path().to_path_buf()))
+}

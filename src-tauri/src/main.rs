@@ -128,6 +128,7 @@ fn main() {
             commands::run::run_rows,
             commands::run::export_run,
             commands::run::reset_sandbox,
+            commands::roster::export_users,
         ])
         .build(tauri::generate_context!())
         .expect("error while building Rollcall")

@@ -7,5 +7,6 @@ pub mod import;
 pub mod invite;
 pub mod plan;
 pub mod profiles;
+pub mod roster;
 pub mod run;
 pub mod updates;

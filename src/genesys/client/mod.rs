@@ -3,8 +3,8 @@
 //! `http` sends a call through the pacer and the retry policy and sorts its answer; `token`
 //! mints and renews the access token; the other files are the calls themselves: `users`,
 //! `lists` (divisions, roles, queues, skills, locations), `steps` (roles, skills and queues a
-//! run gives a user), `languages`, `groups`, `external_ids` and `phones` (a WebRTC phone and
-//! the default station).
+//! run gives a user), `languages`, `groups`, `external_ids`, `phones` (a WebRTC phone and
+//! the default station) and `roster` (the reads that export a whole org's users).
 
 mod external_ids;
 mod groups;
@@ -12,12 +12,14 @@ mod http;
 mod languages;
 mod lists;
 mod phones;
+mod roster;
 mod steps;
 mod token;
 mod users;
 
 pub use lists::{Listing, CALL_ADD_PERMISSION};
 pub use phones::StationWait;
+pub use roster::MAX_LISTED_USERS;
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;

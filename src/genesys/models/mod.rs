@@ -12,6 +12,7 @@ mod languages;
 mod lenient;
 mod lists;
 mod phones;
+mod roster;
 mod steps;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ pub use phones::{
     IdRef, NewLine, NewPhone, Phone, PhoneBaseSettings, Site, Station, UserStations,
     WEBRTC_META_BASE,
 };
+pub use roster::{QueueMember, SubjectDivisions, UserCursorPage};
 pub use steps::{
     Grant, GrantRole, RoleGrant, SubjectGrants, UserQueue, UserRoutingSkill, UserSkill,
 };
@@ -354,6 +356,12 @@ pub struct User {
     /// Only present when asked for with `expand=groups`, best-effort.
     #[serde(deserialize_with = "lenient::list")]
     pub groups: Vec<EntityRef>,
+    /// Only present when asked for with `expand=skills`, best-effort.
+    #[serde(deserialize_with = "lenient::list")]
+    pub skills: Vec<UserRoutingSkill>,
+    /// Only present when asked for with `expand=languages`, best-effort.
+    #[serde(deserialize_with = "lenient::list")]
+    pub languages: Vec<UserRoutingLanguage>,
     #[serde(deserialize_with = "lenient::or_default")]
     pub version: i64,
     #[serde(deserialize_with = "lenient::text")]
