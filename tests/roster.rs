@@ -178,7 +178,7 @@ async fn the_export_is_readable_by_its_owner_only_in_either_format() {
 }
 
 #[tokio::test]
-async fn external_ids_are_exported_when_asked_at_one_call_per_user() {
+async fn external_ids_are_exported_when_asked_and_import_again_as_no_step() {
     let sandbox = support::demo().await;
     let scratch = Scratch::new("roster-external-ids");
     let client = support::demo_client(&sandbox);
@@ -207,6 +207,36 @@ async fn external_ids_are_exported_when_asked_at_one_call_per_user() {
         (id.authority.as_str(), id.key.as_str()),
         ("Workday", "E1001")
     );
+
+    // Imported again with "Update existing users", an id the user has is no step: the plan
+    // reads the user's ids (one call for each row that names one) and sends none.
+    let options = PlanOptions {
+        update_existing: true,
+        ..PlanOptions::default()
+    };
+    let plan = support::plan_with(&sandbox, &report, &options).await;
+    let jordan = plan
+        .rows
+        .iter()
+        .find(|r| r.email.as_deref() == Some("jordan.lee@example.com"))
+        .unwrap();
+    assert_eq!(jordan.action, RowAction::Exists, "{jordan:?}");
+    assert!(jordan.steps.is_none(), "{jordan:?}");
+    assert_eq!(plan.steps.calls, 0, "{:?}", plan.steps);
+
+    // Another key for the same authority is a step.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = scratch.path().join("changed.csv");
+    std::fs::write(&changed, text.replace("Workday:E1001", "Workday:E1002")).unwrap();
+    let report = import_path(&changed, &ImportOptions::default()).unwrap();
+    let plan = support::plan_with(&sandbox, &report, &options).await;
+    let updates: Vec<_> = plan
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::Update)
+        .collect();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].email.as_deref(), Some("jordan.lee@example.com"));
 }
 
 /// An org of `count` active users and nothing else, and a client that may not list users by

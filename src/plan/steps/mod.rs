@@ -12,8 +12,8 @@ use super::named::{Named, PlannedSkill};
 use super::unknown::Problems;
 
 use crate::genesys::{
-    Contact, Division, EmployerInfo, GenesysClient, GenesysError, Location, Queue, Role,
-    RoutingSkill, UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
+    Contact, Division, EmployerInfo, ExternalId, GenesysClient, GenesysError, Location, Queue,
+    Role, RoutingSkill, UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
 use crate::import::{Field, RoleDivisions, UserDraft};
 use crate::names::{came_without_id as without_id, find_by_name, find_division};
@@ -308,17 +308,22 @@ pub struct Current {
     /// Whether the user has a default station already (read only when the row asks for a
     /// phone): it is kept.
     pub has_default_station: bool,
+    /// The user's external ids (read only when the row names one): one it has already is
+    /// not sent again.
+    pub external_ids: Vec<ExternalId>,
 }
 
 impl Current {
     /// The calls [`Current::read`] makes for a row that wants `wanted`.
     pub fn calls(wanted: &RowSteps) -> u32 {
-        4 + u32::from(!wanted.day1.languages.is_empty()) + u32::from(wanted.day1.phone.is_some())
+        4 + u32::from(!wanted.day1.languages.is_empty())
+            + u32::from(wanted.day1.phone.is_some())
+            + u32::from(wanted.day1.external_id.is_some())
     }
 
     /// Read a user's grants, skills, queues, location, extension, employer info, auto-answer
-    /// and groups (four calls, side by side), and its languages and stations when the row
-    /// asks for some.
+    /// and groups (four calls, side by side), and its languages, stations and external ids
+    /// when the row asks for some.
     pub async fn read(
         client: &GenesysClient,
         user_id: &str,
@@ -337,13 +342,20 @@ impl Current {
             let stations = client.user_stations(user_id).await?.value;
             Ok(stations.default_station_id().is_some())
         };
-        let (grants, skills, queues, user, languages, has_default_station) = tokio::try_join!(
+        let external_ids = async {
+            if wanted.day1.external_id.is_none() {
+                return Ok(Vec::new());
+            }
+            client.user_external_ids(user_id).await.map(|r| r.value)
+        };
+        let (grants, skills, queues, user, languages, has_default_station, external_ids) = tokio::try_join!(
             client.user_grants(user_id),
             client.user_skills(user_id),
             client.user_queues(user_id),
             client.get_user_expanded(user_id, &["locations", "employerInfo", "groups"]),
             languages,
             stations,
+            external_ids,
         )?;
         let (grants, skills, queues, user) = (grants.value, skills.value, queues.value, user.value);
         Ok(Current {
@@ -355,6 +367,7 @@ impl Current {
             employer: user.employer_info.clone().unwrap_or_default(),
             acd_auto_answer: user.acd_auto_answer,
             has_default_station,
+            external_ids,
             grants: grants
                 .pairs()
                 .into_iter()
@@ -417,7 +430,8 @@ impl Current {
 
     /// The day-1 part of [`Current::missing`]: languages and groups the user lacks, employer
     /// info and auto-answer that differ (a blank cell never clears one), and a phone only for
-    /// a user without a default station. The external id is sent as the file has it.
+    /// a user without a default station. An external id is sent unless the user has that very
+    /// one (authority and key compared exactly, as Genesys does).
     fn missing_day1(&self, wanted: &Day1Steps) -> Day1Steps {
         let employer = wanted.employer.as_ref().and_then(|new| {
             let old = &self.employer;
@@ -454,7 +468,10 @@ impl Current {
             acd_auto_answer: wanted
                 .acd_auto_answer
                 .filter(|on| self.acd_auto_answer != Some(*on)),
-            external_id: wanted.external_id.clone(),
+            external_id: wanted
+                .external_id
+                .clone()
+                .filter(|id| !self.external_ids.contains(id)),
             phone: wanted.phone.clone().filter(|_| !self.has_default_station),
         }
     }
