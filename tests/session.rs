@@ -3,7 +3,7 @@
 
 mod support;
 
-use rollcall_core::import::{file_digest, ImportReport};
+use rollcall_core::import::{file_digest, Edit, EditableImport, ImportOptions, ImportReport};
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::{auto_pool_size, PlanOptions, RateSource};
 use rollcall_core::run::session::{effective_status, write_exports};
@@ -238,6 +238,38 @@ Cy Young,cy@example.com,Staple-7-Battery-Horse
     assert!(support::user_with_email(&sandbox, "ada@example.com").password_set);
     assert!(support::user_with_email(&sandbox, "cy.young@example.com").password_set);
     assert!(support::users_with_email(&sandbox.users(), "bob@example.com").is_empty());
+    assert_eq!(sandbox.stats().password_sets, 2);
+}
+
+#[tokio::test]
+async fn a_row_corrected_in_the_window_gets_its_own_password_on_resume() {
+    let sandbox = support::demo().await;
+    let scratch = Scratch::new("session-corrected");
+    let dirs = dirs_in(&scratch);
+    // Dee's address is wrong in the file, so the file alone gives her row no user (and, read
+    // as an import, no password); the window corrects it before the run.
+    let csv = "\
+name,email,password
+Ada Lovelace,ada@example.com,Correct-Horse-9-Battery
+Dee Fixed,dee@@example.com,Staple-7-Battery-Horse
+";
+    let mut file =
+        EditableImport::from_bytes(csv.into(), "users.csv", &ImportOptions::default()).unwrap();
+    assert_eq!(file.report().error_count(), 1);
+    file.apply(Edit::Cell {
+        line: 3,
+        column: 1,
+        value: "dee@example.com".into(),
+    })
+    .unwrap();
+    assert_eq!(file.report().error_count(), 0, "{:?}", file.report().issues);
+    let digest = Some(file.source_digest().to_owned());
+    let session = started_with(&sandbox, &scratch, csv, file.report(), digest, true).await;
+
+    let session = cancelled_then_resumed(session, &sandbox, &dirs).await;
+    let summary = drive(session, &sandbox, RunControl::default()).await;
+    assert_eq!(summary.status, RunStatus::Finished, "{summary:?}");
+    assert!(support::user_with_email(&sandbox, "dee@example.com").password_set);
     assert_eq!(sandbox.stats().password_sets, 2);
 }
 

@@ -17,7 +17,7 @@ use super::lock::RunLock;
 use super::org::{resume_org, ResumeOrg, RunOrg};
 use super::{record_run, RunError, RunOrigin};
 use crate::genesys::GenesysClient;
-use crate::import::{file_digest, import_bytes, ImportOptions, UserDraft};
+use crate::import::{file_digest, EditableImport, ImportOptions, UserDraft};
 use crate::paths::AppDirs;
 use crate::plan::{auto_pool_size, rate_in_use, Plan, RateSource};
 use crate::secrets::Secret;
@@ -224,14 +224,18 @@ impl Resumable {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let report = match import_bytes(&bytes, &file_name, &options) {
-            Ok(report) => report,
+        // The file opened as the window opens it for editing, which keeps every row's password
+        // cell by line, the rows with errors included: a row corrected in the window before
+        // its run still finds its own password there.
+        let file = match EditableImport::from_bytes(bytes, &file_name, &options) {
+            Ok(file) => file,
             Err(e) => {
                 tracing::warn!(%run, "the file's passwords cannot be read again: {e}");
                 return HashMap::new();
             }
         };
-        let drafts: HashMap<usize, &UserDraft> = report
+        let drafts: HashMap<usize, &UserDraft> = file
+            .report()
             .rows
             .iter()
             .filter_map(|row| Some((row.line, row.draft.as_deref()?)))
@@ -239,9 +243,15 @@ impl Resumable {
         waiting
             .into_iter()
             .filter_map(|row| {
-                let draft = drafts.get(&row.line)?;
-                let same_row = recorded.is_some() || row.email.as_ref() == Some(&draft.email);
-                Some((row.index, draft.password.clone().filter(|_| same_row)?))
+                // With the digest recorded, the line alone names the row: the file is the very
+                // one the run was planned from. A journal from before digests has only the
+                // line and the e-mail, which must still agree.
+                let same_row = recorded.is_some()
+                    || drafts
+                        .get(&row.line)
+                        .is_some_and(|draft| row.email.as_ref() == Some(&draft.email));
+                let password = file.password_on(row.line).filter(|_| same_row)?;
+                Some((row.index, password.clone()))
             })
             .collect()
     }

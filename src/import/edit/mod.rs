@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::text::column_letter;
 use super::validate::{Kept, RowRules};
 use super::{file_digest, ImportError, ImportOptions, ImportReport, UserDraft};
+use crate::secrets::Secret;
 use history::{CellChange, History, Step};
 use repeats::Repeats;
 
@@ -307,6 +308,13 @@ impl EditableImport {
                 (line, change)
             })
             .collect()
+    }
+
+    /// The password the file gives the row on `line` (whatever its other cells say, and
+    /// whether or not the row has been edited): a resume reads a run's passwords from here,
+    /// by line, so a row corrected in the window still gets its own.
+    pub fn password_on(&self, line: usize) -> Option<&Secret> {
+        self.kept.password(line)
     }
 
     /// Columns whose cells are blanked as secrets (password and password-like), by index.

@@ -34,6 +34,11 @@ impl Kept {
             self.wide.insert(row.line, row.used);
         }
     }
+
+    /// The password cell the file has on `line`, if any.
+    pub(crate) fn password(&self, line: usize) -> Option<&Secret> {
+        self.passwords.get(&line)
+    }
 }
 
 /// What editing a file's rows needs from its import.
