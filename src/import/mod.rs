@@ -37,6 +37,7 @@ mod template;
 mod text;
 pub mod validate;
 mod workbook;
+mod write;
 
 #[cfg(test)]
 mod day1_tests;
@@ -64,6 +65,7 @@ pub use read::{SourceFormat, SourceInfo};
 pub use template::{template_csv, TEMPLATE_COLUMNS};
 pub use text::terminal_safe;
 pub use workbook::{MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES};
+pub use write::{write_corrected, SaveSummary};
 
 #[cfg(doc)]
 use crate::secrets::Secret;
