@@ -1,0 +1,87 @@
+// Find and replace in one column: what to find, what to put instead, optionally only in rows
+// with problems. Whole values only, as the shell matches them (a whole cell, or a whole item of
+// a list, a role or a division of a role). The dialog says how many cells will change before
+// anything does.
+
+import * as api from './api.js';
+import { $, h, replace, showError } from './dom.js';
+import { fieldLabel, plural } from './logic/format.js';
+import { messageOf } from './store.js';
+
+let dialog;
+/** The column choices and the apply of the dialog open now. */
+let current = null;
+/** Counting answers arrive in any order: only the latest question's answer is shown. */
+let asked = 0;
+
+export function initReplaceDialog() {
+  dialog = $('#replace-dialog');
+  for (const id of ['#replace-column', '#replace-find', '#replace-with', '#replace-problems']) {
+    $(id).addEventListener('input', count);
+    $(id).addEventListener('change', count);
+  }
+  $('#replace-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    apply();
+  });
+  $('#replace-cancel').addEventListener('click', () => dialog.close());
+}
+
+/**
+ * Open the dialog on the file's columns. `columns`: `[{ index, header, field }]` (password
+ * columns left out); `column`: the one to start with; `apply(replace)` makes the replacement
+ * and resolves when it is done.
+ */
+export function openReplace({ columns, column, apply: onApply }) {
+  current = { apply: onApply };
+  replace($('#replace-column'), columns.map((c) => h('option', {
+    value: String(c.index), selected: c.index === column,
+  }, c.field && fieldLabel(c.field) !== c.header ? `${c.header} (${fieldLabel(c.field)})` : c.header)));
+  $('#replace-find').value = '';
+  $('#replace-with').value = '';
+  $('#replace-problems').checked = false;
+  showError($('#replace-error'), null);
+  dialog.showModal();
+  $('#replace-find').focus();
+  count();
+}
+
+function asReplace() {
+  return {
+    column: Number($('#replace-column').value),
+    find: $('#replace-find').value,
+    with: $('#replace-with').value,
+    onlyProblemRows: $('#replace-problems').checked,
+  };
+}
+
+async function count() {
+  const question = asReplace();
+  const mine = (asked += 1);
+  const go = $('#replace-apply');
+  go.disabled = true;
+  if (!question.find.trim()) {
+    $('#replace-count').textContent = 'Type the value to find.';
+    return;
+  }
+  try {
+    const cells = await api.countReplacements(question);
+    if (mine !== asked) return;
+    $('#replace-count').textContent = cells ? `${plural(cells, 'cell')} will change.` : 'No cell holds that value.';
+    go.disabled = cells === 0;
+  } catch (error) {
+    if (mine === asked) showError($('#replace-error'), messageOf(error));
+  }
+}
+
+async function apply() {
+  if ($('#replace-apply').disabled || !current) return;
+  $('#replace-apply').disabled = true;
+  try {
+    await current.apply(asReplace());
+    dialog.close();
+  } catch (error) {
+    showError($('#replace-error'), messageOf(error));
+    $('#replace-apply').disabled = false;
+  }
+}
