@@ -28,6 +28,7 @@
 
 mod digest;
 mod draft;
+mod edit;
 mod email;
 mod error;
 pub mod mapping;
@@ -56,6 +57,7 @@ pub use draft::{
     DateOrder, DivisionRef, EmployerInfo, ExternalId, IssueKind, PhoneBase, PhoneRequest,
     RoleDivisions, RoleGrant, RowIssue, Severity, SkillLevel, UserDraft, UserState,
 };
+pub use edit::{replace_in_cell, Edit, EditError, EditOutcome, EditableImport, Replace, RowChange};
 pub use error::ImportError;
 pub use mapping::{ColumnAssignment, ColumnMapping, Field, MatchedBy};
 pub use read::{SourceFormat, SourceInfo};
