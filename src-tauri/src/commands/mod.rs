@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod app;
+pub mod edit;
 pub mod import;
 pub mod invite;
 pub mod plan;

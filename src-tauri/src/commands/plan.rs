@@ -55,7 +55,7 @@ pub async fn make_plan(
 
 /// The plan of the file open now, kept only if that reading of the file is still the current
 /// one when the org has answered.
-async fn plan_file(
+pub(crate) async fn plan_file(
     state: &AppState,
     profile: String,
     mut options: PlanOptions,
@@ -67,7 +67,7 @@ async fn plan_file(
         let file = session
             .file()
             .ok_or_else(|| Error::NotReady("Open a file of users first.".to_owned()))?;
-        (file.id, file.report.clone())
+        (file.id, file.report().clone())
     };
     let client = client_for(state, &profile).await?;
     if options.rate_per_minute.is_none() {

@@ -249,7 +249,7 @@ pub(crate) fn planned_run(state: &AppState) -> Result<(ImportReport, Plan, Strin
     let session = state.session.lock().expect("session");
     let (file, planned) = session.planned()?;
     Ok((
-        file.report.clone(),
+        file.report().clone(),
         planned.plan.clone(),
         planned.profile.clone(),
         file.path.clone(),
