@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 #[cfg(test)]
+mod measure;
+#[cfg(test)]
 mod tests;
 
 /// What an edit, an undo or a redo changed, for the window to redraw only that.
