@@ -1590,8 +1590,9 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
         json!(true),
     )
     .await;
-    app.keys(&format!("grace.hopper@example.com{}", Key::Enter))
-        .await;
+    app.keys("grace.hopper@example.com").await;
+    app.screenshot("edit-1-cell").await;
+    app.keys(&Key::Enter.to_string()).await;
     app.text_containing("[data-count='invalid']", "1 row has errors")
         .await;
     assert_eq!(
@@ -1635,7 +1636,7 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
         .await;
     app.click("#replace-apply").await;
     app.text_containing("#edit-status", "2 cells changed").await;
-    app.screenshot("edit-1-import").await;
+    app.screenshot("edit-2-replaced").await;
 
     // The plan finds the misspelt role and offers its fix; one click applies it and plans again.
     app.click("#to-plan").await;
@@ -1649,7 +1650,7 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
         .text_containing("#plan-suggestion-list", "Use Agent for 1 row")
         .await;
     assert!(offer.contains("\"Agnet\""), "{offer}");
-    app.screenshot("edit-2-did-you-mean").await;
+    app.screenshot("edit-3-did-you-mean").await;
     app.click("#plan-suggestion-list button[data-use='Agent']")
         .await;
     app.wait_for(
