@@ -152,6 +152,8 @@ function show(preview) {
  * rows as they were is no longer the plan of these: it must be made again.
  */
 function showDelta(delta) {
+  // The selection follows its row, wherever the change moved it in the grid.
+  const selected = rowAt(grid.selected ?? -1)?.line;
   applyDelta(store.preview, view.byLine, delta);
   store.preview.edited = delta.edited;
   view.rows = store.preview.rows;
@@ -159,9 +161,14 @@ function showDelta(delta) {
   store.plan = null;
   markDone('plan', false);
   showCounts(store.preview);
-  const selected = rowAt(grid.selected ?? -1)?.line;
   applyFilter();
-  if (selected != null) showRowDetail(rowAt(positionOfLine(selected) ?? -1));
+  const position = positionOfLine(selected);
+  if (position != null) {
+    grid.select(position, { reveal: false });
+  } else {
+    grid.selected = null;
+    grid.refresh();
+  }
 }
 
 /** The position in the grid (as filtered) of the row of `line`, or `null` when it is not shown. */
