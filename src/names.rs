@@ -78,16 +78,16 @@ pub fn came_without_id(what: &str, name: &str) -> String {
     )
 }
 
-/// The problem with a name the org does not have: the closest names it has, or how to fix it.
-pub fn not_in_org<'a>(what: &str, name: &str, names: impl Iterator<Item = &'a str>) -> String {
-    let suggestions = similar_names(name, names);
+/// The problem with a name the org does not have: the closest names it has (`suggestions`, from
+/// [`similar_names`]), or how to fix it when none is close.
+pub fn not_in_org(what: &str, name: &str, suggestions: &[String]) -> String {
     let hint = if suggestions.is_empty() {
         format!(
             " Create it in Genesys Cloud first, or correct the name; Rollcall never creates a \
              {what}."
         )
     } else {
-        did_you_mean(&suggestions)
+        did_you_mean(suggestions)
     };
     format!("The {what} \"{}\" is not in this org.{hint}", name.trim())
 }

@@ -7,12 +7,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::named::{Named, PlannedSkill};
+use super::unknown::Problems;
 use crate::genesys::{
     EmployerInfo, ExternalId, GenesysClient, GenesysError, Group, Language, PhoneBaseSettings,
     Site, MAX_GROUP_MEMBERS_PER_CALL, MAX_LANGUAGES_PER_CALL, WEBRTC_META_BASE,
 };
-use crate::import::{PhoneBase, UserDraft};
-use crate::names::{came_without_id as without_id, find_by_name, not_in_org as unknown};
+use crate::import::{Field, PhoneBase, UserDraft};
+use crate::names::{came_without_id as without_id, find_by_name};
 
 /// The phone a row's user gets: made from these settings, on this site, its station then made
 /// the user's default.
@@ -194,8 +195,8 @@ impl Day1Directory {
 
     /// Resolve a row's day-1 cells. Every name the org lacks is a problem, with the closest
     /// names it has.
-    pub fn resolve(&self, draft: &UserDraft) -> Result<Day1Steps, Vec<String>> {
-        let mut problems = Vec::new();
+    pub fn resolve(&self, draft: &UserDraft) -> Result<Day1Steps, Problems> {
+        let mut problems = Problems::default();
         let mut steps = Day1Steps {
             acd_auto_answer: draft.acd_auto_answer,
             employer: (!draft.employer.is_empty()).then(|| EmployerInfo {
@@ -223,11 +224,12 @@ impl Day1Directory {
                         proficiency: wanted.proficiency,
                     });
                 }
-                None => problems.push(unknown(
+                None => problems.not_in_org(
+                    Field::Languages,
                     "routing language",
                     &wanted.name,
                     self.languages.iter().map(|l| l.name.as_str()),
-                )),
+                ),
             }
         }
 
@@ -240,33 +242,31 @@ impl Day1Directory {
                     steps.groups.push(Named::new(&group.id, &group.name))
                 }
                 Some(_) => {}
-                None => problems.push(unknown(
+                None => problems.not_in_org(
+                    Field::Groups,
                     "group",
                     wanted,
                     self.groups.iter().map(|g| g.name.as_str()),
-                )),
+                ),
             }
         }
 
         if let Some(request) = &draft.phone {
-            let base = self.phone_base(&request.base);
+            let base = self.phone_base(&request.base, &mut problems);
             let site = find_by_name(&self.sites, &request.site, |s| &s.name);
             if site.is_none() {
-                problems.push(unknown(
+                problems.not_in_org(
+                    Field::Site,
                     "site",
                     &request.site,
                     self.sites.iter().map(|s| s.name.as_str()),
-                ));
+                );
             }
-            match (base, site) {
-                (Ok(base), Some(site)) => {
-                    steps.phone = Some(PlannedPhone {
-                        base: base.clone(),
-                        site: Named::new(&site.id, &site.name),
-                    })
-                }
-                (Err(problem), _) => problems.push(problem),
-                _ => {}
+            if let (Some(base), Some(site)) = (base, site) {
+                steps.phone = Some(PlannedPhone {
+                    base: base.clone(),
+                    site: Named::new(&site.id, &site.name),
+                })
             }
         }
 
@@ -277,53 +277,62 @@ impl Day1Directory {
         }
     }
 
-    /// `webrtc` is the org's only WebRTC phone base settings; any other name is matched.
-    fn phone_base(&self, wanted: &PhoneBase) -> Result<&PhoneBaseSettings, String> {
-        match wanted {
+    /// `webrtc` is the org's only WebRTC phone base settings; any other name is matched. What
+    /// does not resolve is a problem, added to `problems`.
+    fn phone_base(
+        &self,
+        wanted: &PhoneBase,
+        problems: &mut Problems,
+    ) -> Option<&PhoneBaseSettings> {
+        let refused = match wanted {
             PhoneBase::Named(name) => {
-                let base = find_by_name(&self.phone_bases, name, |b| &b.name).ok_or_else(|| {
-                    unknown(
+                let Some(base) = find_by_name(&self.phone_bases, name, |b| &b.name) else {
+                    problems.not_in_org(
+                        Field::Phone,
                         "phone base settings",
                         name,
                         self.phone_bases.iter().map(|b| b.name.as_str()),
-                    )
-                })?;
+                    );
+                    return None;
+                };
                 // A desk phone needs its hardware's address; only a softphone can be made
                 // from a file.
-                if !base.is_webrtc() {
-                    return Err(format!(
-                        "The phone base settings \"{}\" are not for WebRTC phones, and Rollcall \
-                         makes only WebRTC phones; name WebRTC settings ({}) or write webrtc.",
-                        base.name,
-                        quoted(
-                            self.phone_bases
-                                .iter()
-                                .filter(|b| b.is_webrtc())
-                                .map(|b| b.name.as_str())
-                        )
-                    ));
+                if base.is_webrtc() {
+                    return Some(base);
                 }
-                Ok(base)
+                format!(
+                    "The phone base settings \"{}\" are not for WebRTC phones, and Rollcall \
+                     makes only WebRTC phones; name WebRTC settings ({}) or write webrtc.",
+                    base.name,
+                    quoted(
+                        self.phone_bases
+                            .iter()
+                            .filter(|b| b.is_webrtc())
+                            .map(|b| b.name.as_str())
+                    )
+                )
             }
             PhoneBase::WebRtc => {
                 let webrtc: Vec<&PhoneBaseSettings> =
                     self.phone_bases.iter().filter(|b| b.is_webrtc()).collect();
                 match webrtc[..] {
-                    [only] => Ok(only),
-                    [] => Err(format!(
+                    [only] => return Some(only),
+                    [] => format!(
                         "The org has no phone base settings for WebRTC phones (meta base \
                          {WEBRTC_META_BASE}); create them in Genesys Cloud, or name other \
                          phone base settings in the phone column. It has: {}.",
                         quoted(self.phone_bases.iter().map(|b| b.name.as_str()))
-                    )),
-                    _ => Err(format!(
+                    ),
+                    _ => format!(
                         "The org has several phone base settings for WebRTC phones: {}; write \
                          the one to use in the phone column instead of webrtc.",
                         quoted(webrtc.iter().map(|b| b.name.as_str()))
-                    )),
+                    ),
                 }
             }
-        }
+        };
+        problems.push(refused);
+        None
     }
 }
 

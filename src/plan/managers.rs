@@ -6,8 +6,16 @@ use std::collections::HashMap;
 
 use super::existing::OrgUser;
 use super::row::{ManagerRef, PlannedRow, RowAction};
+use super::unknown::NameSuggestion;
 use crate::genesys::UserState;
-use crate::import::ImportReport;
+use crate::import::{Field, ImportReport};
+use crate::names::similar_names;
+
+/// How many e-mails the "did you mean" of unknown managers compares at most, all rows
+/// together. Each unknown manager is compared with every e-mail of the file, so a file whose
+/// rows all name different unknown managers would cost the square of its size; past this the
+/// rest go without suggestions (their problem still says what is wrong).
+const MANAGER_COMPARISONS: usize = 2_000_000;
 
 /// Set each row's manager, order managers before their reports, and turn unknown managers and
 /// cycles into row errors.
@@ -23,6 +31,7 @@ pub(super) fn resolve_managers(
             Some((draft.email_key.clone(), row.index))
         })
         .collect();
+    let mut close_emails = CloseEmails::new(rows, report, org);
     for position in 0..rows.len() {
         let index = rows[position].index;
         let Some(draft) = report.rows[index].draft.as_ref() else {
@@ -66,9 +75,17 @@ pub(super) fn resolve_managers(
                     "line {line}: the manager {manager} is a deleted user; restore them or \
                      choose another manager."
                 )),
-                None => Err(format!(
-                    "line {line}: the manager {manager} is neither in the org nor in this file."
-                )),
+                None => {
+                    rows[position].suggestions.push(NameSuggestion {
+                        field: Field::EmailManager,
+                        name: manager.trim().to_owned(),
+                        suggestions: close_emails.to(&key),
+                    });
+                    Err(format!(
+                        "line {line}: the manager {manager} is neither in the org nor in this \
+                         file."
+                    ))
+                }
             },
         };
         match resolved {
@@ -138,5 +155,49 @@ pub(super) fn resolve_managers(
     }
     for (row, depth) in rows.iter_mut().zip(depth) {
         row.depth = depth.unwrap_or(0);
+    }
+}
+
+/// The e-mails close to a manager's that is neither in the org nor in the file: those of the
+/// file's rows and of the org's users the plan already read (no further calls), each unknown
+/// manager compared once.
+struct CloseEmails {
+    known: Vec<String>,
+    found: HashMap<String, Vec<String>>,
+    budget: usize,
+}
+
+impl CloseEmails {
+    fn new(rows: &[PlannedRow], report: &ImportReport, org: &HashMap<String, OrgUser>) -> Self {
+        let mut known: Vec<String> = rows
+            .iter()
+            .filter_map(|row| Some(report.rows[row.index].draft.as_ref()?.email.clone()))
+            .chain(
+                org.iter()
+                    .filter(|(_, user)| user.state != UserState::Deleted)
+                    .map(|(email, _)| email.clone()),
+            )
+            .collect();
+        known.sort_by_key(|email| email.to_lowercase());
+        known.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        CloseEmails {
+            known,
+            found: HashMap::new(),
+            budget: MANAGER_COMPARISONS,
+        }
+    }
+
+    /// The known e-mails closest to `wanted` (lowercased), closest first.
+    fn to(&mut self, wanted: &str) -> Vec<String> {
+        if let Some(found) = self.found.get(wanted) {
+            return found.clone();
+        }
+        let Some(left) = self.budget.checked_sub(self.known.len()) else {
+            return Vec::new();
+        };
+        self.budget = left;
+        let close = similar_names(wanted, self.known.iter().map(String::as_str));
+        self.found.insert(wanted.to_owned(), close.clone());
+        close
     }
 }

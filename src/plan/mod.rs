@@ -22,6 +22,7 @@ mod named;
 mod resolve;
 mod row;
 mod steps;
+mod unknown;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -34,6 +35,7 @@ pub use existing::Lookup;
 pub use named::{Named, PlannedSkill};
 pub use row::{ManagerRef, PlannedRow, RowAction};
 pub use steps::{PlannedGrant, RowSteps, ALL_DIVISIONS};
+pub use unknown::NameSuggestion;
 
 use crate::genesys::pacing::DEFAULT_RATE_PER_MINUTE;
 use crate::genesys::{
@@ -426,6 +428,7 @@ fn classify(index: usize, imported: &ImportedRow, report: &ImportReport, org: &O
         depth: 0,
         problems: Vec::new(),
         notes: Vec::new(),
+        suggestions: Vec::new(),
         steps: None,
         body: None,
         raw: imported.raw.clone(),
@@ -458,6 +461,11 @@ fn classify(index: usize, imported: &ImportedRow, report: &ImportReport, org: &O
                     "line {line}: the division \"{name}\" does not exist in this org.{}",
                     did_you_mean(&suggestions)
                 ));
+                row.suggestions.push(NameSuggestion {
+                    field: Field::Division,
+                    name: name.trim().to_owned(),
+                    suggestions,
+                });
             }
             found
         }

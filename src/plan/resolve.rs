@@ -5,6 +5,7 @@ use super::day1::{wants_day1, Day1Directory};
 use super::existing::{OrgUser, SEARCH_CONCURRENCY};
 use super::model::ModelAgent;
 use super::steps::{wants_steps, Current, Directory, RowSteps};
+use super::unknown::Problems;
 use super::{PlanError, PlanOptions, PlannedRow, RowAction};
 use std::collections::HashMap;
 
@@ -79,12 +80,10 @@ pub(super) async fn resolve_steps(
                             row.notes.push(format!("Like {email}: adds {what}."));
                         }
                         None => {
-                            let line = row.line;
-                            row.problems.push(format!(
-                                "line {line}: the model agent {email} is not in this org (or \
-                                 is deleted); write the e-mail of an active or inactive user."
-                            ));
-                            row.action = RowAction::Invalid;
+                            row.fail(Problems::one(format!(
+                                "the model agent {email} is not in this org (or is deleted); \
+                                 write the e-mail of an active or inactive user."
+                            )));
                             continue;
                         }
                     }
@@ -93,7 +92,9 @@ pub(super) async fn resolve_steps(
                 // through others, checked once its grants are read (below).
                 match (&call_roles, row.action) {
                     (Some(call_roles), RowAction::Create | RowAction::Restore) => {
-                        phone_permission(&steps, [], call_roles).map(|()| steps)
+                        phone_permission(&steps, [], call_roles)
+                            .map(|()| steps)
+                            .map_err(Problems::one)
                     }
                     _ => Ok(steps),
                 }
@@ -107,10 +108,7 @@ pub(super) async fn resolve_steps(
         let steps = match resolved {
             Ok(steps) => steps,
             Err(problems) => {
-                let line = row.line;
-                row.problems
-                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
-                row.action = RowAction::Invalid;
+                row.fail(problems);
                 continue;
             }
         };
@@ -152,11 +150,8 @@ pub(super) async fn resolve_steps(
         // the ones the row adds.
         if let Some(call_roles) = &call_roles {
             let held = grants.iter().map(|(role_id, _)| role_id.as_str());
-            if let Err(problems) = phone_permission(&missing, held, call_roles) {
-                let line = row.line;
-                row.problems
-                    .extend(problems.into_iter().map(|p| format!("line {line}: {p}")));
-                row.action = RowAction::Invalid;
+            if let Err(problem) = phone_permission(&missing, held, call_roles) {
+                row.fail(Problems::one(problem));
                 continue;
             }
         }
@@ -187,7 +182,7 @@ fn phone_permission<'a>(
     steps: &'a RowSteps,
     held: impl IntoIterator<Item = &'a str>,
     call_roles: &[Role],
-) -> Result<(), Vec<String>> {
+) -> Result<(), String> {
     let mut roles = held
         .into_iter()
         .chain(steps.roles.iter().map(|g| g.role.id.as_str()));
@@ -204,10 +199,10 @@ fn phone_permission<'a>(
     } else {
         format!("roles that give it: {}", names.join(", "))
     };
-    Err(vec![format!(
+    Err(format!(
         "A phone needs the user to have Conversation > Call > Add ({CALL_ADD_PERMISSION}), and \
          none of the user's roles or the row's gives it; add one ({hint})."
-    )])
+    ))
 }
 
 /// Each model agent the rows name, read once: by e-mail, for those in the org and not deleted.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::steps::RowSteps;
+use super::unknown::{NameSuggestion, Problems};
 use crate::genesys::CreateUser;
 
 /// What a row will do.
@@ -65,6 +66,11 @@ pub struct PlannedRow {
     pub problems: Vec<String>,
     /// Things worth knowing that do not block the row.
     pub notes: Vec<String>,
+    /// The names in the row's cells that the org does not have, each with the org's closest
+    /// names: the data behind the "did you mean" in `problems`, so that the window can offer
+    /// the fix as a replacement.
+    #[serde(default)]
+    pub suggestions: Vec<NameSuggestion>,
     /// What the row adds after the create (or to the existing user, for an update), resolved
     /// to ids.
     #[serde(default)]
@@ -78,4 +84,19 @@ pub struct PlannedRow {
     /// give back. Not for the window.
     #[serde(skip)]
     pub raw: Vec<String>,
+}
+
+impl PlannedRow {
+    /// Make the row invalid for `problems`, each message naming the row's line.
+    pub(super) fn fail(&mut self, problems: Problems) {
+        let line = self.line;
+        self.problems.extend(
+            problems
+                .messages
+                .into_iter()
+                .map(|problem| format!("line {line}: {problem}")),
+        );
+        self.suggestions.extend(problems.unknown);
+        self.action = RowAction::Invalid;
+    }
 }

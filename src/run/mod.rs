@@ -49,6 +49,11 @@ pub enum RunError {
 pub struct RunOrigin {
     pub source_name: String,
     pub source_path: Option<String>,
+    /// The digest ([`crate::import::file_digest`]) of the bytes the rows were read from, so
+    /// that a resume reads passwords again only from that very file.
+    pub source_digest: Option<String>,
+    /// Whether the rows were edited after they were read (the plan was made from the edits).
+    pub edited: bool,
     pub endpoint: String,
     pub client_id: String,
     pub profile: Option<String>,
@@ -68,6 +73,8 @@ pub fn record_run(
         updated_at: now,
         source_name: origin.source_name.clone(),
         source_path: origin.source_path.clone(),
+        source_digest: origin.source_digest.clone(),
+        edited: origin.edited,
         endpoint: origin.endpoint.clone(),
         client_id: origin.client_id.clone(),
         profile: origin.profile.clone(),

@@ -196,6 +196,8 @@ mod tests {
             updated_at: 0,
             source_name: "users.csv".to_owned(),
             source_path: None,
+            source_digest: None,
+            edited: false,
             endpoint: org.endpoint,
             client_id: org.client_id,
             profile: org.profile,

@@ -386,6 +386,8 @@ mod tests {
             updated_at: 0,
             source_name: "users.csv".to_owned(),
             source_path: None,
+            source_digest: None,
+            edited: false,
             endpoint: endpoint.to_owned(),
             client_id: client_id.to_owned(),
             profile: Some(profile.to_owned()),

@@ -94,7 +94,7 @@ fn unknown_languages_groups_and_sites_are_problems_with_did_you_mean() {
     draft.languages[0].name = "Spansh".into();
     draft.groups = vec!["Night Shfit".into()];
     draft.phone.as_mut().unwrap().site = "Lodnon".into();
-    let problems = directory().resolve(&draft).unwrap_err();
+    let problems = directory().resolve(&draft).unwrap_err().messages;
     assert_eq!(
         problems,
         [
@@ -106,10 +106,45 @@ fn unknown_languages_groups_and_sites_are_problems_with_did_you_mean() {
 }
 
 #[test]
+fn unknown_languages_groups_sites_and_phone_settings_come_as_data() {
+    let mut draft = draft();
+    draft.languages[0].name = "Spansh".into();
+    draft.groups = vec!["Night Shfit".into()];
+    draft.phone = Some(PhoneRequest {
+        base: PhoneBase::Named("WebRTC Agnets".into()),
+        site: "Lodnon".into(),
+    });
+    let problems = directory().resolve(&draft).unwrap_err();
+    let unknown: Vec<(Field, &str, &[String])> = problems
+        .unknown
+        .iter()
+        .map(|u| (u.field, u.name.as_str(), u.suggestions.as_slice()))
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            (Field::Languages, "Spansh", &["Spanish".to_owned()][..]),
+            (
+                Field::Groups,
+                "Night Shfit",
+                &["Night Shift".to_owned()][..]
+            ),
+            (
+                Field::Phone,
+                "WebRTC Agnets",
+                &["WebRTC Agents".to_owned()][..]
+            ),
+            (Field::Site, "Lodnon", &["London".to_owned()][..]),
+        ]
+    );
+    assert_eq!(problems.messages.len(), 4, "{:?}", problems.messages);
+}
+
+#[test]
 fn webrtc_with_no_or_several_webrtc_settings_is_a_problem_that_lists_them() {
     let mut none = directory();
     none.phone_bases.retain(|b| !b.is_webrtc());
-    let problems = none.resolve(&draft()).unwrap_err();
+    let problems = none.resolve(&draft()).unwrap_err().messages;
     assert!(
         problems[0].contains("no phone base settings for WebRTC")
             && problems[0].contains("\"Polycom VVX\""),
@@ -120,7 +155,7 @@ fn webrtc_with_no_or_several_webrtc_settings_is_a_problem_that_lists_them() {
     several
         .phone_bases
         .push(base("pb-rtc2", "WebRTC Night", WEBRTC_META_BASE));
-    let problems = several.resolve(&draft()).unwrap_err();
+    let problems = several.resolve(&draft()).unwrap_err().messages;
     assert!(
         problems[0].contains(
             "several phone base settings for WebRTC phones: \"WebRTC Agents\", \"WebRTC Night\""
@@ -138,7 +173,7 @@ fn webrtc_with_no_or_several_webrtc_settings_is_a_problem_that_lists_them() {
     );
 
     named.phone.as_mut().unwrap().base = PhoneBase::Named("polycom vvx".into());
-    let problems = several.resolve(&named).unwrap_err();
+    let problems = several.resolve(&named).unwrap_err().messages;
     assert!(
         problems[0].contains("\"Polycom VVX\" are not for WebRTC phones"),
         "a desk phone cannot be made from a file: {problems:?}"

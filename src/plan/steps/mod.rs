@@ -9,15 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use super::day1::Day1Steps;
 use super::named::{Named, PlannedSkill};
+use super::unknown::Problems;
 
 use crate::genesys::{
     Contact, Division, EmployerInfo, GenesysClient, GenesysError, Location, Queue, Role,
     RoutingSkill, UserLocation, MAX_QUEUE_MEMBERS_PER_CALL, MAX_SKILLS_PER_CALL,
 };
-use crate::import::{RoleDivisions, UserDraft};
-use crate::names::{
-    came_without_id as without_id, find_by_name, find_division, not_in_org as unknown,
-};
+use crate::import::{Field, RoleDivisions, UserDraft};
+use crate::names::{came_without_id as without_id, find_by_name, find_division};
 
 /// The division id Genesys uses for "every division" in a grant.
 pub const ALL_DIVISIONS: &str = "*";
@@ -180,8 +179,8 @@ impl Directory {
 
     /// Resolve a row's names to ids. Every name that is not in the org is a problem, with the
     /// closest names the org has.
-    pub fn resolve(&self, draft: &UserDraft) -> Result<RowSteps, Vec<String>> {
-        let mut problems = Vec::new();
+    pub fn resolve(&self, draft: &UserDraft) -> Result<RowSteps, Problems> {
+        let mut problems = Problems::default();
         let mut steps = RowSteps {
             extension: draft.extension.clone(),
             ..RowSteps::default()
@@ -192,7 +191,7 @@ impl Directory {
         let mut seen = BTreeSet::new();
         for grant in &draft.roles {
             let Some(role) = find_by_name(&self.roles, &grant.role, |r| &r.name) else {
-                problems.push(unknown("role", &grant.role, role_names()));
+                problems.not_in_org(Field::RolesDivisions, "role", &grant.role, role_names());
                 continue;
             };
             if role.id.is_empty() {
@@ -212,7 +211,12 @@ impl Directory {
                     .filter_map(|name| match find_division(&self.divisions, name) {
                         Some(d) => Some(Named::new(&d.id, &d.name)),
                         None => {
-                            problems.push(unknown("division", name, division_names()));
+                            problems.not_in_org(
+                                Field::RolesDivisions,
+                                "division",
+                                name,
+                                division_names(),
+                            );
                             None
                         }
                     })
@@ -242,7 +246,9 @@ impl Directory {
                         proficiency: wanted.proficiency,
                     });
                 }
-                None => problems.push(unknown("routing skill", &wanted.name, skill_names())),
+                None => {
+                    problems.not_in_org(Field::Skills, "routing skill", &wanted.name, skill_names())
+                }
             }
         }
 
@@ -256,7 +262,7 @@ impl Directory {
                     steps.queues.push(Named::new(&queue.id, &queue.name))
                 }
                 Some(_) => {}
-                None => problems.push(unknown("queue", wanted, queue_names())),
+                None => problems.not_in_org(Field::Queues, "queue", wanted, queue_names()),
             }
         }
 
@@ -266,11 +272,12 @@ impl Directory {
                     problems.push(without_id("location", &location.name))
                 }
                 Some(location) => steps.location = Some(Named::new(&location.id, &location.name)),
-                None => problems.push(unknown(
+                None => problems.not_in_org(
+                    Field::LocationWork,
                     "location",
                     wanted,
                     self.locations.iter().map(|l| l.name.as_str()),
-                )),
+                ),
             }
         }
 

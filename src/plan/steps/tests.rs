@@ -84,7 +84,7 @@ fn an_unknown_name_is_a_problem_with_suggestions_never_a_create() {
         divisions: RoleDivisions::Home,
     }];
     draft.queues = vec!["Suport".into(), "Marketing".into()];
-    let problems = directory().resolve(&draft).unwrap_err();
+    let problems = directory().resolve(&draft).unwrap_err().messages;
     assert_eq!(
         problems,
         [
@@ -97,12 +97,64 @@ fn an_unknown_name_is_a_problem_with_suggestions_never_a_create() {
 }
 
 #[test]
+fn each_unknown_name_comes_as_data_with_its_field_and_the_closest_names() {
+    let mut draft = draft();
+    draft.roles = vec![
+        RoleGrant {
+            role: "Agnet".into(),
+            divisions: RoleDivisions::Home,
+        },
+        RoleGrant {
+            role: "Supervisor".into(),
+            divisions: RoleDivisions::Named(vec!["Slaes".into()]),
+        },
+    ];
+    draft.skills = vec![SkillLevel {
+        name: "Englsh".into(),
+        proficiency: 2.0,
+    }];
+    draft.queues = vec!["Suport".into(), " suport ".into(), "Marketing".into()];
+    draft.location = Some("London Ofice".into());
+    let problems = directory().resolve(&draft).unwrap_err();
+    let unknown: Vec<(Field, &str, Vec<&str>)> = problems
+        .unknown
+        .iter()
+        .map(|u| {
+            let closest = u.suggestions.iter().map(String::as_str).collect();
+            (u.field, u.name.as_str(), closest)
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            (Field::RolesDivisions, "Agnet", vec!["Agent"]),
+            (Field::RolesDivisions, "Slaes", vec!["Sales"]),
+            (Field::Skills, "Englsh", vec!["English"]),
+            (Field::Queues, "Suport", vec!["Support"]),
+            (Field::Queues, "Marketing", vec![]),
+            (Field::LocationWork, "London Ofice", vec!["London Office"]),
+        ],
+        "one entry per name (a queue named twice once), closest names first"
+    );
+    assert_eq!(
+        problems.messages.len(),
+        7,
+        "every problem keeps its message, the repeated queue's too: {:?}",
+        problems.messages
+    );
+    assert_eq!(
+        problems.messages[1],
+        "The division \"Slaes\" is not in this org. Did you mean \"Sales\"?"
+    );
+}
+
+#[test]
 fn a_name_whose_entity_came_without_an_id_is_a_problem_that_says_so() {
     let mut directory = directory();
     directory.queues[0].id.clear();
     let mut draft = draft();
     draft.queues = vec!["Support".into()];
-    let problems = directory.resolve(&draft).unwrap_err();
+    let problems = directory.resolve(&draft).unwrap_err().messages;
     assert_eq!(problems.len(), 1);
     assert!(
         problems[0].contains("queue \"Support\" came without an id"),

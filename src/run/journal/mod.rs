@@ -123,14 +123,17 @@ impl Journal {
     pub fn create_run(&mut self, run: &RunRecord, rows: &[JournalRow]) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO runs (id, created_at, updated_at, source_name, source_path, endpoint,
-                client_id, profile, options, headers, status, message, owner_pid, total)
-             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO runs (id, created_at, updated_at, source_name, source_path,
+                source_digest, edited, endpoint, client_id, profile, options, headers, status,
+                message, owner_pid, total)
+             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 run.id,
                 run.created_at,
                 run.source_name,
                 run.source_path,
+                run.source_digest,
+                run.edited,
                 run.endpoint,
                 run.client_id,
                 run.profile,

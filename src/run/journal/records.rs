@@ -285,6 +285,15 @@ pub struct RunRecord {
     pub updated_at: u64,
     pub source_name: String,
     pub source_path: Option<String>,
+    /// The digest ([`crate::import::file_digest`]) of the file the rows were read from; `None`
+    /// for a run journaled before digests were. A resume reads passwords again only from a
+    /// file with this digest.
+    #[serde(default)]
+    pub source_digest: Option<String>,
+    /// Whether the rows were edited after they were read from the file (the journal keeps
+    /// them as edited, each with its line in the file).
+    #[serde(default)]
+    pub edited: bool,
     /// The API base or region the run talks to.
     pub endpoint: String,
     pub client_id: String,

@@ -77,15 +77,22 @@ CREATE TABLE IF NOT EXISTS steps (
 
 /// Columns and steps added after the first release, for journals created before them.
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let has_column = |name: &str| {
-        conn.prepare("SELECT 1 FROM pragma_table_info('rows') WHERE name = ?1")?
-            .exists([name])
+    let has_column = |table: &str, name: &str| {
+        conn.prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
+            .exists([table, name])
     };
     // The column of what a row's steps send was first called `extras`.
-    if has_column("extras")? {
+    if has_column("rows", "extras")? {
         conn.execute_batch("ALTER TABLE rows RENAME COLUMN extras TO step_plan")?;
-    } else if !has_column("step_plan")? {
+    } else if !has_column("rows", "step_plan")? {
         conn.execute_batch("ALTER TABLE rows ADD COLUMN step_plan TEXT")?;
+    }
+    // A run's file identity: unknown (NULL) and unedited for the runs journaled before it.
+    if !has_column("runs", "source_digest")? {
+        conn.execute_batch("ALTER TABLE runs ADD COLUMN source_digest TEXT")?;
+    }
+    if !has_column("runs", "edited")? {
+        conn.execute_batch("ALTER TABLE runs ADD COLUMN edited INTEGER NOT NULL DEFAULT 0")?;
     }
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version < 1 {
@@ -155,7 +162,8 @@ fn add_password_and_restore_steps(conn: &Connection) -> rusqlite::Result<()> {
 
 pub(super) const RUN_COLUMNS: &str =
     "SELECT id, created_at, updated_at, source_name, source_path, endpoint,
-    client_id, profile, options, headers, status, message, total FROM runs";
+    client_id, profile, options, headers, status, message, total, source_digest, edited
+    FROM runs";
 
 /// A run's cells as SQLite has them, before they are checked.
 pub(super) struct StoredRun {
@@ -172,6 +180,8 @@ pub(super) struct StoredRun {
     status: String,
     message: Option<String>,
     total: usize,
+    source_digest: Option<String>,
+    edited: bool,
 }
 
 impl StoredRun {
@@ -190,6 +200,8 @@ impl StoredRun {
             status: row.get(10)?,
             message: row.get(11)?,
             total: row.get(12)?,
+            source_digest: row.get(13)?,
+            edited: row.get(14)?,
         })
     }
 
@@ -204,6 +216,8 @@ impl StoredRun {
             updated_at: self.updated_at,
             source_name: self.source_name,
             source_path: self.source_path,
+            source_digest: self.source_digest,
+            edited: self.edited,
             endpoint: self.endpoint,
             client_id: self.client_id,
             profile: self.profile,

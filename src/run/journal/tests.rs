@@ -12,6 +12,8 @@ fn record(total: usize) -> RunRecord {
         updated_at: 0,
         source_name: "users.csv".to_owned(),
         source_path: None,
+        source_digest: None,
+        edited: false,
         endpoint: "sandbox".to_owned(),
         client_id: "rollcall-sandbox".to_owned(),
         profile: None,
@@ -291,6 +293,66 @@ fn a_journal_whose_step_plan_column_is_still_called_extras_opens_with_it() {
     let read = journal.rows(RUN).unwrap();
     assert_eq!(read[0].step_plan, rows[0].step_plan);
     assert_eq!(read[4].step_plan, rows[4].step_plan);
+    drop(journal);
+    Journal::open(&path).expect("and opens again once migrated");
+}
+
+#[test]
+fn a_run_keeps_the_digest_of_its_file_and_whether_it_was_edited() {
+    let mut journal = Journal::in_memory().unwrap();
+    let run = RunRecord {
+        source_digest: Some("ab".repeat(32)),
+        edited: true,
+        ..record(0)
+    };
+    journal.create_run(&run, &[]).unwrap();
+    let read = journal.run(RUN).unwrap();
+    assert_eq!(read.source_digest, run.source_digest);
+    assert!(read.edited);
+    assert_eq!(
+        journal.runs().unwrap(),
+        [read],
+        "the history reads them too"
+    );
+}
+
+#[test]
+fn a_journal_from_before_file_digests_opens_with_none_recorded_and_unedited() {
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("journal.sqlite3");
+    let rows = rows();
+    Journal::open(&path)
+        .unwrap()
+        .create_run(&record(rows.len()), &rows)
+        .unwrap();
+    // What an earlier release wrote: the runs table without the two columns.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "ALTER TABLE runs DROP COLUMN source_digest;
+             ALTER TABLE runs DROP COLUMN edited;",
+        )
+        .unwrap();
+
+    let mut journal = Journal::open(&path).expect("the older journal opens");
+    let older = journal.run(RUN).unwrap();
+    assert_eq!(older.source_digest, None, "no digest was recorded");
+    assert!(!older.edited, "nothing was edited then");
+    assert_eq!(
+        journal.rows(RUN).unwrap(),
+        rows,
+        "its rows are as they were"
+    );
+
+    // A run journaled after the migration keeps both.
+    let newer = RunRecord {
+        id: "20261202-090000-fedcba".to_owned(),
+        source_digest: Some("cd".repeat(32)),
+        edited: true,
+        ..record(0)
+    };
+    journal.create_run(&newer, &[]).unwrap();
+    assert_eq!(journal.run(&newer.id).unwrap(), newer);
     drop(journal);
     Journal::open(&path).expect("and opens again once migrated");
 }
