@@ -1,7 +1,7 @@
 //! Plan: the dry run of the current file against a profile's org.
 
 use rollcall_core::plan::{
-    plan, Lookup, PlanCounts, PlanOptions, RateSource, RowAction, StepTotals,
+    plan, Lookup, NameSuggestion, PlanCounts, PlanOptions, RateSource, RowAction, StepTotals,
 };
 use serde::Serialize;
 use tauri::State;
@@ -18,6 +18,8 @@ pub struct PlanNote {
     line: usize,
     /// Errors that make the row invalid, then notes that do not block it.
     messages: Vec<String>,
+    /// The names the org does not have, with its closest: the window's "did you mean" buttons.
+    suggestions: Vec<NameSuggestion>,
 }
 
 /// What the plan step shows.
@@ -96,6 +98,7 @@ pub(crate) async fn plan_file(
                 index: r.index,
                 line: r.line,
                 messages: r.problems.iter().chain(&r.notes).cloned().collect(),
+                suggestions: r.suggestions.clone(),
             })
             .collect(),
     };
@@ -182,9 +185,15 @@ mod tests {
             .await
             .expect("planned again, against the app's own sandbox org");
         assert_eq!(view.counts.create, 2, "the plan is the second file's");
-        let (report, plan, _, path) = planned_run(&state).expect("the new plan can run");
-        assert_eq!(report.rows.len(), plan.rows.len());
-        assert!(path.ends_with("second.csv"));
+        let planned = planned_run(&state).expect("the new plan can run");
+        assert_eq!(planned.report.rows.len(), planned.plan.rows.len());
+        assert!(planned.source_path.ends_with("second.csv"));
+        assert_eq!(
+            planned.source_digest,
+            rollcall_core::import::file_digest(SECOND.as_bytes()),
+            "the run will record what was read"
+        );
+        assert!(!planned.edited);
     }
 
     #[tokio::test]
@@ -229,6 +238,34 @@ mod tests {
             refused.to_string().contains("second.csv")
                 && refused.to_string().contains("plan again"),
             "{refused}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_name_the_org_lacks_reaches_the_window_with_the_closest_names_as_data() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let file = user_file(
+            scratch.path(),
+            "typos.csv",
+            "name,email,division\nAda Lovelace,ada@example.com,Suport\n",
+        );
+        state.offered.offer([file.clone()]);
+        open_offered(&state, file, ReadOptions::default())
+            .await
+            .unwrap();
+        let view = plan_file(&state, SANDBOX_PROFILE.to_owned(), PlanOptions::default())
+            .await
+            .unwrap();
+        let notes = serde_json::to_value(&view.notes).unwrap();
+        assert_eq!(
+            notes[0]["suggestions"][0]["field"], "division",
+            "the field as the mapping names it: {notes}"
+        );
+        assert_eq!(notes[0]["suggestions"][0]["name"], "Suport", "{notes}");
+        assert_eq!(
+            notes[0]["suggestions"][0]["suggestions"][0], "Support",
+            "{notes}"
         );
     }
 }

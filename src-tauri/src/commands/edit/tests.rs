@@ -116,9 +116,19 @@ async fn an_edit_undo_and_redo_each_make_the_plan_made_before_them_stale() {
     assert!(refused.to_string().contains("plan again"), "{refused}");
 
     plan().await.unwrap();
-    let (report, plan_made, _, _) = planned_run(&state).unwrap();
-    assert_eq!(report.rows.len(), 2, "the removed row is not planned");
-    assert!(plan_made.rows.iter().all(|row| row.line != 3));
+    let planned = planned_run(&state).unwrap();
+    assert_eq!(
+        planned.report.rows.len(),
+        2,
+        "the removed row is not planned"
+    );
+    assert!(planned.plan.rows.iter().all(|row| row.line != 3));
+    assert!(planned.edited, "the journal will say the rows were edited");
+    assert_eq!(
+        planned.source_digest,
+        rollcall_core::import::file_digest(USERS.as_bytes()),
+        "and keep the digest of the file as read, not of the edits"
+    );
 
     let undone = change(&state, |rows| Ok(rows.undo()))
         .unwrap()
