@@ -209,10 +209,22 @@ pub fn import_bytes(
     file_name: &str,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    read_and_check(bytes, file_name, opts, false).map(|(report, _)| report)
+}
+
+/// Reads, maps and validates a file. `for_editing` leaves the repeated addresses out of the
+/// report (their rows keep their drafts) and returns with it what checking a row again needs.
+fn read_and_check(
+    bytes: &[u8],
+    file_name: &str,
+    opts: &ImportOptions,
+    for_editing: bool,
+) -> Result<(ImportReport, Option<validate::Editing>), ImportError> {
     let country = default_country(opts.default_country.as_deref())?;
     let mut assembler = Assembler {
         opts,
         country,
+        for_editing,
         mapped: None,
     };
     let table = read::read_table(bytes, file_name, opts, &mut assembler)?;
@@ -234,30 +246,41 @@ pub fn import_bytes(
                 .to_owned(),
         ));
     }
-    let (rows, row_issues) = validator.finish();
+    let (rows, row_issues, editing) = if for_editing {
+        let (rows, issues, editing) = validator.finish_for_editing(table.source.format);
+        (rows, issues, Some(editing))
+    } else {
+        let (rows, issues) = validator.finish();
+        (rows, issues, None)
+    };
     issues.extend(row_issues);
     issues.sort_by_key(|issue| issue.line);
-    Ok(ImportReport {
+    let report = ImportReport {
         source: table.source,
         mapping,
         headers: table.header,
         rows,
         issues,
-    })
+    };
+    Ok((report, editing))
 }
 
 /// Maps the header as soon as it is read, then validates each record as it arrives.
 struct Assembler<'o> {
     opts: &'o ImportOptions,
     country: Option<phonenumber::country::Id>,
+    for_editing: bool,
     mapped: Option<(ColumnMapping, Vec<RowIssue>, validate::Validator)>,
 }
 
 impl read::RowSink for Assembler<'_> {
     fn header(&mut self, header: &[String], line: usize) -> Result<(), ImportError> {
         let (mapping, issues) = mapping::resolve(header, line, self.opts.mapping.as_ref())?;
-        let validator =
+        let mut validator =
             validate::Validator::new(header, line, &mapping, self.country, self.opts.date_order);
+        if self.for_editing {
+            validator.keep_for_editing();
+        }
         self.mapped = Some((mapping, issues, validator));
         Ok(())
     }

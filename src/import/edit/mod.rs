@@ -5,15 +5,29 @@
 //!
 //! Every edit re-checks the rows it touches with the import's own rules, and keeps the
 //! repeated-address check of the whole file up to date, so the report always reads as if the
-//! edited file had just been imported.
+//! edited file had just been imported. `rows` applies a step to the report, `repeats` keeps
+//! which lines share an address, `history` holds the undo steps, `replace` matches whole values.
 
-use std::collections::BTreeMap;
+mod history;
+mod repeats;
+mod replace;
+mod rows;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::mapping::Field;
-use super::{ImportError, ImportOptions, ImportReport};
+use super::text::column_letter;
+use super::validate::{Kept, RowRules};
+use super::{file_digest, ImportError, ImportOptions, ImportReport, UserDraft};
+use history::{CellChange, History, Step};
+use repeats::Repeats;
+
+pub use replace::replace_in_cell;
 
 /// A file open for editing: its import report, kept up to date with every edit.
 pub struct EditableImport {
@@ -23,6 +37,17 @@ pub struct EditableImport {
     digest: String,
     secret_columns: Vec<usize>,
     revision: u64,
+    rules: RowRules,
+    kept: Kept,
+    repeats: Repeats,
+    /// The drafts of rows whose address another line also has, by line: they are out of the
+    /// report until the repeat is gone.
+    held: FxHashMap<usize, Box<UserDraft>>,
+    history: History,
+    /// The cells as the file has them, of every row that differs from it now (edited or
+    /// removed).
+    originals: BTreeMap<usize, Vec<String>>,
+    removed: BTreeSet<usize>,
 }
 
 /// One change to the session's rows; each is one undo step.
@@ -99,8 +124,24 @@ pub enum EditError {
 impl EditableImport {
     /// Reads the file at `path` (as [`import_path`](super::import_path) does) for editing.
     pub fn open(path: &Path, opts: &ImportOptions) -> Result<EditableImport, ImportError> {
-        let _ = (path, opts);
-        todo!()
+        let io_error = |source| ImportError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        // Refuse a huge file before reading it into memory.
+        let size = std::fs::metadata(path).map_err(io_error)?.len();
+        if size > opts.max_bytes {
+            return Err(ImportError::TooLarge {
+                size,
+                limit: opts.max_bytes,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io_error)?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        EditableImport::from_bytes(bytes, &file_name, opts)
     }
 
     /// Reads a file already in memory for editing; `file_name` is only reported back.
@@ -109,8 +150,27 @@ impl EditableImport {
         file_name: &str,
         opts: &ImportOptions,
     ) -> Result<EditableImport, ImportError> {
-        let _ = (bytes, file_name, opts);
-        todo!()
+        let (report, editing) = super::read_and_check(&bytes, file_name, opts, true)?;
+        let editing = editing.expect("read for editing");
+        let repeats = Repeats::new(report.rows.iter().map(|row| row.line).zip(editing.keys));
+        let mut session = EditableImport {
+            digest: file_digest(&bytes),
+            secret_columns: editing.rules.secret_columns(),
+            report,
+            options: opts.clone(),
+            bytes,
+            revision: 0,
+            rules: editing.rules,
+            kept: editing.kept,
+            held: FxHashMap::default(),
+            history: History::default(),
+            originals: BTreeMap::new(),
+            removed: BTreeSet::new(),
+            repeats,
+        };
+        let repeated = session.repeats.repeated();
+        session.refresh(&[], &[], repeated);
+        Ok(session)
     }
 
     /// The rows as edited, removed rows left out: what the preview shows and the plan reads.
@@ -118,39 +178,116 @@ impl EditableImport {
         &self.report
     }
 
-    /// Applies one edit as one undo step; clears what could be redone.
+    /// Applies one edit as one undo step; clears what could be redone. An edit that changes
+    /// nothing (the same value, a replacement that matches no cell) is no step: it leaves the
+    /// revision as it was and returns an empty outcome.
     pub fn apply(&mut self, edit: Edit) -> Result<EditOutcome, EditError> {
-        let _ = edit;
-        todo!()
+        let (step, outcome) = match edit {
+            Edit::Cell {
+                line,
+                column,
+                value,
+            } => {
+                let row = self.row(line)?;
+                if column >= self.report.headers.len().max(row.raw.len()) {
+                    return Err(no_such_column(column));
+                }
+                self.editable(column)?;
+                let before = row.raw.get(column).map_or("", String::as_str);
+                if before == value {
+                    return Ok(EditOutcome::default());
+                }
+                let change = CellChange {
+                    line,
+                    column,
+                    before: before.to_owned(),
+                    after: value,
+                    len_before: row.raw.len(),
+                };
+                let changes = vec![change];
+                let outcome = self.set_cells(&changes, true);
+                (Step::Cells(changes), outcome)
+            }
+            Edit::Replace(replace) => {
+                let changes = self.replacements(&replace)?;
+                if changes.is_empty() {
+                    return Ok(EditOutcome::default());
+                }
+                let outcome = self.set_cells(&changes, true);
+                (Step::Cells(changes), outcome)
+            }
+            Edit::Remove { line } => {
+                self.row(line)?;
+                let (cells, outcome) = self.remove_row(line);
+                (Step::Remove { line, cells }, outcome)
+            }
+        };
+        self.history.push(step);
+        self.revision += 1;
+        Ok(outcome)
     }
 
-    /// How many cells `replace` would change (for "N cells will change" before applying).
+    /// How many cells `replace` would change (for "N cells will change" before applying); 0
+    /// when it would be refused.
     pub fn count_replacements(&self, replace: &Replace) -> usize {
-        let _ = replace;
-        todo!()
+        self.replacements(replace)
+            .map_or(0, |changes| changes.len())
     }
 
     /// Undoes the last step; `None` when there is none.
     pub fn undo(&mut self) -> Option<EditOutcome> {
-        todo!()
+        let step = self.history.done.pop()?;
+        let (step, outcome) = match step {
+            Step::Cells(changes) => {
+                let outcome = self.set_cells(&changes, false);
+                (Step::Cells(changes), outcome)
+            }
+            Step::Remove { line, cells } => {
+                let outcome = self.restore_row(line, cells);
+                (
+                    Step::Remove {
+                        line,
+                        cells: Vec::new(),
+                    },
+                    outcome,
+                )
+            }
+        };
+        self.history.undone.push(step);
+        self.revision += 1;
+        Some(outcome)
     }
 
     /// Applies again the last step undone; `None` when there is none.
     pub fn redo(&mut self) -> Option<EditOutcome> {
-        todo!()
+        let step = self.history.undone.pop()?;
+        let (step, outcome) = match step {
+            Step::Cells(changes) => {
+                let outcome = self.set_cells(&changes, true);
+                (Step::Cells(changes), outcome)
+            }
+            Step::Remove { line, .. } => {
+                let (cells, outcome) = self.remove_row(line);
+                (Step::Remove { line, cells }, outcome)
+            }
+        };
+        self.history.done.push(step);
+        self.revision += 1;
+        Some(outcome)
     }
 
     pub fn can_undo(&self) -> bool {
-        todo!()
+        !self.history.done.is_empty()
     }
 
     pub fn can_redo(&self) -> bool {
-        todo!()
+        !self.history.undone.is_empty()
     }
 
-    /// Whether any edit is in effect (false again after undoing all of them).
+    /// Whether any edit is in effect (false again after undoing all of them, or after an edit
+    /// puts back what the file has).
     pub fn is_edited(&self) -> bool {
-        todo!()
+        !self.originals.is_empty()
     }
 
     /// Bumps on every apply, undo and redo.
@@ -158,7 +295,7 @@ impl EditableImport {
         self.revision
     }
 
-    /// [`file_digest`](super::file_digest) of the bytes the session was read from.
+    /// [`file_digest`] of the bytes the session was read from.
     pub fn source_digest(&self) -> &str {
         &self.digest
     }
@@ -175,22 +312,75 @@ impl EditableImport {
 
     /// Rows that differ from the file, by line, in line order.
     pub fn changes(&self) -> BTreeMap<usize, RowChange> {
-        todo!()
+        self.originals
+            .keys()
+            .map(|&line| {
+                let change = match self.row(line) {
+                    Ok(row) => RowChange::Cells(row.raw.clone()),
+                    Err(_) => RowChange::Removed,
+                };
+                (line, change)
+            })
+            .collect()
     }
 
     /// Columns whose cells are blanked as secrets (password and password-like), by index.
     pub fn secret_columns(&self) -> &[usize] {
         &self.secret_columns
     }
+
+    /// Refuses an edit of a secret column.
+    fn editable(&self, column: usize) -> Result<(), EditError> {
+        if self.secret_columns.contains(&column) {
+            return Err(EditError::PasswordColumn {
+                header: self.report.headers[column].clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The cells `replace` changes, row by row in line order.
+    fn replacements(&self, replace: &Replace) -> Result<Vec<CellChange>, EditError> {
+        let column = replace.column;
+        if column >= self.report.headers.len() {
+            return Err(no_such_column(column));
+        }
+        self.editable(column)?;
+        if replace.find.trim().is_empty() {
+            return Err(EditError::NothingToFind);
+        }
+        let field = self
+            .report
+            .mapping
+            .columns
+            .get(column)
+            .and_then(|c| c.field);
+        let changes = self
+            .report
+            .rows
+            .iter()
+            .filter(|row| {
+                !replace.only_problem_rows
+                    || !rows::issues_of(&self.report.issues, row.line).is_empty()
+            })
+            .filter_map(|row| {
+                let before = row.raw.get(column)?;
+                let after = replace_in_cell(before, field, &replace.find, &replace.with)?;
+                Some(CellChange {
+                    line: row.line,
+                    column,
+                    before: before.clone(),
+                    after,
+                    len_before: row.raw.len(),
+                })
+            })
+            .collect();
+        Ok(changes)
+    }
 }
 
-/// `cell` with `find` replaced by `with` as the shared rule says, or None when nothing matches.
-///
-/// Whole values only, trimmed and ignoring case: a single-value column's whole cell; in queues
-/// and groups each item between `,`; in skills and languages the name before `:N` (the level is
-/// kept); in roles with divisions (`Role:Div A,Div B|Role2`) a role name before `:` or a whole
-/// division name after it. The rest of the cell is kept byte for byte.
-pub fn replace_in_cell(cell: &str, field: Option<Field>, find: &str, with: &str) -> Option<String> {
-    let _ = (cell, field, find, with);
-    todo!()
+fn no_such_column(column: usize) -> EditError {
+    EditError::NoSuchColumn {
+        column: column_letter(column),
+    }
 }

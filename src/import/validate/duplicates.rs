@@ -58,10 +58,9 @@ impl EmailKeys {
             orphan_keys,
             key_hashes,
         } = self;
-        // Every line with a repeated address gets an error naming a few of the others: naming
-        // them all would make 200,000 copies of one address 200,000 messages of 200,000 lines.
         let groups = duplicate_groups(rows, &orphan_keys, key_hashes);
         for members in &groups {
+            let lines: Vec<usize> = members.iter().map(|&index| rows[index].line).collect();
             for &index in members {
                 let address = match &rows[index].draft {
                     Some(draft) => draft.email.clone(),
@@ -70,32 +69,57 @@ impl EmailKeys {
                         .map(|found| orphan_keys[found].1.clone())
                         .unwrap_or_default(),
                 };
-                let named: Vec<usize> = members
-                    .iter()
-                    .filter(|&&other| other != index)
-                    .take(MAX_LINES_NAMED)
-                    .map(|&other| rows[other].line)
-                    .collect();
-                let others = members.len() - 1;
                 let row = &mut rows[index];
                 row.draft = None;
-                issues.push(RowIssue::error(
-                    row.line,
-                    email_column,
-                    IssueKind::DuplicateEmail {
-                        other_line: named[0],
-                    },
-                    format!(
-                        "{} is also on {} {}; each person needs their own address — remove or \
-                         correct the repeats",
-                        shown(&address),
-                        if others == 1 { "line" } else { "lines" },
-                        join_lines(&named, others - named.len())
-                    ),
-                ));
+                issues.push(duplicate_issue(row.line, email_column, &address, &lines));
             }
         }
     }
+
+    /// Each row's e-mail key (of a valid address), in row order.
+    pub(super) fn row_keys(self, rows: &[ImportedRow]) -> Vec<Option<String>> {
+        let mut orphans = self.orphan_keys.into_iter().peekable();
+        rows.iter()
+            .enumerate()
+            .map(|(index, row)| match orphans.next_if(|(i, _)| *i == index) {
+                Some((_, key)) => Some(key),
+                None => row.draft.as_ref().map(|d| d.email_key.clone()),
+            })
+            .collect()
+    }
+}
+
+/// The error on `line`, whose address (`address`, as the row shows it) is also on the other
+/// lines of `group`: every line with that address, in file order, `line` among them. Every line
+/// with a repeated address gets one, naming a few of the others: naming them all would make
+/// 200,000 copies of one address 200,000 messages of 200,000 lines.
+pub(crate) fn duplicate_issue(
+    line: usize,
+    email_column: Option<&str>,
+    address: &str,
+    group: &[usize],
+) -> RowIssue {
+    let named: Vec<usize> = group
+        .iter()
+        .copied()
+        .filter(|&other| other != line)
+        .take(MAX_LINES_NAMED)
+        .collect();
+    let others = group.len() - 1;
+    RowIssue::error(
+        line,
+        email_column,
+        IssueKind::DuplicateEmail {
+            other_line: named[0],
+        },
+        format!(
+            "{} is also on {} {}; each person needs their own address — remove or correct the \
+             repeats",
+            shown(address),
+            if others == 1 { "line" } else { "lines" },
+            join_lines(&named, others - named.len())
+        ),
+    )
 }
 
 /// Row indexes that share an e-mail key, each group in file order, groups in order of their

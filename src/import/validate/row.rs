@@ -72,6 +72,10 @@ impl RowChecker {
         }
     }
 
+    pub(super) fn column_of(&self, field: Field) -> Option<usize> {
+        self.columns[field.index()]
+    }
+
     pub(super) fn header_of(&self, field: Field) -> Option<&str> {
         self.columns[field.index()].map(|c| self.header[c].as_str())
     }
