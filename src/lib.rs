@@ -13,3 +13,4 @@ pub mod plan;
 pub mod profiles;
 pub mod run;
 pub mod secrets;
+pub mod xlsx;

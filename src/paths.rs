@@ -156,6 +156,17 @@ pub fn replace_file<T>(
     replace_with(path, permissions, write)
 }
 
+/// Replace `path` (in a folder the user chose, which is left as it is) with what `write` puts in
+/// a new file that only this user can read (0600 on Unix), for files that hold personal data
+/// the user asked to save (a corrected user list, an export of the org's users). Replaced the
+/// way [`replace_file`] does it.
+pub fn replace_private_file<T>(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<T>,
+) -> io::Result<T> {
+    replace_with(path, None, write)
+}
+
 /// `permissions: None` is tempfile's own default, 0600 on Unix.
 fn replace_with<T>(
     path: &Path,

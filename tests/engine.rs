@@ -225,7 +225,7 @@ async fn a_run_creates_each_user_once_sets_managers_and_exports_results() {
     );
     assert!(
         lines[1].starts_with(
-            "Report One,report.one@example.com,Sales,boss@example.com,'+14155550101,Agent,created,"
+            "Report One,report.one@example.com,Sales,boss@example.com,+14155550101,Agent,created,"
         ),
         "{}",
         lines[1]

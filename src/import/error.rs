@@ -156,6 +156,18 @@ pub enum ImportError {
          that the file is a list of users and that its delimiter is , ; tab or |"
     )]
     TooManyValues { line: usize, limit: usize },
+
+    #[error(
+        "line {line}, column \"{column}\": \"{value}\" has characters that the file's encoding \
+         ({encoding}) cannot hold, so the corrected file cannot keep it — change the cell, or \
+         save the original as \"CSV UTF-8\" in the spreadsheet and open that instead"
+    )]
+    Unencodable {
+        line: usize,
+        column: String,
+        value: String,
+        encoding: String,
+    },
 }
 
 impl ImportError {
@@ -181,6 +193,7 @@ impl ImportError {
             ImportError::Xlsx { .. } => "xlsx",
             ImportError::SheetNotFound { .. } => "sheetNotFound",
             ImportError::TooManyValues { .. } => "tooManyValues",
+            ImportError::Unencodable { .. } => "unencodable",
         }
     }
 }

@@ -37,6 +37,7 @@ mod template;
 mod text;
 pub mod validate;
 mod workbook;
+mod write;
 
 #[cfg(test)]
 mod day1_tests;
@@ -64,6 +65,7 @@ pub use read::{SourceFormat, SourceInfo};
 pub use template::{template_csv, TEMPLATE_COLUMNS};
 pub use text::terminal_safe;
 pub use workbook::{MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES};
+pub use write::{write_corrected, SaveSummary};
 
 #[cfg(doc)]
 use crate::secrets::Secret;
@@ -318,14 +320,28 @@ fn default_country(code: Option<&str>) -> Result<Option<phonenumber::country::Id
 /// `@`, tab or CR would run as a formula, so it gets a leading `'`. The import removes exactly
 /// that apostrophe again, so a file Rollcall writes reads back unchanged.
 ///
+/// A signed number (a phone number such as `+14155550100` or `+44 20 7946 0000`) is left alone:
+/// a spreadsheet reads it as a number, which runs nothing, while the admin UI refuses a phone
+/// number with a leading `'`.
+///
 /// So that every cell round-trips, a cell that already starts with apostrophes followed by one of
-/// those characters (`'=x`) gets one more too (`''=x`), and the import removes one.
+/// those characters (`'=x`, `'+1`) gets one more too (`''=x`), and the import removes one.
 pub fn neutralize_cell(cell: &str) -> Cow<'_, str> {
-    if needs_formula_guard(cell) {
+    if needs_formula_guard(cell) && !is_signed_number(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
     }
+}
+
+/// `+` or `-`, a digit, then only digits and the spaces, brackets, dots and dashes phone numbers
+/// are written with. Anything else after the sign (`-2+3+cmd|…`) could make a formula that does
+/// something, so it is guarded.
+fn is_signed_number(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    matches!(chars.next(), Some('+' | '-'))
+        && chars.next().is_some_and(|c| c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '.' | '-'))
 }
 
 /// Whether a cell (after any apostrophes) starts with a character a spreadsheet reads as a

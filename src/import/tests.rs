@@ -767,7 +767,10 @@ fn a_failed_rows_file_written_with_the_guard_round_trips() {
     let bytes = writer.into_inner().unwrap();
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.contains("'=HYPERLINK"), "the export guards formulas");
-    assert!(text.contains("'+1 415 555 0123"));
+    assert!(
+        text.contains(",+1 415 555 0123,"),
+        "a phone number is not a formula: {text}"
+    );
 
     let reread = import_bytes(&bytes, "failed.csv", &ImportOptions::default()).unwrap();
     assert_eq!(reread.headers, headers, "headers read back unchanged too");
@@ -778,11 +781,34 @@ fn a_failed_rows_file_written_with_the_guard_round_trips() {
 
 #[test]
 fn neutralize_cell_guards_exactly_the_formula_starts() {
-    for cell in ["=1+1", "+44", "-x", "@SUM(A1)", "\tx", "\rx", "'=x", "''+1"] {
+    for cell in [
+        "=1+1",
+        "-x",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "'=x",
+        "''+1",
+        "'+44",
+        "-2+3+cmd|' /C calc'!A0",
+        "+1 415 x",
+        "+",
+    ] {
         assert_eq!(neutralize_cell(cell), format!("'{cell}"));
         assert_eq!(read::strip_formula_guard(&neutralize_cell(cell)), cell);
     }
-    for cell in ["Ada", "", "'quoted'", "1-2", " =x"] {
+    // Signed numbers, which a spreadsheet reads as numbers: phone numbers keep their `+`.
+    for cell in [
+        "Ada",
+        "",
+        "'quoted'",
+        "1-2",
+        " =x",
+        "+44",
+        "+14155550100",
+        "+1 (415) 555-0100",
+        "-5.5",
+    ] {
         assert!(
             matches!(neutralize_cell(cell), Cow::Borrowed(_)),
             "{cell:?}"

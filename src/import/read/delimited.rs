@@ -14,25 +14,13 @@ pub(super) fn read_csv(
     opts: &ImportOptions,
     sink: &mut dyn RowSink,
 ) -> Result<Table, ImportError> {
-    let (text, encoding) = decode(bytes);
-    if let Some(nul) = text.find('\0') {
-        let line = text[..nul].bytes().filter(|&b| b == b'\n').count() + 1;
-        return Err(ImportError::NotText { line: Some(line) });
-    }
-    if text.trim().is_empty() {
-        return Err(ImportError::Empty);
-    }
-    // Excel writes and honours a first line `sep=;` naming the delimiter.
-    let (body, first_line, declared) = match declared_separator(&text) {
-        Some((delimiter, rest)) => (rest, 2, Some(delimiter)),
-        None => (&text[..], 1, None),
-    };
-    let delimiter = declared.unwrap_or_else(|| sniff_delimiter(body));
+    let csv = CsvText::decode(bytes)?;
+    let (body, first_line, delimiter) = (csv.body(), csv.first_line, csv.delimiter);
 
     // csv_core rather than csv's reader: csv's record grows to hold every field of a line, 8
     // bytes each, so one line of 40 million delimiters took half a gigabyte. Here the fields'
     // ends have a fixed room, and a line that overflows it is refused.
-    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut parser = csv.parser();
     let input = body.as_bytes();
     let mut consumed = 0;
     let mut fields = vec![0u8; 4096];
@@ -81,7 +69,7 @@ pub(super) fn read_csv(
         source: SourceInfo {
             file_name: file_name.to_owned(),
             format: SourceFormat::Csv,
-            encoding: Some(encoding.to_owned()),
+            encoding: Some(csv.encoding.to_owned()),
             delimiter: Some(delimiter as char),
             sheet: None,
             header_line,
@@ -92,6 +80,59 @@ pub(super) fn read_csv(
     })
 }
 
+/// A CSV file's text and how it is laid out, as the reader finds them: what rewrites the file
+/// (a corrected copy) reads it the same way.
+pub(crate) struct CsvText<'b> {
+    /// The whole file decoded, without its BOM.
+    pub text: Cow<'b, str>,
+    /// The encoding, named as in [`SourceInfo::encoding`].
+    pub encoding: &'static str,
+    /// Where the records start in `text`: after a first line `sep=X`, when there is one.
+    pub body_start: usize,
+    /// The line the records start on.
+    pub first_line: usize,
+    pub delimiter: u8,
+}
+
+impl<'b> CsvText<'b> {
+    /// Decodes `bytes` and finds the delimiter; refuses binary data and an empty file.
+    pub fn decode(bytes: &'b [u8]) -> Result<CsvText<'b>, ImportError> {
+        let (text, encoding) = decode(bytes);
+        if let Some(nul) = text.find('\0') {
+            let line = text[..nul].bytes().filter(|&b| b == b'\n').count() + 1;
+            return Err(ImportError::NotText { line: Some(line) });
+        }
+        if text.trim().is_empty() {
+            return Err(ImportError::Empty);
+        }
+        // Excel writes and honours a first line `sep=;` naming the delimiter.
+        let (body_start, first_line, declared) = match declared_separator(&text) {
+            Some((delimiter, rest)) => (text.len() - rest.len(), 2, Some(delimiter)),
+            None => (0, 1, None),
+        };
+        let delimiter = declared.unwrap_or_else(|| sniff_delimiter(&text[body_start..]));
+        Ok(CsvText {
+            text,
+            encoding,
+            body_start,
+            first_line,
+            delimiter,
+        })
+    }
+
+    /// The text from the first record on.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// A parser configured as the reader's.
+    pub fn parser(&self) -> csv_core::Reader {
+        csv_core::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .build()
+    }
+}
+
 /// Turns the byte offsets the CSV reader gives into editor line numbers.
 ///
 /// The reader's own `Position::line()` is the line where the previous record ended, before its
@@ -99,14 +140,14 @@ pub(super) fn read_csv(
 /// A record's byte offset has the same flaw (it points at the previous terminator), so this skips
 /// line breaks from there and counts line breaks up to the record's first character. Offsets
 /// only grow, so the whole file is scanned once.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: usize,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8], first_line: usize) -> Self {
+    pub fn new(text: &'a [u8], first_line: usize) -> Self {
         LineCounter {
             text,
             offset: 0,
@@ -114,7 +155,7 @@ impl<'a> LineCounter<'a> {
         }
     }
 
-    fn line_of_record_at(&mut self, byte: usize) -> usize {
+    pub fn line_of_record_at(&mut self, byte: usize) -> usize {
         let mut start = byte.min(self.text.len());
         while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
             start += 1;

@@ -11,7 +11,7 @@ use super::{ImportOptions, MAX_COLUMNS};
 use delimited::read_csv;
 use sheet::read_xlsx;
 
-pub(crate) use delimited::WINDOWS_1252;
+pub(crate) use delimited::{CsvText, LineCounter, WINDOWS_1252};
 
 /// The most values one CSV line may have: Excel's 16,384 columns. Past the header's width they
 /// are only counted, but the parser needs room for where each ends.
@@ -82,7 +82,7 @@ pub(crate) struct RawRow {
     pub ended_early: Option<usize>,
 }
 
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+pub(crate) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads `bytes` as CSV or XLSX, chosen by content (an `.xlsx` is a zip archive).
@@ -118,7 +118,7 @@ pub(crate) fn strip_formula_guard(cell: &str) -> &str {
 }
 
 /// Whether a cell holds something: whitespace (and a lone formula guard) is nothing.
-fn has_value(cell: &str) -> bool {
+pub(crate) fn has_value(cell: &str) -> bool {
     !strip_formula_guard(cell).trim().is_empty()
 }
 
