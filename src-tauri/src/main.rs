@@ -124,6 +124,7 @@ fn main() {
             commands::edit::undo_edit,
             commands::edit::redo_edit,
             commands::edit::apply_suggestion,
+            commands::corrected::save_corrected_file,
             commands::plan::make_plan,
             commands::run::start_run,
             commands::run::resume_run,
