@@ -16,10 +16,10 @@ let asked = 0;
 
 export function initReplaceDialog() {
   dialog = $('#replace-dialog');
-  for (const id of ['#replace-column', '#replace-find', '#replace-with', '#replace-problems']) {
-    $(id).addEventListener('input', count);
-    $(id).addEventListener('change', count);
-  }
+  $('#replace-find').addEventListener('input', count);
+  $('#replace-with').addEventListener('input', count);
+  $('#replace-column').addEventListener('change', count);
+  $('#replace-problems').addEventListener('change', count);
   $('#replace-form').addEventListener('submit', (event) => {
     event.preventDefault();
     apply();
@@ -59,8 +59,10 @@ async function count() {
   const question = asReplace();
   const mine = (asked += 1);
   const go = $('#replace-apply');
-  go.disabled = true;
+  // Replace stays as it was while the count is asked: a click on it must not be lost to a
+  // recount in flight.
   if (!question.find.trim()) {
+    go.disabled = true;
     $('#replace-count').textContent = 'Type the value to find.';
     return;
   }
