@@ -101,3 +101,25 @@ async fn a_run_is_journaled_from_the_plan_alone() {
     assert!(rows[1].body.is_none());
     assert!(!rows[1].has_password);
 }
+
+#[tokio::test]
+async fn password_lines_are_those_of_the_rows_the_run_sends_a_password_for() {
+    let sandbox = demo().await;
+    // Jordan Lee is in the org already: the run sends nothing for that row.
+    let csv = format!(
+        "name,email,password\n\
+         Ada Lovelace,ada@example.com,{SECRET}\n\
+         Alan Turing,alan@example.com,\n\
+         Jordan Lee,jordan.lee@example.com,{SECRET}\n\
+         Bad Row,not-an-email,{SECRET}\n\
+         Grace Hopper,grace@example.com,{SECRET}\n"
+    );
+    let mut report = import(&csv);
+    // A session removed Alan's row: lines, not positions, name the rows.
+    report.rows.remove(1);
+    let made = plan(&demo_client(&sandbox), &report, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(made.rows[1].action, RowAction::Exists);
+    assert_eq!(made.password_lines(), [2, 6]);
+}

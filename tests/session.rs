@@ -3,6 +3,7 @@
 
 mod support;
 
+use rollcall_core::import::{file_digest, ImportReport};
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::{auto_pool_size, PlanOptions, RateSource};
 use rollcall_core::run::session::{effective_status, write_exports};
@@ -26,18 +27,47 @@ fn dirs_in(scratch: &Scratch) -> AppDirs {
     dirs
 }
 
-/// A session of a new run of `csv`, read from `users.csv` in the scratch folder.
+/// A session of a new run of `csv`, read from `users.csv` in the scratch folder, as a run
+/// journaled before file digests was.
 async fn started(sandbox: &Sandbox, scratch: &Scratch, csv: &str) -> Session {
+    started_with(sandbox, scratch, csv, &import(csv), None, false).await
+}
+
+/// A session of a new run of `report`, the rows of `csv` as a session may have `edited` them,
+/// read from `users.csv` in the scratch folder; `digest` is the file's, when the run records
+/// it.
+async fn started_with(
+    sandbox: &Sandbox,
+    scratch: &Scratch,
+    csv: &str,
+    report: &ImportReport,
+    digest: Option<String>,
+    edited: bool,
+) -> Session {
     let file = scratch.path().join("users.csv");
     std::fs::write(&file, csv).unwrap();
-    let report = import(csv);
-    let plan = plan_with(sandbox, &report, &PlanOptions::default()).await;
+    let plan = plan_with(sandbox, report, &PlanOptions::default()).await;
     let origin = RunOrigin {
         source_name: "users.csv".to_owned(),
         source_path: Some(file.display().to_string()),
+        source_digest: digest,
+        edited,
         ..RunOrigin::from(RunOrg::of(&demo_client(sandbox), None))
     };
     Session::start(&dirs_in(scratch), &plan, &origin).expect("the run is journaled")
+}
+
+/// Drive `session` cancelled before its first row, then pick it up again as a resume would,
+/// in its own org; nothing is sent in between.
+async fn cancelled_then_resumed(session: Session, sandbox: &Sandbox, dirs: &AppDirs) -> Session {
+    let run_id = session.record().id.clone();
+    let control = RunControl::default();
+    control.cancel();
+    let cancelled = drive(session, sandbox, control).await;
+    assert_eq!(cancelled.status, RunStatus::Cancelled);
+    assert_eq!(sandbox.stats().users_created, 0, "cancelled before any row");
+    let resumable = Session::pick(dirs, Some(&run_id)).expect("the cancelled run is picked");
+    resumable.into_session(6_000)
 }
 
 async fn drive(session: Session, sandbox: &Sandbox, control: RunControl) -> RunSummary {
@@ -105,6 +135,110 @@ async fn a_resumed_run_gets_the_passwords_of_the_rows_the_file_still_has() {
         message.contains("password for this user is no longer available"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn a_resume_reads_no_password_from_a_file_changed_since_the_run_started() {
+    let sandbox = support::demo().await;
+    let scratch = Scratch::new("session-changed-file");
+    let dirs = dirs_in(&scratch);
+    let csv = "\
+name,email,title,password
+Ada Lovelace,ada@example.com,Analyst,Correct-Horse-9-Battery
+Alan Turing,alan@example.com,Analyst,Staple-7-Battery-Horse
+Grace Hopper,grace@example.com,Analyst,
+";
+    let digest = Some(file_digest(csv.as_bytes()));
+    let session = started_with(&sandbox, &scratch, csv, &import(csv), digest, false).await;
+    let run_id = session.record().id.clone();
+    // Only Grace's title changes: the same e-mails and passwords on the same lines, yet
+    // another file, which may as well hold other passwords.
+    let changed = csv.replace(
+        "Grace Hopper,grace@example.com,Analyst",
+        "Grace Hopper,grace@example.com,Admiral",
+    );
+    std::fs::write(scratch.path().join("users.csv"), changed).unwrap();
+
+    let session = cancelled_then_resumed(session, &sandbox, &dirs).await;
+    let summary = drive(session, &sandbox, RunControl::default()).await;
+    assert_eq!(summary.status, RunStatus::Finished);
+
+    let rows = Journal::open(&dirs.journal())
+        .unwrap()
+        .rows(&run_id)
+        .unwrap();
+    for row in &rows[..2] {
+        assert_eq!(row.status, RowStatus::Failed, "line {}", row.line);
+        let message = &row.error.as_ref().unwrap().message;
+        assert!(
+            message.contains("the file changed since the run started"),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        rows[2].status,
+        RowStatus::Created,
+        "a row without a password goes on"
+    );
+    let users = sandbox.users();
+    assert!(support::users_with_email(&users, "ada@example.com").is_empty());
+    assert!(support::users_with_email(&users, "alan@example.com").is_empty());
+    let stats = sandbox.stats();
+    assert_eq!(
+        (stats.users_created, stats.password_sets),
+        (1, 0),
+        "no user went out without the password, and no password from the changed file"
+    );
+}
+
+#[tokio::test]
+async fn a_resume_matches_passwords_by_line_after_the_session_removed_and_corrected_rows() {
+    let sandbox = support::demo().await;
+    let scratch = Scratch::new("session-edited");
+    let dirs = dirs_in(&scratch);
+    // Bob's password breaks the org's policy: given to anyone, its step fails.
+    let csv = "\
+name,email,password
+Ada Lovelace,ada@example.com,Correct-Horse-9-Battery
+Bob Short,bob@example.com,short
+Cy Young,cy@example.com,Staple-7-Battery-Horse
+";
+    let mut report = import(csv);
+    // The session removed Bob's row and corrected Cy's e-mail: Cy is now the second row, on
+    // line 4, with an e-mail the file does not have.
+    report.rows.remove(1);
+    let cy = report.rows[1].draft.as_deref_mut().unwrap();
+    cy.email = "cy.young@example.com".to_owned();
+    cy.email_key = cy.email.clone();
+    let digest = Some(file_digest(csv.as_bytes()));
+    let session = started_with(&sandbox, &scratch, csv, &report, digest.clone(), true).await;
+    let run_id = session.record().id.clone();
+    let record = Journal::open(&dirs.journal())
+        .unwrap()
+        .run(&run_id)
+        .unwrap();
+    assert_eq!((record.source_digest, record.edited), (digest, true));
+
+    let session = cancelled_then_resumed(session, &sandbox, &dirs).await;
+    let summary = drive(session, &sandbox, RunControl::default()).await;
+    assert_eq!(summary.status, RunStatus::Finished);
+
+    let rows = Journal::open(&dirs.journal())
+        .unwrap()
+        .rows(&run_id)
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| (r.line, r.status)).collect::<Vec<_>>(),
+        [(2, RowStatus::Created), (4, RowStatus::Created)]
+    );
+    assert!(
+        !rows.iter().any(|r| r.any_step_failed()),
+        "each password is its own row's: {rows:?}"
+    );
+    assert!(support::user_with_email(&sandbox, "ada@example.com").password_set);
+    assert!(support::user_with_email(&sandbox, "cy.young@example.com").password_set);
+    assert!(support::users_with_email(&sandbox.users(), "bob@example.com").is_empty());
+    assert_eq!(sandbox.stats().password_sets, 2);
 }
 
 #[tokio::test]

@@ -8,7 +8,8 @@
 //! turns each row's names into what it adds after its create — `steps` the admin UI's columns,
 //! `day1` languages, groups, employer info, auto-answer, external id and phone, `model` a model
 //! agent's — and `estimate` prices the run. A room never reaches back into this one: the
-//! row's own types sit in `row` and `named`.
+//! row's own types sit in `row` and `named`, and the names the org lacks, each a problem and a
+//! "did you mean" as data, in `unknown`.
 //!
 //! The plan carries everything its run sends: each row's create body and cells, and the rows'
 //! passwords as secrets, so that the run is journaled from the plan alone.
@@ -160,6 +161,29 @@ pub struct Plan {
     pub passwords: HashMap<usize, Secret>,
 }
 
+impl Plan {
+    /// The lines of the rows the run sends a password for, in order. Passwords are never
+    /// journaled: after a restart a resume reads them again from the file the run was read
+    /// from, by line, so a row the session corrected from errors in that file would need its
+    /// password again; the window warns about these lines in an edited session.
+    pub fn password_lines(&self) -> Vec<usize> {
+        let mut lines: Vec<usize> = self
+            .rows
+            .iter()
+            .filter(|row| sends_password(row, &self.passwords))
+            .map(|row| row.line)
+            .collect();
+        lines.sort_unstable();
+        lines
+    }
+}
+
+/// Whether the run sends `row`'s password: a user to create or restore, whose row gives one.
+fn sends_password(row: &PlannedRow, passwords: &HashMap<usize, Secret>) -> bool {
+    matches!(row.action, RowAction::Create | RowAction::Restore)
+        && passwords.contains_key(&row.index)
+}
+
 /// Why a plan could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -255,8 +279,7 @@ pub async fn plan(
     let passwords = passwords(report);
     let password_calls = rows
         .iter()
-        .filter(|r| matches!(r.action, RowAction::Create | RowAction::Restore))
-        .filter(|r| passwords.contains_key(&r.index))
+        .filter(|row| sends_password(row, &passwords))
         .count() as u32;
     let calls_planned = planned_calls(&rows, options.invite) + steps.calls + password_calls;
     let pool_size = options
@@ -289,8 +312,8 @@ pub async fn plan(
     })
 }
 
-/// The passwords of a report's rows, by row index: what a plan carries to its run, and what a
-/// resume reads again from the file (passwords are never journaled).
+/// The passwords of a report's rows, by row index: what a plan carries to its run (passwords
+/// are never journaled; a resume reads them again from the file, by line).
 pub fn passwords(report: &ImportReport) -> HashMap<usize, Secret> {
     report
         .rows

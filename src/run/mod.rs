@@ -10,7 +10,7 @@ mod lock;
 pub mod org;
 pub mod session;
 
-/// The passwords of a report's rows: a resume reads them again from the file.
+/// The passwords of a report's rows, by row index, as a plan carries them to its run.
 pub use crate::plan::passwords;
 pub use engine::{drive, RunContext, RunControl, SettlePolicy};
 pub use events::{EventReceiver, EventSender, Progress, RunEvent, RunSummary, StopReason};

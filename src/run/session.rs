@@ -15,9 +15,9 @@ use super::export::{self, ExportKind};
 use super::journal::{Journal, JournalRow, RunRecord, RunStatus};
 use super::lock::RunLock;
 use super::org::{resume_org, ResumeOrg, RunOrg};
-use super::{passwords, record_run, RunError, RunOrigin};
+use super::{record_run, RunError, RunOrigin};
 use crate::genesys::GenesysClient;
-use crate::import::{import_path, ImportOptions};
+use crate::import::{file_digest, import_bytes, ImportOptions, UserDraft};
 use crate::paths::AppDirs;
 use crate::plan::{auto_pool_size, rate_in_use, Plan, RateSource};
 use crate::secrets::Secret;
@@ -163,9 +163,10 @@ impl Resumable {
     }
 
     /// Ready to drive at `rate_per_minute` per token: the pool sized for what is left (unless
-    /// the run chose its own), and the passwords read again from the original file. Passwords
-    /// are never journaled; a row whose password cannot be matched fails rather than being
-    /// created without it. Reads the file: call it where blocking is allowed.
+    /// the run chose its own), and the passwords read again from the original file, as long as
+    /// it is the very file the run was read from. Passwords are never journaled; a row whose
+    /// password cannot be read again fails rather than being created without it. Reads the
+    /// file: call it where blocking is allowed.
     pub fn into_session(self, rate_per_minute: u32) -> Session {
         let pool_size = self
             .record
@@ -183,28 +184,64 @@ impl Resumable {
         }
     }
 
-    /// The passwords of the re-read file, for the rows still to do that match it (same
-    /// position, same e-mail).
+    /// The passwords the run has still to send, read again from its file, each row's from the
+    /// row on its line (a session may have removed rows, so positions no longer match the
+    /// file's). Only a file with the digest the run recorded is read: any other may hold other
+    /// passwords on the same lines. A run journaled before digests has only the e-mail to tell
+    /// that a line still holds its row.
     fn passwords(&self) -> HashMap<usize, Secret> {
-        let wanted = self
-            .rows
-            .iter()
-            .any(|r| r.has_password && !r.status.is_final());
-        let Some(path) = self.record.source_path.as_deref().filter(|_| wanted) else {
+        let waiting: Vec<&JournalRow> = self.rows.iter().filter(|r| r.needs_password()).collect();
+        let Some(path) = self
+            .record
+            .source_path
+            .as_deref()
+            .map(Path::new)
+            .filter(|_| !waiting.is_empty())
+        else {
             return HashMap::new();
         };
-        let report = match import_path(Path::new(path), &ImportOptions::default()) {
-            Ok(report) => report,
+        let run = &self.record.id;
+        let options = ImportOptions::default();
+        let bytes = match std::fs::metadata(path) {
+            // A file grown past what an import reads cannot be the run's own.
+            Ok(meta) if meta.len() > options.max_bytes => return HashMap::new(),
+            Ok(_) => std::fs::read(path),
+            Err(e) => Err(e),
+        };
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
             Err(e) => {
-                tracing::warn!(run = %self.record.id, "the file's passwords cannot be read again: {e}");
+                tracing::warn!(%run, "the file's passwords cannot be read again: {e}");
                 return HashMap::new();
             }
         };
-        passwords(&report)
+        let recorded = self.record.source_digest.as_deref();
+        if recorded.is_some_and(|digest| digest != file_digest(&bytes)) {
+            tracing::warn!(%run, "the file changed since the run started: its passwords are not read");
+            return HashMap::new();
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let report = match import_bytes(&bytes, &file_name, &options) {
+            Ok(report) => report,
+            Err(e) => {
+                tracing::warn!(%run, "the file's passwords cannot be read again: {e}");
+                return HashMap::new();
+            }
+        };
+        let drafts: HashMap<usize, &UserDraft> = report
+            .rows
+            .iter()
+            .filter_map(|row| Some((row.line, row.draft.as_deref()?)))
+            .collect();
+        waiting
             .into_iter()
-            .filter(|(index, _)| {
-                let email = report.rows[*index].draft.as_ref().map(|d| d.email.clone());
-                self.rows.get(*index).is_some_and(|row| row.email == email)
+            .filter_map(|row| {
+                let draft = drafts.get(&row.line)?;
+                let same_row = recorded.is_some() || row.email.as_ref() == Some(&draft.email);
+                Some((row.index, draft.password.clone().filter(|_| same_row)?))
             })
             .collect()
     }

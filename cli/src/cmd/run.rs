@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use rollcall_core::genesys::GenesysClient;
+use rollcall_core::import::file_digest;
 use rollcall_core::paths::AppDirs;
 use rollcall_core::run::session::write_exports;
 use rollcall_core::run::{
@@ -43,6 +44,12 @@ pub struct DriveArgs {
 
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let dirs = dirs()?;
+    // Read before the plan reads the file: were it changed in between, the digest would not be
+    // that of the rows planned, and a resume would refuse its passwords rather than take
+    // another file's.
+    let source_digest = std::fs::read(&args.plan.file.file)
+        .ok()
+        .map(|bytes| file_digest(&bytes));
     let (report, plan, connection) = make_plan(&args.plan).await?;
     let json = args.plan.file.json;
     if json {
@@ -71,6 +78,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         source_path: std::fs::canonicalize(&args.plan.file.file)
             .ok()
             .map(|p| p.display().to_string()),
+        source_digest,
         ..RunOrigin::from(RunOrg::of(
             &connection.client,
             connection.profile.as_deref(),

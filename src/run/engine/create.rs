@@ -383,6 +383,7 @@ const LOST_ANSWER: &str = "Created by this run (its answer was lost; confirmed b
 
 /// Why a row with a password in the file cannot go on after a resume.
 pub(super) const PASSWORD_GONE: &str =
-    "The file's password for this user is no longer available (the \
-                             file changed or was moved). Resume with the original file, or \
-                             import the row again.";
+    "The file's password for this user is no longer available: the file changed since the run \
+     started or was moved, or the row had errors there and was corrected in Rollcall (passwords \
+     are never journaled, so a resume reads them again only from the file the run was read \
+     from). Import the row again, or set the password in Genesys Cloud.";

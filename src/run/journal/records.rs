@@ -343,6 +343,14 @@ pub struct JournalRow {
 }
 
 impl JournalRow {
+    /// Whether the run has still to send this row's password: with its create (the password
+    /// step follows it) or in the step alone, for a user created already.
+    pub fn needs_password(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.kind == StepKind::Password && s.status == StepStatus::Pending)
+    }
+
     /// Whether something after the create failed: the manager, the invitation or a step.
     pub fn any_step_failed(&self) -> bool {
         self.manager_step == StepStatus::Failed
