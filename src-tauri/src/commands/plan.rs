@@ -43,6 +43,10 @@ pub struct PlanView {
     /// What each row will do, by row index.
     actions: Vec<RowAction>,
     notes: Vec<PlanNote>,
+    /// In a session whose rows were edited, the lines of the rows the run would send a
+    /// password: after a restart, a resume reads them again only from the unchanged file.
+    /// Empty for rows as read.
+    password_lines: Vec<usize>,
 }
 
 /// Make the plan for the open file against `profile`'s org. Nothing is written to the org.
@@ -64,12 +68,12 @@ pub(crate) async fn plan_file(
 ) -> Result<PlanView> {
     // The report is cloned out of the lock with its identity, before anything awaits: planning
     // awaits the network, and a file may be dropped or remapped meanwhile.
-    let (file, report) = {
+    let (file, report, edited) = {
         let session = state.session.lock().expect("session");
         let file = session
             .file()
             .ok_or_else(|| Error::NotReady("Open a file of users first.".to_owned()))?;
-        (file.id, file.report().clone())
+        (file.id, file.report().clone(), file.rows.is_edited())
     };
     let client = client_for(state, &profile).await?;
     if options.rate_per_minute.is_none() {
@@ -101,6 +105,11 @@ pub(crate) async fn plan_file(
                 suggestions: r.suggestions.clone(),
             })
             .collect(),
+        password_lines: if edited {
+            made.password_lines()
+        } else {
+            Vec::new()
+        },
     };
     state
         .session
@@ -266,6 +275,42 @@ mod tests {
         assert_eq!(
             notes[0]["suggestions"][0]["suggestions"][0], "Support",
             "{notes}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_edited_session_names_the_rows_that_would_need_their_passwords_again() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let file = user_file(
+            scratch.path(),
+            "passwords.csv",
+            "name,email,password\nAda Lovelace,ada@example.com,Secret-1\n\
+             Grace Hopper,grace@example,Secret-2\nAlan Turing,alan@example.com,\n",
+        );
+        state.offered.offer([file.clone()]);
+        open_offered(&state, file, ReadOptions::default())
+            .await
+            .unwrap();
+        let plan = || plan_file(&state, SANDBOX_PROFILE.to_owned(), PlanOptions::default());
+        assert!(
+            plan().await.unwrap().password_lines.is_empty(),
+            "rows as read: a resume finds their passwords in the file"
+        );
+
+        crate::commands::edit::apply(
+            &state,
+            rollcall_core::import::Edit::Cell {
+                line: 3,
+                column: 1,
+                value: "grace@example.com".to_owned(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            plan().await.unwrap().password_lines,
+            [2, 3],
+            "the rows to create that give a password, not Alan's, which gives none"
         );
     }
 }
