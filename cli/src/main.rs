@@ -27,6 +27,9 @@ struct Cli {
 enum Command {
     /// Read and check a file: mapping and problems by line (exit 0 when no row is invalid).
     Validate(cmd::validate::FileArgs),
+    /// Find and replace whole values in a column and write the corrected file, in the file's
+    /// own format, delimiter and encoding.
+    Fix(cmd::fix::FixArgs),
     /// The dry run against the org: who will be created, who exists, what is wrong.
     Plan(cmd::plan::PlanArgs),
     /// Plan, ask, then create the users; writes a results file (and a failed-rows file).
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Validate(args) => cmd::validate::run(args),
+            Command::Fix(args) => cmd::fix::run(args),
             Command::Plan(args) => cmd::plan::run(args).await,
             Command::Run(args) => cmd::run::run(args).await,
             Command::Resume(args) => cmd::resume::run(args).await,

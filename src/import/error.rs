@@ -157,6 +157,13 @@ pub enum ImportError {
     )]
     TooManyValues { line: usize, limit: usize },
 
+    #[error("could not write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error(
         "line {line}, column \"{column}\": \"{value}\" has characters that the file's encoding \
          ({encoding}) cannot hold, so the corrected file cannot keep it — change the cell, or \
@@ -193,6 +200,7 @@ impl ImportError {
             ImportError::Xlsx { .. } => "xlsx",
             ImportError::SheetNotFound { .. } => "sheetNotFound",
             ImportError::TooManyValues { .. } => "tooManyValues",
+            ImportError::Write { .. } => "write",
             ImportError::Unencodable { .. } => "unencodable",
         }
     }

@@ -7,6 +7,7 @@ use rollcall_core::paths::AppDirs;
 
 use crate::error::CliError;
 
+pub mod fix;
 pub mod invite;
 pub mod plan;
 pub mod profiles;

@@ -40,9 +40,9 @@ pub enum DateOrderArg {
 }
 
 impl FileArgs {
-    /// The file read and validated; a file that cannot be read at all is a usage error.
-    pub fn import(&self) -> Result<ImportReport, CliError> {
-        let options = ImportOptions {
+    /// How to read the file.
+    pub fn options(&self) -> ImportOptions {
+        ImportOptions {
             default_country: self.country.clone(),
             date_order: self.date_order.map(|order| match order {
                 DateOrderArg::Mdy => DateOrder::Mdy,
@@ -50,8 +50,12 @@ impl FileArgs {
             }),
             sheet: self.sheet.clone(),
             ..ImportOptions::default()
-        };
-        import_path(&self.file, &options)
+        }
+    }
+
+    /// The file read and validated; a file that cannot be read at all is a usage error.
+    pub fn import(&self) -> Result<ImportReport, CliError> {
+        import_path(&self.file, &self.options())
             .map_err(|e| CliError::usage(format!("{}: {e}", self.file.display())))
     }
 }

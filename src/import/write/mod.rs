@@ -101,7 +101,7 @@ impl Edits<'_> {
 
 /// The error for a corrected file that could not be written at `out`.
 fn write_error(out: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
-    move |source| ImportError::Io {
+    move |source| ImportError::Write {
         path: out.to_owned(),
         source,
     }
