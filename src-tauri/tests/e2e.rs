@@ -1629,12 +1629,12 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
 
     // The misspelt division, by find and replace: whole values, whatever their case.
     app.click("#edit-replace").await;
-    app.select("#replace-column", "3").await;
-    app.type_into("#replace-find", "Suport").await;
-    app.type_into("#replace-with", "Support").await;
-    app.text_containing("#replace-count", "2 cells will change")
+    app.select("#find-replace-column", "3").await;
+    app.type_into("#find-replace-find", "Suport").await;
+    app.type_into("#find-replace-with", "Support").await;
+    app.text_containing("#find-replace-count", "2 cells will change")
         .await;
-    app.click("#replace-apply").await;
+    app.click("#find-replace-apply").await;
     app.text_containing("#edit-status", "2 cells changed").await;
     app.screenshot("edit-2-replaced").await;
 

@@ -15,16 +15,16 @@ let current = null;
 let asked = 0;
 
 export function initReplaceDialog() {
-  dialog = $('#replace-dialog');
-  $('#replace-find').addEventListener('input', count);
-  $('#replace-with').addEventListener('input', count);
-  $('#replace-column').addEventListener('change', count);
-  $('#replace-problems').addEventListener('change', count);
-  $('#replace-form').addEventListener('submit', (event) => {
+  dialog = $('#find-replace-dialog');
+  $('#find-replace-find').addEventListener('input', count);
+  $('#find-replace-with').addEventListener('input', count);
+  $('#find-replace-column').addEventListener('change', count);
+  $('#find-replace-problems').addEventListener('change', count);
+  $('#find-replace-form').addEventListener('submit', (event) => {
     event.preventDefault();
     apply();
   });
-  $('#replace-cancel').addEventListener('click', () => dialog.close());
+  $('#find-replace-cancel').addEventListener('click', () => dialog.close());
 }
 
 /**
@@ -34,56 +34,56 @@ export function initReplaceDialog() {
  */
 export function openReplace({ columns, column, apply: onApply }) {
   current = { apply: onApply };
-  replace($('#replace-column'), columns.map((c) => h('option', {
+  replace($('#find-replace-column'), columns.map((c) => h('option', {
     value: String(c.index), selected: c.index === column,
   }, c.field && fieldLabel(c.field) !== c.header ? `${c.header} (${fieldLabel(c.field)})` : c.header)));
-  $('#replace-find').value = '';
-  $('#replace-with').value = '';
-  $('#replace-problems').checked = false;
-  showError($('#replace-error'), null);
+  $('#find-replace-find').value = '';
+  $('#find-replace-with').value = '';
+  $('#find-replace-problems').checked = false;
+  showError($('#find-replace-error'), null);
   dialog.showModal();
-  $('#replace-find').focus();
+  $('#find-replace-find').focus();
   count();
 }
 
 function asReplace() {
   return {
-    column: Number($('#replace-column').value),
-    find: $('#replace-find').value,
-    with: $('#replace-with').value,
-    onlyProblemRows: $('#replace-problems').checked,
+    column: Number($('#find-replace-column').value),
+    find: $('#find-replace-find').value,
+    with: $('#find-replace-with').value,
+    onlyProblemRows: $('#find-replace-problems').checked,
   };
 }
 
 async function count() {
   const question = asReplace();
   const mine = (asked += 1);
-  const go = $('#replace-apply');
+  const go = $('#find-replace-apply');
   // Replace stays as it was while the count is asked: a click on it must not be lost to a
   // recount in flight.
   if (!question.find.trim()) {
     go.disabled = true;
-    $('#replace-count').textContent = 'Type the value to find.';
+    $('#find-replace-count').textContent = 'Type the value to find.';
     return;
   }
   try {
     const cells = await api.countReplacements(question);
     if (mine !== asked) return;
-    $('#replace-count').textContent = cells ? `${plural(cells, 'cell')} will change.` : 'No cell holds that value.';
+    $('#find-replace-count').textContent = cells ? `${plural(cells, 'cell')} will change.` : 'No cell holds that value.';
     go.disabled = cells === 0;
   } catch (error) {
-    if (mine === asked) showError($('#replace-error'), messageOf(error));
+    if (mine === asked) showError($('#find-replace-error'), messageOf(error));
   }
 }
 
 async function apply() {
-  if ($('#replace-apply').disabled || !current) return;
-  $('#replace-apply').disabled = true;
+  if ($('#find-replace-apply').disabled || !current) return;
+  $('#find-replace-apply').disabled = true;
   try {
     await current.apply(asReplace());
     dialog.close();
   } catch (error) {
-    showError($('#replace-error'), messageOf(error));
-    $('#replace-apply').disabled = false;
+    showError($('#find-replace-error'), messageOf(error));
+    $('#find-replace-apply').disabled = false;
   }
 }
