@@ -156,6 +156,6 @@ function showPasswordLines(lines = []) {
   const shown = lines.slice(0, 10).join(', ');
   const more = lines.length > 10 ? ` and ${formatCount(lines.length - 10)} more` : '';
   note.textContent = lines.length
-    ? `${plural(lines.length, 'row')} will be sent a password (line${lines.length === 1 ? '' : 's'} ${shown}${more}). Passwords are never kept in the journal: if the run stops and Rollcall restarts, a resume reads them again from ${store.preview?.source.fileName ?? 'the file'} only if it is unchanged on disk; otherwise these rows need their passwords again.`
+    ? `${plural(lines.length, 'row')} will be sent a password (line${lines.length === 1 ? '' : 's'} ${shown}${more}). Passwords are never kept in the journal: if the run stops and has to be resumed after a restart, Rollcall reads them again only from ${store.preview?.source.fileName ?? 'the file'}, unchanged, and only for rows that had no error there. Rows it cannot find a password for fail, saying so, and need their passwords again.`
     : '';
 }
