@@ -1591,6 +1591,11 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
     )
     .await;
     app.keys("grace.hopper@example.com").await;
+    app.run(
+        "document.querySelector('.edit-toolbar').scrollIntoView()",
+        vec![],
+    )
+    .await;
     app.screenshot("edit-1-cell").await;
     app.keys(&Key::Enter.to_string()).await;
     app.text_containing("[data-count='invalid']", "1 row has errors")
@@ -1636,6 +1641,11 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
         .await;
     app.click("#find-replace-apply").await;
     app.text_containing("#edit-status", "2 cells changed").await;
+    app.run(
+        "document.querySelector('.edit-toolbar').scrollIntoView()",
+        vec![],
+    )
+    .await;
     app.screenshot("edit-2-replaced").await;
 
     // The plan finds the misspelt role and offers its fix; one click applies it and plans again.
@@ -1650,6 +1660,11 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
         .text_containing("#plan-suggestion-list", "Use Agent for 1 row")
         .await;
     assert!(offer.contains("\"Agnet\""), "{offer}");
+    app.run(
+        "document.querySelector('#plan-tiles').scrollIntoView()",
+        vec![],
+    )
+    .await;
     app.screenshot("edit-3-did-you-mean").await;
     app.click("#plan-suggestion-list button[data-use='Agent']")
         .await;
