@@ -185,6 +185,12 @@ impl fmt::Display for RowIssue {
 
 /// Reads, maps and validates the file at `path` (CSV or XLSX, chosen by content).
 pub fn import_path(path: &Path, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let (bytes, file_name) = read_file(path, opts)?;
+    import_bytes(&bytes, &file_name, opts)
+}
+
+/// The bytes of the file at `path`, and its name.
+fn read_file(path: &Path, opts: &ImportOptions) -> Result<(Vec<u8>, String), ImportError> {
     let io_error = |source| ImportError::Io {
         path: path.to_owned(),
         source,
@@ -202,7 +208,7 @@ pub fn import_path(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    import_bytes(&bytes, &file_name, opts)
+    Ok((bytes, file_name))
 }
 
 /// Reads, maps and validates a file already in memory; `file_name` is only reported back.

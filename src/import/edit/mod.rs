@@ -12,10 +12,13 @@ mod history;
 mod repeats;
 mod replace;
 mod rows;
+
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rustc_hash::FxHashMap;
@@ -44,10 +47,9 @@ pub struct EditableImport {
     /// report until the repeat is gone.
     held: FxHashMap<usize, Box<UserDraft>>,
     history: History,
-    /// The cells as the file has them, of every row that differs from it now (edited or
-    /// removed).
+    /// The cells as the file has them, of every row that differs from it now (edited, or
+    /// removed: then it is not in the report).
     originals: BTreeMap<usize, Vec<String>>,
-    removed: BTreeSet<usize>,
 }
 
 /// One change to the session's rows; each is one undo step.
@@ -124,23 +126,7 @@ pub enum EditError {
 impl EditableImport {
     /// Reads the file at `path` (as [`import_path`](super::import_path) does) for editing.
     pub fn open(path: &Path, opts: &ImportOptions) -> Result<EditableImport, ImportError> {
-        let io_error = |source| ImportError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        // Refuse a huge file before reading it into memory.
-        let size = std::fs::metadata(path).map_err(io_error)?.len();
-        if size > opts.max_bytes {
-            return Err(ImportError::TooLarge {
-                size,
-                limit: opts.max_bytes,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(io_error)?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (bytes, file_name) = super::read_file(path, opts)?;
         EditableImport::from_bytes(bytes, &file_name, opts)
     }
 
@@ -165,7 +151,6 @@ impl EditableImport {
             held: FxHashMap::default(),
             history: History::default(),
             originals: BTreeMap::new(),
-            removed: BTreeSet::new(),
             repeats,
         };
         let repeated = session.repeats.repeated();

@@ -68,7 +68,6 @@ impl EditableImport {
         self.originals
             .entry(line)
             .or_insert_with(|| row.raw.clone());
-        self.removed.insert(line);
         let outcome = EditOutcome {
             lines: self.refresh(&[], &[line], Vec::new()),
             removed: vec![line],
@@ -88,7 +87,6 @@ impl EditableImport {
                 draft: None,
             },
         );
-        self.removed.remove(&line);
         self.forget_unchanged(&[line]);
         EditOutcome {
             lines: self.refresh(&[line], &[], Vec::new()),
@@ -131,9 +129,9 @@ impl EditableImport {
         }
         for &line in touched {
             let index = self.index_of(line).expect("a touched row is in the report");
-            let rechecked = self
-                .rules
-                .recheck(line, &self.report.rows[index].raw, &self.kept);
+            let cells = std::mem::take(&mut self.report.rows[index].raw);
+            let rechecked = self.rules.recheck(line, cells, &self.kept);
+            self.report.rows[index].raw = rechecked.cells;
             dirty.extend(self.repeats.set(line, rechecked.key));
             self.held.remove(&line);
             pending.insert(line, rechecked.issues);
@@ -179,12 +177,15 @@ impl EditableImport {
             self.report.rows[index].draft = draft;
         }
 
+        // A replacement touches a whole column: look lines up by search, not by scan.
+        let mut touched = touched.to_vec();
+        touched.sort_unstable();
         let mut changed = Vec::new();
         pending.retain(|&line, issues| {
             if gone.contains(&line) {
                 return true;
             }
-            let differs = touched.contains(&line)
+            let differs = touched.binary_search(&line).is_ok()
                 || issues_of(&self.report.issues, line) != issues.as_slice();
             if differs {
                 changed.push(line);

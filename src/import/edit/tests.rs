@@ -705,6 +705,14 @@ fn edits_of_rows_and_columns_that_are_not_there_are_refused_in_words() {
     assert_eq!(session.revision(), 1);
 }
 
+// --- the window ------------------------------------------------------------------------------
+
+#[test]
+fn a_session_can_be_kept_in_the_window_s_state() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<EditableImport>();
+}
+
 // --- the wire ----------------------------------------------------------------------------------
 
 #[test]

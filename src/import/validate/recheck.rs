@@ -52,9 +52,10 @@ pub(crate) struct RowRules {
     csv: bool,
 }
 
-/// A row checked again: its draft as if no other line had its address, its issues (the repeated
-/// address aside, which the caller keeps) and its e-mail key.
+/// A row checked again: its cells back, its draft as if no other line had its address, its
+/// issues (the repeated address aside, which the caller keeps) and its e-mail key.
 pub(crate) struct Rechecked {
+    pub cells: Vec<String>,
     pub draft: Option<Box<UserDraft>>,
     pub issues: Vec<RowIssue>,
     pub key: Option<String>,
@@ -68,9 +69,15 @@ impl RowRules {
         }
     }
 
-    /// Checks the row on `line`, whose raw cells are now `cells`, as the import would.
-    pub(crate) fn recheck(&mut self, line: usize, cells: &[String], kept: &Kept) -> Rechecked {
-        let mut cells = cells.to_vec();
+    /// Checks the row on `line`, whose raw cells are now `cells`, as the import would. The
+    /// cells are moved through the check and come back, not copied: a replacement re-checks a
+    /// whole column.
+    pub(crate) fn recheck(
+        &mut self,
+        line: usize,
+        mut cells: Vec<String>,
+        kept: &Kept,
+    ) -> Rechecked {
         let password = self
             .checker
             .column_of(Field::Password)
@@ -98,10 +105,11 @@ impl RowRules {
             },
             &mut out,
         );
-        let draft = out.pop().and_then(|row| row.draft);
+        let row = out.pop().expect("a checked row comes back");
         Rechecked {
-            key: orphan.or_else(|| draft.as_ref().map(|d| d.email_key.clone())),
-            draft,
+            key: orphan.or_else(|| row.draft.as_ref().map(|d| d.email_key.clone())),
+            cells: row.raw,
+            draft: row.draft,
             issues: std::mem::take(&mut self.checker.issues),
         }
     }
