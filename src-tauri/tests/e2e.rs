@@ -1534,6 +1534,42 @@ fn windows_1252(text: &str) -> Vec<u8> {
 impl App {
     /// Click the cell under `column` in the preview row of `line`, making it the active cell.
     async fn click_preview_cell(&self, line: usize, column: &str) {
+        self.mark_preview_cell(line, column).await;
+        self.click("[data-e2e-cell]").await;
+    }
+
+    /// Double-click the cell under `column` in the preview row of `line`, as a mouse does.
+    async fn double_click_preview_cell(&self, line: usize, column: &str) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        self.mark_preview_cell(line, column).await;
+        let cell = self
+            .client()
+            .find(Locator::Css("[data-e2e-cell]"))
+            .await
+            .unwrap();
+        let mut mouse = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+            element: cell,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        for _ in 0..2 {
+            mouse = mouse
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+        }
+        self.client()
+            .perform_actions(mouse)
+            .await
+            .unwrap_or_else(|e| panic!("cannot double-click line {line}'s {column}: {e}"));
+    }
+
+    /// Mark the cell under `column` in the preview row of `line` as `[data-e2e-cell]`.
+    async fn mark_preview_cell(&self, line: usize, column: &str) {
         let found = self
             .run(
                 "const [line, column] = arguments;
@@ -1549,7 +1585,6 @@ impl App {
             )
             .await;
         assert_eq!(found, json!(true), "line {line}'s {column} cell is drawn");
-        self.click("[data-e2e-cell]").await;
     }
 
     /// Type `keys` where the keyboard's focus is, as a user would.
@@ -1616,6 +1651,28 @@ async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_correcte
         json!("5"),
     )
     .await;
+
+    // A double-click edits a cell too; Escape leaves it as it was.
+    app.double_click_preview_cell(2, "title").await;
+    app.wait_for(
+        "the cell editor on a double-click",
+        "return document.activeElement?.classList.contains('cell-editor') ?? false",
+        json!(true),
+    )
+    .await;
+    app.keys(&format!("Lead{}", Key::Escape)).await;
+    app.wait_for(
+        "the editor gone and the grid focused again",
+        "return document.querySelector('.cell-editor') === null
+           && document.activeElement?.getAttribute('role') === 'grid'",
+        json!(true),
+    )
+    .await;
+    assert_eq!(
+        app.grid_cell("#preview-grid", "Line", "2", "title").await,
+        json!("Agent"),
+        "Escape changes nothing"
+    );
 
     // The row without a name goes (Delete), comes back (Ctrl+Z) and goes again (Redo).
     app.click_preview_cell(8, "email").await;
