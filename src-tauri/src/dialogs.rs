@@ -64,6 +64,38 @@ pub async fn save_csv(
     title: &str,
     suggested_name: &str,
 ) -> Result<Option<PathBuf>> {
+    save_as(app, title, suggested_name, ("CSV", &["csv"])).await
+}
+
+/// Ask where to save the corrected copy of a file, proposing `suggested_name` and offering its
+/// type (CSV, Excel, or whatever its extension says); `None` when the user cancels.
+pub async fn save_corrected(app: &AppHandle, suggested_name: &str) -> Result<Option<PathBuf>> {
+    let extension = std::path::Path::new(suggested_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("csv")
+        .to_owned();
+    let kind = match extension.to_ascii_lowercase().as_str() {
+        "xlsx" => "Excel workbook",
+        "csv" => "CSV",
+        _ => "Same type as the file",
+    };
+    save_as(
+        app,
+        "Save the corrected file",
+        suggested_name,
+        (kind, &[extension.as_str()]),
+    )
+    .await
+}
+
+/// Ask where to save a file of `filter`'s type, proposing `suggested_name`.
+async fn save_as(
+    app: &AppHandle,
+    title: &str,
+    suggested_name: &str,
+    filter: (&str, &[&str]),
+) -> Result<Option<PathBuf>> {
     #[cfg(feature = "e2e-hooks")]
     if let Some(folder) = test_hook("ROLLCALL_TEST_SAVE_DIR") {
         return Ok(Some(folder.join(suggested_name)));
@@ -71,11 +103,15 @@ pub async fn save_csv(
     let (dialog_tx, dialog_rx) = tokio::sync::oneshot::channel();
     let title = title.to_owned();
     let suggested_name = suggested_name.to_owned();
+    let (kind, extensions) = (
+        filter.0.to_owned(),
+        filter.1.iter().map(|e| (*e).to_owned()).collect::<Vec<_>>(),
+    );
     app.run_on_main_thread(move || {
         let mut dialog = rfd::AsyncFileDialog::new()
             .set_title(title)
             .set_file_name(suggested_name)
-            .add_filter("CSV", &["csv"]);
+            .add_filter(kind, &extensions);
         if let Some(documents) = dirs::document_dir().filter(|folder| folder.is_dir()) {
             dialog = dialog.set_directory(documents);
         }

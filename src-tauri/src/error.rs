@@ -4,7 +4,7 @@
 //! words an admin can act on.
 
 use rollcall_core::genesys::GenesysError;
-use rollcall_core::import::ImportError;
+use rollcall_core::import::{EditError, ImportError};
 use rollcall_core::plan::PlanError;
 use rollcall_core::profiles::ProfileError;
 use rollcall_core::run::{JournalError, RunError};
@@ -27,6 +27,10 @@ pub enum Error {
     /// The file could not be read at all.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// An edit of the rows was refused (no such row or column, a password column, nothing to
+    /// find).
+    #[error("That change cannot be made: {0}.")]
+    Edit(#[from] EditError),
     /// The plan could not be made for a reason that is not Genesys's (an unknown division).
     #[error(transparent)]
     Plan(PlanError),
@@ -71,6 +75,7 @@ impl Error {
             Error::Genesys(e) if e.is_auth_or_permission() => "auth",
             Error::Genesys(_) => "connection",
             Error::Import(_) => "import",
+            Error::Edit(_) => "edit",
             Error::Plan(_) => "plan",
             Error::Journal(_) => "journal",
             Error::Run(_) => "run",
@@ -228,6 +233,19 @@ mod tests {
             json!({
                 "kind": "import",
                 "message": "line 1: the file has a header but no user rows below it"
+            })
+        );
+    }
+
+    #[test]
+    fn a_refused_edit_says_why_as_an_edit_error() {
+        let error = Error::from(EditError::NoSuchRow { line: 7 });
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({
+                "kind": "edit",
+                "message": "That change cannot be made: there is no row on line 7 (it may have \
+                            been removed)."
             })
         );
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-use rollcall_core::import::ImportReport;
+use rollcall_core::import::{EditableImport, ImportReport};
 use rollcall_core::paths::AppDirs;
 use rollcall_core::plan::Plan;
 use rollcall_core::profiles::SandboxAccess;
@@ -59,7 +59,8 @@ impl OfferedFiles {
 }
 
 /// Which reading of a file a preview and a plan belong to. Every open, remap or re-read is a
-/// new one, so a plan made from one reading is never run with another's rows.
+/// new one, and so is every edit, undo and redo of its rows, so a plan made from one reading is
+/// never run with another's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportId(u64);
 
@@ -72,11 +73,19 @@ pub struct Session {
     readings: u64,
 }
 
-/// A file read, mapped and validated.
+/// A file read, mapped and validated, and its rows as edited in the window since.
 pub struct ImportedFile {
     pub id: ImportId,
     pub path: PathBuf,
-    pub report: ImportReport,
+    pub rows: EditableImport,
+}
+
+impl ImportedFile {
+    /// The rows as edited (removed ones left out): what the preview shows, the plan reads and
+    /// the run creates.
+    pub fn report(&self) -> &ImportReport {
+        self.rows.report()
+    }
 }
 
 /// The plan of one reading of a file against one profile's org.
@@ -93,13 +102,32 @@ impl Session {
         self.file.as_ref()
     }
 
-    /// Make `report` the current file, as a new reading; the plan of an earlier reading stays
+    /// Make `rows` the current file, as a new reading; the plan of an earlier reading stays
     /// until the next plan, but can no longer be run.
-    pub fn read(&mut self, path: PathBuf, report: ImportReport) -> ImportId {
+    pub fn read(&mut self, path: PathBuf, rows: EditableImport) -> ImportId {
         self.readings += 1;
         let id = ImportId(self.readings);
-        self.file = Some(ImportedFile { id, path, report });
+        self.file = Some(ImportedFile { id, path, rows });
         id
+    }
+
+    /// Change the current file's rows with `change` (an edit, an undo, a redo). When it changed
+    /// anything, the rows are a new reading: a plan of the old ones can no longer be run.
+    pub fn edit<T>(
+        &mut self,
+        change: impl FnOnce(&mut EditableImport) -> T,
+    ) -> Result<(T, &ImportedFile)> {
+        let file = self
+            .file
+            .as_mut()
+            .ok_or_else(|| Error::NotReady("Open a file first.".to_owned()))?;
+        let revision = file.rows.revision();
+        let answer = change(&mut file.rows);
+        if file.rows.revision() != revision {
+            self.readings += 1;
+            file.id = ImportId(self.readings);
+        }
+        Ok((answer, file))
     }
 
     /// Keep a plan, if the reading it was made from is still the current one. Another file
@@ -107,8 +135,8 @@ impl Session {
     pub fn keep_plan(&mut self, planned: PlannedFile) -> Result<()> {
         if self.file.as_ref().map(|f| f.id) != Some(planned.file) {
             return Err(Error::Stale(
-                "The file or its columns changed while the plan was being made, so that plan \
-                 was dropped. Make the plan again."
+                "The file, its columns or its rows changed while the plan was being made, so \
+                 that plan was dropped. Make the plan again."
                     .to_owned(),
             ));
         }
@@ -123,9 +151,9 @@ impl Session {
         };
         if planned.file != file.id {
             return Err(Error::Stale(format!(
-                "The plan was made before {} was opened or its columns changed; plan again \
-                 before running.",
-                file.report.source.file_name
+                "The plan was made before {} was opened or changed (its columns or its rows); \
+                 plan again before running.",
+                file.report().source.file_name
             )));
         }
         Ok((file, planned))

@@ -1510,3 +1510,274 @@ async fn measure_frame_time_while_scrolling_100000_rows() {
         .unwrap();
     println!("frame time while scrolling: {frames}");
 }
+
+/// A file to fix in the window, as Excel writes one in Western Europe: semicolons, Windows-1252,
+/// CRLF. Line 4's e-mail is broken and line 8 has no name (the preview shows both), lines 3 and
+/// 5 spell the division "Suport" (the admin sees it), and line 6 misspells a role (only the
+/// plan can tell).
+const FIX_ME_CSV: &str = "name;email;title;division;state;roles_divisions;queues;skills;phone_work\r\n\
+Tomás Álvarez;tomas.alvarez@example.com;Agent;Support;active;Agent:Support;Support;Spanish:5,English:3;+34912345678\r\n\
+Ada Lovelace;ada.lovelace@example.com;Analyst;Suport;active;Agent:Support;Support;English:4;+14155550101\r\n\
+Grace Hopper;grace.hopper@example;Team Lead;Support;active;Supervisor:Support;Support;English:5;+14155550102\r\n\
+Alan Turing;alan.turing@example.com;Agent;suport;active;Agent:Support;Support;English:3;+14155550103\r\n\
+Typo Role;typo.role@example.com;Agent;Sales;active;Agnet:Sales;Sales;;+14155550104\r\n\
+Katherine Johnson;katherine.johnson@example.com;Agent;Operations;active;Employee;;;+14155550105\r\n\
+;nameless@example.com;Agent;Support;active;Agent:Support;Support;;\r\n";
+
+/// `text` in Windows-1252 (it holds only Latin-1 letters, which that code page keeps as is).
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 letter"))
+        .collect()
+}
+
+impl App {
+    /// Click the cell under `column` in the preview row of `line`, making it the active cell.
+    async fn click_preview_cell(&self, line: usize, column: &str) {
+        self.mark_preview_cell(line, column).await;
+        self.click("[data-e2e-cell]").await;
+    }
+
+    /// Double-click the cell under `column` in the preview row of `line`, as a mouse does.
+    async fn double_click_preview_cell(&self, line: usize, column: &str) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        self.mark_preview_cell(line, column).await;
+        let cell = self
+            .client()
+            .find(Locator::Css("[data-e2e-cell]"))
+            .await
+            .unwrap();
+        let mut mouse = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+            element: cell,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        for _ in 0..2 {
+            mouse = mouse
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+        }
+        self.client()
+            .perform_actions(mouse)
+            .await
+            .unwrap_or_else(|e| panic!("cannot double-click line {line}'s {column}: {e}"));
+    }
+
+    /// Mark the cell under `column` in the preview row of `line` as `[data-e2e-cell]`.
+    async fn mark_preview_cell(&self, line: usize, column: &str) {
+        let found = self
+            .run(
+                "const [line, column] = arguments;
+                 for (const old of document.querySelectorAll('[data-e2e-cell]')) old.removeAttribute('data-e2e-cell');
+                 const host = document.querySelector('#preview-grid');
+                 const headers = [...host.querySelectorAll('.grid-header .grid-cell')].map((c) => c.textContent);
+                 const row = [...host.querySelectorAll('.grid-layer .grid-row:not([hidden])')]
+                   .find((row) => row.children[0].textContent === String(line));
+                 if (!row || headers.indexOf(column) < 0) return false;
+                 row.children[headers.indexOf(column)].setAttribute('data-e2e-cell', '');
+                 return true;",
+                vec![json!(line), json!(column)],
+            )
+            .await;
+        assert_eq!(found, json!(true), "line {line}'s {column} cell is drawn");
+    }
+
+    /// Type `keys` where the keyboard's focus is, as a user would.
+    async fn keys(&self, keys: &str) {
+        self.client()
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type {keys:?}: {e}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/app-e2e"]
+async fn bad_rows_are_fixed_by_editing_in_the_window_run_and_saved_as_a_corrected_file() {
+    use fantoccini::key::Key;
+
+    let original = windows_1252(FIX_ME_CSV);
+    let app = App::launch_custom(
+        "edit",
+        |home| std::fs::write(home.parent().unwrap().join("fix-me.csv"), &original).unwrap(),
+        &[],
+        &["fix-me.csv"],
+    )
+    .await;
+    app.text_containing("#import-summary", "fix-me.csv").await;
+    app.text_containing("[data-count='invalid']", "2 rows have errors")
+        .await;
+
+    // The broken e-mail: Enter on the cell edits it, Enter again commits and moves down.
+    app.click_preview_cell(4, "email").await;
+    app.keys(&Key::Enter.to_string()).await;
+    app.wait_for(
+        "the cell editor",
+        "return document.activeElement?.classList.contains('cell-editor') ?? false",
+        json!(true),
+    )
+    .await;
+    app.keys("grace.hopper@example.com").await;
+    app.run(
+        "document.querySelector('.edit-toolbar').scrollIntoView()",
+        vec![],
+    )
+    .await;
+    app.screenshot("edit-1-cell").await;
+    app.keys(&Key::Enter.to_string()).await;
+    app.text_containing("[data-count='invalid']", "1 row has errors")
+        .await;
+    assert_eq!(
+        app.grid_cell("#preview-grid", "Line", "4", "email").await,
+        json!("grace.hopper@example.com")
+    );
+    assert_eq!(
+        app.grid_cell("#preview-grid", "Line", "4", "Check").await,
+        json!("OK"),
+        "the row is checked again at once"
+    );
+    app.wait_for(
+        "the active cell to move down to line 5",
+        "const cell = document.querySelector('#preview-grid .grid-cell.active');
+         return cell?.parentElement.children[0].textContent ?? null",
+        json!("5"),
+    )
+    .await;
+
+    // A double-click edits a cell too; Escape leaves it as it was.
+    app.double_click_preview_cell(2, "title").await;
+    app.wait_for(
+        "the cell editor on a double-click",
+        "return document.activeElement?.classList.contains('cell-editor') ?? false",
+        json!(true),
+    )
+    .await;
+    app.keys(&format!("Lead{}", Key::Escape)).await;
+    app.wait_for(
+        "the editor gone and the grid focused again",
+        "return document.querySelector('.cell-editor') === null
+           && document.activeElement?.getAttribute('role') === 'grid'",
+        json!(true),
+    )
+    .await;
+    assert_eq!(
+        app.grid_cell("#preview-grid", "Line", "2", "title").await,
+        json!("Agent"),
+        "Escape changes nothing"
+    );
+
+    // The row without a name goes (Delete), comes back (Ctrl+Z) and goes again (Redo).
+    app.click_preview_cell(8, "email").await;
+    app.keys(&Key::Delete.to_string()).await;
+    app.text_containing("#preview-count", "6 rows").await;
+    app.wait_for(
+        "no row with errors left",
+        "return document.querySelector(\"[data-count='invalid']\") === null",
+        json!(true),
+    )
+    .await;
+    app.keys(&format!("{}z", Key::Control)).await;
+    app.text_containing("#preview-count", "7 rows").await;
+    app.click("#edit-redo").await;
+    app.text_containing("#preview-count", "6 rows").await;
+
+    // The misspelt division, by find and replace: whole values, whatever their case.
+    app.click("#edit-replace").await;
+    app.select("#find-replace-column", "3").await;
+    app.type_into("#find-replace-find", "Suport").await;
+    app.type_into("#find-replace-with", "Support").await;
+    app.text_containing("#find-replace-count", "2 cells will change")
+        .await;
+    app.click("#find-replace-apply").await;
+    app.text_containing("#edit-status", "2 cells changed").await;
+    app.run(
+        "document.querySelector('.edit-toolbar').scrollIntoView()",
+        vec![],
+    )
+    .await;
+    app.screenshot("edit-2-replaced").await;
+
+    // The plan finds the misspelt role and offers its fix; one click applies it and plans again.
+    app.click("#to-plan").await;
+    app.click("#plan-go").await;
+    assert_eq!(
+        app.text_containing("[data-count='invalid'] .value", "1")
+            .await,
+        "1"
+    );
+    let offer = app
+        .text_containing("#plan-suggestion-list", "Use Agent for 1 row")
+        .await;
+    assert!(offer.contains("\"Agnet\""), "{offer}");
+    app.run(
+        "document.querySelector('#plan-tiles').scrollIntoView()",
+        vec![],
+    )
+    .await;
+    app.screenshot("edit-3-did-you-mean").await;
+    app.click("#plan-suggestion-list button[data-use='Agent']")
+        .await;
+    app.wait_for(
+        "the plan made again with no invalid row",
+        "return document.querySelector(\"[data-count='invalid'] .value\")?.textContent === '0'
+           && document.querySelector('#plan-suggestions').hidden",
+        json!(true),
+    )
+    .await;
+    assert_eq!(
+        app.text_containing("[data-count='create'] .value", "6")
+            .await,
+        "6"
+    );
+
+    // The run creates the edited rows, and nothing fails.
+    app.click("#run-go").await;
+    let status = app.text_containing("#run-status", "Finished").await;
+    assert!(
+        status.contains("6 created") && status.contains("0 failed"),
+        "{status}"
+    );
+
+    // The corrected file: the file's own layout, the fixes in, the removed row out.
+    app.click("[data-step='import']").await;
+    app.click("#save-corrected").await;
+    let saved = app
+        .text_containing("#edit-status", "Saved the corrected file")
+        .await;
+    let corrected = app.file("saved").join("fix-me.corrected.csv");
+    let bytes = std::fs::read(&corrected)
+        .unwrap_or_else(|e| panic!("{}: {e}; the window said {saved:?}", corrected.display()));
+    let expected = windows_1252(
+        &FIX_ME_CSV
+            .replace("Suport;", "Support;")
+            .replace("suport;", "Support;")
+            .replace("grace.hopper@example;", "grace.hopper@example.com;")
+            .replace("Agnet:Sales", "Agent:Sales")
+            .replace(
+                ";nameless@example.com;Agent;Support;active;Agent:Support;Support;;\r\n",
+                "",
+            ),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&bytes),
+        String::from_utf8_lossy(&expected),
+        "the same columns, delimiter, line endings and unchanged cells"
+    );
+    assert_eq!(
+        bytes, expected,
+        "Windows-1252 as the original: Tomás Álvarez is still 0xE1 and 0xC1"
+    );
+    assert_eq!(
+        std::fs::read(app.file("fix-me.csv")).unwrap(),
+        original,
+        "the user's own file is never changed"
+    );
+}

@@ -31,6 +31,18 @@ export const mapColumn = (header, field, options) => invoke('map_column', { head
 export const resetMapping = (options) => invoke('reset_mapping', { options });
 export const saveTemplate = () => invoke('save_template');
 
+// Editing the open file's rows: each answers with a delta (see logic/preview-delta.js).
+export const editCell = (line, column, value) => invoke('edit_cell', { line, column, value });
+/** `replace`: `{ column, find, with, onlyProblemRows }`. */
+export const countReplacements = (replace) => invoke('count_replacements', replace);
+export const replaceInColumn = (replace) => invoke('replace_in_column', replace);
+export const removeRow = (line) => invoke('remove_row', { line });
+/** `null` when there is nothing to undo (or redo). */
+export const undoEdit = () => invoke('undo_edit');
+export const redoEdit = () => invoke('redo_edit');
+export const applySuggestion = (field, name, use) => invoke('apply_suggestion', { field, name, with: use });
+export const saveCorrectedFile = () => invoke('save_corrected_file');
+
 export const makePlan = (profile, options) => invoke('make_plan', { profile, options });
 
 /** Start the planned run; `onEvents` receives arrays of run events as they happen. */

@@ -3,21 +3,34 @@
 
 import { h } from './dom.js';
 import { visibleRange, scrollToReveal, moveSelection } from './logic/virtual.js';
+import { gridKeyAction } from './logic/cell-moves.js';
 
 const OVERSCAN = 6;
+let grids = 0;
 
 export class Grid {
   /**
    * @param {HTMLElement} host where the grid goes
-   * @param {{ label: string, rowHeight?: number, onSelect?: (index: number) => void }} options
+   * @param {{ label: string, rowHeight?: number, onSelect?: (index: number) => void,
+   *   cellFocus?: boolean, onActivate?: (index: number, column: number) => void,
+   *   onAction?: (action: string, index: number, column: number) => void }} options
+   *   With `cellFocus` the grid also has an active cell (Left and Right move it), `onActivate`
+   *   is called on a double-click, Enter or F2, and `onAction` on Delete (`remove`).
    */
-  constructor(host, { label, rowHeight = 28, onSelect } = {}) {
+  constructor(host, {
+    label, rowHeight = 28, onSelect, cellFocus = false, onActivate, onAction,
+  } = {}) {
     this.rowHeight = rowHeight;
     this.onSelect = onSelect;
+    this.cellFocus = cellFocus;
+    this.onActivate = onActivate;
+    this.onAction = onAction;
     this.columns = [];
     this.count = 0;
     this.cell = () => ({ text: '' });
     this.selected = null;
+    this.column = null;
+    this.activeId = `grid-${grids += 1}-active`;
     this.pool = [];
     this.frame = 0;
 
@@ -108,11 +121,18 @@ export class Grid {
       const text = document.createTextNode('');
       const cell = h('div', { class: 'grid-cell', role: 'gridcell', 'aria-colindex': i + 1 });
       cell.append(text);
-      return { cell, text, tone: '', title: '' };
+      return { cell, text, tone: '', title: '', active: false };
     });
+    const columnOf = (event) => cells.findIndex((c) => c.cell.contains(event.target));
     const row = h('div', {
       class: 'grid-row', role: 'row',
-      onclick: () => this.select(row.index, { reveal: false }),
+      onclick: (event) => {
+        if (this.cellFocus) this.column = Math.max(0, columnOf(event));
+        this.select(row.index, { reveal: false });
+      },
+      ondblclick: (event) => {
+        if (this.onActivate && columnOf(event) >= 0) this.onActivate(row.index, columnOf(event));
+      },
     }, cells.map((c) => c.cell));
     row.style.gridTemplateColumns = this.template;
     row.cells = cells;
@@ -132,6 +152,12 @@ export class Grid {
     }
     for (let c = 0; c < row.cells.length; c += 1) {
       const slot = row.cells[c];
+      const active = this.cellFocus && selected && c === this.column;
+      if (slot.active !== active) {
+        slot.active = active;
+        slot.cell.classList.toggle('active', active);
+        if (active) slot.cell.id = this.activeId; else slot.cell.removeAttribute('id');
+      }
       const value = this.cell(index, c) ?? { text: '' };
       const text = value.text ?? '';
       if (slot.text.data !== text) slot.text.data = text;
@@ -162,14 +188,67 @@ export class Grid {
       if (top != null) this.viewport.scrollTop = top;
     }
     this.render();
+    if (this.cellFocus && this.column != null) {
+      this.viewport.setAttribute('aria-activedescendant', this.activeId);
+    }
     this.onSelect?.(index);
   }
 
+  /** Make the cell at row `index`, `column` the active one, bring it into view and focus the grid. */
+  focusCell(index, column) {
+    if (index == null || index < 0 || index >= this.count) {
+      this.viewport.focus();
+      return;
+    }
+    this.column = Math.min(Math.max(0, column), this.columns.length - 1);
+    this.revealColumn(this.column);
+    this.select(index);
+    this.viewport.focus();
+  }
+
+  /**
+   * Where the cell at row `index`, `column` sits in the scrolled content of the viewport, in
+   * pixels: `{ top, left, width, height }` (for an editor placed over it).
+   */
+  cellBox(index, column) {
+    const left = this.columns.slice(0, column).reduce((sum, c) => sum + c.width, 0);
+    return {
+      top: this.header.offsetHeight + index * this.rowHeight,
+      left,
+      width: this.columns[column]?.width ?? 0,
+      height: this.rowHeight,
+    };
+  }
+
+  revealColumn(column) {
+    const { left, width } = this.cellBox(0, column);
+    const view = this.viewport;
+    if (left < view.scrollLeft) view.scrollLeft = left;
+    else if (left + width > view.scrollLeft + view.clientWidth) view.scrollLeft = left + width - view.clientWidth;
+  }
+
   onKey(event) {
+    // Keys typed in an editor over a cell are the editor's.
+    if (event.target !== this.viewport) return;
+    // Undo and redo are the whole step's, not the grid's: they bubble on.
+    const action = this.cellFocus && this.selected != null ? gridKeyAction(event) : null;
+    if (action && action !== 'undo' && action !== 'redo') {
+      event.preventDefault();
+      const column = this.column ?? 0;
+      if (action === 'left' || action === 'right') {
+        this.focusCell(this.selected, column + (action === 'left' ? -1 : 1));
+      } else if (action === 'edit') {
+        this.onActivate?.(this.selected, column);
+      } else {
+        this.onAction?.(action, this.selected, column);
+      }
+      return;
+    }
     const page = Math.max(1, Math.floor(this.viewport.clientHeight / this.rowHeight) - 1);
     const next = moveSelection(event.key, this.selected, this.count, page);
     if (next !== this.selected && next != null) {
       event.preventDefault();
+      if (this.cellFocus && this.column == null) this.column = 0;
       this.select(next);
     }
   }

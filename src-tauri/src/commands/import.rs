@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rollcall_core::import::mapping::normalize_header;
 use rollcall_core::import::{
-    import_path, template_csv, ColumnMapping, DateOrder, Field, ImportOptions, ImportReport,
-    MatchedBy, RowIssue, SourceInfo,
+    template_csv, ColumnMapping, DateOrder, EditableImport, Field, ImportOptions, ImportReport,
+    ImportedRow, MatchedBy, RowIssue, SourceInfo,
 };
 use rollcall_core::paths::{replace_file, write_private};
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,16 @@ pub struct PreviewRow {
     valid: bool,
 }
 
+impl PreviewRow {
+    pub(crate) fn of(row: &ImportedRow) -> PreviewRow {
+        PreviewRow {
+            line: row.line,
+            cells: row.raw.clone(),
+            valid: row.draft.is_some(),
+        }
+    }
+}
+
 /// Counts shown above the grid.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,6 +71,19 @@ pub struct PreviewCounts {
     invalid: usize,
     errors: usize,
     warnings: usize,
+}
+
+impl PreviewCounts {
+    pub(crate) fn of(report: &ImportReport) -> PreviewCounts {
+        let valid = report.rows.iter().filter(|r| r.draft.is_some()).count();
+        PreviewCounts {
+            rows: report.rows.len(),
+            valid,
+            invalid: report.rows.len() - valid,
+            errors: report.error_count(),
+            warnings: report.warning_count(),
+        }
+    }
 }
 
 /// Everything the import step shows.
@@ -75,20 +98,17 @@ pub struct Preview {
     rows: Vec<PreviewRow>,
     issues: Vec<RowIssue>,
     counts: PreviewCounts,
+    /// Columns holding passwords, by index: blank in `rows`, and not editable.
+    secret_columns: Vec<usize>,
+    /// Whether the rows differ from the file (a new reading never does).
+    edited: bool,
+    can_undo: bool,
+    can_redo: bool,
 }
 
 impl Preview {
-    fn new(path: &Path, report: &ImportReport) -> Preview {
-        let rows: Vec<PreviewRow> = report
-            .rows
-            .iter()
-            .map(|row| PreviewRow {
-                line: row.line,
-                cells: row.raw.clone(),
-                valid: row.draft.is_some(),
-            })
-            .collect();
-        let valid = rows.iter().filter(|r| r.valid).count();
+    fn new(path: &Path, rows: &EditableImport) -> Preview {
+        let report = rows.report();
         Preview {
             path: path.display().to_string(),
             source: report.source.clone(),
@@ -98,15 +118,13 @@ impl Preview {
                 .iter()
                 .map(|f| FieldOption { key: f.key() })
                 .collect(),
-            counts: PreviewCounts {
-                rows: rows.len(),
-                valid,
-                invalid: rows.len() - valid,
-                errors: report.error_count(),
-                warnings: report.warning_count(),
-            },
-            rows,
+            counts: PreviewCounts::of(report),
+            rows: report.rows.iter().map(PreviewRow::of).collect(),
             issues: report.issues.clone(),
+            secret_columns: rows.secret_columns().to_vec(),
+            edited: rows.is_edited(),
+            can_undo: rows.can_undo(),
+            can_redo: rows.can_redo(),
         }
     }
 }
@@ -242,10 +260,11 @@ async fn import_into_session(
         ..ImportOptions::default()
     };
     let reading = path.clone();
-    let report =
-        tauri::async_runtime::spawn_blocking(move || import_path(&reading, &options)).await??;
-    let preview = Preview::new(&path, &report);
-    state.session.lock().expect("session").read(path, report);
+    let rows =
+        tauri::async_runtime::spawn_blocking(move || EditableImport::open(&reading, &options))
+            .await??;
+    let preview = Preview::new(&path, &rows);
+    state.session.lock().expect("session").read(path, rows);
     Ok(preview)
 }
 
@@ -350,7 +369,7 @@ mod tests {
             file.id, before,
             "a new reading: a plan of the old one no longer holds"
         );
-        let draft = file.report.rows[0].draft.as_deref().expect("valid now");
+        let draft = file.report().rows[0].draft.as_deref().expect("valid now");
         assert_eq!(draft.employer.hire_date.as_deref(), Some("2026-04-03"));
     }
 

@@ -3,6 +3,8 @@
 
 pub mod about;
 pub mod app;
+pub mod corrected;
+pub mod edit;
 pub mod import;
 pub mod invite;
 pub mod plan;

@@ -1,7 +1,7 @@
 //! Plan: the dry run of the current file against a profile's org.
 
 use rollcall_core::plan::{
-    plan, Lookup, PlanCounts, PlanOptions, RateSource, RowAction, StepTotals,
+    plan, Lookup, NameSuggestion, PlanCounts, PlanOptions, RateSource, RowAction, StepTotals,
 };
 use serde::Serialize;
 use tauri::State;
@@ -18,6 +18,8 @@ pub struct PlanNote {
     line: usize,
     /// Errors that make the row invalid, then notes that do not block it.
     messages: Vec<String>,
+    /// The names the org does not have, with its closest: the window's "did you mean" buttons.
+    suggestions: Vec<NameSuggestion>,
 }
 
 /// What the plan step shows.
@@ -41,6 +43,10 @@ pub struct PlanView {
     /// What each row will do, by row index.
     actions: Vec<RowAction>,
     notes: Vec<PlanNote>,
+    /// In a session whose rows were edited, the lines of the rows the run would send a
+    /// password: after a restart, a resume reads them again only from the unchanged file.
+    /// Empty for rows as read.
+    password_lines: Vec<usize>,
 }
 
 /// Make the plan for the open file against `profile`'s org. Nothing is written to the org.
@@ -55,19 +61,19 @@ pub async fn make_plan(
 
 /// The plan of the file open now, kept only if that reading of the file is still the current
 /// one when the org has answered.
-async fn plan_file(
+pub(crate) async fn plan_file(
     state: &AppState,
     profile: String,
     mut options: PlanOptions,
 ) -> Result<PlanView> {
     // The report is cloned out of the lock with its identity, before anything awaits: planning
     // awaits the network, and a file may be dropped or remapped meanwhile.
-    let (file, report) = {
+    let (file, report, edited) = {
         let session = state.session.lock().expect("session");
         let file = session
             .file()
             .ok_or_else(|| Error::NotReady("Open a file of users first.".to_owned()))?;
-        (file.id, file.report.clone())
+        (file.id, file.report().clone(), file.rows.is_edited())
     };
     let client = client_for(state, &profile).await?;
     if options.rate_per_minute.is_none() {
@@ -96,8 +102,14 @@ async fn plan_file(
                 index: r.index,
                 line: r.line,
                 messages: r.problems.iter().chain(&r.notes).cloned().collect(),
+                suggestions: r.suggestions.clone(),
             })
             .collect(),
+        password_lines: if edited {
+            made.password_lines()
+        } else {
+            Vec::new()
+        },
     };
     state
         .session
@@ -182,9 +194,15 @@ mod tests {
             .await
             .expect("planned again, against the app's own sandbox org");
         assert_eq!(view.counts.create, 2, "the plan is the second file's");
-        let (report, plan, _, path) = planned_run(&state).expect("the new plan can run");
-        assert_eq!(report.rows.len(), plan.rows.len());
-        assert!(path.ends_with("second.csv"));
+        let planned = planned_run(&state).expect("the new plan can run");
+        assert_eq!(planned.report.rows.len(), planned.plan.rows.len());
+        assert!(planned.source_path.ends_with("second.csv"));
+        assert_eq!(
+            planned.source_digest,
+            rollcall_core::import::file_digest(SECOND.as_bytes()),
+            "the run will record what was read"
+        );
+        assert!(!planned.edited);
     }
 
     #[tokio::test]
@@ -229,6 +247,70 @@ mod tests {
             refused.to_string().contains("second.csv")
                 && refused.to_string().contains("plan again"),
             "{refused}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_name_the_org_lacks_reaches_the_window_with_the_closest_names_as_data() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let file = user_file(
+            scratch.path(),
+            "typos.csv",
+            "name,email,division\nAda Lovelace,ada@example.com,Suport\n",
+        );
+        state.offered.offer([file.clone()]);
+        open_offered(&state, file, ReadOptions::default())
+            .await
+            .unwrap();
+        let view = plan_file(&state, SANDBOX_PROFILE.to_owned(), PlanOptions::default())
+            .await
+            .unwrap();
+        let notes = serde_json::to_value(&view.notes).unwrap();
+        assert_eq!(
+            notes[0]["suggestions"][0]["field"], "division",
+            "the field as the mapping names it: {notes}"
+        );
+        assert_eq!(notes[0]["suggestions"][0]["name"], "Suport", "{notes}");
+        assert_eq!(
+            notes[0]["suggestions"][0]["suggestions"][0], "Support",
+            "{notes}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_edited_session_names_the_rows_that_would_need_their_passwords_again() {
+        let scratch = tempfile::tempdir().unwrap();
+        let state = AppState::for_tests(scratch.path()).await;
+        let file = user_file(
+            scratch.path(),
+            "passwords.csv",
+            "name,email,password\nAda Lovelace,ada@example.com,Secret-1\n\
+             Grace Hopper,grace@example,Secret-2\nAlan Turing,alan@example.com,\n",
+        );
+        state.offered.offer([file.clone()]);
+        open_offered(&state, file, ReadOptions::default())
+            .await
+            .unwrap();
+        let plan = || plan_file(&state, SANDBOX_PROFILE.to_owned(), PlanOptions::default());
+        assert!(
+            plan().await.unwrap().password_lines.is_empty(),
+            "rows as read: a resume finds their passwords in the file"
+        );
+
+        crate::commands::edit::apply(
+            &state,
+            rollcall_core::import::Edit::Cell {
+                line: 3,
+                column: 1,
+                value: "grace@example.com".to_owned(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            plan().await.unwrap().password_lines,
+            [2, 3],
+            "the rows to create that give a password, not Alan's, which gives none"
         );
     }
 }

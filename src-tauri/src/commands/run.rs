@@ -74,13 +74,24 @@ pub async fn start_run(
     state: State<'_, AppState>,
     on_event: Channel<Vec<RunEvent>>,
 ) -> Result<RunStarted> {
-    let (report, plan, profile, source_path) = planned_run(&state)?;
+    let PlannedRun {
+        report,
+        plan,
+        profile,
+        source_path,
+        source_digest,
+        edited,
+    } = planned_run(&state)?;
     let client = client_for(&state, &profile).await?;
+    // The journal names the file and its digest: a resume reads the passwords again only from
+    // that very file, by line (the edits never change a line or a password).
     let origin = RunOrigin {
         source_name: report.source.file_name.clone(),
         source_path: std::fs::canonicalize(source_path)
             .ok()
             .map(|p| p.display().to_string()),
+        source_digest: Some(source_digest),
+        edited,
         ..RunOrigin::from(RunOrg::of(&client, Some(&profile)))
     };
     let dirs = state.dirs.clone();
@@ -242,18 +253,35 @@ async fn in_own_org(
     }
 }
 
-/// The open file's rows, their plan, its profile and the file's path, taken together: a plan
-/// runs only with the reading of the file it was made from, since the run joins them row by
-/// row.
-pub(crate) fn planned_run(state: &AppState) -> Result<(ImportReport, Plan, String, PathBuf)> {
+/// A plan ready to run, with the rows it was made from and what the journal keeps of their
+/// file.
+#[derive(Debug)]
+pub(crate) struct PlannedRun {
+    /// The rows as edited, which the plan was made from.
+    pub report: ImportReport,
+    pub plan: Plan,
+    pub profile: String,
+    /// The file the rows were read from, and the digest of what was read.
+    pub source_path: PathBuf,
+    pub source_digest: String,
+    /// Whether the rows were edited in the window after they were read.
+    pub edited: bool,
+}
+
+/// The open file's rows, their plan, its profile and the file's identity, taken together: a
+/// plan runs only with the reading of the file it was made from (edits included), since the
+/// run joins them row by row.
+pub(crate) fn planned_run(state: &AppState) -> Result<PlannedRun> {
     let session = state.session.lock().expect("session");
     let (file, planned) = session.planned()?;
-    Ok((
-        file.report.clone(),
-        planned.plan.clone(),
-        planned.profile.clone(),
-        file.path.clone(),
-    ))
+    Ok(PlannedRun {
+        report: file.report().clone(),
+        plan: planned.plan.clone(),
+        profile: planned.profile.clone(),
+        source_path: file.path.clone(),
+        source_digest: file.rows.source_digest().to_owned(),
+        edited: file.rows.is_edited(),
+    })
 }
 
 /// Spawn the session's run and the forwarder of its events; the run's control is kept until

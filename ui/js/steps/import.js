@@ -1,15 +1,24 @@
 // Step 2, Import: open a file (drop, Browse, sample, command line), show how it was read, the
-// column mapping, and every row with its problems in a virtual grid.
+// column mapping, and every row with its problems in a virtual grid, where they can be fixed
+// (see edit.js).
 
 import * as api from '../api.js';
-import { h, $, replace, showError, toast } from '../dom.js';
-import { store, goTo, markDone, messageOf } from '../store.js';
+import {
+  h, $, ask, replace, showError, toast,
+} from '../dom.js';
+import {
+  store, goTo, onShow, markDone, messageOf,
+} from '../store.js';
 import { Grid } from '../grid.js';
 import {
   describeSource, fieldLabel, formatCount, mappingLabel, plural,
 } from '../logic/format.js';
 import { indexIssues, rowsWithProblems, messagesFor, fileIssues } from '../logic/issues.js';
 import { needsReread, readOptions as optionsFrom } from '../logic/read-options.js';
+import { applyDelta, findLine } from '../logic/preview-delta.js';
+import {
+  initEditing, resetEditing, editCellAt, removeRowAt, readOnlyNote,
+} from './edit.js';
 
 let grid;
 let view = { rows: [], order: null, byLine: new Map() };
@@ -18,8 +27,16 @@ let readWith = null;
 
 export function initImport() {
   grid = new Grid($('#preview-grid'), {
-    label: 'Rows of the file',
+    label: 'Rows of the file: Enter edits a cell, Delete removes a row',
     onSelect: (position) => showRowDetail(rowAt(position)),
+    cellFocus: true,
+    onActivate: editCellAt,
+    onAction: (action, position) => {
+      if (action === 'remove') removeRowAt(position);
+    },
+  });
+  initEditing({
+    grid, rowAt, positionOfLine, showDelta, preview: () => store.preview,
   });
   $('#browse').addEventListener('click', browse);
   const sample = () => {
@@ -34,6 +51,7 @@ export function initImport() {
   $('#import-country').addEventListener('change', reread);
   $('#import-date-order').addEventListener('change', reread);
   $('#to-plan').addEventListener('click', () => goTo('plan'));
+  onShow('import', () => readOnlyNote());
 }
 
 export const previewGrid = () => grid;
@@ -73,10 +91,17 @@ async function downloadTemplate() {
   }
 }
 
-/** Read a file through `call`, given the step's options, and show it. */
+/**
+ * Read a file through `call`, given the step's options, and show it. A new reading starts from
+ * the file again, so the changes made to the open one are lost: the user is asked first.
+ */
 async function load(call, errorSlot = $('#import-error')) {
   showError($('#import-error'), null);
   showError($('#mapping-error'), null);
+  if (store.preview?.edited && !await ask($('#discard-edits-dialog'),
+    `You changed rows of ${store.preview.source.fileName} here. Reading a file again starts from what is on disk, without those changes (Save corrected file… keeps them).`)) {
+    return null;
+  }
   const options = readOptions();
   try {
     const preview = await call(options);
@@ -97,16 +122,8 @@ function show(preview) {
   markDone('import');
   markDone('plan', false);
   $('#import-result').hidden = false;
-  const { counts, source } = preview;
-  replace($('#import-summary'),
-    h('span', { class: 'chip' }, h('strong', {}, source.fileName), ` · ${describeSource(source)}`),
-    h('span', { class: 'chip ok', 'data-count': 'valid' }, h('strong', {}, formatCount(counts.valid)), ' ready'),
-    counts.invalid
-      ? h('span', { class: 'chip error', 'data-count': 'invalid' }, h('strong', {}, formatCount(counts.invalid)), ` ${counts.invalid === 1 ? 'row has' : 'rows have'} errors`)
-      : null,
-    counts.warnings
-      ? h('span', { class: 'chip warning', 'data-count': 'warnings' }, plural(counts.warnings, 'warning'))
-      : null);
+  const { source } = preview;
+  showCounts(preview);
   renderMapping(preview);
   replace($('#file-issues'), fileIssues(preview.issues, source.headerLine).map((issue) => h('p', {
     class: `notice ${issue.severity}`,
@@ -120,10 +137,60 @@ function show(preview) {
   grid.setColumns([
     { label: 'Line', width: 64 },
     { label: 'Check', width: 130 },
-    ...preview.headers.map((header) => ({ label: header, width: widthFor(header) })),
+    ...preview.headers.map((header, column) => ({
+      label: preview.secretColumns.includes(column) ? `${header} (hidden)` : header,
+      width: widthFor(header),
+    })),
   ]);
   applyFilter();
   replace($('#preview-detail'));
+  resetEditing(preview);
+}
+
+/**
+ * An edit's answer: the rows, issues and counts it changed, drawn at once. The plan of the
+ * rows as they were is no longer the plan of these: it must be made again.
+ */
+function showDelta(delta) {
+  // The selection follows its row, wherever the change moved it in the grid.
+  const selected = rowAt(grid.selected ?? -1)?.line;
+  applyDelta(store.preview, view.byLine, delta);
+  store.preview.edited = delta.edited;
+  view.rows = store.preview.rows;
+  if (store.plan) document.dispatchEvent(new CustomEvent('rollcall:rows-changed'));
+  store.plan = null;
+  markDone('plan', false);
+  showCounts(store.preview);
+  applyFilter();
+  const position = positionOfLine(selected);
+  if (position != null) {
+    grid.select(position, { reveal: false });
+  } else {
+    grid.selected = null;
+    grid.refresh();
+  }
+}
+
+/** The position in the grid (as filtered) of the row of `line`, or `null` when it is not shown. */
+function positionOfLine(line) {
+  if (line == null) return null;
+  const { found, index } = findLine(view.rows, line);
+  if (!found) return null;
+  if (!view.order) return index;
+  const position = view.order.indexOf(index);
+  return position < 0 ? null : position;
+}
+
+function showCounts({ counts, source }) {
+  replace($('#import-summary'),
+    h('span', { class: 'chip' }, h('strong', {}, source.fileName), ` · ${describeSource(source)}`),
+    h('span', { class: 'chip ok', 'data-count': 'valid' }, h('strong', {}, formatCount(counts.valid)), ' ready'),
+    counts.invalid
+      ? h('span', { class: 'chip error', 'data-count': 'invalid' }, h('strong', {}, formatCount(counts.invalid)), ` ${counts.invalid === 1 ? 'row has' : 'rows have'} errors`)
+      : null,
+    counts.warnings
+      ? h('span', { class: 'chip warning', 'data-count': 'warnings' }, plural(counts.warnings, 'warning'))
+      : null);
   $('#to-plan').disabled = counts.valid === 0;
 }
 
