@@ -64,7 +64,7 @@ pub async fn save_csv(
     title: &str,
     suggested_name: &str,
 ) -> Result<Option<PathBuf>> {
-    save_as(app, title, suggested_name, ("CSV", &["csv"])).await
+    save_as(app, title, suggested_name, &[("CSV", &["csv"])]).await
 }
 
 /// Ask where to save the corrected copy of a file, proposing `suggested_name` and offering its
@@ -84,17 +84,18 @@ pub async fn save_corrected(app: &AppHandle, suggested_name: &str) -> Result<Opt
         app,
         "Save the corrected file",
         suggested_name,
-        (kind, &[extension.as_str()]),
+        &[(kind, &[extension.as_str()])],
     )
     .await
 }
 
-/// Ask where to save a file of `filter`'s type, proposing `suggested_name`.
+/// Ask where to save a file of one of `filters`' types (name, extensions), proposing
+/// `suggested_name`.
 async fn save_as(
     app: &AppHandle,
     title: &str,
     suggested_name: &str,
-    filter: (&str, &[&str]),
+    filters: &[(&str, &[&str])],
 ) -> Result<Option<PathBuf>> {
     #[cfg(feature = "e2e-hooks")]
     if let Some(folder) = test_hook("ROLLCALL_TEST_SAVE_DIR") {
@@ -103,15 +104,20 @@ async fn save_as(
     let (dialog_tx, dialog_rx) = tokio::sync::oneshot::channel();
     let title = title.to_owned();
     let suggested_name = suggested_name.to_owned();
-    let (kind, extensions) = (
-        filter.0.to_owned(),
-        filter.1.iter().map(|e| (*e).to_owned()).collect::<Vec<_>>(),
-    );
+    let filters: Vec<(String, Vec<String>)> = filters
+        .iter()
+        .map(|(kind, extensions)| {
+            let extensions = extensions.iter().map(|e| (*e).to_owned()).collect();
+            ((*kind).to_owned(), extensions)
+        })
+        .collect();
     app.run_on_main_thread(move || {
         let mut dialog = rfd::AsyncFileDialog::new()
             .set_title(title)
-            .set_file_name(suggested_name)
-            .add_filter(kind, &extensions);
+            .set_file_name(suggested_name);
+        for (kind, extensions) in &filters {
+            dialog = dialog.add_filter(kind, extensions);
+        }
         if let Some(documents) = dirs::document_dir().filter(|folder| folder.is_dir()) {
             dialog = dialog.set_directory(documents);
         }
@@ -126,25 +132,6 @@ async fn save_as(
 /// Ask where to save an export of the org's users, as CSV or Excel (the file's extension
 /// decides), proposing `suggested_name`; `None` when the user cancels.
 pub async fn save_users_export(app: &AppHandle, suggested_name: &str) -> Result<Option<PathBuf>> {
-    #[cfg(feature = "e2e-hooks")]
-    if let Some(folder) = test_hook("ROLLCALL_TEST_SAVE_DIR") {
-        return Ok(Some(folder.join(suggested_name)));
-    }
-    let (dialog_tx, dialog_rx) = tokio::sync::oneshot::channel();
-    let suggested_name = suggested_name.to_owned();
-    app.run_on_main_thread(move || {
-        let mut dialog = rfd::AsyncFileDialog::new()
-            .set_title("Export users")
-            .set_file_name(suggested_name)
-            .add_filter("CSV", &["csv"])
-            .add_filter("Excel workbook", &["xlsx"]);
-        if let Some(documents) = dirs::document_dir().filter(|folder| folder.is_dir()) {
-            dialog = dialog.set_directory(documents);
-        }
-        let _ = dialog_tx.send(dialog.save_file());
-    })?;
-    let dialog = dialog_rx
-        .await
-        .map_err(|_| Error::Internal("the Save dialog could not be shown".to_owned()))?;
-    Ok(dialog.await.map(|file| file.path().to_path_buf()))
+    let filters: [(&str, &[&str]); 2] = [("CSV", &["csv"]), ("Excel workbook", &["xlsx"])];
+    save_as(app, "Export users", suggested_name, &filters).await
 }

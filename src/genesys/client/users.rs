@@ -194,20 +194,8 @@ impl GenesysClient {
         page_size: u32,
         state: StateFilter,
     ) -> Result<Reply<EntityListing<User>>> {
-        let query = [
-            ("pageSize", page_size.to_string()),
-            ("pageNumber", page_number.to_string()),
-            ("state", state.as_str().to_owned()),
-        ];
-        self.call_json(
-            "list users",
-            Repeat::Read,
-            Method::GET,
-            "/api/v2/users",
-            &query,
-            None,
-        )
-        .await
+        self.list_users_expanded(state, page_number, page_size, &[])
+            .await
     }
 
     /// Move users into a division (`POST /api/v2/authorization/divisions/{id}/objects/USER`,
