@@ -7,6 +7,9 @@
 //!
 //! Run with `cargo bench --bench edit_bench`. `ROWS=…` changes the row count.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -84,14 +87,6 @@ fn delta_bytes(session: &EditableImport, outcome: &rollcall_core::import::EditOu
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
-}
-
-/// Peak resident memory of this process (Linux), in MB.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {
@@ -176,7 +171,7 @@ fn main() {
         ms(replace_time),
         ms(undo_time)
     );
-    match peak_rss_mb() {
+    match support::peak_memory_mb() {
         Some(mb) => println!("peak memory:       {mb:.1} MB (VmHWM)"),
         None => println!("peak memory:       not measured (no /proc/self/status)"),
     }

@@ -6,6 +6,9 @@
 //!
 //! Run with `cargo bench --bench import_bench`. `ROWS=…` changes the row count.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -100,14 +103,6 @@ fn baseline_seconds(path: &Path) -> Result<f64, String> {
         .ok_or_else(|| format!("unexpected baseline output: {stdout}"))
 }
 
-/// Peak resident memory of this process (Linux), in MB.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 fn main() {
     let rows = std::env::var("ROWS")
         .ok()
@@ -136,7 +131,7 @@ fn main() {
         assert_eq!(report.error_count(), 0, "the generated file is valid");
         drop(report);
     }
-    let peak = peak_rss_mb();
+    let peak = support::peak_memory_mb();
     let baseline = baseline_seconds(&path);
     let _ = std::fs::remove_dir_all(&dir);
 

@@ -8,6 +8,9 @@
 //!
 //! Run with `cargo bench --bench write_bench`. `ROWS=…` and `CHANGED=…` change the counts.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -94,15 +97,6 @@ fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-/// A memory figure of this process from `/proc/self/status` (`VmHWM` the peak, `VmRSS` now),
-/// in MB.
-fn memory_mb(field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 fn bench(
     label: &str,
     bytes: &[u8],
@@ -117,12 +111,12 @@ fn bench(
     let mut written = None;
     for _ in 0..WRITES {
         let resettable = reset_peak();
-        let before = memory_mb("VmRSS:");
+        let before = support::resident_memory_mb();
         let started = Instant::now();
         let summary = write_corrected(bytes, name, &ImportOptions::default(), changes, &[], &out)
             .expect("the corrected file is written");
         times.push(started.elapsed());
-        if let (true, Some(before), Some(high)) = (resettable, before, memory_mb("VmHWM:")) {
+        if let (true, Some(before), Some(high)) = (resettable, before, support::peak_memory_mb()) {
             if peak.is_none_or(|(highest, _)| high > highest) {
                 peak = Some((high, before));
             }

@@ -61,10 +61,20 @@ impl Scratch {
 
 /// This process's peak resident memory in MB (Linux's `VmHWM`); `None` on other systems.
 pub fn peak_memory_mb() -> Option<f64> {
+    status_mb("VmHWM:")
+}
+
+/// This process's resident memory now, in MB (Linux's `VmRSS`); `None` on other systems.
+pub fn resident_memory_mb() -> Option<f64> {
+    status_mb("VmRSS:")
+}
+
+/// A memory figure of `/proc/self/status`, in MB.
+fn status_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .find_map(|line| line.strip_prefix(field))?
         .split_whitespace()
         .next()?
         .parse()
